@@ -1,0 +1,138 @@
+package io.pipekit.client;
+
+import io.pipekit.client.windows.WindowsClientConnection;
+import io.pipekit.core.MessageCodec;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeName;
+import io.pipekit.core.transport.ClientConfig;
+import io.pipekit.core.transport.ClientConnection;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A client of a message-type named pipe: every call sends or receives whole messages.
+ *
+ * <pre>{@code
+ * try (PipeClient client = PipeClient.connect("mynamedpipe")) {
+ *     String answer = client.transact(MessageCodecs.tcharText(), "Default message from client.");
+ * }
+ * }</pre>
+ *
+ * <p>Connecting retries while every instance is busy ({@code ERROR_PIPE_BUSY}) or the pipe
+ * does not exist yet, until the timeout; then it fails with {@code ERROR_SEM_TIMEOUT} ("timed
+ * out", the pipe exists but stayed busy) or {@code ERROR_FILE_NOT_FOUND} ("no such pipe").
+ * By default the server may identify this client but not impersonate it.
+ *
+ * <p>Not thread-safe: use one client from one thread at a time.
+ */
+public final class PipeClient implements AutoCloseable {
+    /** The connect timeout of {@link #connect(String)}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final PipeName name;
+    private final ClientConnection connection;
+
+    private PipeClient(PipeName name, ClientConnection connection) {
+        this.name = name;
+        this.connection = connection;
+    }
+
+    /** Connects to {@code name} with the default options and a 5 s timeout. */
+    public static PipeClient connect(String name) throws PipeException {
+        return builder(name).connect();
+    }
+
+    /** A builder for a connection to {@code name} ({@code mynamedpipe} or {@code \\.\pipe\mynamedpipe}). */
+    public static Builder builder(String name) {
+        return new Builder(PipeName.of(name));
+    }
+
+    /** The pipe this client is connected to. */
+    public PipeName name() {
+        return name;
+    }
+
+    /** Sends one whole message. */
+    public void send(byte[] message) throws PipeException {
+        connection.send(message);
+    }
+
+    /** Receives the next whole message, however long. */
+    public byte[] receive() throws PipeException {
+        return connection.receive();
+    }
+
+    /** Sends one message and receives the answer ({@code TransactNamedPipe} on Windows). */
+    public byte[] transact(byte[] request) throws PipeException {
+        return connection.transact(request);
+    }
+
+    /** {@link #send(byte[])} of an encoded value. */
+    public <T> void send(MessageCodec<T> codec, T value) throws PipeException {
+        connection.send(codec.encode(value));
+    }
+
+    /** {@link #receive()} decoded. */
+    public <T> T receive(MessageCodec<T> codec) throws PipeException {
+        return codec.decode(connection.receive());
+    }
+
+    /** {@link #transact(byte[])} with values. */
+    public <T> T transact(MessageCodec<T> codec, T request) throws PipeException {
+        return codec.decode(connection.transact(codec.encode(request)));
+    }
+
+    /** Disconnects; idempotent. */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    /** Configures and opens a {@link PipeClient}. */
+    public static final class Builder {
+        private final PipeName name;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private boolean readOnly;
+        private boolean allowImpersonation;
+        private int maxMessageSize = 16 * 1024 * 1024;
+
+        private Builder(PipeName name) {
+            this.name = name;
+        }
+
+        /** How long to keep trying while the pipe is absent or busy; zero means one attempt. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Opens for reading only (it still asks for {@code FILE_WRITE_ATTRIBUTES}, which message read mode needs). */
+        public Builder readOnly() {
+            this.readOnly = true;
+            return this;
+        }
+
+        /** Lets the server impersonate this client ({@code SECURITY_IMPERSONATION}); off by default. */
+        public Builder allowImpersonation() {
+            this.allowImpersonation = true;
+            return this;
+        }
+
+        /** The largest message accepted from the server (default 16 MiB). */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Connects, retrying as the class comment describes. */
+        public PipeClient connect() throws PipeException {
+            ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize);
+            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+            if (os.startsWith("windows")) {
+                return new PipeClient(name, WindowsClientConnection.connect(config));
+            }
+            throw new PipeException("connect " + name, PipeException.NO_CODE,
+                    "no pipekit transport for " + System.getProperty("os.name") + " yet (Unix domain sockets are planned)");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Internal: the Windows transport of the client. */
+package io.pipekit.client.windows;

@@ -1,0 +1,30 @@
+package io.pipekit.core.transport;
+
+import io.pipekit.core.PipeName;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a client asks of its transport when it connects.
+ *
+ * @param name the pipe to connect to
+ * @param connectTimeout how long to keep trying while the pipe is absent or every instance busy;
+ *     zero means one attempt
+ * @param readOnly open for reading only (a server that only writes)
+ * @param allowImpersonation let the server impersonate this client; off by default, so the
+ *     server may only identify it ({@code SECURITY_IDENTIFICATION})
+ * @param maxMessageSize the largest message accepted from the server
+ */
+public record ClientConfig(PipeName name, Duration connectTimeout, boolean readOnly, boolean allowImpersonation,
+        int maxMessageSize) {
+    public ClientConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (connectTimeout.isNegative()) {
+            throw new IllegalArgumentException("connectTimeout must not be negative: " + connectTimeout);
+        }
+        if (maxMessageSize < 1) {
+            throw new IllegalArgumentException("maxMessageSize must be positive, got " + maxMessageSize);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.pipekit.core.transport;
+
+import io.pipekit.core.PipeException;
+
+/**
+ * A transport's accept-and-serve loop. One thread calls {@link #open} then {@link #run};
+ * all connection callbacks happen on that thread. {@link #execute} and {@link #stop} may be
+ * called from any thread.
+ */
+public interface ServerLoop {
+
+    /** Decides what listens to each new connection. */
+    interface Acceptor {
+        /** A client connected; return the listener for its connection's events. */
+        ServerConnection.Listener accepted(ServerConnection connection);
+    }
+
+    /**
+     * Claims the name and starts listening. Fails if another server already serves it.
+     * If it fails, everything it acquired is already released.
+     */
+    void open() throws PipeException;
+
+    /**
+     * Serves until {@link #stop()}: returns only once every connection is closed, every
+     * pending I/O has completed and every native resource is freed.
+     */
+    void run() throws PipeException;
+
+    /**
+     * Runs {@code task} on the loop thread soon, waking the loop if it waits. Returns
+     * {@code false}, and drops the task, if the loop has already stopped.
+     */
+    boolean execute(Runnable task);
+
+    /** Asks the loop to stop; {@link #run()} returns once everything is freed. Idempotent. */
+    void stop();
+}

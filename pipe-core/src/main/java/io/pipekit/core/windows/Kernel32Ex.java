@@ -1,0 +1,112 @@
+package io.pipekit.core.windows;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.win32.StdCallLibrary;
+import com.sun.jna.win32.W32APIOptions;
+
+/**
+ * The kernel32 functions pipekit calls that {@code jna-platform}'s {@code Kernel32} lacks, or
+ * declares with a JNA {@code Structure} where pipekit needs a raw pointer to memory it owns
+ * until the I/O completes. Names and parameters mirror the Win32 documentation; {@code W}
+ * variants are chosen by {@link W32APIOptions#DEFAULT_OPTIONS}.
+ *
+ * <p>Read {@link Native#getLastError()} immediately after a call that failed: any other
+ * native call in between may overwrite it.
+ */
+public interface Kernel32Ex extends StdCallLibrary {
+    /** The bindings, loaded once. */
+    Kernel32Ex INSTANCE = Native.load("kernel32", Kernel32Ex.class, W32APIOptions.DEFAULT_OPTIONS);
+
+    int PIPE_ACCESS_DUPLEX = 0x00000003;
+    int PIPE_ACCESS_INBOUND = 0x00000001;
+    int FILE_FLAG_OVERLAPPED = 0x40000000;
+    int FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000;
+    int PIPE_TYPE_MESSAGE = 0x00000004;
+    int PIPE_READMODE_MESSAGE = 0x00000002;
+    int PIPE_WAIT = 0x00000000;
+    int PIPE_REJECT_REMOTE_CLIENTS = 0x00000008;
+    int PIPE_UNLIMITED_INSTANCES = 255;
+    int SECURITY_SQOS_PRESENT = 0x00100000;
+    int SECURITY_IDENTIFICATION = 1 << 16;
+    int SECURITY_IMPERSONATION = 2 << 16;
+    int FILE_WRITE_ATTRIBUTES = 0x0100;
+    int THREAD_SET_CONTEXT = 0x0010;
+    int INFINITE = 0xFFFFFFFF;
+    int WAIT_OBJECT_0 = 0;
+    int WAIT_IO_COMPLETION = 0xC0;
+    int WAIT_FAILED = 0xFFFFFFFF;
+
+    int ERROR_IO_PENDING = 997;
+    int ERROR_PIPE_CONNECTED = 535;
+    int ERROR_NO_DATA = 232;
+    int ERROR_MORE_DATA = 234;
+    int ERROR_PIPE_BUSY = 231;
+    int ERROR_FILE_NOT_FOUND = 2;
+    int ERROR_ACCESS_DENIED = 5;
+    int ERROR_SEM_TIMEOUT = 121;
+    int ERROR_OPERATION_ABORTED = 995;
+    int ERROR_BROKEN_PIPE = 109;
+    int ERROR_NOT_FOUND = 1168;
+
+    /** NTSTATUS in OVERLAPPED.Internal while the I/O is pending. */
+    int STATUS_PENDING = 0x00000103;
+    /** NTSTATUS in OVERLAPPED.Internal for a message longer than the read buffer (a warning). */
+    int STATUS_BUFFER_OVERFLOW = 0x80000005;
+
+    /**
+     * An I/O completion routine ({@code LPOVERLAPPED_COMPLETION_ROUTINE}). Queued as an APC to
+     * the thread that started the I/O; runs when that thread waits alertably.
+     */
+    interface CompletionRoutine extends StdCallCallback {
+        void invoke(int errorCode, int bytesTransferred, Pointer overlapped);
+    }
+
+    /** An asynchronous procedure call ({@code PAPCFUNC}). */
+    interface ApcRoutine extends StdCallCallback {
+        void invoke(Pointer parameter);
+    }
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-createnamedpipew">CreateNamedPipeW</a> */
+    HANDLE CreateNamedPipe(String name, int openMode, int pipeMode, int maxInstances, int outBufferSize,
+            int inBufferSize, int defaultTimeOut, Pointer securityAttributes);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe">ConnectNamedPipe</a> */
+    boolean ConnectNamedPipe(HANDLE pipe, Pointer overlapped);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-readfileex">ReadFileEx</a> */
+    boolean ReadFileEx(HANDLE file, Pointer buffer, int bytesToRead, Pointer overlapped, CompletionRoutine routine);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-writefileex">WriteFileEx</a> */
+    boolean WriteFileEx(HANDLE file, Pointer buffer, int bytesToWrite, Pointer overlapped, CompletionRoutine routine);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-readfile">ReadFile</a>, into memory the caller owns. */
+    boolean ReadFile(HANDLE file, Pointer buffer, int bytesToRead, IntByReference bytesRead, Pointer overlapped);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-writefile">WriteFile</a>, from memory the caller owns. */
+    boolean WriteFile(HANDLE file, Pointer buffer, int bytesToWrite, IntByReference bytesWritten, Pointer overlapped);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a> */
+    int WaitForSingleObjectEx(HANDLE handle, int milliseconds, boolean alertable);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getoverlappedresult">GetOverlappedResult</a> */
+    boolean GetOverlappedResult(HANDLE file, Pointer overlapped, IntByReference bytesTransferred, boolean wait);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/fileio/cancelioex-func">CancelIoEx</a> */
+    boolean CancelIoEx(HANDLE file, Pointer overlapped);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-queueuserapc">QueueUserAPC</a> */
+    int QueueUserAPC(ApcRoutine routine, HANDLE thread, Pointer parameter);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe">TransactNamedPipe</a> */
+    boolean TransactNamedPipe(HANDLE pipe, Pointer inBuffer, int inBufferSize, Pointer outBuffer, int outBufferSize,
+            IntByReference bytesRead, Pointer overlapped);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-getnamedpipeclientprocessid">GetNamedPipeClientProcessId</a> */
+    boolean GetNamedPipeClientProcessId(HANDLE pipe, IntByReference clientProcessId);
+
+    /** <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-getprocesshandlecount">GetProcessHandleCount</a>, for leak checks. */
+    boolean GetProcessHandleCount(HANDLE process, IntByReference handleCount);
+}

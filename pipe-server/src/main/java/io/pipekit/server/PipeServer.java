@@ -1,0 +1,243 @@
+package io.pipekit.server;
+
+import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeName;
+import io.pipekit.core.transport.ServerConfig;
+import io.pipekit.core.transport.ServerLoop;
+import io.pipekit.server.internal.Answerer;
+import io.pipekit.server.internal.Session;
+import io.pipekit.server.windows.CompletionRoutineLoop;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A named pipe server in the design of Microsoft's single-threaded server using completion
+ * routines: one thread, overlapped I/O, and per client the chain read, answer, write, read.
+ *
+ * <pre>{@code
+ * try (PipeServer server = PipeServer.builder("mynamedpipe")
+ *         .handler(RequestHandler.using(MessageCodecs.tcharText(), (client, request) -> "Default answer from server"))
+ *         .start()) {
+ *     server.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#start()} returns once the pipe is served, or throws if it cannot be (for
+ * example when another server already serves the name). {@link #close()} may be called from
+ * any thread, the server's own included: it disconnects every client, cancels pending I/O,
+ * frees all native memory and returns once the server thread has exited.
+ *
+ * <p>Secure by default: the first instance is created with {@code FILE_FLAG_FIRST_PIPE_INSTANCE}
+ * (no pipe squatting), remote clients are rejected ({@code PIPE_REJECT_REMOTE_CLIENTS}), and
+ * only the current user and SYSTEM may connect unless {@link Builder#securityDescriptor} says
+ * otherwise.
+ */
+public final class PipeServer implements AutoCloseable {
+    private final PipeName name;
+    private final ServerLoop loop;
+    private final Thread thread;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private PipeServer(PipeName name, ServerLoop loop, Thread thread) {
+        this.name = name;
+        this.loop = loop;
+        this.thread = thread;
+    }
+
+    /** A builder for a server of the pipe {@code name} ({@code mynamedpipe} or {@code \\.\pipe\mynamedpipe}). */
+    public static Builder builder(String name) {
+        return new Builder(PipeName.of(name));
+    }
+
+    /** The pipe this server serves. */
+    public PipeName name() {
+        return name;
+    }
+
+    /** Whether the server thread is still serving. */
+    public boolean isRunning() {
+        return terminated.getCount() > 0;
+    }
+
+    /** Blocks until the server has been closed and its thread has exited. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * Stops serving: disconnects every client, cancels pending I/O, closes every instance and
+     * frees all native memory, then returns once the server thread has exited. Called on the
+     * server thread itself (from a handler), it only asks the loop to stop. Idempotent.
+     */
+    @Override
+    public void close() {
+        loop.stop();
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Configures and starts a {@link PipeServer}. */
+    public static final class Builder {
+        private final PipeName name;
+        private Answerer answerer;
+        private int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
+        private int listeningInstances = 4;
+        private int inBufferSize = 4096;
+        private int outBufferSize = 4096;
+        private Duration defaultTimeout = Duration.ofSeconds(5);
+        private String securityDescriptor;
+        private int maxMessageSize = 16 * 1024 * 1024;
+
+        private Builder(PipeName name) {
+            this.name = name;
+        }
+
+        /** Answers each request on the server thread. */
+        public Builder handler(RequestHandler handler) {
+            this.answerer = Answerer.of(Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** Answers each request later, from any thread, while the server serves other clients. */
+        public Builder asyncHandler(AsyncRequestHandler handler) {
+            this.answerer = Answerer.of(Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** The most instances, connected or listening, at once (1 to 255; default 255, unlimited). */
+        public Builder maxInstances(int maxInstances) {
+            this.maxInstances = maxInstances;
+            return this;
+        }
+
+        /**
+         * How many instances listen for clients at once (default 4). The sample has one, so a
+         * burst of clients finds every instance busy between two connects; more listening
+         * instances absorb the burst.
+         */
+        public Builder listeningInstances(int listeningInstances) {
+            this.listeningInstances = listeningInstances;
+            return this;
+        }
+
+        /** The pipe's input buffer, and the server's read chunk, in bytes (default 4096). */
+        public Builder inBufferSize(int bytes) {
+            this.inBufferSize = bytes;
+            return this;
+        }
+
+        /** The pipe's output buffer in bytes (default 4096). */
+        public Builder outBufferSize(int bytes) {
+            this.outBufferSize = bytes;
+            return this;
+        }
+
+        /** What a client's {@code WaitNamedPipe} with the default wait waits for (default 5 s, as in the sample). */
+        public Builder defaultTimeout(Duration timeout) {
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The pipe's security descriptor in SDDL, such as {@code D:P(A;;FA;;;WD)}. Default: full
+         * control for the current user and SYSTEM only. Give the owner {@code FA} (or at least
+         * {@code FILE_CREATE_PIPE_INSTANCE}), or the server cannot create its further instances.
+         */
+        public Builder securityDescriptor(String sddl) {
+            this.securityDescriptor = sddl;
+            return this;
+        }
+
+        /** The largest request accepted (default 16 MiB); a longer one costs its client the connection. */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * Starts serving on a new thread and returns once the pipe is served.
+         *
+         * @throws PipeException if the pipe cannot be served, for example because another
+         *     server already serves the name ({@code ERROR_ACCESS_DENIED})
+         * @throws IllegalArgumentException if the configuration is invalid
+         * @throws IllegalStateException if no handler was set
+         */
+        public PipeServer start() throws PipeException {
+            if (answerer == null) {
+                throw new IllegalStateException("set a handler or an asyncHandler before start()");
+            }
+            ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
+                    defaultTimeout, securityDescriptor, maxMessageSize);
+            Answerer answers = answerer;
+            ServerLoop[] loopRef = new ServerLoop[1];
+            ServerLoop loop = newLoop(config, connection -> {
+                Session session = new Session(connection, loopRef[0], answers);
+                session.start();
+                return session;
+            });
+            loopRef[0] = loop;
+
+            CompletableFuture<Void> opened = new CompletableFuture<>();
+            PipeServer[] server = new PipeServer[1];
+            Thread thread = new Thread(() -> serve(loop, opened, server), "pipekit-server " + name.name());
+            server[0] = new PipeServer(name, loop, thread);
+            thread.start();
+            try {
+                opened.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                server[0].close();
+                throw new PipeException("start " + name, PipeException.NO_CODE, "interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof PipeException pipe) {
+                    throw pipe;
+                }
+                throw new PipeException("start " + name, PipeException.NO_CODE, String.valueOf(e.getCause()), e.getCause());
+            }
+            return server[0];
+        }
+
+        private static void serve(ServerLoop loop, CompletableFuture<Void> opened, PipeServer[] server) {
+            try {
+                try {
+                    loop.open();
+                } catch (Throwable e) {
+                    opened.completeExceptionally(e);
+                    return;
+                }
+                opened.complete(null);
+                loop.run();
+            } catch (Throwable e) {
+                System.getLogger("io.pipekit.server").log(System.Logger.Level.ERROR, "the server loop failed", e);
+            } finally {
+                server[0].terminated.countDown();
+            }
+        }
+
+        private static ServerLoop newLoop(ServerConfig config, ServerLoop.Acceptor acceptor) throws PipeException {
+            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+            if (os.startsWith("windows")) {
+                return new CompletionRoutineLoop(config, acceptor);
+            }
+            throw new PipeException("start " + config.name(), PipeException.NO_CODE,
+                    "no pipekit transport for " + System.getProperty("os.name") + " yet (Unix domain sockets are planned)");
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package io.pipekit.server.windows;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinBase;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.transport.ServerConfig;
+import io.pipekit.core.transport.ServerConnection;
+import io.pipekit.core.transport.ServerLoop;
+import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.PipeSecurity;
+import io.pipekit.core.windows.Win32;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The documented single-threaded server loop, for any number of clients, on one thread.
+ *
+ * <p>As in the sample, the thread waits in {@code WaitForSingleObjectEx(connectEvent, INFINITE,
+ * TRUE)}: the wait returns either because a connect completed (the one manual-reset event is
+ * signalled) or because it ran queued completion routines ({@code WAIT_IO_COMPLETION}). Unlike
+ * the sample, several instances listen at once (they share the one event; on a signal the loop
+ * collects every connect that has an outcome), so a burst of clients does not meet
+ * {@code ERROR_PIPE_BUSY}; and a replacement instance is listening before a new client is
+ * served, so there is never a moment with no instance to connect to.
+ *
+ * <p>Other threads reach the loop only through {@link #execute}, which queues the task and an
+ * APC ({@code QueueUserAPC}) that runs it on the loop thread at its next alertable wait.
+ */
+public final class CompletionRoutineLoop implements ServerLoop {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.server");
+    private static final Kernel32 K = Kernel32.INSTANCE;
+    private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
+
+    private final ServerConfig config;
+    private final Acceptor acceptor;
+
+    // Loop-thread state.
+    private final Map<Long, PipeInstance> byIoOverlapped = new HashMap<>();
+    private final List<PipeInstance> listening = new ArrayList<>();
+    private int liveInstances;
+    private long nextId = 1;
+    private boolean firstInstanceCreated;
+    private boolean stopping;
+    private HANDLE connectEvent;
+    private PipeSecurity security;
+
+    // Cross-thread state: the task queue and the handle other threads queue APCs to.
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean apcQueued = new AtomicBoolean();
+    private final Object threadLock = new Object();
+    private HANDLE loopThread;
+
+    // The native callbacks. Held in fields for the loop's whole life, so that JNA's callback
+    // stubs cannot be collected while the kernel may still call them.
+    private final Kernel32Ex.CompletionRoutine readRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, true);
+    private final Kernel32Ex.CompletionRoutine writeRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, false);
+    private final Kernel32Ex.ApcRoutine drainTasks = parameter -> runTasks();
+
+    public CompletionRoutineLoop(ServerConfig config, Acceptor acceptor) {
+        this.config = config;
+        this.acceptor = acceptor;
+    }
+
+    Kernel32Ex.CompletionRoutine readRoutine() {
+        return readRoutine;
+    }
+
+    Kernel32Ex.CompletionRoutine writeRoutine() {
+        return writeRoutine;
+    }
+
+    @Override
+    public void open() throws PipeException {
+        try {
+            connectEvent = K.CreateEvent(null, true, false, null); // manual reset, as in the sample
+            if (connectEvent == null) {
+                throw Win32.lastError("CreateEvent");
+            }
+            HANDLE thread = K.OpenThread(Kernel32Ex.THREAD_SET_CONTEXT, false, K.GetCurrentThreadId());
+            if (thread == null) {
+                throw Win32.lastError("OpenThread");
+            }
+            synchronized (threadLock) {
+                loopThread = thread;
+            }
+            security = config.securityDescriptor() == null ? PipeSecurity.currentUserOnly()
+                    : PipeSecurity.fromSddl(config.securityDescriptor());
+            replenish();
+        } catch (PipeException | RuntimeException e) {
+            stopping = true;
+            for (PipeInstance instance : new ArrayList<>(listening)) {
+                instance.cancelConnect();
+            }
+            drainCancelledConnects();
+            freeLoopResources();
+            throw e;
+        }
+    }
+
+    @Override
+    public void run() throws PipeException {
+        try {
+            while (!stopping || liveInstances > 0) {
+                int woke = KX.WaitForSingleObjectEx(connectEvent, Kernel32Ex.INFINITE, true);
+                if (woke == Kernel32Ex.WAIT_OBJECT_0) {
+                    K.ResetEvent(connectEvent); // before collecting, so no later connect goes unseen
+                    collectConnects();
+                } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION) {
+                    // Cannot happen with a valid event; if it does, pending I/O may still own native
+                    // memory, so leak it rather than free it under the kernel.
+                    throw Win32.lastError("WaitForSingleObjectEx");
+                }
+            }
+        } finally {
+            freeLoopResources();
+        }
+    }
+
+    @Override
+    public boolean execute(Runnable task) {
+        synchronized (threadLock) {
+            if (loopThread == null) {
+                return false;
+            }
+            tasks.add(task);
+            if (apcQueued.compareAndSet(false, true) && KX.QueueUserAPC(drainTasks, loopThread, Pointer.NULL) == 0) {
+                apcQueued.set(false);
+                tasks.remove(task);
+                LOG.log(Level.ERROR, "QueueUserAPC failed with Win32 error " + Native.getLastError());
+                return false;
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public void stop() {
+        execute(this::beginStop);
+    }
+
+    private void runTasks() {
+        apcQueued.set(false);
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "task on the server thread failed", e);
+            }
+        }
+    }
+
+    private void beginStop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        // Listening instances: cancel the connect; its outcome arrives through the event.
+        for (PipeInstance instance : listening) {
+            instance.cancelConnect();
+        }
+        K.SetEvent(connectEvent);
+        // Connected ones: cancel their I/O; each releases itself once its completion has run.
+        for (PipeInstance instance : new ArrayList<>(byIoOverlapped.values())) {
+            if (!listening.contains(instance)) {
+                instance.close();
+            }
+        }
+    }
+
+    /** Keeps {@code listeningInstances} instances listening, within {@code maxInstances} in all. */
+    private void replenish() throws PipeException {
+        while (!stopping && listening.size() < config.listeningInstances() && liveInstances < config.maxInstances()) {
+            PipeInstance instance = createInstance();
+            if (instance.listen(connectEvent)) {
+                listening.add(instance);
+            } else {
+                instance.release(false);
+                return;
+            }
+        }
+    }
+
+    /** The sample's {@code CreateAndConnectInstance}, with pipekit's security defaults. */
+    private PipeInstance createInstance() throws PipeException {
+        int openMode = Kernel32Ex.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED
+                // The first instance claims the name: if another process serves it already, fail
+                // rather than become one more instance of somebody else's pipe (pipe squatting).
+                | (firstInstanceCreated ? 0 : Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE);
+        int pipeMode = Kernel32Ex.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE | Kernel32Ex.PIPE_WAIT
+                | Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS;
+        HANDLE handle = KX.CreateNamedPipe(config.name().path(), openMode, pipeMode, config.maxInstances(),
+                config.outBufferSize(), config.inBufferSize(), (int) config.defaultTimeout().toMillis(), security.attributes());
+        if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
+            int error = Native.getLastError();
+            String operation = "CreateNamedPipe " + config.name().path();
+            if (!firstInstanceCreated && error == Kernel32Ex.ERROR_ACCESS_DENIED) {
+                throw new PipeException(operation, error, "the pipe is already served by another server");
+            }
+            throw new PipeException(operation, error);
+        }
+        if (!firstInstanceCreated && otherInstancesExist(handle)) {
+            K.CloseHandle(handle);
+            throw new PipeException("CreateNamedPipe " + config.name().path(), Kernel32Ex.ERROR_ACCESS_DENIED,
+                    "the pipe is already served by another server");
+        }
+        firstInstanceCreated = true;
+        liveInstances++;
+        PipeInstance instance = new PipeInstance(this, handle, nextId++, config.inBufferSize(), config.outBufferSize(),
+                config.maxMessageSize());
+        byIoOverlapped.put(instance.ioOverlapped.address(), instance);
+        return instance;
+    }
+
+    /**
+     * Whether instances other than {@code ours} exist under the same name. Windows already
+     * refuses them through {@code FILE_FLAG_FIRST_PIPE_INSTANCE}; Wine ignores that flag, so the
+     * first instance also counts the pipe's instances before it claims the name.
+     */
+    private static boolean otherInstancesExist(HANDLE ours) {
+        IntByReference instances = new IntByReference();
+        return K.GetNamedPipeHandleState(ours, null, instances, null, null, null, 0) && instances.getValue() > 1;
+    }
+
+    /** The {@code case 0:} of the sample's wait loop, for every listening instance with an outcome. */
+    private void collectConnects() {
+        for (PipeInstance instance : new ArrayList<>(listening)) {
+            if (!instance.connectOutcomeReady()) {
+                continue;
+            }
+            listening.remove(instance);
+            int error = instance.connectResult();
+            if (error != 0 || stopping) {
+                if (!stopping && error != Kernel32Ex.ERROR_NO_DATA) {
+                    log(Level.WARNING, "ConnectNamedPipe on instance " + instance.id() + " failed", new PipeException("ConnectNamedPipe", error));
+                }
+                instance.release(error == 0);
+                continue;
+            }
+            accept(instance);
+        }
+        try {
+            replenish();
+        } catch (PipeException e) {
+            log(Level.WARNING, "cannot create a listening instance; serving on with " + listening.size(), e);
+        }
+    }
+
+    private void accept(PipeInstance instance) {
+        instance.connected();
+        // The replacement listens before this client is served.
+        try {
+            replenish();
+        } catch (PipeException e) {
+            log(Level.WARNING, "cannot create a listening instance; serving on with " + listening.size(), e);
+        }
+        try {
+            ServerConnection.Listener listener = acceptor.accepted(instance);
+            instance.setListener(listener);
+        } catch (RuntimeException e) {
+            log(Level.ERROR, "accepting client " + instance.id() + " failed; closing its connection", e);
+            instance.close();
+        }
+    }
+
+    /** A completion routine ran: route it to its instance by the OVERLAPPED's address. */
+    private void completed(Pointer overlapped, int error, int bytes, boolean read) {
+        PipeInstance instance = byIoOverlapped.get(Pointer.nativeValue(overlapped));
+        if (instance == null) {
+            LOG.log(Level.ERROR, "completion for an OVERLAPPED pipekit does not own; ignored");
+            return;
+        }
+        try {
+            if (read) {
+                instance.readCompleted(error, bytes);
+            } else {
+                instance.writeCompleted(error, bytes);
+            }
+        } catch (RuntimeException | Error e) {
+            // Never let an exception cross back into the kernel's APC dispatch.
+            log(Level.ERROR, "serving client " + instance.id() + " failed; closing its connection", e);
+            instance.close();
+        }
+    }
+
+    /** An instance has closed its handle and freed its memory. */
+    void released(PipeInstance instance) {
+        byIoOverlapped.remove(instance.ioOverlapped.address());
+        listening.remove(instance);
+        liveInstances--;
+        if (!stopping) {
+            try {
+                replenish();
+            } catch (PipeException e) {
+                log(Level.WARNING, "cannot create a listening instance; serving on with " + listening.size(), e);
+            }
+        }
+    }
+
+    private void drainCancelledConnects() {
+        while (!listening.isEmpty()) {
+            KX.WaitForSingleObjectEx(connectEvent, 1000, true);
+            K.ResetEvent(connectEvent);
+            collectConnects();
+        }
+    }
+
+    private void freeLoopResources() {
+        synchronized (threadLock) {
+            if (loopThread != null) {
+                K.CloseHandle(loopThread);
+                loopThread = null;
+            }
+        }
+        tasks.clear();
+        if (connectEvent != null) {
+            K.CloseHandle(connectEvent);
+            connectEvent = null;
+        }
+        if (security != null) {
+            security.free();
+            security = null;
+        }
+    }
+
+    void log(Level level, String message, Throwable failure) {
+        if (failure == null) {
+            LOG.log(level, message);
+        } else {
+            LOG.log(level, message, failure);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package io.pipekit.server.windows;
+
+import com.sun.jna.Native;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.transport.ServerConnection;
+import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.MessageAssembler;
+import io.pipekit.core.windows.NativeBuffer;
+import io.pipekit.core.windows.Overlapped;
+
+/**
+ * One pipe instance, the sample's {@code PIPEINST}: the handle, the OVERLAPPEDs, the request
+ * and reply buffers. It listens for a client, then serves that client's chain of
+ * {@code ReadFileEx} and {@code WriteFileEx}, whose completion routines the loop routes back
+ * here by the OVERLAPPED's address.
+ *
+ * <p>Ownership rule: while an operation is pending ({@link #ioPending}), its OVERLAPPED and
+ * buffer belong to the kernel. Closing with I/O pending only cancels it; the handle and the
+ * native memory are released in {@link #release}, after the completion routine has run.
+ */
+final class PipeInstance implements ServerConnection {
+    private static final Kernel32 K = Kernel32.INSTANCE;
+    private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
+
+    private final CompletionRoutineLoop loop;
+    private final HANDLE handle;
+    private final long id;
+    final Overlapped connectOverlapped = new Overlapped();
+    final Overlapped ioOverlapped = new Overlapped();
+    private final NativeBuffer readBuffer;
+    private final NativeBuffer writeBuffer;
+    private final MessageAssembler assembler;
+
+    private ServerConnection.Listener listener;
+    private long clientProcessId = -1;
+    private boolean connectedEarly;
+    private boolean ioPending;
+    private int bytesToWrite;
+    private boolean closing;
+    private boolean released;
+
+    PipeInstance(CompletionRoutineLoop loop, HANDLE handle, long id, int readChunk, int writeBufferSize, int maxMessageSize) {
+        this.loop = loop;
+        this.handle = handle;
+        this.id = id;
+        this.readBuffer = new NativeBuffer(readChunk);
+        this.writeBuffer = new NativeBuffer(writeBufferSize);
+        this.assembler = new MessageAssembler(maxMessageSize);
+    }
+
+    HANDLE handle() {
+        return handle;
+    }
+
+    // --- listening -------------------------------------------------------------------------
+
+    /**
+     * Starts an overlapped {@code ConnectNamedPipe} (the sample's {@code ConnectToNewClient}).
+     * Returns {@code false} when the instance cannot listen and must be released.
+     */
+    boolean listen(HANDLE connectEvent) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            connectOverlapped.reset(connectEvent);
+            if (KX.ConnectNamedPipe(handle, connectOverlapped.pointer())) {
+                connectedEarly = true; // documented never to happen overlapped; treat it as connected
+                K.SetEvent(connectEvent);
+                return true;
+            }
+            int error = Native.getLastError();
+            switch (error) {
+                case Kernel32Ex.ERROR_IO_PENDING:
+                    return true;
+                case Kernel32Ex.ERROR_PIPE_CONNECTED:
+                    // The client came between CreateNamedPipe and ConnectNamedPipe: connected, but the
+                    // event will not be signalled for it, so signal it ourselves as the sample does.
+                    connectedEarly = true;
+                    K.SetEvent(connectEvent);
+                    return true;
+                case Kernel32Ex.ERROR_NO_DATA:
+                    // A client came and already left: no connection to serve. Make the instance
+                    // listen again rather than hand out a dead "connection".
+                    K.DisconnectNamedPipe(handle);
+                    continue;
+                default:
+                    loop.log(System.Logger.Level.WARNING, "ConnectNamedPipe on instance " + id + " failed", new PipeException("ConnectNamedPipe", error));
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the pending connect has an outcome for the loop to collect. */
+    boolean connectOutcomeReady() {
+        return connectedEarly || connectOverlapped.completed();
+    }
+
+    /**
+     * The outcome of the connect: 0 when a client is connected, else the Win32 error
+     * ({@code ERROR_OPERATION_ABORTED} after a cancel, {@code ERROR_NO_DATA} for a client that
+     * already left).
+     */
+    int connectResult() {
+        if (connectedEarly) {
+            return 0;
+        }
+        IntByReference ignored = new IntByReference();
+        return KX.GetOverlappedResult(handle, connectOverlapped.pointer(), ignored, false) ? 0 : Native.getLastError();
+    }
+
+    /** Cancels a pending connect; its outcome then arrives through the connect event. */
+    void cancelConnect() {
+        if (!connectedEarly) {
+            KX.CancelIoEx(handle, connectOverlapped.pointer());
+        }
+    }
+
+    /** A client is connected: learn who it is before anyone asks. */
+    void connected() {
+        IntByReference pid = new IntByReference();
+        clientProcessId = KX.GetNamedPipeClientProcessId(handle, pid) ? Integer.toUnsignedLong(pid.getValue()) : -1;
+    }
+
+    // --- ServerConnection --------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public long clientProcessId() {
+        return clientProcessId;
+    }
+
+    void setListener(ServerConnection.Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void read() {
+        if (closing) {
+            return;
+        }
+        ioOverlapped.reset(null);
+        if (!KX.ReadFileEx(handle, readBuffer.pointer(), readBuffer.capacity(), ioOverlapped.pointer(), loop.readRoutine())) {
+            int error = Native.getLastError();
+            // Wine (8.0) returns FALSE with ERROR_MORE_DATA when part of a long message is ready at
+            // once, yet still queues the completion routine, as Windows does after returning TRUE.
+            // Either way the routine comes: the read is pending.
+            if (error != Kernel32Ex.ERROR_MORE_DATA) {
+                end(endCause("ReadFileEx", error));
+                return;
+            }
+        }
+        ioPending = true;
+    }
+
+    @Override
+    public void write(byte[] message) {
+        if (closing) {
+            return;
+        }
+        writeBuffer.put(message);
+        bytesToWrite = message.length;
+        ioOverlapped.reset(null);
+        if (!KX.WriteFileEx(handle, writeBuffer.pointer(), message.length, ioOverlapped.pointer(), loop.writeRoutine())) {
+            end(endCause("WriteFileEx", Native.getLastError()));
+            return;
+        }
+        ioPending = true;
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (ioPending) {
+            // The completion routine still has to run (with ERROR_OPERATION_ABORTED): it releases.
+            KX.CancelIoEx(handle, ioOverlapped.pointer());
+        } else {
+            end(null);
+        }
+    }
+
+    // --- completion routines, routed here by the loop ------------------------------------------
+
+    /** The sample's {@code CompletedReadRoutine}, with message reassembly. */
+    void readCompleted(int errorCode, int bytesRead) {
+        ioPending = false;
+        if (closing) {
+            end(null);
+            return;
+        }
+        // The routine's error code can read 0 for a partial message; the OVERLAPPED's own
+        // NTSTATUS (STATUS_BUFFER_OVERFLOW) is the truth.
+        boolean moreData = ioOverlapped.status() == Kernel32Ex.STATUS_BUFFER_OVERFLOW || errorCode == Kernel32Ex.ERROR_MORE_DATA;
+        if (errorCode != 0 && !moreData) {
+            end(endCause("ReadFileEx", errorCode));
+            return;
+        }
+        try {
+            assembler.append(readBuffer, bytesRead);
+        } catch (PipeException tooLong) {
+            loop.log(System.Logger.Level.WARNING, "client " + id + " (pid " + clientProcessId + "): " + tooLong.getMessage()
+                    + "; closing its connection", null);
+            closing = true;
+            end(tooLong);
+            return;
+        }
+        if (moreData) {
+            read(); // the rest of the same message
+            return;
+        }
+        listener.messageRead(assembler.take());
+    }
+
+    /** The sample's {@code CompletedWriteRoutine}. */
+    void writeCompleted(int errorCode, int bytesWritten) {
+        ioPending = false;
+        if (closing) {
+            end(null);
+        } else if (errorCode != 0) {
+            end(endCause("WriteFileEx", errorCode));
+        } else if (bytesWritten != bytesToWrite) {
+            end(new PipeException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytesWritten + " of " + bytesToWrite + " bytes"));
+        } else {
+            listener.messageWritten();
+        }
+    }
+
+    /** A broken pipe is the client leaving, not a failure. */
+    private static PipeException endCause(String operation, int error) {
+        return error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_NO_DATA
+                || error == Kernel32Ex.ERROR_OPERATION_ABORTED ? null : new PipeException(operation, error);
+    }
+
+    /** The sample's {@code DisconnectAndClose}: no I/O is pending when this runs. */
+    private void end(PipeException cause) {
+        if (released) {
+            return;
+        }
+        closing = true;
+        release(true);
+        if (listener != null) {
+            listener.closed(cause);
+        }
+    }
+
+    /**
+     * Disconnects (if asked), closes the handle and frees the native memory: exactly once, and
+     * only when no I/O of this instance is pending.
+     */
+    void release(boolean disconnect) {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (disconnect) {
+            K.DisconnectNamedPipe(handle);
+        }
+        K.CloseHandle(handle);
+        connectOverlapped.free();
+        ioOverlapped.free();
+        readBuffer.free();
+        writeBuffer.free();
+        loop.released(this);
+    }
+}
