@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
+import io.pipekit.it.ChildProcess;
 import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
 import java.util.UUID;
@@ -40,7 +41,7 @@ class CSamplePeersTest {
                 Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE | Kernel32.PIPE_WAIT,
                 1, 4096, 4096, 5000, null);
         assertNotEquals(Kernel32.INVALID_HANDLE_VALUE, pipe, () -> Win32Pipes.failure("CreateNamedPipe").getMessage());
-        try (CPeer client = CPeer.start("sample-client.exe", name, "Hello from the C client")) {
+        try (ChildProcess client = ChildProcess.cPeer("sample-client.exe", name, "Hello from the C client")) {
             IntByReference flags = new IntByReference();
             assertTrue(K.GetNamedPipeInfo(pipe, flags, null, null, null), "GetNamedPipeInfo");
             assertEquals(Kernel32.PIPE_TYPE_MESSAGE | PIPE_SERVER_END, flags.getValue(), "a message-type server end");
@@ -63,7 +64,7 @@ class CSamplePeersTest {
     @Test
     void jnaClientRoundTripsWithTheCSampleServer() throws Exception {
         String name = uniquePipeName();
-        try (CPeer server = CPeer.start("sample-server.exe", name)) {
+        try (ChildProcess server = ChildProcess.cPeer("sample-server.exe", name)) {
             server.awaitLine(l -> l.equals("listening on " + path(name)), TIMEOUT);
             HANDLE pipe = openClient(name, (int) TIMEOUT.toMillis());
             try {

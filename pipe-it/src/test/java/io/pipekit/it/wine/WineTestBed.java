@@ -59,6 +59,7 @@ final class WineTestBed implements AutoCloseable {
                 "exec timeout " + timeout.toSeconds(),
                 "wine \"$PIPEKIT_JAVA\"",
                 "-Dpipekit.cpeers.dir=\"$(winepath -w \"$PIPEKIT_PEERS\")\"",
+                "-Dpipekit.jars.dir=\"$(winepath -w " + SUITE_DIR + "/jars)\"",
                 "-cp \"$(winepath -w " + SUITE_DIR + "/classpath)\\\\*;$(winepath -w " + TEST_CLASSES_DIR + ");"
                         + "$(winepath -w " + SUITE_DIR + "/junit-platform-console-standalone.jar)\"",
                 "org.junit.platform.console.ConsoleLauncher execute",

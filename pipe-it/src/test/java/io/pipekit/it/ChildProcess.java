@@ -1,4 +1,4 @@
-package io.pipekit.it.cpeers;
+package io.pipekit.it;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -15,22 +15,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * One of the test bed's C peers ({@code sample-server.exe}, {@code sample-client.exe}),
- * run as a child process that the test owns.
+ * A peer program run as a child process that the test owns: one of the C peers
+ * ({@code sample-server.exe}, {@code sample-client.exe}) or one of pipekit's runnable jars.
  *
  * <p>Its output (stdout and stderr together) is collected line by line so that a test can
  * wait for a line, such as the server's {@code listening on ...}. {@link #close()} stops the
  * process through its own handle, never by name, and waits until it is gone.
  */
-final class CPeer implements AutoCloseable {
-    /** System property naming the folder that holds the peers' executables. */
+public final class ChildProcess implements AutoCloseable {
+    /** System property naming the folder that holds the C peers' executables. */
     static final String PEERS_DIR_PROPERTY = "pipekit.cpeers.dir";
+    /** System property naming the folder that holds pipe-server.jar and pipe-client.jar. */
+    static final String JARS_DIR_PROPERTY = "pipekit.jars.dir";
 
     private final String name;
     private final Process process;
     private final List<String> lines = new ArrayList<>();
 
-    private CPeer(String name, Process process) {
+    private ChildProcess(String name, Process process) {
         this.name = name;
         this.process = process;
         Thread reader = new Thread(this::collectOutput, name + "-output");
@@ -38,29 +40,42 @@ final class CPeer implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts the named peer executable with the given arguments. */
-    static CPeer start(String executable, String... args) {
-        Path exe = executable(executable);
+    /** Starts the C peer {@code executable} (such as {@code sample-server.exe}) with {@code args}. */
+    public static ChildProcess cPeer(String executable, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(exe.toString());
+        command.add(file(PEERS_DIR_PROPERTY, executable).toString());
         command.addAll(List.of(args));
+        return start(executable, command);
+    }
+
+    /** Starts {@code java -jar <jar>} (such as {@code pipe-server.jar}) with {@code args}, on this JVM's java. */
+    public static ChildProcess jar(String jar, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(file(JARS_DIR_PROPERTY, jar).toString());
+        command.addAll(List.of(args));
+        return start(jar, command);
+    }
+
+    private static ChildProcess start(String name, List<String> command) {
         try {
-            return new CPeer(executable, new ProcessBuilder(command).redirectErrorStream(true).start());
+            return new ChildProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + exe, e);
+            throw new UncheckedIOException("cannot start " + command, e);
         }
     }
 
-    private static Path executable(String executable) {
-        String dir = System.getProperty(PEERS_DIR_PROPERTY);
+    private static Path file(String dirProperty, String fileName) {
+        String dir = System.getProperty(dirProperty);
         if (dir == null) {
-            throw new IllegalStateException("system property " + PEERS_DIR_PROPERTY + " is not set: it names the folder of the C peers");
+            throw new IllegalStateException("system property " + dirProperty + " is not set (pipe-it's pom sets it)");
         }
-        Path exe = Path.of(dir, executable);
-        if (!Files.isRegularFile(exe)) {
-            throw new IllegalStateException(exe + " does not exist: on Windows pipe-it builds it with gcc, under Wine the test bed image holds it");
+        Path file = Path.of(dir, fileName);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " does not exist: pipe-it's build puts it there (under Wine, the test bed image)");
         }
-        return exe;
+        return file;
     }
 
     private void collectOutput() {
@@ -77,7 +92,7 @@ final class CPeer implements AutoCloseable {
     }
 
     /** Waits until the peer has printed a line that matches, and returns that line. */
-    String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+    public String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             for (int seen = 0; ; ) {
@@ -96,7 +111,7 @@ final class CPeer implements AutoCloseable {
     }
 
     /** Waits for the peer to exit by itself and returns its exit code. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not exit within " + timeout + "; it printed: " + output());
         }
@@ -104,7 +119,7 @@ final class CPeer implements AutoCloseable {
     }
 
     /** Everything the peer has printed so far. */
-    List<String> output() {
+    public List<String> output() {
         synchronized (lines) {
             return List.copyOf(lines);
         }

@@ -1,0 +1,97 @@
+package io.pipekit.client.cli;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.MessageCodec;
+import io.pipekit.core.MessageCodecs;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar pipe-client.jar [message]}: the documented sample's client as a command.
+ * It connects to {@code mynamedpipe} (waiting while the pipe is busy or not there yet), sends
+ * one message, by default {@code Default message from client.}, and prints the reply.
+ */
+@Command(name = "pipe-client", mixinStandardHelpOptions = true, version = "pipe-client 0.1.0",
+        description = "Sends one message to a message-type named pipe and prints the reply.",
+        sortOptions = false)
+public final class ClientCommand implements Callable<Integer> {
+    /** The sample client's message. */
+    public static final String DEFAULT_MESSAGE = "Default message from client.";
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = DEFAULT_MESSAGE, paramLabel = "MESSAGE",
+            description = "The message to send (default: \"${DEFAULT-VALUE}\").")
+    String message;
+
+    @Option(names = {"-n", "--name"}, defaultValue = "mynamedpipe", paramLabel = "NAME",
+            description = "Pipe name, bare or as \\\\.\\pipe\\NAME (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = {"-e", "--encoding"}, defaultValue = "utf-16le", paramLabel = "ENCODING",
+            description = "Text encoding of messages: utf-16le (the sample's, NUL-terminated) or utf-8 (default: ${DEFAULT-VALUE}).")
+    String encoding;
+
+    @Option(names = {"-t", "--timeout"}, defaultValue = "5s", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How long to wait for the pipe while it is busy or absent: 500ms, 5s, 1m (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with pipekit's error handling: one line per error, stack traces only with --verbose. */
+    static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new ClientCommand());
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (((ClientCommand) cmd.getCommand()).verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("pipe-client: " + e.getMessage());
+            }
+            err.flush();
+            return 1;
+        });
+        return line;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        MessageCodec<String> codec = MessageCodecs.text(encoding);
+        try (PipeClient client = PipeClient.builder(name).connectTimeout(timeout).connect()) {
+            String reply = client.transact(codec, message);
+            PrintWriter out = new CommandLine(this).getOut();
+            out.println(reply);
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Reads {@code 500ms}, {@code 5s}, {@code 2m}, or a plain number of milliseconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                } else if (v.endsWith("s")) {
+                    return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+                } else if (v.endsWith("m")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+                }
+                return Duration.ofMillis(Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (use 500ms, 5s or 1m)");
+            }
+        }
+    }
+}

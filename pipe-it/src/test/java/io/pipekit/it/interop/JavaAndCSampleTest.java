@@ -1,0 +1,53 @@
+package io.pipekit.it.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.MessageCodecs;
+import io.pipekit.it.ChildProcess;
+import io.pipekit.server.PipeServer;
+import io.pipekit.server.RequestHandler;
+import io.pipekit.testing.WindowsOnly;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+
+/** pipekit's server and client against the documented C sample's server and client, both ways. */
+@WindowsOnly
+class JavaAndCSampleTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final String name = "pipekit-interop-" + UUID.randomUUID();
+
+    @Test
+    void cSampleClientIsAnsweredByTheJavaServer() throws Exception {
+        ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+        try (PipeServer server = PipeServer.builder(name)
+                .handler(RequestHandler.using(MessageCodecs.tcharText(), (client, request) -> {
+                    requests.add(request);
+                    return "Default answer from server";
+                }))
+                .start();
+             ChildProcess client = ChildProcess.cPeer("sample-client.exe", name)) {
+
+            assertEquals(0, client.awaitExit(TIMEOUT), () -> "the C client failed: " + client.output());
+            assertEquals("reply: Default answer from server", client.awaitLine(l -> l.startsWith("reply:"), TIMEOUT));
+            assertEquals("Default message from client.", requests.peek());
+        }
+    }
+
+    @Test
+    void javaClientIsAnsweredByTheCSampleServer() throws Exception {
+        try (ChildProcess server = ChildProcess.cPeer("sample-server.exe", name)) {
+            server.awaitLine(l -> l.startsWith("listening on"), TIMEOUT);
+            try (PipeClient client = PipeClient.builder(name).connectTimeout(TIMEOUT).connect()) {
+                assertEquals("Default answer from server", client.transact(MessageCodecs.tcharText(), "Hello from Java"));
+                // send/receive as well as TransactNamedPipe: the sample's chain answers each message
+                client.send(MessageCodecs.tcharText(), "and again");
+                assertEquals("Default answer from server", client.receive(MessageCodecs.tcharText()));
+            }
+            server.awaitLine(l -> l.endsWith("] Hello from Java"), TIMEOUT);
+            server.awaitLine(l -> l.endsWith("] and again"), TIMEOUT);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.pipekit.server.cli;
+
+import io.pipekit.core.MessageCodec;
+import io.pipekit.core.MessageCodecs;
+import io.pipekit.server.PipeServer;
+import io.pipekit.server.RequestHandler;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar pipe-server.jar}: the documented sample server as a command. It serves
+ * {@code mynamedpipe}, logs each request as {@code [connection] request} and answers
+ * {@code Default answer from server}, or echoes with {@code --echo}, until stopped (Ctrl-C).
+ */
+@Command(name = "pipe-server", mixinStandardHelpOptions = true, version = "pipe-server 0.1.0",
+        description = "Serves a message-type named pipe on one thread, as Microsoft's completion-routine sample does.",
+        sortOptions = false)
+public final class ServerCommand implements Callable<Integer> {
+    /** The sample's answer to every request. */
+    public static final String DEFAULT_ANSWER = "Default answer from server";
+
+    @Option(names = {"-n", "--name"}, defaultValue = "mynamedpipe", paramLabel = "NAME",
+            description = "Pipe name, bare or as \\\\.\\pipe\\NAME (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--echo", description = "Answer each request with itself instead of \"" + DEFAULT_ANSWER + "\".")
+    boolean echo;
+
+    @Option(names = {"-e", "--encoding"}, defaultValue = "utf-16le", paramLabel = "ENCODING",
+            description = "Text encoding of messages: utf-16le (the sample's, NUL-terminated) or utf-8 (default: ${DEFAULT-VALUE}).")
+    String encoding;
+
+    @Option(names = "--listening", defaultValue = "4", paramLabel = "N",
+            description = "Instances listening for clients at once (default: ${DEFAULT-VALUE}).")
+    int listening;
+
+    @Option(names = "--max-instances", defaultValue = "255", paramLabel = "N",
+            description = "Most instances at once, connected or listening, 1-255 (default: ${DEFAULT-VALUE}).")
+    int maxInstances;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with pipekit's error handling: one line per error, stack traces only with --verbose. */
+    static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new ServerCommand());
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (((ServerCommand) cmd.getCommand()).verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("pipe-server: " + e.getMessage());
+            }
+            err.flush();
+            return 1;
+        });
+        return line;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        MessageCodec<String> codec = MessageCodecs.text(encoding);
+        PrintWriter out = new CommandLine(this).getOut();
+        RequestHandler handler = RequestHandler.using(codec, (client, request) -> {
+            out.println("[" + client.connectionId() + "] " + request);
+            out.flush();
+            return echo ? request : DEFAULT_ANSWER;
+        });
+        PipeServer server = PipeServer.builder(name)
+                .listeningInstances(listening)
+                .maxInstances(maxInstances)
+                .handler(handler)
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pipe-server shutdown"));
+        out.println("pipe-server: serving " + server.name() + " (Ctrl-C to stop)");
+        out.flush();
+        server.awaitTermination();
+        return 0;
+    }
+}
