@@ -224,4 +224,66 @@ class PipeServerTest {
         assertEquals(liveBefore, NativeAllocations.liveCount(), "native blocks still allocated after close");
         assertEquals(handlesBefore, ProcessHandles.count(), "process handles still open after close");
     }
+
+    @Test
+    void steadyStateServingAllocatesNoNativeMemoryPerMessage() throws Exception {
+        echoServer(PipeServer.builder(name));
+        PipeClient client = client();
+        byte[] request = new byte[2000];
+        for (int i = 0; i < 50; i++) {
+            client.transact(request); // warm up: buffers reach their working size
+        }
+        long allocatedBefore = NativeAllocations.allocatedCount();
+
+        for (int i = 0; i < 500; i++) {
+            client.transact(request);
+            client.send(request);
+            client.receive();
+        }
+
+        assertEquals(allocatedBefore, NativeAllocations.allocatedCount(), "native blocks allocated while serving 1000 messages");
+    }
+
+    @Test
+    void handlerMayCloseTheServerFromTheServerThreadItself() throws Exception {
+        PipeServer[] self = new PipeServer[1];
+        self[0] = PipeServer.builder(name).handler((client, request) -> {
+            self[0].close();
+            return request;
+        }).start();
+        toClose.add(self[0]);
+
+        PipeClient client = client();
+        client.send(new byte[] {7});
+
+        assertTimeoutPreemptively(TIMEOUT, () -> self[0].awaitTermination());
+        assertThrows(PipeException.class, client::receive, "the server disconnected its client as it stopped");
+    }
+
+    @Test
+    void pipeCarriesTheDefaultCurrentUserOnlyDescriptor() throws Exception {
+        echoServer(PipeServer.builder(name));
+
+        String dacl = PipeDacl.of("\\\\.\\pipe\\" + name);
+
+        assertEquals(io.pipekit.core.windows.PipeSecurity.currentUserOnlySddl(), dacl);
+    }
+
+    @Test
+    void pipeCarriesTheSecurityDescriptorTheCallerGives() throws Exception {
+        String everyoneReadWrite = "D:P(A;;FA;;;OW)(A;;FRFW;;;WD)";
+        echoServer(PipeServer.builder(name).securityDescriptor(everyoneReadWrite));
+
+        String dacl = PipeDacl.of("\\\\.\\pipe\\" + name);
+
+        assertTrue(dacl.contains("WD"), "everyone (WD) missing from " + dacl);
+    }
+
+    @Test
+    void invalidSecurityDescriptorIsAClearStartError() {
+        PipeException e = assertThrows(PipeException.class,
+                () -> PipeServer.builder(name).securityDescriptor("not sddl").handler((c, r) -> r).start());
+
+        assertTrue(e.getMessage().contains("not a valid SDDL"), e.getMessage());
+    }
 }

@@ -36,6 +36,8 @@ public final class WindowsClientConnection implements ClientConnection {
     private final NativeBuffer writeBuffer = new NativeBuffer(4096);
     private final MessageAssembler assembler;
     private final byte[] chunk = new byte[READ_CHUNK];
+    // Reused: a JNA IntByReference is native memory, and a round trip should allocate none.
+    private final IntByReference transferred = new IntByReference();
     private boolean closed;
 
     private WindowsClientConnection(HANDLE handle, String path, int maxMessageSize) {
@@ -109,7 +111,7 @@ public final class WindowsClientConnection implements ClientConnection {
     public void send(byte[] message) throws PipeException {
         ensureOpen();
         writeBuffer.put(message);
-        IntByReference written = new IntByReference();
+        IntByReference written = transferred;
         if (!KX.WriteFile(handle, writeBuffer.pointer(), message.length, written, null)) {
             throw Win32.lastError("WriteFile " + path);
         }
@@ -122,7 +124,7 @@ public final class WindowsClientConnection implements ClientConnection {
     @Override
     public byte[] receive() throws PipeException {
         ensureOpen();
-        IntByReference read = new IntByReference();
+        IntByReference read = transferred;
         while (true) {
             boolean whole = KX.ReadFile(handle, readBuffer.pointer(), readBuffer.capacity(), read, null);
             int error = whole ? 0 : Native.getLastError();
@@ -142,7 +144,7 @@ public final class WindowsClientConnection implements ClientConnection {
     public byte[] transact(byte[] message) throws PipeException {
         ensureOpen();
         writeBuffer.put(message);
-        IntByReference read = new IntByReference();
+        IntByReference read = transferred;
         if (KX.TransactNamedPipe(handle, writeBuffer.pointer(), message.length, readBuffer.pointer(), readBuffer.capacity(), read, null)) {
             appendChunk(read.getValue());
             return assembler.take();

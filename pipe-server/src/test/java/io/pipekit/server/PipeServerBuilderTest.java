@@ -1,0 +1,29 @@
+package io.pipekit.server;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** What the builder refuses before any native call, on every OS. */
+class PipeServerBuilderTest {
+
+    @Test
+    void startWithoutAHandlerSaysWhatIsMissing() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PipeServer.builder("x").start());
+        assertTrue(e.getMessage().contains("handler"), e.getMessage());
+    }
+
+    @Test
+    void moreListeningInstancesThanMaxInstancesIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipeServer.builder("x").handler((c, r) -> r).maxInstances(2).listeningInstances(3).start());
+        assertTrue(e.getMessage().contains("listeningInstances"), e.getMessage());
+    }
+
+    @Test
+    void invalidPipeNameIsRefusedWhenTheBuilderIsMade() {
+        assertThrows(IllegalArgumentException.class, () -> PipeServer.builder("bad\\name"));
+        assertThrows(IllegalArgumentException.class, () -> PipeServer.builder(""));
+    }
+}
