@@ -47,7 +47,21 @@ public final class MessageCodecs {
             case "utf-8", "utf8":
                 return utf8();
             default:
-                throw new IllegalArgumentException("unknown encoding '" + encoding + "': use utf-16le or utf-8");
+                throw new IllegalArgumentException("unknown encoding '" + encoding + "': use utf-16le (alias tchar) or utf-8");
+        }
+    }
+
+    private static byte[] strictEncode(Charset charset, String text) {
+        try {
+            ByteBuffer encoded = charset.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(java.nio.CharBuffer.wrap(text));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("text cannot be encoded as " + charset.name() + " (an unpaired surrogate?): " + e.getMessage(), e);
         }
     }
 
@@ -82,7 +96,7 @@ public final class MessageCodecs {
 
         @Override
         public byte[] encode(String value) {
-            byte[] text = value.getBytes(UTF_16LE);
+            byte[] text = strictEncode(UTF_16LE, value);
             byte[] message = new byte[text.length + 2];
             System.arraycopy(text, 0, message, 0, text.length);
             return message; // the last two bytes stay zero: the NUL
@@ -106,7 +120,7 @@ public final class MessageCodecs {
 
         @Override
         public byte[] encode(String value) {
-            return value.getBytes(UTF_8);
+            return strictEncode(UTF_8, value);
         }
 
         @Override

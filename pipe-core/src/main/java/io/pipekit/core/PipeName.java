@@ -69,13 +69,17 @@ public final class PipeName {
 
     @Override
     public boolean equals(Object o) {
-        // Windows compares pipe names without regard to case.
-        return o instanceof PipeName other && name.equalsIgnoreCase(other.name);
+        // Windows compares pipe names without regard to case; equals and hashCode fold alike.
+        return o instanceof PipeName other && folded().equals(other.folded());
     }
 
     @Override
     public int hashCode() {
-        return name.toLowerCase(java.util.Locale.ROOT).hashCode();
+        return folded().hashCode();
+    }
+
+    private String folded() {
+        return name.toUpperCase(java.util.Locale.ROOT);
     }
 
     @Override

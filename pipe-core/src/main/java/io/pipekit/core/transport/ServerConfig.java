@@ -38,7 +38,7 @@ public record ServerConfig(PipeName name, int maxInstances, int listeningInstanc
         if (maxMessageSize < 1) {
             throw new IllegalArgumentException("maxMessageSize must be positive, got " + maxMessageSize);
         }
-        if (defaultTimeout.isNegative() || defaultTimeout.toMillis() > Integer.MAX_VALUE) {
+        if (defaultTimeout.isNegative() || defaultTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException("defaultTimeout out of range: " + defaultTimeout);
         }
     }

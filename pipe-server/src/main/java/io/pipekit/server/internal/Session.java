@@ -43,7 +43,8 @@ public final class Session implements ServerConnection.Listener {
         CompletionStage<byte[]> answer = answerer.answer(client, request);
         CompletableFuture<byte[]> done = answer.toCompletableFuture();
         if (done.isDone()) {
-            reply(done.getNow(null), failureOf(done));
+            Throwable failure = failureOf(done);
+            reply(failure == null ? done.getNow(null) : null, failure);
         } else {
             answer.whenComplete((reply, failure) -> {
                 // Back to the loop thread; if the server has stopped meanwhile, there is no one to answer.

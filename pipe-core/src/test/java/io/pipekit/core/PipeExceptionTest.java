@@ -1,0 +1,86 @@
+package io.pipekit.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class PipeExceptionTest {
+
+    @Test
+    void messageNamesTheOperationTheExplanationAndTheCode() {
+        PipeException e = new PipeException("connect \\\\.\\pipe\\x", PipeException.ERROR_PIPE_BUSY,
+                "all instances are busy");
+
+        assertEquals("connect \\\\.\\pipe\\x: all instances are busy (ERROR_PIPE_BUSY, 231)", e.getMessage());
+    }
+
+    @Test
+    void messageWithoutExplanationSaysFailed() {
+        PipeException e = new PipeException("ReadFile", PipeException.ERROR_BROKEN_PIPE);
+
+        assertEquals("ReadFile: failed (ERROR_BROKEN_PIPE, 109)", e.getMessage());
+    }
+
+    @Test
+    void operationAndCodeAreAvailableToCallers() {
+        PipeException e = new PipeException("connect \\\\.\\pipe\\x", PipeException.ERROR_FILE_NOT_FOUND,
+                "no such pipe");
+
+        assertEquals("connect \\\\.\\pipe\\x", e.operation());
+        assertEquals(2, e.code());
+        assertEquals("ERROR_FILE_NOT_FOUND", e.symbolicName());
+    }
+
+    @Test
+    void knownCodesHaveTheirSymbolicNames() {
+        assertEquals("ERROR_FILE_NOT_FOUND", PipeException.symbolicName(PipeException.ERROR_FILE_NOT_FOUND));
+        assertEquals("ERROR_ACCESS_DENIED", PipeException.symbolicName(PipeException.ERROR_ACCESS_DENIED));
+        assertEquals("ERROR_BROKEN_PIPE", PipeException.symbolicName(PipeException.ERROR_BROKEN_PIPE));
+        assertEquals("ERROR_SEM_TIMEOUT", PipeException.symbolicName(PipeException.ERROR_SEM_TIMEOUT));
+        assertEquals("ERROR_PIPE_BUSY", PipeException.symbolicName(PipeException.ERROR_PIPE_BUSY));
+        assertEquals("ERROR_NO_DATA", PipeException.symbolicName(PipeException.ERROR_NO_DATA));
+        assertEquals("ERROR_PIPE_NOT_CONNECTED", PipeException.symbolicName(PipeException.ERROR_PIPE_NOT_CONNECTED));
+        assertEquals("ERROR_MORE_DATA", PipeException.symbolicName(PipeException.ERROR_MORE_DATA));
+        assertEquals("ERROR_OPERATION_ABORTED", PipeException.symbolicName(PipeException.ERROR_OPERATION_ABORTED));
+        assertEquals("ERROR_IO_PENDING", PipeException.symbolicName(997));
+        assertEquals("ERROR_PIPE_CONNECTED", PipeException.symbolicName(535));
+    }
+
+    @Test
+    void unknownCodesReadAsWin32ErrorN() {
+        assertEquals("WIN32_ERROR_12345", PipeException.symbolicName(12345));
+
+        PipeException e = new PipeException("WriteFile", 12345);
+        assertEquals("WIN32_ERROR_12345", e.symbolicName());
+        assertEquals("WriteFile: failed (WIN32_ERROR_12345, 12345)", e.getMessage());
+    }
+
+    @Test
+    void failureWithoutCodeHasNoParenthesisedCode() {
+        PipeException e = new PipeException("connect /tmp/x.sock", PipeException.NO_CODE, "connection refused", null);
+
+        assertEquals("connect /tmp/x.sock: connection refused", e.getMessage());
+        assertFalse(e.getMessage().contains("("), e.getMessage());
+        assertEquals(PipeException.NO_CODE, e.code());
+        assertEquals(-1, e.code());
+    }
+
+    @Test
+    void causeIsKept() {
+        IOException cause = new IOException("underlying");
+        PipeException e = new PipeException("connect /tmp/x.sock", PipeException.NO_CODE, "refused", cause);
+
+        assertSame(cause, e.getCause());
+        assertNull(new PipeException("ReadFile", PipeException.ERROR_BROKEN_PIPE).getCause());
+    }
+
+    @Test
+    void itIsAnIOException() {
+        assertInstanceOf(IOException.class, new PipeException("ReadFile", PipeException.ERROR_BROKEN_PIPE));
+    }
+}

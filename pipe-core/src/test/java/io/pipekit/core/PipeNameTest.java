@@ -1,0 +1,144 @@
+package io.pipekit.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PipeNameTest {
+    private static final String PREFIX = "\\\\.\\pipe\\";
+
+    @Test
+    void bareNameAndLocalPathAreTheSamePipe() {
+        PipeName bare = PipeName.of("mynamedpipe");
+        PipeName path = PipeName.of("\\\\.\\pipe\\mynamedpipe");
+
+        assertEquals(bare, path);
+        assertEquals(bare.hashCode(), path.hashCode());
+        assertEquals("mynamedpipe", path.name());
+        assertEquals("\\\\.\\pipe\\mynamedpipe", bare.path());
+    }
+
+    @Test
+    void thePipePrefixIsRecognisedInAnyCase() {
+        PipeName name = PipeName.of("\\\\.\\PIPE\\Orders");
+
+        assertEquals("Orders", name.name());
+        assertEquals("\\\\.\\pipe\\Orders", name.path());
+    }
+
+    @Test
+    void namesDifferingOnlyInCaseAreTheSamePipe() {
+        PipeName lower = PipeName.of("mynamedpipe");
+        PipeName mixed = PipeName.of("\\\\.\\pipe\\MyNamedPipe");
+
+        assertEquals(lower, mixed);
+        assertEquals(lower.hashCode(), mixed.hashCode());
+    }
+
+    @Test
+    void theNameKeepsTheCaseItWasGiven() {
+        assertEquals("MyNamedPipe", PipeName.of("MyNamedPipe").name());
+    }
+
+    @Test
+    void differentNamesAreDifferentPipes() {
+        assertNotEquals(PipeName.of("alpha"), PipeName.of("alpha2"));
+        assertNotEquals(PipeName.of("alpha"), (Object) "alpha");
+    }
+
+    @Test
+    void toStringIsTheFullPath() {
+        assertEquals("\\\\.\\pipe\\mynamedpipe", PipeName.of("mynamedpipe").toString());
+    }
+
+    @Test
+    void emptyNameIsRefusedWithAClearMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of(""));
+        assertTrue(e.getMessage().contains("must not be empty"), e.getMessage());
+    }
+
+    @Test
+    void prefixWithoutANameIsRefusedAsEmpty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of(PREFIX));
+        assertTrue(e.getMessage().contains("must not be empty"), e.getMessage());
+    }
+
+    @Test
+    void backslashInTheNameIsRefusedWithAClearMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of("a\\b"));
+        assertTrue(e.getMessage().contains("backslash"), e.getMessage());
+    }
+
+    @Test
+    void backslashAfterThePrefixIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipeName.of("\\\\.\\pipe\\dir\\name"));
+        assertTrue(e.getMessage().contains("backslash"), e.getMessage());
+    }
+
+    @Test
+    void controlCharactersAreRefusedWithTheirPosition() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of("ab\u0001c"));
+        assertTrue(e.getMessage().contains("control character"), e.getMessage());
+        assertTrue(e.getMessage().contains("U+0001"), e.getMessage());
+        assertTrue(e.getMessage().contains("index 2"), e.getMessage());
+    }
+
+    @Test
+    void nulDeleteAndC1ControlsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> PipeName.of("a\u0000"));
+        assertThrows(IllegalArgumentException.class, () -> PipeName.of("a\u007F"));
+        assertThrows(IllegalArgumentException.class, () -> PipeName.of("a\u0085"));
+        assertThrows(IllegalArgumentException.class, () -> PipeName.of("tab\there"));
+    }
+
+    @Test
+    void ordinaryPunctuationAndNonAsciiAreAccepted() {
+        assertEquals("my/pipe name-1.ação", PipeName.of("my/pipe name-1.ação").name());
+    }
+
+    @Test
+    void pathOfExactly256CharactersIsAccepted() {
+        String path = PREFIX + "n".repeat(PipeName.MAX_PATH_LENGTH - PREFIX.length());
+        assertEquals(256, path.length());
+
+        PipeName name = PipeName.of(path);
+
+        assertEquals(path, name.path());
+        assertEquals(PipeName.of(name.name()), name);
+    }
+
+    @Test
+    void pathLongerThan256CharactersIsRefusedWithTheLimit() {
+        String path = PREFIX + "n".repeat(PipeName.MAX_PATH_LENGTH - PREFIX.length() + 1);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of(path));
+        assertTrue(e.getMessage().contains("at most 256 characters"), e.getMessage());
+        assertTrue(e.getMessage().contains("has 257"), e.getMessage());
+    }
+
+    @Test
+    void bareNameIsMeasuredWithItsPrefix() {
+        String fits = "n".repeat(PipeName.MAX_PATH_LENGTH - PREFIX.length());
+        PipeName.of(fits);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of(fits + "n"));
+        assertTrue(e.getMessage().contains("256"), e.getMessage());
+    }
+
+    @Test
+    void remotePipePathIsRefusedAsNotLocal() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipeName.of("\\\\server\\pipe\\x"));
+        assertTrue(e.getMessage().contains("not a local pipe"), e.getMessage());
+        assertTrue(e.getMessage().contains("\\\\server\\pipe\\x"), e.getMessage());
+    }
+
+    @Test
+    void nullIsRefused() {
+        assertThrows(NullPointerException.class, () -> PipeName.of(null));
+    }
+}
