@@ -1,13 +1,15 @@
 package io.pipekit.client;
 
+import io.pipekit.client.unix.UnixClientConnection;
 import io.pipekit.client.windows.WindowsClientConnection;
 import io.pipekit.core.MessageCodec;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
+import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Objects;
 
 /**
  * A client of a message-type named pipe: every call sends or receives whole messages.
@@ -18,9 +20,13 @@ import java.util.Locale;
  * }
  * }</pre>
  *
+ * <p>On Windows it connects to a named pipe; on Linux and macOS, by default, to the Unix domain
+ * socket of the same name, with the same message semantics (see {@link Transport}).
+ *
  * <p>Connecting retries while every instance is busy ({@code ERROR_PIPE_BUSY}) or the pipe
  * does not exist yet, until the timeout; then it fails with {@code ERROR_SEM_TIMEOUT} ("timed
- * out", the pipe exists but stayed busy) or {@code ERROR_FILE_NOT_FOUND} ("no such pipe").
+ * out", the pipe exists but stayed busy) or {@code ERROR_FILE_NOT_FOUND} ("no such pipe");
+ * on Unix sockets, "no such pipe" without a Win32 code.
  * By default the server may identify this client but not impersonate it.
  *
  * <p>Not thread-safe: use one client from one thread at a time.
@@ -95,6 +101,7 @@ public final class PipeClient implements AutoCloseable {
         private boolean readOnly;
         private boolean allowImpersonation;
         private int maxMessageSize = 16 * 1024 * 1024;
+        private Transport transport = Transport.forThisOs();
 
         private Builder(PipeName name) {
             this.name = name;
@@ -124,15 +131,20 @@ public final class PipeClient implements AutoCloseable {
             return this;
         }
 
+        /** The transport to connect over (default: {@link Transport#forThisOs()}); it must be the server's. */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
         /** Connects, retrying as the class comment describes. */
         public PipeClient connect() throws PipeException {
             ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize);
-            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-            if (os.startsWith("windows")) {
-                return new PipeClient(name, WindowsClientConnection.connect(config));
-            }
-            throw new PipeException("connect " + name, PipeException.NO_CODE,
-                    "no pipekit transport for " + System.getProperty("os.name") + " yet (Unix domain sockets are planned)");
+            ClientConnection connection = switch (transport) {
+                case WINDOWS_NAMED_PIPES -> WindowsClientConnection.connect(config);
+                case UNIX_DOMAIN_SOCKETS -> UnixClientConnection.connect(config);
+            };
+            return new PipeClient(name, connection);
         }
     }
 }

@@ -58,6 +58,17 @@ public final class ChildProcess implements AutoCloseable {
         return start(jar, command);
     }
 
+    /** Starts {@code python3 <script> args}, the script given by the system property {@code pipekit.python.client}. */
+    public static ChildProcess pythonClient(String... args) {
+        String script = System.getProperty("pipekit.python.client");
+        if (script == null) {
+            throw new IllegalStateException("system property pipekit.python.client is not set (pipe-it's pom sets it)");
+        }
+        List<String> command = new ArrayList<>(List.of("python3", script));
+        command.addAll(List.of(args));
+        return start("pipekit_client.py", command);
+    }
+
     private static ChildProcess start(String name, List<String> command) {
         try {
             return new ChildProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());

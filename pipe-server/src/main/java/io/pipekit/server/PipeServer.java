@@ -2,13 +2,14 @@ package io.pipekit.server;
 
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
+import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.internal.Answerer;
 import io.pipekit.server.internal.Session;
+import io.pipekit.server.unix.SelectorLoop;
 import io.pipekit.server.windows.CompletionRoutineLoop;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,9 @@ import java.util.concurrent.ExecutionException;
  * example when another server already serves the name). {@link #close()} may be called from
  * any thread, the server's own included: it disconnects every client, cancels pending I/O,
  * frees all native memory and returns once the server thread has exited.
+ *
+ * <p>On Windows it serves a named pipe; on Linux and macOS, by default, a Unix domain socket with
+ * the same message semantics (see {@link Transport}).
  *
  * <p>Secure by default: the first instance is created with {@code FILE_FLAG_FIRST_PIPE_INSTANCE}
  * (no pipe squatting), remote clients are rejected ({@code PIPE_REJECT_REMOTE_CLIENTS}), and
@@ -104,6 +108,7 @@ public final class PipeServer implements AutoCloseable {
         private Duration defaultTimeout = Duration.ofSeconds(5);
         private String securityDescriptor;
         private int maxMessageSize = 16 * 1024 * 1024;
+        private Transport transport = Transport.forThisOs();
 
         private Builder(PipeName name) {
             this.name = name;
@@ -172,6 +177,16 @@ public final class PipeServer implements AutoCloseable {
         }
 
         /**
+         * The transport to serve on (default: {@link Transport#forThisOs()}, named pipes on
+         * Windows and Unix domain sockets elsewhere). Unix domain sockets work on Windows 10 and
+         * later too.
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
          * Starts serving on a new thread and returns once the pipe is served.
          *
          * @throws PipeException if the pipe cannot be served, for example because another
@@ -187,7 +202,7 @@ public final class PipeServer implements AutoCloseable {
                     defaultTimeout, securityDescriptor, maxMessageSize);
             Answerer answers = answerer;
             ServerLoop[] loopRef = new ServerLoop[1];
-            ServerLoop loop = newLoop(config, connection -> {
+            ServerLoop loop = newLoop(transport, config, connection -> {
                 Session session = new Session(connection, loopRef[0], answers);
                 session.start();
                 return session;
@@ -231,13 +246,11 @@ public final class PipeServer implements AutoCloseable {
             }
         }
 
-        private static ServerLoop newLoop(ServerConfig config, ServerLoop.Acceptor acceptor) throws PipeException {
-            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-            if (os.startsWith("windows")) {
-                return new CompletionRoutineLoop(config, acceptor);
-            }
-            throw new PipeException("start " + config.name(), PipeException.NO_CODE,
-                    "no pipekit transport for " + System.getProperty("os.name") + " yet (Unix domain sockets are planned)");
+        private static ServerLoop newLoop(Transport transport, ServerConfig config, ServerLoop.Acceptor acceptor) {
+            return switch (transport) {
+                case WINDOWS_NAMED_PIPES -> new CompletionRoutineLoop(config, acceptor);
+                case UNIX_DOMAIN_SOCKETS -> new SelectorLoop(config, acceptor);
+            };
         }
     }
 }

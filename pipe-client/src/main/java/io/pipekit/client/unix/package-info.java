@@ -1,0 +1,2 @@
+/** Internal: the Unix-domain-socket transport of the client. */
+package io.pipekit.client.unix;

@@ -1,0 +1,65 @@
+package io.pipekit.core.unix;
+
+import io.pipekit.core.PipeException;
+import java.nio.ByteBuffer;
+
+/**
+ * Cuts whole messages out of the bytes a non-blocking socket delivers, however they are
+ * split: a header may arrive in pieces, a body in many reads, several frames in one read.
+ * Bytes of a following frame stay buffered for the next {@link #next()}.
+ *
+ * <p>Its input buffer is reused; a message's body array is the only allocation per message.
+ */
+public final class FrameReader {
+    private final int maxMessageSize;
+    private final ByteBuffer input;
+    private byte[] body;
+    private int bodyFilled;
+
+    /** A reader refusing messages over {@code maxMessageSize}, reading up to {@code chunk} bytes at a time. */
+    public FrameReader(int maxMessageSize, int chunk) {
+        this.maxMessageSize = maxMessageSize;
+        this.input = ByteBuffer.allocateDirect(Math.max(chunk, Frames.HEADER_BYTES));
+    }
+
+    /** The buffer to read socket bytes into (in write mode). */
+    public ByteBuffer input() {
+        return input;
+    }
+
+    /**
+     * The next whole message from what has been read so far, or {@code null} if more bytes are
+     * needed.
+     *
+     * @throws PipeException if a header announces more than the limit
+     */
+    public byte[] next() throws PipeException {
+        input.flip();
+        try {
+            if (body == null) {
+                if (input.remaining() < Frames.HEADER_BYTES) {
+                    return null;
+                }
+                body = new byte[Frames.length(input, maxMessageSize)];
+                input.position(input.position() + Frames.HEADER_BYTES);
+                bodyFilled = 0;
+            }
+            int take = Math.min(input.remaining(), body.length - bodyFilled);
+            input.get(body, bodyFilled, take);
+            bodyFilled += take;
+            if (bodyFilled < body.length) {
+                return null;
+            }
+            byte[] message = body;
+            body = null;
+            return message;
+        } finally {
+            input.compact();
+        }
+    }
+
+    /** Whether part of a frame has arrived and the rest has not: end of stream now means a truncated frame. */
+    public boolean midFrame() {
+        return body != null || input.position() > 0;
+    }
+}

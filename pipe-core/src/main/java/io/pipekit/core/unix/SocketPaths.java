@@ -1,0 +1,94 @@
+package io.pipekit.core.unix;
+
+import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeName;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where the socket of a pipe name lives on Unix.
+ *
+ * <ul>
+ *   <li>An absolute path ({@code /run/app/control.sock}) is used as it is.</li>
+ *   <li>A name ({@code mynamedpipe}) maps to {@code $XDG_RUNTIME_DIR/pipekit/mynamedpipe.sock}
+ *       when {@code XDG_RUNTIME_DIR} is set, otherwise to
+ *       {@code <java.io.tmpdir>/pipekit-<user>/mynamedpipe.sock}.</li>
+ * </ul>
+ *
+ * <p>The {@code pipekit} directory is created with owner-only permissions (0700). An existing
+ * one that another user owns, or that others may write to, is refused: whoever controls the
+ * directory could put their own socket under our name.
+ */
+public final class SocketPaths {
+    /** The longest socket path the kernel takes, in bytes ({@code sun_path}: 108 on Linux, 104 on macOS). */
+    public static final int MAX_PATH_BYTES = 104 - 1;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private SocketPaths() {
+    }
+
+    /** The socket path for {@code name}, with its directory created if needed. */
+    public static Path forName(PipeName name) throws PipeException {
+        return forName(name, System.getenv(), System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
+    }
+
+    /** As {@link #forName(PipeName)}, with the environment given (for tests). */
+    static Path forName(PipeName name, Map<String, String> env, String tmpdir, String user) throws PipeException {
+        String n = name.name();
+        Path path;
+        if (n.startsWith("/")) {
+            path = Path.of(n);
+        } else {
+            if (n.contains("/")) {
+                throw new PipeException("socket path for " + n, PipeException.NO_CODE,
+                        "a pipe name may contain '/' only as an absolute socket path");
+            }
+            String runtimeDir = env.get("XDG_RUNTIME_DIR");
+            Path dir = runtimeDir != null && !runtimeDir.isEmpty()
+                    ? Path.of(runtimeDir, "pipekit") : Path.of(tmpdir, "pipekit-" + user);
+            ensurePrivateDirectory(dir);
+            path = dir.resolve(n + ".sock");
+        }
+        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_PATH_BYTES) {
+            throw new PipeException("socket path " + path, PipeException.NO_CODE,
+                    "too long for a Unix socket (" + bytes + " bytes, at most " + MAX_PATH_BYTES + ")");
+        }
+        return path;
+    }
+
+    private static void ensurePrivateDirectory(Path dir) throws PipeException {
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir.getParent());
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another process of ours made it meanwhile: checked below like any existing one
+                }
+                Files.setPosixFilePermissions(dir, OWNER_ONLY); // the umask may have narrowed the request
+            }
+            PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            String me = System.getProperty("user.name");
+            if (!attributes.isDirectory() || !attributes.owner().getName().equals(me)) {
+                throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
+                        "is not a directory owned by " + me + "; refusing to use it");
+            }
+            Set<PosixFilePermission> perms = attributes.permissions();
+            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
+                        "others may write to it (" + PosixFilePermissions.toString(perms) + "); refusing to use it");
+            }
+        } catch (IOException e) {
+            throw new PipeException("socket directory " + dir, PipeException.NO_CODE, e.toString(), e);
+        }
+    }
+}

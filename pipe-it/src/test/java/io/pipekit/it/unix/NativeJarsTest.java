@@ -1,0 +1,63 @@
+package io.pipekit.it.unix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.it.ChildProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** The runnable jars, natively on Linux and macOS, over Unix domain sockets, as the README runs them. */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class NativeJarsTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private final String name = "pipekit-jars-" + UUID.randomUUID();
+
+    @Test
+    void clientJarRoundTripsWithServerJarWithTheSamplesDefaults() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name)) {
+            server.awaitLine(l -> l.startsWith("pipe-server: serving"), TIMEOUT);
+            try (ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "hello")) {
+                assertEquals(0, client.awaitExit(TIMEOUT), () -> "pipe-client failed: " + client.output());
+                assertEquals(List.of("Default answer from server"), client.output());
+            }
+            server.awaitLine(l -> l.matches("\\[\\d+] hello"), TIMEOUT);
+        }
+    }
+
+    @Test
+    void echoingServerJarAnswersTheClientJarInUtf8() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--echo", "-e", "utf-8")) {
+            server.awaitLine(l -> l.startsWith("pipe-server: serving"), TIMEOUT);
+            try (ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "-e", "utf-8", "ação")) {
+                assertEquals(0, client.awaitExit(TIMEOUT), () -> "pipe-client failed: " + client.output());
+                assertEquals(List.of("ação"), client.output());
+            }
+        }
+    }
+
+    @Test
+    void clientJarWithoutAServerFailsInOneLine() throws Exception {
+        try (ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "--timeout", "200ms")) {
+            assertEquals(1, client.awaitExit(TIMEOUT));
+            assertEquals(1, client.output().size(), client.output()::toString);
+            assertTrue(client.output().get(0).startsWith("pipe-client: ") && client.output().get(0).contains("no such pipe"),
+                    client.output().get(0));
+        }
+    }
+
+    @Test
+    void secondServerJarOnTheSameNameIsRefusedInOneLine() throws Exception {
+        try (ChildProcess first = ChildProcess.jar("pipe-server.jar", "--name", name)) {
+            first.awaitLine(l -> l.startsWith("pipe-server: serving"), TIMEOUT);
+            try (ChildProcess second = ChildProcess.jar("pipe-server.jar", "--name", name)) {
+                assertEquals(1, second.awaitExit(TIMEOUT));
+                assertTrue(second.output().get(0).contains("already served"), second.output().toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.pipekit.server.unix;
+
+import io.pipekit.core.PipeException;
+import io.pipekit.core.transport.ServerConfig;
+import io.pipekit.core.transport.ServerConnection;
+import io.pipekit.core.transport.ServerLoop;
+import io.pipekit.core.unix.SocketPaths;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * The server loop on Unix domain sockets, on one thread: {@code Selector.select()} stands in
+ * for the alertable {@code WaitForSingleObjectEx}, readiness events for completion routines,
+ * and {@code Selector.wakeup()} for {@code QueueUserAPC}.
+ *
+ * <p>First-instance semantics as on Windows: a live server on the same socket path is refused;
+ * a socket file left by a crashed server (nobody accepts on it) is replaced. By default only
+ * clients of the same user are served (their user from {@code SO_PEERCRED}).
+ */
+public final class SelectorLoop implements ServerLoop {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.server");
+
+    private final ServerConfig config;
+    private final Acceptor acceptor;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Set<UnixConnection> connections = new LinkedHashSet<>();
+    private final Object lifecycle = new Object();
+    private Selector selector;
+    private ServerSocketChannel server;
+    private SelectionKey acceptKey;
+    private Path socketPath;
+    private boolean bound; // only a socket file we bound is ours to delete
+    private String ownUser;
+    private long nextId = 1;
+    private boolean stopping;
+    private boolean finished;
+
+    public SelectorLoop(ServerConfig config, Acceptor acceptor) {
+        this.config = config;
+        this.acceptor = acceptor;
+    }
+
+    @Override
+    public void open() throws PipeException {
+        if (config.securityDescriptor() != null) {
+            LOG.log(Level.WARNING, "an SDDL security descriptor applies to Windows pipes only; on Unix the socket's "
+                    + "directory is owner-only and clients of other users are refused");
+        }
+        socketPath = SocketPaths.forName(config.name());
+        String operation = "bind " + socketPath;
+        try {
+            ownUser = System.getProperty("user.name");
+            claimPath(operation);
+            synchronized (lifecycle) {
+                selector = Selector.open();
+            }
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socketPath), config.listeningInstances());
+            bound = true;
+            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+            server.configureBlocking(false);
+            acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
+            closeQuietly();
+            throw e instanceof PipeException pipe ? pipe : new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
+        }
+    }
+
+    /** Refuses a live server on the path; removes a stale socket file left by a dead one. */
+    private void claimPath(String operation) throws IOException {
+        if (!Files.exists(socketPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socketPath));
+            throw new PipeException(operation, PipeException.NO_CODE, "the pipe is already served by another server");
+        } catch (ConnectException stale) {
+            LOG.log(Level.INFO, "replacing the stale socket " + socketPath + " (no server accepts on it)");
+            Files.delete(socketPath);
+        }
+    }
+
+    @Override
+    public void run() throws PipeException {
+        try {
+            while (!(stopping && connections.isEmpty())) {
+                selector.select();
+                runTasks();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    dispatch(key);
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            throw new PipeException("select", PipeException.NO_CODE, e.toString(), e);
+        } finally {
+            for (UnixConnection connection : new ArrayList<>(connections)) {
+                connection.close();
+            }
+            closeQuietly();
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        if (key == acceptKey) {
+            accept();
+            return;
+        }
+        UnixConnection connection = (UnixConnection) key.attachment();
+        try {
+            if (key.isReadable()) {
+                connection.readable();
+            } else if (key.isWritable()) {
+                connection.writable();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "serving client " + connection.id() + " failed; closing its connection", e);
+            connection.close();
+        }
+    }
+
+    private void accept() {
+        SocketChannel channel;
+        try {
+            channel = server.accept();
+            if (channel == null) {
+                return;
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
+            return;
+        }
+        try {
+            UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            String user = peer.user().getName();
+            if (!user.equals(ownUser)) {
+                LOG.log(Level.WARNING, "refused a client of user " + user + " on " + socketPath + ": only " + ownUser + " may connect");
+                channel.close();
+                return;
+            }
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, 0);
+            UnixConnection connection = new UnixConnection(this, channel, key, nextId++, user,
+                    config.maxMessageSize(), config.inBufferSize(), config.outBufferSize());
+            key.attach(connection);
+            connections.add(connection);
+            if (connections.size() >= config.maxInstances()) {
+                acceptKey.interestOps(0); // clients wait in the backlog, as they wait for a free instance
+            }
+            ServerConnection.Listener listener = acceptor.accepted(connection);
+            connection.setListener(listener);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+
+    /** A connection has closed its socket. */
+    void released(UnixConnection connection) {
+        connections.remove(connection);
+        if (!stopping && acceptKey.isValid() && connections.size() < config.maxInstances()) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    @Override
+    public boolean execute(Runnable task) {
+        synchronized (lifecycle) {
+            if (finished || selector == null) {
+                return false;
+            }
+            tasks.add(task);
+            selector.wakeup();
+            return true;
+        }
+    }
+
+    @Override
+    public void stop() {
+        execute(this::beginStop);
+    }
+
+    private void beginStop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        acceptKey.cancel();
+        closeServerSocket();
+        for (UnixConnection connection : new ArrayList<>(connections)) {
+            connection.close();
+        }
+    }
+
+    private void runTasks() {
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "task on the server thread failed", e);
+            }
+        }
+    }
+
+    private void closeServerSocket() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing " + socketPath + " failed", e);
+            }
+            server = null;
+        }
+        if (bound) {
+            bound = false;
+            try {
+                Files.deleteIfExists(socketPath);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        closeServerSocket();
+        synchronized (lifecycle) {
+            finished = true;
+            tasks.clear();
+            if (selector != null) {
+                try {
+                    selector.close();
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "closing the selector failed", e);
+                }
+            }
+        }
+    }
+
+    void log(Level level, String message) {
+        LOG.log(level, message);
+    }
+}

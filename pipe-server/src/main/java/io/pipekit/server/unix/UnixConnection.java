@@ -1,0 +1,156 @@
+package io.pipekit.server.unix;
+
+import io.pipekit.core.PipeException;
+import io.pipekit.core.transport.ServerConnection;
+import io.pipekit.core.unix.FrameReader;
+import io.pipekit.core.unix.Frames;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client on a Unix domain socket, driven by the {@link SelectorLoop}. It reads only when
+ * the session asks for the next message (as {@code ReadFileEx} is issued by the sample's write
+ * routine) and writes one whole frame per answer, waiting for {@code OP_WRITE} when the socket
+ * buffer is full.
+ */
+final class UnixConnection implements ServerConnection {
+    private final SelectorLoop loop;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final long id;
+    private final String peerUser;
+    private final FrameReader frames;
+    private ByteBuffer output;
+    private ServerConnection.Listener listener;
+    private boolean closed;
+
+    UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id, String peerUser,
+            int maxMessageSize, int readChunk, int writeBufferSize) {
+        this.loop = loop;
+        this.channel = channel;
+        this.key = key;
+        this.id = id;
+        this.peerUser = peerUser;
+        this.frames = new FrameReader(maxMessageSize, readChunk);
+        this.output = ByteBuffer.allocateDirect(Math.max(writeBufferSize, Frames.HEADER_BYTES));
+    }
+
+    void setListener(ServerConnection.Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public long clientProcessId() {
+        return -1; // the JDK's SO_PEERCRED gives the user, not the process
+    }
+
+    /** The peer's user name from SO_PEERCRED. */
+    String peerUser() {
+        return peerUser;
+    }
+
+    @Override
+    public void read() {
+        if (closed) {
+            return;
+        }
+        try {
+            byte[] message = frames.next(); // a pipelined client may have sent it already
+            if (message != null) {
+                listener.messageRead(message);
+            } else {
+                key.interestOps(SelectionKey.OP_READ);
+            }
+        } catch (PipeException e) {
+            end(e);
+        }
+    }
+
+    @Override
+    public void write(byte[] message) {
+        if (closed) {
+            return;
+        }
+        int frame = Frames.HEADER_BYTES + message.length;
+        if (output.capacity() < frame) {
+            output = ByteBuffer.allocateDirect(Math.max(frame, output.capacity() * 2));
+        }
+        output.clear();
+        Frames.putHeader(output, message.length);
+        output.put(message).flip();
+        flush();
+    }
+
+    /** The selector says the socket is readable. */
+    void readable() {
+        try {
+            int n = channel.read(frames.input());
+            if (n < 0) {
+                end(frames.midFrame() ? new PipeException("read frame", PipeException.NO_CODE,
+                        "the client closed the connection in the middle of a frame") : null);
+                return;
+            }
+            byte[] message = frames.next();
+            if (message != null) {
+                key.interestOps(0);
+                listener.messageRead(message);
+            }
+        } catch (PipeException e) {
+            end(e);
+        } catch (IOException e) {
+            end(new PipeException("read", PipeException.NO_CODE, e.getMessage(), e));
+        }
+    }
+
+    /** The selector says the socket can take more of the pending frame. */
+    void writable() {
+        flush();
+    }
+
+    private void flush() {
+        try {
+            channel.write(output);
+            if (output.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_WRITE);
+            } else {
+                key.interestOps(0);
+                listener.messageWritten();
+            }
+        } catch (IOException e) {
+            // Broken pipe or reset: the client left while we answered.
+            end(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        end(null);
+    }
+
+    private void end(PipeException cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (cause != null) {
+            loop.log(System.Logger.Level.WARNING, "client " + id + ": " + cause.getMessage() + "; closing its connection");
+        }
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing a socket that failed: nothing more to free
+        }
+        loop.released(this);
+        if (listener != null) {
+            listener.closed(cause);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.pipekit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.PipeName;
+import io.pipekit.core.Transport;
+import io.pipekit.core.unix.SocketPaths;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What only the Unix-domain-socket transport does: frames from a raw socket that break the
+ * protocol, where sockets live and with which permissions, and stale sockets.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class UnixSocketServerTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final String name = "pipekit-unix-test-" + UUID.randomUUID();
+    private PipeServer server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void startEchoServer(String pipeName, int maxMessageSize) throws Exception {
+        server = PipeServer.builder(pipeName).transport(Transport.UNIX_DOMAIN_SOCKETS).maxMessageSize(maxMessageSize)
+                .handler((client, request) -> request).start();
+    }
+
+    private SocketChannel rawClient() throws Exception {
+        SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX);
+        raw.connect(UnixDomainSocketAddress.of(SocketPaths.forName(PipeName.of(name))));
+        return raw;
+    }
+
+    /** Blocks until the server closes the raw connection; fails if it sends anything instead. */
+    private static void assertClosedByServer(SocketChannel raw) {
+        assertTimeoutPreemptively(TIMEOUT, () -> assertEquals(-1, raw.read(ByteBuffer.allocate(64)), "expected end of stream"));
+    }
+
+    private void assertOthersStillServed() throws Exception {
+        try (PipeClient other = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).connect()) {
+            assertArrayEquals("still served".getBytes(UTF_8), other.transact("still served".getBytes(UTF_8)));
+        }
+        assertTrue(server.isRunning());
+    }
+
+    @Test
+    void garbageBytesCostTheirSenderTheConnectionAndNothingElse() throws Exception {
+        startEchoServer(name, 1024 * 1024);
+        try (SocketChannel raw = rawClient()) {
+            raw.write(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8)));
+            assertClosedByServer(raw);
+        }
+        assertOthersStillServed();
+    }
+
+    @Test
+    void oversizedLengthIsRefusedBeforeAnyBodyArrives() throws Exception {
+        startEchoServer(name, 1024);
+        try (SocketChannel raw = rawClient()) {
+            raw.write(ByteBuffer.allocate(4).putInt(0, 1025));
+            assertClosedByServer(raw);
+        }
+        assertOthersStillServed();
+    }
+
+    @Test
+    void truncatedFrameEndsOnlyItsOwnConnection() throws Exception {
+        startEchoServer(name, 1024);
+        try (SocketChannel raw = rawClient()) {
+            ByteBuffer half = ByteBuffer.allocate(14).putInt(100).put(new byte[10]).flip();
+            raw.write(half);
+            raw.shutdownOutput(); // the client leaves with 90 bytes of its frame unsent
+            assertClosedByServer(raw);
+        }
+        assertOthersStillServed();
+    }
+
+    @Test
+    void framesArrivingTogetherAreAnsweredOneByOne() throws Exception {
+        startEchoServer(name, 1024);
+        try (SocketChannel raw = rawClient()) {
+            ByteBuffer two = ByteBuffer.allocate(4 + 3 + 4 + 2).putInt(3).put("one".getBytes(UTF_8)).putInt(2).put("hi".getBytes(UTF_8)).flip();
+            raw.write(two);
+            ByteBuffer answers = ByteBuffer.allocate(13);
+            assertTimeoutPreemptively(TIMEOUT, () -> {
+                while (answers.hasRemaining()) {
+                    raw.read(answers);
+                }
+            });
+            assertArrayEquals(two.array(), answers.array());
+        }
+    }
+
+    @Test
+    void socketLivesInAnOwnerOnlyDirectoryAndIsOwnerOnlyItself() throws Exception {
+        startEchoServer(name, 1024);
+        Path socket = SocketPaths.forName(PipeName.of(name));
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        server.close();
+        assertTrue(Files.notExists(socket), "the server removes its socket when it closes");
+    }
+
+    @Test
+    void staleSocketLeftByACrashedServerIsReplaced() throws Exception {
+        Path socket = SocketPaths.forName(PipeName.of(name));
+        try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            crashed.bind(UnixDomainSocketAddress.of(socket)); // closing leaves the file, as a crash would
+        }
+        assertTrue(Files.exists(socket));
+
+        startEchoServer(name, 1024);
+
+        assertOthersStillServed();
+    }
+
+    @Test
+    void absoluteSocketPathIsUsedAsGiven(@TempDir Path dir) throws Exception {
+        String path = dir.resolve("app.sock").toString();
+        startEchoServer(path, 1024);
+
+        assertTrue(Files.exists(Path.of(path)));
+        try (PipeClient client = PipeClient.builder(path).transport(Transport.UNIX_DOMAIN_SOCKETS).connect()) {
+            assertArrayEquals(new byte[] {1, 2}, client.transact(new byte[] {1, 2}));
+        }
+    }
+}
