@@ -62,6 +62,11 @@ public final class PipeServer implements AutoCloseable {
         return name;
     }
 
+    /** Where clients reach this server: {@code \\.\pipe\name} on Windows, the socket path on Unix. */
+    public String endpoint() {
+        return loop.endpoint();
+    }
+
     /** Whether the server thread is still serving. */
     public boolean isRunning() {
         return terminated.getCount() > 0;

@@ -33,6 +33,9 @@ public interface ServerLoop {
      */
     boolean execute(Runnable task);
 
+    /** Where clients reach this server: a pipe path on Windows, a socket path on Unix. Valid after {@link #open}. */
+    String endpoint();
+
     /** Asks the loop to stop; {@link #run()} returns once everything is freed. Idempotent. */
     void stop();
 }

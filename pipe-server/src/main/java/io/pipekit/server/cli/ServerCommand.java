@@ -79,7 +79,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .handler(handler)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pipe-server shutdown"));
-        out.println("pipe-server: serving " + server.name() + " (Ctrl-C to stop)");
+        out.println("pipe-server: serving " + server.endpoint() + " (Ctrl-C to stop)");
         out.flush();
         server.awaitTermination();
         return 0;

@@ -199,6 +199,11 @@ public final class SelectorLoop implements ServerLoop {
     }
 
     @Override
+    public String endpoint() {
+        return String.valueOf(socketPath);
+    }
+
+    @Override
     public void stop() {
         execute(this::beginStop);
     }

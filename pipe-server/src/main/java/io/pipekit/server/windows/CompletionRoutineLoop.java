@@ -112,7 +112,9 @@ public final class CompletionRoutineLoop implements ServerLoop {
             while (!stopping || liveInstances > 0) {
                 int woke = KX.WaitForSingleObjectEx(connectEvent, Kernel32Ex.INFINITE, true);
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
-                    K.ResetEvent(connectEvent); // before collecting, so no later connect goes unseen
+                    // Reset before collecting, so a connect completing during the sweep signals again;
+                    // replenish() re-signals for the ones its own ConnectNamedPipe calls reset.
+                    K.ResetEvent(connectEvent);
                     collectConnects();
                 } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION) {
                     // Cannot happen with a valid event; if it does, pending I/O may still own native
@@ -140,6 +142,11 @@ public final class CompletionRoutineLoop implements ServerLoop {
             }
             return true;
         }
+    }
+
+    @Override
+    public String endpoint() {
+        return config.name().path();
     }
 
     @Override
@@ -178,13 +185,24 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     /** Keeps {@code listeningInstances} instances listening, within {@code maxInstances} in all. */
     private void replenish() throws PipeException {
-        while (!stopping && listening.size() < config.listeningInstances() && liveInstances < config.maxInstances()) {
-            PipeInstance instance = createInstance();
-            if (instance.listen(connectEvent)) {
-                listening.add(instance);
-            } else {
-                instance.release(false);
-                return;
+        boolean listened = false;
+        try {
+            while (!stopping && listening.size() < config.listeningInstances() && liveInstances < config.maxInstances()) {
+                PipeInstance instance = createInstance();
+                listened = true;
+                if (instance.listen(connectEvent)) {
+                    listening.add(instance);
+                } else {
+                    instance.release(false);
+                    return;
+                }
+            }
+        } finally {
+            // Starting an overlapped ConnectNamedPipe resets the OVERLAPPED's event, which all
+            // instances share: a connect that completed on another instance just before would
+            // lose its signal. Re-signal for any connect that already has an outcome.
+            if (listened && listening.stream().anyMatch(PipeInstance::connectOutcomeReady)) {
+                K.SetEvent(connectEvent);
             }
         }
     }
