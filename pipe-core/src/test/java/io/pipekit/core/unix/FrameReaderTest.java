@@ -1,0 +1,69 @@
+package io.pipekit.core.unix;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.core.PipeException;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class FrameReaderTest {
+
+    private static byte[] frame(String text) {
+        byte[] body = text.getBytes(UTF_8);
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    @Test
+    void frameSplitIntoSingleBytesComesOutWhole() throws Exception {
+        FrameReader reader = new FrameReader(1024, 16);
+        byte[] wire = frame("one message");
+        for (int i = 0; i < wire.length - 1; i++) {
+            reader.input().put(wire[i]);
+            assertNull(reader.next(), "no message before its last byte");
+            assertTrue(reader.midFrame());
+        }
+        reader.input().put(wire[wire.length - 1]);
+
+        assertArrayEquals("one message".getBytes(UTF_8), reader.next());
+        assertFalse(reader.midFrame());
+    }
+
+    @Test
+    void severalFramesInOneReadComeOutOneByOne() throws Exception {
+        FrameReader reader = new FrameReader(1024, 64);
+        reader.input().put(frame("a")).put(frame("")).put(frame("ccc"));
+
+        assertArrayEquals("a".getBytes(UTF_8), reader.next());
+        assertArrayEquals(new byte[0], reader.next());
+        assertArrayEquals("ccc".getBytes(UTF_8), reader.next());
+        assertNull(reader.next());
+    }
+
+    @Test
+    void bodyLargerThanTheReadChunkIsAssembledAcrossReads() throws Exception {
+        FrameReader reader = new FrameReader(1 << 20, 8);
+        ByteBuffer wire = ByteBuffer.wrap(frame("a body much longer than the eight-byte chunk"));
+        byte[] message = null;
+        while (message == null) {
+            int n = Math.min(reader.input().remaining(), wire.remaining());
+            reader.input().put(wire.array(), wire.position(), n);
+            wire.position(wire.position() + n);
+            message = reader.next();
+        }
+        assertArrayEquals("a body much longer than the eight-byte chunk".getBytes(UTF_8), message);
+    }
+
+    @Test
+    void lengthOverTheLimitIsRefusedFromTheHeaderAlone() {
+        FrameReader reader = new FrameReader(1024, 16);
+        reader.input().putInt(0xFFFF_FFFF); // 4 GiB - 1, read as unsigned
+
+        PipeException e = assertThrows(PipeException.class, reader::next);
+        assertTrue(e.getMessage().contains("4294967295") && e.getMessage().contains("1024"), e.getMessage());
+    }
+}
