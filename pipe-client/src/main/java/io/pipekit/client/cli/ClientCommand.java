@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "pipe-client", mixinStandardHelpOptions = true, version = "pipe-client 0.1.0",
         description = "Sends one message to a message-type named pipe and prints the reply.",
-        sortOptions = false)
+        sortOptions = false, subcommands = BenchCommand.class)
 public final class ClientCommand implements Callable<Integer> {
     /** The sample client's message. */
     public static final String DEFAULT_MESSAGE = "Default message from client.";
@@ -28,19 +28,19 @@ public final class ClientCommand implements Callable<Integer> {
             description = "The message to send (default: \"${DEFAULT-VALUE}\").")
     String message;
 
-    @Option(names = {"-n", "--name"}, defaultValue = "mynamedpipe", paramLabel = "NAME",
+    @Option(names = {"-n", "--name"}, scope = CommandLine.ScopeType.INHERIT, defaultValue = "mynamedpipe", paramLabel = "NAME",
             description = "Pipe name, bare or as \\\\.\\pipe\\NAME (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = {"-e", "--encoding"}, defaultValue = "utf-16le", paramLabel = "ENCODING",
+    @Option(names = {"-e", "--encoding"}, scope = CommandLine.ScopeType.INHERIT, defaultValue = "utf-16le", paramLabel = "ENCODING",
             description = "Text encoding of messages: utf-16le (the sample's, NUL-terminated) or utf-8 (default: ${DEFAULT-VALUE}).")
     String encoding;
 
-    @Option(names = {"-t", "--timeout"}, defaultValue = "5s", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(names = {"-t", "--timeout"}, scope = CommandLine.ScopeType.INHERIT, defaultValue = "5s", paramLabel = "TIME", converter = DurationConverter.class,
             description = "How long to wait for the pipe while it is busy or absent: 500ms, 5s, 1m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
 
     public static void main(String[] args) {
@@ -52,7 +52,10 @@ public final class ClientCommand implements Callable<Integer> {
         CommandLine line = new CommandLine(new ClientCommand());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            if (((ClientCommand) cmd.getCommand()).verbose) {
+            Object command = cmd.getCommand();
+            boolean verbose = command instanceof ClientCommand client ? client.verbose
+                    : command instanceof BenchCommand bench && bench.parent.verbose;
+            if (verbose) {
                 e.printStackTrace(err);
             } else {
                 err.println("pipe-client: " + e.getMessage());

@@ -60,4 +60,21 @@ class NativeJarsTest {
             }
         }
     }
+
+    @Test
+    void benchCommandReportsItsMeasurementsAsJson() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--echo", "--quiet", "-e", "utf-8")) {
+            server.awaitLine(l -> l.startsWith("pipe-server: serving"), TIMEOUT);
+            try (ChildProcess bench = ChildProcess.jar("pipe-client.jar", "bench", "--name", name, "-e", "utf-8",
+                    "--clients", "3", "--size", "100", "--round-trips", "200", "--warmup", "10", "--json", "--no-progress")) {
+                assertEquals(0, bench.awaitExit(TIMEOUT), () -> "bench failed: " + bench.output());
+                String json = bench.output().get(bench.output().size() - 1);
+                assertTrue(json.startsWith("{\"transport\":\"unix_domain_sockets\""), json);
+                assertTrue(json.contains("\"clients\":3,\"messageBytes\":100,\"roundTrips\":600,"), json);
+                for (String field : List.of("roundTripsPerSecond", "medianMicros", "p99Micros", "maxMicros")) {
+                    assertTrue(json.matches(".*\"" + field + "\":[0-9]+\\.[0-9]+.*"), field + " missing in " + json);
+                }
+            }
+        }
+    }
 }

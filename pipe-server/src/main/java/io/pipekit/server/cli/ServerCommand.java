@@ -29,6 +29,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--echo", description = "Answer each request with itself instead of \"" + DEFAULT_ANSWER + "\".")
     boolean echo;
 
+    @Option(names = {"-q", "--quiet"}, description = "Do not log each request (for benchmarks).")
+    boolean quiet;
+
     @Option(names = {"-e", "--encoding"}, defaultValue = "utf-16le", paramLabel = "ENCODING",
             description = "Text encoding of messages: utf-16le (the sample's, NUL-terminated) or utf-8 (default: ${DEFAULT-VALUE}).")
     String encoding;
@@ -69,8 +72,10 @@ public final class ServerCommand implements Callable<Integer> {
         MessageCodec<String> codec = MessageCodecs.text(encoding);
         PrintWriter out = new CommandLine(this).getOut();
         RequestHandler handler = RequestHandler.using(codec, (client, request) -> {
-            out.println("[" + client.connectionId() + "] " + request);
-            out.flush();
+            if (!quiet) {
+                out.println("[" + client.connectionId() + "] " + request);
+                out.flush();
+            }
             return echo ? request : DEFAULT_ANSWER;
         });
         PipeServer server = PipeServer.builder(name)
