@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Reproduces docs/performance.md: builds pipekit and the C peers from source, measures pipekit
+# beside them on the same client, message sizes and machine, interleaved over ROUNDS rounds,
+# then regenerates the doc and its plot from the raw results.
+#
+#   bench/run.sh            the full matrix (about 10 minutes on 2 cores), rewrites docs/performance.md
+#   bench/run.sh --smoke    one tiny round of everything, results in a temp folder, docs untouched
+#
+# Unix side runs natively; the Windows side runs in the Wine test bed image (build it with
+# pipe-it/src/test/wine/build-image.sh; without Docker that side is skipped, and said so).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+smoke=false
+[ "${1:-}" = "--smoke" ] && smoke=true
+if $smoke; then
+  ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5
+  out=$(mktemp -d)
+else
+  ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
+  out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
+fi
+mkdir -p "$out"
+raw="$out/raw.jsonl"
+: > "$raw"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+say() { printf '==> %s\n' "$*" >&2; }
+
+# One JSON result line, tagged with where it came from.
+record() { # side server client round  < json
+  python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); r.update(side=sys.argv[1], server=sys.argv[2], client=sys.argv[3], round=int(sys.argv[4])); print(json.dumps(r))' "$@" >> "$raw"
+}
+
+# Starts a server in the background (its PID in $server_pid) and waits for its ready line.
+start_server() { # ready-prefix logfile command...
+  local ready=$1 log=$2; shift 2
+  "$@" > "$log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 200); do grep -q "^$ready" "$log" 2>/dev/null && return 0; sleep 0.05; done
+  echo "server did not start: $*" >&2; cat "$log" >&2; return 1
+}
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+
+say "machine and versions"
+python3 - "$raw" <<'PY'
+import json, os, platform, subprocess, sys
+def first_line(cmd):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        return (r.stdout + r.stderr).strip().splitlines()[0]
+    except Exception as e:
+        return "unavailable"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+meta = {"side": "meta", "cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
+        "java": first_line(["java", "-version"]), "gcc": first_line(["gcc", "--version"]),
+        "python": platform.python_version()}
+with open(sys.argv[1], "a") as f:
+    f.write(json.dumps(meta) + "\n")
+PY
+
+say "build pipekit and the C peers"
+./mvnw -q -B -DskipTests package
+gcc -O2 -o "$work/uds_echo_server" bench/c/uds_echo_server.c
+gcc -O2 -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
+javac -q --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java 2>/dev/null \
+  || javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java
+java_server=(java -jar pipe-server/target/pipe-server.jar --echo --quiet --encoding utf-8)
+
+say "Unix domain sockets: $ROUNDS round(s); servers pipekit and C epoll; clients C and pipekit"
+for round in $(seq "$ROUNDS"); do
+  for clients in $CLIENTS; do
+    for size in $SIZES; do
+      trips=$(( TRIPS / clients )); [ "$size" -ge 65536 ] && trips=$(( trips / 10 + 1 ))
+      warm=$(( trips / 10 + 1 ))
+      for server in pipekit c-epoll; do
+        sock="$work/$server.sock"
+        if [ "$server" = pipekit ]; then
+          start_server "pipe-server: serving" "$work/server.log" "${java_server[@]}" --name "$sock"
+        else
+          start_server "listening on" "$work/server.log" "$work/uds_echo_server" "$sock"
+        fi
+        "$work/uds_bench_client" "$sock" "$clients" "$size" "$trips" "$warm" | record unix "$server" c "$round"
+        if [ "$clients" = 1 ]; then
+          java -jar pipe-client/target/pipe-client.jar bench --name "$sock" -e utf-8 --clients 1 --size "$size" \
+            --round-trips "$trips" --warmup "$warm" --json --no-progress | record unix "$server" pipekit "$round"
+        fi
+        stop_server
+      done
+      if [ "$clients" = 1 ]; then
+        java bench/java/PlainPingPong.java "$size" "$trips" "$warm" | record unix plain-jdk plain-jdk "$round"
+      fi
+    done
+  done
+  # One client, 1 MiB messages: reassembly across many reads, pipekit and C.
+  for server in pipekit c-epoll; do
+    sock="$work/$server.sock"
+    if [ "$server" = pipekit ]; then
+      start_server "pipe-server: serving" "$work/server.log" "${java_server[@]}" --name "$sock"
+    else
+      start_server "listening on" "$work/server.log" "$work/uds_echo_server" "$sock"
+    fi
+    "$work/uds_bench_client" "$sock" 1 1048576 "$BIG_TRIPS" 2 | record unix "$server" c "$round"
+    stop_server
+  done
+  # Single client with server and client pinned to one core: the cost of a round trip without
+  # cross-core wake-ups.
+  for server in pipekit c-epoll; do
+    sock="$work/$server.sock"
+    if [ "$server" = pipekit ]; then
+      start_server "pipe-server: serving" "$work/server.log" taskset -c 0 "${java_server[@]}" --name "$sock"
+    else
+      start_server "listening on" "$work/server.log" taskset -c 0 "$work/uds_echo_server" "$sock"
+    fi
+    taskset -c 0 "$work/uds_bench_client" "$sock" 1 64 "$TRIPS" 1000 | record unix-pinned "$server" c "$round"
+    stop_server
+  done
+done
+
+say "allocation per round trip and client start-up (Unix)"
+for size in 64 4096; do
+  java -cp "$work/probe:pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar" AllocationProbe "$size" $(( TRIPS / 2 )) | record unix pipekit probe 0
+done
+start_server "pipe-server: serving" "$work/server.log" java -jar pipe-server/target/pipe-server.jar --quiet --name "$work/startup.sock"
+for i in $(seq 5); do
+  python3 - "$work/startup.sock" <<'PY' | record unix pipekit startup "$i"
+import json, subprocess, sys, time
+t = time.perf_counter()
+subprocess.run(["java", "-jar", "pipe-client/target/pipe-client.jar", "--name", sys.argv[1]], check=True, capture_output=True)
+print(json.dumps({"startupMillis": (time.perf_counter() - t) * 1000}))
+PY
+done
+stop_server
+
+image=$(pipe-it/src/test/wine/build-image.sh --tag)
+if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1; then
+  say "Windows named pipes under Wine ($image): servers pipekit and the C sample; the C client"
+  x86_64-w64-mingw32-gcc --version >/dev/null 2>&1 || { apt-get install -y -q gcc-mingw-w64-x86-64 >/dev/null; }
+  mkdir -p "$work/wine"
+  x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -o "$work/wine/pipe-bench-client.exe" bench/c/pipe_bench_client.c
+  cp pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar "$work/wine/"
+  cp -r "$work/probe" "$work/wine/probe"
+  # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
+  # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
+  docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
+    -e TRIPS="$WINE_TRIPS" "$image" bash -c '
+      set -e
+      cd /bench
+      serve() { # ready-prefix cmd...
+        local ready=$1; shift
+        "$@" > server.log 2>&1 & pid=$!
+        for _ in $(seq 400); do grep -q "^$ready" server.log && return 0; sleep 0.05; done
+        cat server.log >&2; return 1
+      }
+      for round in $(seq $ROUNDS); do
+        for clients in $CLIENTS; do
+          for size in 64 4096; do
+            trips=$(( TRIPS / clients + 1 ))
+            for server in pipekit c-sample; do
+              name=bench-$server-$round-$clients-$size
+              if [ $server = pipekit ]; then
+                serve "pipe-server: serving" wine "$PIPEKIT_JAVA" -jar pipe-server.jar --name $name
+              else
+                serve "listening on" wine "$PIPEKIT_PEERS/sample-server.exe" $name
+              fi
+              echo "$server $round $(wine pipe-bench-client.exe $name $clients $size $trips $(( trips / 10 + 1 )) | tr -d "\r")"
+              kill $pid; wait $pid 2>/dev/null || true
+            done
+          done
+        done
+      done
+      for size in 64 4096; do
+        echo "pipekit 0 $(wine "$PIPEKIT_JAVA" -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size 2000 | tr -d "\r")"
+      done
+      serve "pipe-server: serving" wine "$PIPEKIT_JAVA" -jar pipe-server.jar --quiet --name startup
+      echo "meta 0 {\"wine\": \"$(wine --version)\", \"windowsJava\": \"$(wine "$PIPEKIT_JAVA" -version 2>&1 | head -1 | tr -d "\r\"")\"}"
+      for i in 1 2 3 4 5; do
+        t=$(date +%s%N); wine "$PIPEKIT_JAVA" -jar pipe-client.jar --name startup > /dev/null
+        echo "startup $i {\"startupMillis\": $(( ($(date +%s%N) - t) / 1000000 ))}"
+      done
+      kill $pid
+    ' > "$work/wine.out"
+  while read -r server round json; do
+    case "$server" in
+      startup) echo "$json" | record wine pipekit startup "$round" ;;
+      meta) echo "$json" | record wine-meta - - 0 ;;
+      *) if [ "$round" = 0 ]; then echo "$json" | record wine "$server" probe 0; else echo "$json" | record wine "$server" c "$round"; fi ;;
+    esac
+  done < "$work/wine.out"
+else
+  say "Windows side SKIPPED: no Docker engine or no test bed image $image (run pipe-it/src/test/wine/build-image.sh)"
+fi
+
+say "report"
+python3 -c 'import matplotlib' 2>/dev/null || python3 -m pip install -q 'matplotlib==3.11.2' >&2
+if $smoke; then
+  python3 bench/report.py "$raw" "$out/performance.md" "$out/performance.png"
+  say "smoke results in $out ($(wc -l < "$raw") measurements)"
+else
+  python3 bench/report.py "$raw" docs/performance.md docs/performance.png
+  say "raw results in $raw; docs/performance.md and docs/performance.png regenerated"
+fi
