@@ -39,6 +39,7 @@ public final class SelectorLoop implements ServerLoop {
     private final ServerConfig config;
     private final Acceptor acceptor;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>(); // loop thread only
     private final Set<UnixConnection> connections = new LinkedHashSet<>();
     private final Object lifecycle = new Object();
     private Selector selector;
@@ -100,12 +101,19 @@ public final class SelectorLoop implements ServerLoop {
     public void run() throws PipeException {
         try {
             while (!(stopping && connections.isEmpty())) {
-                selector.select();
+                if (deferred.isEmpty()) {
+                    selector.select();
+                } else {
+                    selector.selectNow(); // work is waiting: look for events without blocking
+                }
                 runTasks();
                 for (SelectionKey key : selector.selectedKeys()) {
                     dispatch(key);
                 }
                 selector.selectedKeys().clear();
+                for (int n = deferred.size(); n > 0; n--) {
+                    deferred.poll().run();
+                }
             }
         } catch (IOException e) {
             throw new PipeException("select", PipeException.NO_CODE, e.toString(), e);
@@ -176,6 +184,11 @@ public final class SelectorLoop implements ServerLoop {
                 // already failing
             }
         }
+    }
+
+    /** Runs {@code work} on the loop thread after the current events (the loop thread only). */
+    void defer(Runnable work) {
+        deferred.add(work);
     }
 
     /** A connection has closed its socket. */

@@ -25,6 +25,9 @@ final class UnixConnection implements ServerConnection {
     private ByteBuffer output;
     private ServerConnection.Listener listener;
     private boolean closed;
+    private boolean readRequested;
+    private boolean writePending;
+    private int interestOps;
 
     UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id, String peerUser,
             int maxMessageSize, int readChunk, int writeBufferSize) {
@@ -64,12 +67,41 @@ final class UnixConnection implements ServerConnection {
         try {
             byte[] message = frames.next(); // a pipelined client may have sent it already
             if (message != null) {
-                listener.messageRead(message);
+                // Delivered from the loop, not from here: a client that sent many frames ahead
+                // would otherwise nest read -> answer -> write -> read as deep as its backlog.
+                loop.defer(() -> {
+                    if (!closed) {
+                        deliver(message);
+                    }
+                });
             } else {
-                key.interestOps(SelectionKey.OP_READ);
+                readRequested = true;
+                interest(SelectionKey.OP_READ);
             }
         } catch (PipeException e) {
             end(e);
+        }
+    }
+
+    /**
+     * Hands a message to the session. A synchronous answer usually asks for the next read
+     * before this returns; only if it did not (the answer is pending, or still being written)
+     * is read interest dropped. So a plain request-answer exchange changes no epoll
+     * registration at all, and a client sending ahead cannot make the loop spin.
+     */
+    private void deliver(byte[] message) {
+        readRequested = false;
+        listener.messageRead(message);
+        if (!closed && !readRequested && !writePending) {
+            interest(0);
+        }
+    }
+
+    /** Sets the key's interest only when it changes (each change is an epoll_ctl call). */
+    private void interest(int ops) {
+        if (interestOps != ops) {
+            interestOps = ops;
+            key.interestOps(ops);
         }
     }
 
@@ -99,8 +131,7 @@ final class UnixConnection implements ServerConnection {
             }
             byte[] message = frames.next();
             if (message != null) {
-                key.interestOps(0);
-                listener.messageRead(message);
+                deliver(message);
             }
         } catch (PipeException e) {
             end(e);
@@ -118,9 +149,10 @@ final class UnixConnection implements ServerConnection {
         try {
             channel.write(output);
             if (output.hasRemaining()) {
-                key.interestOps(SelectionKey.OP_WRITE);
+                writePending = true;
+                interest(SelectionKey.OP_WRITE);
             } else {
-                key.interestOps(0);
+                writePending = false;
                 listener.messageWritten();
             }
         } catch (IOException e) {
