@@ -72,7 +72,8 @@ gcc -O2 -o "$work/uds_echo_server" bench/c/uds_echo_server.c
 gcc -O2 -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
 javac -q --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java 2>/dev/null \
   || javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java
-java_server=(java -jar pipe-server/target/pipe-server.jar --echo --quiet --encoding utf-8)
+# --raw: echo bytes as they are, as the C epoll server does; this measures the transport, not a codec.
+java_server=(java -jar pipe-server/target/pipe-server.jar --raw)
 
 say "Unix domain sockets: $ROUNDS round(s); servers pipekit and C epoll; clients C and pipekit"
 for round in $(seq "$ROUNDS"); do

@@ -32,6 +32,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not log each request (for benchmarks).")
     boolean quiet;
 
+    @Option(names = "--raw", description = "Echo each request byte for byte, without decoding or logging it (for benchmarks).")
+    boolean raw;
+
     @Option(names = {"-e", "--encoding"}, defaultValue = "utf-16le", paramLabel = "ENCODING",
             description = "Text encoding of messages: utf-16le (the sample's, NUL-terminated) or utf-8 (default: ${DEFAULT-VALUE}).")
     String encoding;
@@ -71,7 +74,7 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MessageCodec<String> codec = MessageCodecs.text(encoding);
         PrintWriter out = new CommandLine(this).getOut();
-        RequestHandler handler = RequestHandler.using(codec, (client, request) -> {
+        RequestHandler handler = raw ? (client, request) -> request : RequestHandler.using(codec, (client, request) -> {
             if (!quiet) {
                 out.println("[" + client.connectionId() + "] " + request);
                 out.flush();

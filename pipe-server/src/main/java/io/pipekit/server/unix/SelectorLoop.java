@@ -35,6 +35,8 @@ import jdk.net.UnixDomainPrincipal;
  */
 public final class SelectorLoop implements ServerLoop {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
+    /** Socket reads take at least this much at once; the pipe buffer size is a Windows notion. */
+    private static final int MIN_READ_CHUNK = 64 * 1024;
 
     private final ServerConfig config;
     private final Acceptor acceptor;
@@ -168,7 +170,7 @@ public final class SelectorLoop implements ServerLoop {
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, 0);
             UnixConnection connection = new UnixConnection(this, channel, key, nextId++, user,
-                    config.maxMessageSize(), config.inBufferSize(), config.outBufferSize());
+                    config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize());
             key.attach(connection);
             connections.add(connection);
             if (connections.size() >= config.maxInstances()) {

@@ -123,15 +123,23 @@ final class UnixConnection implements ServerConnection {
     /** The selector says the socket is readable. */
     void readable() {
         try {
-            int n = channel.read(frames.input());
-            if (n < 0) {
-                end(frames.midFrame() ? new PipeException("read frame", PipeException.NO_CODE,
-                        "the client closed the connection in the middle of a frame") : null);
-                return;
-            }
-            byte[] message = frames.next();
-            if (message != null) {
-                deliver(message);
+            // Read on while the socket has bytes and no whole message has formed: a long message
+            // should not cost one trip through the selector per read chunk.
+            while (true) {
+                int n = channel.read(frames.input());
+                if (n < 0) {
+                    end(frames.midFrame() ? new PipeException("read frame", PipeException.NO_CODE,
+                            "the client closed the connection in the middle of a frame") : null);
+                    return;
+                }
+                byte[] message = frames.next();
+                if (message != null) {
+                    deliver(message);
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
             }
         } catch (PipeException e) {
             end(e);
