@@ -70,8 +70,7 @@ say "build pipekit and the C peers"
 ./mvnw -q -B -DskipTests package
 gcc -O2 -o "$work/uds_echo_server" bench/c/uds_echo_server.c
 gcc -O2 -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
-javac -q --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java 2>/dev/null \
-  || javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java
+javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java
 # --raw: echo bytes as they are, as the C epoll server does; this measures the transport, not a codec.
 java_server=(java -jar pipe-server/target/pipe-server.jar --raw)
 

@@ -105,7 +105,8 @@ public final class PipeServer implements AutoCloseable {
     /** Configures and starts a {@link PipeServer}. */
     public static final class Builder {
         private final PipeName name;
-        private Answerer answerer;
+        private RequestHandler handler;
+        private AsyncRequestHandler asyncHandler;
         private int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
         private int listeningInstances = 4;
         private int inBufferSize = 4096;
@@ -121,13 +122,15 @@ public final class PipeServer implements AutoCloseable {
 
         /** Answers each request on the server thread. */
         public Builder handler(RequestHandler handler) {
-            this.answerer = Answerer.of(Objects.requireNonNull(handler, "handler"));
+            this.handler = Objects.requireNonNull(handler, "handler");
+            this.asyncHandler = null;
             return this;
         }
 
         /** Answers each request later, from any thread, while the server serves other clients. */
         public Builder asyncHandler(AsyncRequestHandler handler) {
-            this.answerer = Answerer.of(Objects.requireNonNull(handler, "handler"));
+            this.asyncHandler = Objects.requireNonNull(handler, "handler");
+            this.handler = null;
             return this;
         }
 
@@ -200,19 +203,18 @@ public final class PipeServer implements AutoCloseable {
          * @throws IllegalStateException if no handler was set
          */
         public PipeServer start() throws PipeException {
-            if (answerer == null) {
+            if (handler == null && asyncHandler == null) {
                 throw new IllegalStateException("set a handler or an asyncHandler before start()");
             }
             ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
                     defaultTimeout, securityDescriptor, maxMessageSize);
-            Answerer answers = answerer;
-            ServerLoop[] loopRef = new ServerLoop[1];
+            Answerer[] answers = new Answerer[1];
             ServerLoop loop = newLoop(transport, config, connection -> {
-                Session session = new Session(connection, loopRef[0], answers);
+                Session session = new Session(connection, answers[0]);
                 session.start();
                 return session;
             });
-            loopRef[0] = loop;
+            answers[0] = handler != null ? Answerer.of(handler) : Answerer.of(asyncHandler, loop);
 
             CompletableFuture<Void> opened = new CompletableFuture<>();
             PipeServer[] server = new PipeServer[1];

@@ -2,11 +2,8 @@ package io.pipekit.server.internal;
 
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
-import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.ClientInfo;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One client's conversation, the sample's routine chain: read a request, answer it, write the
@@ -14,21 +11,20 @@ import java.util.concurrent.CompletionStage;
  * {@link ServerConnection}, and runs on the loop thread.
  *
  * <p>A synchronous answer is written at once (the sample's {@code CompletedReadRoutine});
- * an asynchronous one is brought back to the loop thread with {@link ServerLoop#execute}.
+ * an asynchronous one is brought back to the loop thread first (see {@link Answerer}).
  * A failed answer costs only this client its connection.
  */
 public final class Session implements ServerConnection.Listener {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
 
     private final ServerConnection connection;
-    private final ServerLoop loop;
     private final Answerer answerer;
     private final ClientInfo client;
+    private final Answerer.Done done = this::reply; // made once: answering allocates nothing per message
     private boolean closed;
 
-    public Session(ServerConnection connection, ServerLoop loop, Answerer answerer) {
+    public Session(ServerConnection connection, Answerer answerer) {
         this.connection = connection;
-        this.loop = loop;
         this.answerer = answerer;
         this.client = new ClientInfo(connection.id(), connection.clientProcessId());
     }
@@ -40,29 +36,7 @@ public final class Session implements ServerConnection.Listener {
 
     @Override
     public void messageRead(byte[] request) {
-        CompletionStage<byte[]> answer = answerer.answer(client, request);
-        CompletableFuture<byte[]> done = answer.toCompletableFuture();
-        if (done.isDone()) {
-            Throwable failure = failureOf(done);
-            reply(failure == null ? done.getNow(null) : null, failure);
-        } else {
-            answer.whenComplete((reply, failure) -> {
-                // Back to the loop thread; if the server has stopped meanwhile, there is no one to answer.
-                loop.execute(() -> reply(reply, failure));
-            });
-        }
-    }
-
-    private static Throwable failureOf(CompletableFuture<byte[]> done) {
-        if (!done.isCompletedExceptionally()) {
-            return null;
-        }
-        try {
-            done.join();
-            return null;
-        } catch (RuntimeException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        }
+        answerer.answer(client, request, done);
     }
 
     private void reply(byte[] reply, Throwable failure) {

@@ -41,6 +41,7 @@ public final class SelectorLoop implements ServerLoop {
     private final ServerConfig config;
     private final Acceptor acceptor;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
     private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>(); // loop thread only
     private final Set<UnixConnection> connections = new LinkedHashSet<>();
     private final Object lifecycle = new Object();
@@ -103,16 +104,14 @@ public final class SelectorLoop implements ServerLoop {
     public void run() throws PipeException {
         try {
             while (!(stopping && connections.isEmpty())) {
+                // The Consumer forms hand each ready key straight to dispatch: no selected-key set
+                // to iterate, so no iterator allocated per wake-up.
                 if (deferred.isEmpty()) {
-                    selector.select();
+                    selector.select(dispatcher);
                 } else {
-                    selector.selectNow(); // work is waiting: look for events without blocking
+                    selector.selectNow(dispatcher); // work is waiting: look for events without blocking
                 }
                 runTasks();
-                for (SelectionKey key : selector.selectedKeys()) {
-                    dispatch(key);
-                }
-                selector.selectedKeys().clear();
                 for (int n = deferred.size(); n > 0; n--) {
                     deferred.poll().run();
                 }
