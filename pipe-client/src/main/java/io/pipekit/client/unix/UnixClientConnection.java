@@ -83,13 +83,7 @@ public final class UnixClientConnection implements ClientConnection {
     @Override
     public void send(byte[] message) throws PipeException {
         ensureOpen();
-        int frame = Frames.HEADER_BYTES + message.length;
-        if (output.capacity() < frame) {
-            output = ByteBuffer.allocateDirect(Math.max(frame, output.capacity() * 2));
-        }
-        output.clear();
-        Frames.putHeader(output, message.length);
-        output.put(message).flip();
+        output = Frames.frame(output, message);
         try {
             while (output.hasRemaining()) {
                 channel.write(output);

@@ -30,8 +30,16 @@ public final class Frames {
         return (int) length;
     }
 
-    /** Writes the header for a message of {@code length} bytes into {@code buffer}. */
-    public static void putHeader(ByteBuffer buffer, int length) {
-        buffer.putInt(length);
+    /**
+     * Lays out one frame, header and message, ready to write: in {@code reuse} when it is large
+     * enough (so steady-state writing allocates nothing), else in a new direct buffer at least
+     * twice its size, which the caller keeps for next time.
+     */
+    public static ByteBuffer frame(ByteBuffer reuse, byte[] message) {
+        int size = HEADER_BYTES + message.length;
+        ByteBuffer buffer = reuse.capacity() >= size ? reuse : ByteBuffer.allocateDirect(Math.max(size, 2 * reuse.capacity()));
+        buffer.clear();
+        buffer.putInt(message.length).put(message).flip();
+        return buffer;
     }
 }

@@ -110,13 +110,7 @@ final class UnixConnection implements ServerConnection {
         if (closed) {
             return;
         }
-        int frame = Frames.HEADER_BYTES + message.length;
-        if (output.capacity() < frame) {
-            output = ByteBuffer.allocateDirect(Math.max(frame, output.capacity() * 2));
-        }
-        output.clear();
-        Frames.putHeader(output, message.length);
-        output.put(message).flip();
+        output = Frames.frame(output, message);
         flush();
     }
 
