@@ -35,7 +35,15 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 # One JSON result line, tagged with where it came from.
 record() { # side server client round  < json
-  python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); r.update(side=sys.argv[1], server=sys.argv[2], client=sys.argv[3], round=int(sys.argv[4])); print(json.dumps(r))' "$@" >> "$raw"
+  python3 -c '
+import json, sys
+text = sys.stdin.read()
+try:
+    r = json.loads(text)
+except ValueError:
+    sys.exit("not a result from %s/%s/%s round %s: %r" % (sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], text))
+r.update(side=sys.argv[1], server=sys.argv[2], client=sys.argv[3], round=int(sys.argv[4]))
+print(json.dumps(r))' "$@" >> "$raw"
 }
 
 # Starts a server in the background (its PID in $server_pid) and waits for its ready line.
@@ -153,6 +161,9 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
     -e TRIPS="$WINE_TRIPS" "$image" bash -c '
       set -e
       cd /bench
+      # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
+      # process, and a process started just then loses its connection ("write: Bad file descriptor").
+      wineserver -p
       serve() { # ready-prefix cmd...
         local ready=$1; shift
         "$@" > server.log 2>&1 & pid=$!
