@@ -28,6 +28,8 @@ public final class PlainPingPong {
             try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 client.connect(UnixDomainSocketAddress.of(socket));
                 ByteBuffer out = ByteBuffer.allocateDirect(4 + size);
+                byte[] message = new byte[size]; // a heap message copied out per round trip, as pipekit's client does
+                java.util.Arrays.fill(message, (byte) 'x');
                 ByteBuffer in = ByteBuffer.allocateDirect(4 + size);
                 long[] nanos = new long[roundTrips];
                 long started = 0;
@@ -37,11 +39,7 @@ public final class PlainPingPong {
                     }
                     long t = System.nanoTime();
                     out.clear();
-                    out.putInt(size);
-                    while (out.hasRemaining()) {
-                        out.put((byte) 'x');
-                    }
-                    out.flip();
+                    out.putInt(size).put(message).flip();
                     while (out.hasRemaining()) {
                         client.write(out);
                     }
