@@ -82,6 +82,17 @@ javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-
 # --raw: echo bytes as they are, as the C epoll server does; this measures the transport, not a codec.
 java_server=(java -jar pipe-server/target/pipe-server.jar --raw)
 
+# Starts the Unix server under test (pipekit or c-epoll) on a socket, optionally behind a
+# launcher prefix such as `taskset -c 0`.
+start_unix_server() { # server socket [prefix...]
+  local server=$1 sock=$2; shift 2
+  if [ "$server" = pipekit ]; then
+    start_server "pipe-server: serving" "$work/server.log" "$@" "${java_server[@]}" --name "$sock"
+  else
+    start_server "listening on" "$work/server.log" "$@" "$work/uds_echo_server" "$sock"
+  fi
+}
+
 say "Unix domain sockets: $ROUNDS round(s); servers pipekit and C epoll; clients C and pipekit"
 for round in $(seq "$ROUNDS"); do
   for clients in $CLIENTS; do
@@ -90,11 +101,7 @@ for round in $(seq "$ROUNDS"); do
       warm=$(( trips / 10 + 1 ))
       for server in pipekit c-epoll; do
         sock="$work/$server.sock"
-        if [ "$server" = pipekit ]; then
-          start_server "pipe-server: serving" "$work/server.log" "${java_server[@]}" --name "$sock"
-        else
-          start_server "listening on" "$work/server.log" "$work/uds_echo_server" "$sock"
-        fi
+        start_unix_server "$server" "$sock"
         "$work/uds_bench_client" "$sock" "$clients" "$size" "$trips" "$warm" | record unix "$server" c "$round"
         if [ "$clients" = 1 ]; then
           java -jar pipe-client/target/pipe-client.jar bench --name "$sock" -e utf-8 --clients 1 --size "$size" \
@@ -110,11 +117,7 @@ for round in $(seq "$ROUNDS"); do
   # One client, 1 MiB messages: reassembly across many reads, pipekit and C.
   for server in pipekit c-epoll; do
     sock="$work/$server.sock"
-    if [ "$server" = pipekit ]; then
-      start_server "pipe-server: serving" "$work/server.log" "${java_server[@]}" --name "$sock"
-    else
-      start_server "listening on" "$work/server.log" "$work/uds_echo_server" "$sock"
-    fi
+    start_unix_server "$server" "$sock"
     "$work/uds_bench_client" "$sock" 1 1048576 "$BIG_TRIPS" 2 | record unix "$server" c "$round"
     stop_server
   done
@@ -122,11 +125,7 @@ for round in $(seq "$ROUNDS"); do
   # cross-core wake-ups.
   for server in pipekit c-epoll; do
     sock="$work/$server.sock"
-    if [ "$server" = pipekit ]; then
-      start_server "pipe-server: serving" "$work/server.log" taskset -c 0 "${java_server[@]}" --name "$sock"
-    else
-      start_server "listening on" "$work/server.log" taskset -c 0 "$work/uds_echo_server" "$sock"
-    fi
+    start_unix_server "$server" "$sock" taskset -c 0
     taskset -c 0 "$work/uds_bench_client" "$sock" 1 64 "$TRIPS" 1000 | record unix-pinned "$server" c "$round"
     stop_server
   done
