@@ -113,13 +113,19 @@ public final class PipeClient implements AutoCloseable {
             return this;
         }
 
-        /** Opens for reading only (it still asks for {@code FILE_WRITE_ATTRIBUTES}, which message read mode needs). */
+        /**
+         * Opens for reading only: sending fails. On Windows it still asks for
+         * {@code FILE_WRITE_ATTRIBUTES}, which message read mode needs.
+         */
         public Builder readOnly() {
             this.readOnly = true;
             return this;
         }
 
-        /** Lets the server impersonate this client ({@code SECURITY_IMPERSONATION}); off by default. */
+        /**
+         * Lets the server impersonate this client ({@code SECURITY_IMPERSONATION}); off by default.
+         * Windows named pipes only: Unix sockets have no impersonation, so there it changes nothing.
+         */
         public Builder allowImpersonation() {
             this.allowImpersonation = true;
             return this;

@@ -148,4 +148,14 @@ class UnixSocketServerTest {
             assertArrayEquals(new byte[] {1, 2}, client.transact(new byte[] {1, 2}));
         }
     }
+
+    @Test
+    void readOnlyClientReceivesButMayNotSend() throws Exception {
+        startEchoServer(name, 1024);
+        try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).readOnly().connect()) {
+            io.pipekit.core.PipeException e = org.junit.jupiter.api.Assertions.assertThrows(io.pipekit.core.PipeException.class,
+                    () -> client.send(new byte[] {1}));
+            assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+        }
+    }
 }

@@ -3,6 +3,8 @@ package io.pipekit.client.unix;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
+import io.pipekit.client.internal.ConnectDeadline;
+import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.Frames;
 import io.pipekit.core.unix.SocketPaths;
 import java.io.IOException;
@@ -19,54 +21,45 @@ import java.nio.file.Path;
  * exist or nobody accepts on it yet, until the timeout, then says "no such pipe".
  */
 public final class UnixClientConnection implements ClientConnection {
-    private static final long RETRY_PAUSE_MILLIS = 20;
+    private static final int READ_CHUNK = 64 * 1024;
 
     private final SocketChannel channel;
     private final Path path;
-    private final int maxMessageSize;
-    private final ByteBuffer header = ByteBuffer.allocateDirect(Frames.HEADER_BYTES);
+    private final boolean readOnly;
+    private final FrameReader frames;
     private ByteBuffer output = ByteBuffer.allocateDirect(4096);
     private boolean closed;
 
-    private UnixClientConnection(SocketChannel channel, Path path, int maxMessageSize) {
+    private UnixClientConnection(SocketChannel channel, Path path, ClientConfig config) {
         this.channel = channel;
         this.path = path;
-        this.maxMessageSize = maxMessageSize;
+        this.readOnly = config.readOnly();
+        this.frames = new FrameReader(config.maxMessageSize(), READ_CHUNK);
     }
 
     /** Connects to the socket of {@code config.name()}, retrying until the timeout. */
     public static UnixClientConnection connect(ClientConfig config) throws PipeException {
         Path path = SocketPaths.forName(config.name());
         String operation = "connect " + path;
-        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        ConnectDeadline deadline = new ConnectDeadline(config.connectTimeout());
         while (true) {
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 channel.connect(UnixDomainSocketAddress.of(path));
-                return new UnixClientConnection(channel, path, config.maxMessageSize());
+                return new UnixClientConnection(channel, path, config);
             } catch (SocketException e) {
                 // No socket file yet (ENOENT), or a stale one nobody accepts on (ECONNREFUSED): the
                 // server may be starting.
                 closeQuietly(channel);
-                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
-                if (leftMillis <= 0) {
+                if (deadline.leftMillis() <= 0) {
                     throw new PipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
                 }
-                pause(Math.min(leftMillis, RETRY_PAUSE_MILLIS));
+                deadline.pauseBeforeRetry(operation);
             } catch (IOException e) {
                 closeQuietly(channel);
                 throw new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
             }
-        }
-    }
-
-    private static void pause(long millis) throws PipeException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PipeException("connect", PipeException.NO_CODE, "interrupted", e);
         }
     }
 
@@ -83,6 +76,10 @@ public final class UnixClientConnection implements ClientConnection {
     @Override
     public void send(byte[] message) throws PipeException {
         ensureOpen();
+        if (readOnly) {
+            // As on Windows, where a client opened for reading only cannot write to the pipe.
+            throw new PipeException("send to " + path, PipeException.NO_CODE, "the client was opened read-only");
+        }
         output = Frames.frame(output, message);
         try {
             while (output.hasRemaining()) {
@@ -97,23 +94,17 @@ public final class UnixClientConnection implements ClientConnection {
     public byte[] receive() throws PipeException {
         ensureOpen();
         try {
-            header.clear();
-            readFully(header);
-            header.flip();
-            byte[] message = new byte[Frames.length(header, maxMessageSize)];
-            ByteBuffer body = ByteBuffer.wrap(message);
-            readFully(body);
-            return message;
+            while (true) {
+                byte[] message = frames.next(); // large reads: one system call carries header and body
+                if (message != null) {
+                    return message;
+                }
+                if (channel.read(frames.input()) < 0) {
+                    throw new PipeException("receive from " + path, PipeException.NO_CODE, "the server closed the connection");
+                }
+            }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : new PipeException("receive from " + path, PipeException.NO_CODE, e.toString(), e);
-        }
-    }
-
-    private void readFully(ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new PipeException("receive from " + path, PipeException.NO_CODE, "the server closed the connection");
-            }
         }
     }
 

@@ -5,6 +5,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
+import io.pipekit.client.internal.ConnectDeadline;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
@@ -28,14 +29,12 @@ public final class WindowsClientConnection implements ClientConnection {
     private static final Kernel32 K = Kernel32.INSTANCE;
     private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
     private static final int READ_CHUNK = 64 * 1024;
-    private static final long RETRY_PAUSE_MILLIS = 20;
 
     private final HANDLE handle;
     private final String path;
     private final NativeBuffer readBuffer = new NativeBuffer(READ_CHUNK);
     private final NativeBuffer writeBuffer = new NativeBuffer(4096);
     private final MessageAssembler assembler;
-    private final byte[] chunk = new byte[READ_CHUNK];
     // Reused: a JNA IntByReference is native memory, and a round trip should allocate none.
     private final IntByReference transferred = new IntByReference();
     private boolean closed;
@@ -54,7 +53,7 @@ public final class WindowsClientConnection implements ClientConnection {
         // Without SECURITY_SQOS_PRESENT the server could impersonate this client; by default it may only identify it.
         int flags = Kernel32Ex.SECURITY_SQOS_PRESENT
                 | (config.allowImpersonation() ? Kernel32Ex.SECURITY_IMPERSONATION : Kernel32Ex.SECURITY_IDENTIFICATION);
-        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        ConnectDeadline deadline = new ConnectDeadline(config.connectTimeout());
         boolean sawBusy = false;
         while (true) {
             HANDLE handle = K.CreateFile(path, access, 0, null, Kernel32.OPEN_EXISTING, flags, null);
@@ -68,7 +67,7 @@ public final class WindowsClientConnection implements ClientConnection {
                 return new WindowsClientConnection(handle, path, config.maxMessageSize());
             }
             int error = Native.getLastError();
-            long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+            long leftMillis = deadline.leftMillis();
             if (error == Kernel32Ex.ERROR_PIPE_BUSY) {
                 sawBusy = true;
                 if (leftMillis <= 0) {
@@ -86,7 +85,7 @@ public final class WindowsClientConnection implements ClientConnection {
                     throw sawBusy ? timedOut(path, config)
                             : new PipeException("connect " + path, error, "no such pipe (is the server running?)");
                 }
-                pause(Math.min(leftMillis, RETRY_PAUSE_MILLIS));
+                deadline.pauseBeforeRetry("connect " + path);
             } else {
                 throw new PipeException("connect " + path, error);
             }
@@ -96,15 +95,6 @@ public final class WindowsClientConnection implements ClientConnection {
     private static PipeException timedOut(String path, ClientConfig config) {
         return new PipeException("connect " + path, Kernel32Ex.ERROR_SEM_TIMEOUT,
                 "timed out after " + config.connectTimeout().toMillis() + " ms: every instance of the pipe stayed busy");
-    }
-
-    private static void pause(long millis) throws PipeException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PipeException("connect", PipeException.NO_CODE, "interrupted", e);
-        }
     }
 
     @Override
@@ -159,8 +149,7 @@ public final class WindowsClientConnection implements ClientConnection {
     }
 
     private void appendChunk(int count) throws PipeException {
-        readBuffer.get(chunk, 0, count);
-        assembler.append(chunk, 0, count);
+        assembler.append(readBuffer, count); // native memory straight into the message, one copy
     }
 
     private void ensureOpen() throws PipeException {

@@ -21,7 +21,6 @@ public interface Kernel32Ex extends StdCallLibrary {
     Kernel32Ex INSTANCE = Native.load("kernel32", Kernel32Ex.class, W32APIOptions.DEFAULT_OPTIONS);
 
     int PIPE_ACCESS_DUPLEX = 0x00000003;
-    int PIPE_ACCESS_INBOUND = 0x00000001;
     int FILE_FLAG_OVERLAPPED = 0x40000000;
     int FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000;
     int PIPE_TYPE_MESSAGE = 0x00000004;
@@ -37,7 +36,6 @@ public interface Kernel32Ex extends StdCallLibrary {
     int INFINITE = 0xFFFFFFFF;
     int WAIT_OBJECT_0 = 0;
     int WAIT_IO_COMPLETION = 0xC0;
-    int WAIT_FAILED = 0xFFFFFFFF;
 
     int ERROR_IO_PENDING = 997;
     int ERROR_PIPE_CONNECTED = 535;

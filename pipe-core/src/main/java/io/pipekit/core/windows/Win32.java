@@ -12,11 +12,4 @@ public final class Win32 {
     public static PipeException lastError(String operation) {
         return new PipeException(operation, Native.getLastError());
     }
-
-    /** Throws {@link #lastError} unless the call succeeded. */
-    public static void check(boolean succeeded, String operation) throws PipeException {
-        if (!succeeded) {
-            throw lastError(operation);
-        }
-    }
 }

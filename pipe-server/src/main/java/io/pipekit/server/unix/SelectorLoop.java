@@ -168,7 +168,7 @@ public final class SelectorLoop implements ServerLoop {
             }
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, 0);
-            UnixConnection connection = new UnixConnection(this, channel, key, nextId++, user,
+            UnixConnection connection = new UnixConnection(this, channel, key, nextId++,
                     config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize());
             key.attach(connection);
             connections.add(connection);

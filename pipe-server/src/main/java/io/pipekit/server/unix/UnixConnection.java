@@ -20,7 +20,6 @@ final class UnixConnection implements ServerConnection {
     private final SocketChannel channel;
     private final SelectionKey key;
     private final long id;
-    private final String peerUser;
     private final FrameReader frames;
     private ByteBuffer output;
     private ServerConnection.Listener listener;
@@ -29,13 +28,12 @@ final class UnixConnection implements ServerConnection {
     private boolean writePending;
     private int interestOps;
 
-    UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id, String peerUser,
+    UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id,
             int maxMessageSize, int readChunk, int writeBufferSize) {
         this.loop = loop;
         this.channel = channel;
         this.key = key;
         this.id = id;
-        this.peerUser = peerUser;
         this.frames = new FrameReader(maxMessageSize, readChunk);
         this.output = ByteBuffer.allocateDirect(Math.max(writeBufferSize, Frames.HEADER_BYTES));
     }
@@ -52,11 +50,6 @@ final class UnixConnection implements ServerConnection {
     @Override
     public long clientProcessId() {
         return -1; // the JDK's SO_PEERCRED gives the user, not the process
-    }
-
-    /** The peer's user name from SO_PEERCRED. */
-    String peerUser() {
-        return peerUser;
     }
 
     @Override

@@ -1,0 +1,2 @@
+/** Internal: what both client transports share. */
+package io.pipekit.client.internal;
