@@ -5,12 +5,10 @@
  * writes one NUL-terminated UTF-16LE message and reads the whole reply,
  * however many ReadFile calls ERROR_MORE_DATA takes.
  *
- * Usage: sample-client.exe [pipe name] [message] [round trips]
- *   defaults: "mynamedpipe", "Default message from client." and 1
+ * Usage: sample-client.exe [pipe name] [message]
+ *   defaults: "mynamedpipe" and "Default message from client."
  * Prints "reply: <text>" and exits 0 on success; prints the failing call and
- * its Win32 error code and exits non-zero otherwise. With more than one round
- * trip it sends the message that many times on the one connection and also
- * prints "round trips: N, median: X us, p99: Y us" (QueryPerformanceCounter).
+ * its Win32 error code and exits non-zero otherwise.
  *
  * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -o sample-client.exe sample_client.c
  */
@@ -21,55 +19,15 @@
 
 #define BUFSIZE 512
 
-static int compareDoubles(const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
-
-/* Writes one message and reads the whole reply into *reply; returns 0 or the failing step's exit code. */
-static int RoundTrip(HANDLE hPipe, LPCTSTR lpvMessage, TCHAR **reply)
-{
-    TCHAR chBuf[BUFSIZE];
-    DWORD replyBytes = 0, cbRead, cbWritten;
-    DWORD cbToWrite = (lstrlen(lpvMessage) + 1) * sizeof(TCHAR);
-    BOOL fSuccess;
-
-    if (!WriteFile(hPipe, lpvMessage, cbToWrite, &cbWritten, NULL) || cbWritten != cbToWrite) {
-        _tprintf(TEXT("WriteFile failed with %lu.\n"), GetLastError());
-        return 5;
-    }
-    /* One message may take several reads: ERROR_MORE_DATA says it continues. */
-    do {
-        fSuccess = ReadFile(hPipe, chBuf, BUFSIZE * sizeof(TCHAR), &cbRead, NULL);
-        if (!fSuccess && GetLastError() != ERROR_MORE_DATA) {
-            _tprintf(TEXT("ReadFile failed with %lu.\n"), GetLastError());
-            return 6;
-        }
-        *reply = (TCHAR *) realloc(*reply, replyBytes + cbRead + sizeof(TCHAR));
-        memcpy((char *) *reply + replyBytes, chBuf, cbRead);
-        replyBytes += cbRead;
-    } while (!fSuccess);
-    (*reply)[replyBytes / sizeof(TCHAR)] = 0; /* in case the server forgot its NUL */
-    return 0;
-}
-
 int _tmain(int argc, TCHAR *argv[])
 {
     HANDLE hPipe;
     TCHAR pipeName[256];
     LPCTSTR lpvMessage = argc > 2 ? argv[2] : TEXT("Default message from client.");
+    TCHAR chBuf[BUFSIZE];
     TCHAR *reply = NULL;
-    DWORD dwMode;
-    int count = argc > 3 ? _ttoi(argv[3]) : 1;
-    int i, rc;
-    double *micros;
-    LARGE_INTEGER frequency;
-
-    if (count < 1)
-        count = 1;
-    micros = (double *) malloc(count * sizeof(double));
-    QueryPerformanceFrequency(&frequency);
+    DWORD replyBytes = 0, cbRead, cbToWrite, cbWritten, dwMode;
+    BOOL fSuccess;
 
     StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argc > 1 ? argv[1] : TEXT("mynamedpipe"));
 
@@ -94,21 +52,29 @@ int _tmain(int argc, TCHAR *argv[])
         return 4;
     }
 
-    for (i = 0; i < count; i++) {
-        LARGE_INTEGER before, after;
-        QueryPerformanceCounter(&before);
-        if ((rc = RoundTrip(hPipe, lpvMessage, &reply)) != 0)
-            return rc;
-        QueryPerformanceCounter(&after);
-        micros[i] = (after.QuadPart - before.QuadPart) * 1e6 / frequency.QuadPart;
+    cbToWrite = (lstrlen(lpvMessage) + 1) * sizeof(TCHAR);
+    if (!WriteFile(hPipe, lpvMessage, cbToWrite, &cbWritten, NULL) || cbWritten != cbToWrite) {
+        _tprintf(TEXT("WriteFile failed with %lu.\n"), GetLastError());
+        return 5;
     }
-    if (count > 1) {
-        qsort(micros, count, sizeof(double), compareDoubles);
-        _tprintf(TEXT("round trips: %d, median: %.1f us, p99: %.1f us\n"), count, micros[count / 2], micros[(count * 99) / 100]);
+
+    /* One message may take several reads: ERROR_MORE_DATA says it continues. */
+    do {
+        fSuccess = ReadFile(hPipe, chBuf, BUFSIZE * sizeof(TCHAR), &cbRead, NULL);
+        if (!fSuccess && GetLastError() != ERROR_MORE_DATA)
+            break;
+        reply = (TCHAR *) realloc(reply, replyBytes + cbRead + sizeof(TCHAR));
+        memcpy((char *) reply + replyBytes, chBuf, cbRead);
+        replyBytes += cbRead;
+    } while (!fSuccess);
+
+    if (!fSuccess) {
+        _tprintf(TEXT("ReadFile failed with %lu.\n"), GetLastError());
+        return 6;
     }
+    reply[replyBytes / sizeof(TCHAR)] = 0; /* in case the server forgot its NUL */
     _tprintf(TEXT("reply: %ls\n"), reply);
     free(reply);
-    free(micros);
     CloseHandle(hPipe);
     return 0;
 }
