@@ -123,10 +123,10 @@ public final class WindowsClientConnection implements ClientConnection {
                 throw new PipeException("ReadFile " + path, error,
                         error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
             }
-            appendChunk(read.getValue());
             if (whole) {
-                return assembler.take();
+                return assembler.finish(readBuffer, read.getValue());
             }
+            assembler.append(readBuffer, read.getValue());
         }
     }
 
@@ -136,20 +136,15 @@ public final class WindowsClientConnection implements ClientConnection {
         writeBuffer.put(message);
         IntByReference read = transferred;
         if (KX.TransactNamedPipe(handle, writeBuffer.pointer(), message.length, readBuffer.pointer(), readBuffer.capacity(), read, null)) {
-            appendChunk(read.getValue());
-            return assembler.take();
+            return assembler.finish(readBuffer, read.getValue());
         }
         int error = Native.getLastError();
         if (error != Kernel32Ex.ERROR_MORE_DATA) {
             throw new PipeException("TransactNamedPipe " + path, error,
                     error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
         }
-        appendChunk(read.getValue()); // the first part of a long answer; ReadFile brings the rest
+        assembler.append(readBuffer, read.getValue()); // the first part of a long answer; ReadFile brings the rest
         return receive();
-    }
-
-    private void appendChunk(int count) throws PipeException {
-        assembler.append(readBuffer, count); // native memory straight into the message, one copy
     }
 
     private void ensureOpen() throws PipeException {

@@ -29,6 +29,22 @@ public final class MessageAssembler {
         length += count;
     }
 
+    /**
+     * The whole message, given its last chunk. A message that arrived in one read (the common
+     * case) is copied from native memory straight into its own array, without passing through
+     * the assembler's.
+     */
+    public byte[] finish(NativeBuffer buffer, int count) throws PipeException {
+        if (length > 0) {
+            append(buffer, count);
+            return take();
+        }
+        ensureRoom(count);
+        byte[] message = new byte[count];
+        buffer.get(message, 0, count);
+        return message;
+    }
+
     /** Appends one chunk from a Java array. */
     public void append(byte[] chunk, int offset, int count) throws PipeException {
         ensureRoom(count);

@@ -177,4 +177,31 @@ class MessageAssemblerTest {
             buffer.free();
         }
     }
+
+    @Test
+    void finishingAOneReadMessageCopiesItStraightFromNativeMemory() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(1024);
+        NativeBuffer buffer = new NativeBuffer(16);
+        try {
+            buffer.put(new byte[] {1, 2, 3, 4});
+            assertArrayEquals(new byte[] {1, 2, 3}, assembler.finish(buffer, 3));
+
+            assembler.append(new byte[] {9, 9}, 0, 2);
+            assertArrayEquals(new byte[] {9, 9, 1, 2}, assembler.finish(buffer, 2), "a last chunk after earlier ones joins them");
+            assertArrayEquals(new byte[0], assembler.take(), "and leaves nothing behind");
+        } finally {
+            buffer.free();
+        }
+    }
+
+    @Test
+    void finishingAOneReadMessageOverTheLimitIsRefused() {
+        MessageAssembler assembler = new MessageAssembler(2);
+        NativeBuffer buffer = new NativeBuffer(16);
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(PipeException.class, () -> assembler.finish(buffer, 3));
+        } finally {
+            buffer.free();
+        }
+    }
 }

@@ -203,8 +203,14 @@ final class PipeInstance implements ServerConnection {
             end(endCause("ReadFileEx", errorCode));
             return;
         }
+        byte[] message;
         try {
-            assembler.append(readBuffer, bytesRead);
+            if (moreData) {
+                assembler.append(readBuffer, bytesRead);
+                read(); // the rest of the same message
+                return;
+            }
+            message = assembler.finish(readBuffer, bytesRead);
         } catch (PipeException tooLong) {
             loop.log(System.Logger.Level.WARNING, "client " + id + " (pid " + clientProcessId + "): " + tooLong.getMessage()
                     + "; closing its connection", null);
@@ -212,11 +218,7 @@ final class PipeInstance implements ServerConnection {
             end(tooLong);
             return;
         }
-        if (moreData) {
-            read(); // the rest of the same message
-            return;
-        }
-        listener.messageRead(assembler.take());
+        listener.messageRead(message);
     }
 
     /** The sample's {@code CompletedWriteRoutine}. */
