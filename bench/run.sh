@@ -76,8 +76,8 @@ PY
 
 say "build pipekit and the C peers"
 ./mvnw -q -B -DskipTests package
-gcc -O2 -o "$work/uds_echo_server" bench/c/uds_echo_server.c
-gcc -O2 -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
+gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/uds_echo_server" bench/c/uds_echo_server.c
+gcc -O2 -std=gnu2x -Wall -Wextra -Werror -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
 javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar bench/java/AllocationProbe.java
 # --raw: echo bytes as they are, as the C epoll server does; this measures the transport, not a codec.
 java_server=(java -jar pipe-server/target/pipe-server.jar --raw)
@@ -151,7 +151,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   say "Windows named pipes under Wine ($image): servers pipekit and the C sample; the C client"
   x86_64-w64-mingw32-gcc --version >/dev/null 2>&1 || { apt-get install -y -q gcc-mingw-w64-x86-64 >/dev/null; }
   mkdir -p "$work/wine"
-  x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -o "$work/wine/pipe-bench-client.exe" bench/c/pipe_bench_client.c
+  x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/wine/pipe-bench-client.exe" bench/c/pipe_bench_client.c
   cp pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar "$work/wine/"
   cp -r "$work/probe" "$work/wine/probe"
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it

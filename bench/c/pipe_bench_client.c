@@ -7,11 +7,13 @@
  * documented C sample server alike.
  *
  * Usage: pipe-bench-client.exe PIPE_NAME CLIENTS SIZE ROUND_TRIPS WARMUP
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -o pipe-bench-client.exe pipe_bench_client.c
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ *          -o pipe-bench-client.exe pipe_bench_client.c
  */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <tchar.h>
 #include <strsafe.h>
 

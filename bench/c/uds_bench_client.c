@@ -5,7 +5,7 @@
  * client can be pointed at pipekit's server and at the C epoll server.
  *
  * Usage: uds_bench_client SOCKET_PATH CLIENTS SIZE ROUND_TRIPS WARMUP
- * Build: gcc -O2 -pthread -o uds_bench_client uds_bench_client.c
+ * Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -pthread -o uds_bench_client uds_bench_client.c
  */
 #include <arpa/inet.h>
 #include <pthread.h>

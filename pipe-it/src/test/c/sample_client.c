@@ -10,10 +10,13 @@
  * Prints "reply: <text>" and exits 0 on success; prints the failing call and
  * its Win32 error code and exits non-zero otherwise.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -o sample-client.exe sample_client.c
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ *          -o sample-client.exe sample_client.c
  */
 #include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>  /* realloc, free */
+#include <string.h>  /* memcpy */
 #include <tchar.h>
 #include <strsafe.h>
 

@@ -15,7 +15,8 @@
  *     knows when to connect, and flushes every line it prints;
  *   - it exits with a non-zero code where the sample returned 0 on a failure.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -o sample-server.exe sample_server.c
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ *          -o sample-server.exe sample_server.c
  */
 #include <windows.h>
 #include <stdio.h>
