@@ -52,7 +52,7 @@ public final class UnixClientConnection implements ClientConnection {
                 // No socket file yet (ENOENT), or a stale one nobody accepts on (ECONNREFUSED): the
                 // server may be starting.
                 closeQuietly(channel);
-                if (deadline.leftMillis() <= 0) {
+                if (deadline.expired()) {
                     throw new PipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
                 }
                 deadline.pauseBeforeRetry(operation);

@@ -1,0 +1,53 @@
+package io.pipekit.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ConnectDeadlineTest {
+
+    @Test
+    void aFractionOfAMillisecondLeftIsAWholeMillisecondToWait() {
+        AtomicLong now = new AtomicLong(1_000);
+        ConnectDeadline deadline = new ConnectDeadline(Duration.ofMillis(300), now::get);
+
+        now.addAndGet(299_500_000); // 0.5 ms left: rounding down would say 0 and give up early
+
+        assertFalse(deadline.expired());
+        assertEquals(1, deadline.leftMillis());
+    }
+
+    @Test
+    void theDeadlinePassesExactlyAtItsTimeAndNotANanosecondBefore() {
+        AtomicLong now = new AtomicLong(-5); // nanoTime may be negative; only differences count
+        ConnectDeadline deadline = new ConnectDeadline(Duration.ofMillis(2), now::get);
+
+        now.addAndGet(1_999_999);
+        assertFalse(deadline.expired());
+        assertEquals(1, deadline.leftMillis());
+
+        now.incrementAndGet();
+        assertTrue(deadline.expired());
+        assertEquals(0, deadline.leftMillis());
+    }
+
+    @Test
+    void manyShortDeadlinesNeverEndBeforeTheirTime() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            Duration timeout = Duration.ofNanos(round * 37_000L); // 0 to about 7.4 ms, mostly not whole milliseconds
+            long started = System.nanoTime();
+            ConnectDeadline deadline = new ConnectDeadline(timeout);
+
+            while (!deadline.expired()) {
+                deadline.pauseBeforeRetry("connect test");
+            }
+
+            long elapsed = System.nanoTime() - started;
+            assertTrue(elapsed >= timeout.toNanos(), "a " + timeout.toNanos() + " ns deadline passed after " + elapsed + " ns");
+        }
+    }
+}
