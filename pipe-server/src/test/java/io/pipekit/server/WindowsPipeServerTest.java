@@ -1,15 +1,26 @@
 package io.pipekit.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Native;
+import com.sun.jna.platform.win32.Advapi32Util;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinBase;
+import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
 import io.pipekit.core.windows.NativeAllocations;
+import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeSecurity;
 import io.pipekit.testing.WindowsOnly;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +35,45 @@ class WindowsPipeServerTest extends PipeBehaviourSpec {
 
     @Override
     long openResources() {
-        return ProcessHandles.count() + NativeAllocations.liveCount();
+        return NativeHandles.liveCount() + NativeAllocations.liveCount() + ProcessHandles.count().orElse(0);
     }
 
     @Override
     String resourceKind() {
-        return "process handles plus live native blocks";
+        return "pipekit's open handles plus its live native blocks"
+                + (ProcessHandles.count().isPresent() ? " plus the process's handle count"
+                        : "; the process's own handle count is not available here (Wine's GetProcessHandleCount is a stub)");
+    }
+
+    @Test
+    void pipekitCountsEveryHandleItOpensUntilItIsClosed() {
+        long before = NativeHandles.liveCount();
+
+        HANDLE event = NativeHandles.opened(Kernel32.INSTANCE.CreateEvent(null, true, false, null));
+        long whileOpen = NativeHandles.liveCount();
+        NativeHandles.close(event);
+
+        assertEquals(before + 1, whileOpen, "an open event is one more live handle");
+        assertEquals(before, NativeHandles.liveCount());
+        NativeHandles.opened(WinBase.INVALID_HANDLE_VALUE);
+        NativeHandles.opened(null);
+        assertEquals(before, NativeHandles.liveCount(), "a failed open is not counted");
+    }
+
+    @Test
+    void processHandleCountIsRealWhereverTheOsKeepsOne() throws Exception {
+        OptionalInt before = ProcessHandles.count();
+        if (before.isEmpty()) {
+            // Wine: GetProcessHandleCount reports 0. pipekit's own count (above) stands in for it.
+            assertEquals(0, ProcessHandles.raw(), "only a count of 0 is taken for the stub");
+            return;
+        }
+        HANDLE event = Kernel32.INSTANCE.CreateEvent(null, true, false, null);
+        try {
+            assertTrue(ProcessHandles.count().getAsInt() > before.getAsInt(), "an open event raised the count from " + before);
+        } finally {
+            Kernel32.INSTANCE.CloseHandle(event);
+        }
     }
 
     @Test
@@ -53,6 +97,37 @@ class WindowsPipeServerTest extends PipeBehaviourSpec {
         client().transact(new byte[] {1});
 
         assertEquals(ProcessHandle.current().pid(), seen.peek().processId());
+    }
+
+    @Test
+    void serverServesOnWhileNoInstanceCanListenAndRecoversOnceOneCan() throws Exception {
+        try (RecordedLog log = new RecordedLog("io.pipekit.server")) {
+            echoServer(builder().maxInstances(2).listeningInstances(1));
+            // Someone else holds the name's other instance (a raw handle here; another process is the
+            // same to the kernel). It never calls ConnectNamedPipe, so the first client lands on the
+            // server's own listening instance, and the server cannot make a replacement listen.
+            HANDLE holder = Kernel32.INSTANCE.CreateNamedPipe("\\\\.\\pipe\\" + name, Kernel32.PIPE_ACCESS_DUPLEX,
+                    Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 2, 4096, 4096, 0, null);
+            assertNotEquals(WinBase.INVALID_HANDLE_VALUE, holder, "CreateNamedPipe failed with " + Native.getLastError());
+            try {
+                PipeClient first = client();
+                for (int i = 0; i < 20; i++) {
+                    byte[] request = ("served while no instance listens " + i).getBytes(UTF_8);
+                    assertArrayEquals(request, first.transact(request));
+                    Thread.sleep(25);
+                }
+
+                assertEquals(1, log.count(java.util.logging.Level.WARNING, "cannot make a new instance listen"), log.dump());
+                assertTrue(log.count(java.util.logging.Level.FINE, "cannot make a new instance listen") >= 2,
+                        "the server should have retried, quietly, in half a second:\n" + log.dump());
+            } finally {
+                Kernel32.INSTANCE.CloseHandle(holder);
+            }
+
+            PipeClient second = client(); // waits (WaitNamedPipe) until the server's next retry listens
+            assertArrayEquals(new byte[] {2}, second.transact(new byte[] {2}));
+            assertEquals(1, log.count(java.util.logging.Level.INFO, "listening again"), log.dump());
+        }
     }
 
     @Test
@@ -80,7 +155,23 @@ class WindowsPipeServerTest extends PipeBehaviourSpec {
 
         String dacl = PipeDacl.of("\\\\.\\pipe\\" + name);
 
-        assertEquals(PipeSecurity.currentUserOnlySddl(), dacl);
+        assertEquals(CanonicalSddl.ofDacl(PipeSecurity.currentUserOnlySddl()), CanonicalSddl.ofDacl(dacl));
+    }
+
+    @Test
+    void descriptorsCompareEqualWhateverAliasesWindowsWritesThemWith() {
+        // The built-in Administrator (RID 500), as a GitHub Windows runner's account is: Windows
+        // writes its SID back as the alias LA, so a comparison of strings would fail there.
+        String administrator = Advapi32Util.convertSidToStringSid(new WinNT.PSID(Advapi32Util.convertStringSidToSid("LA")));
+        assertTrue(administrator.matches("S-1-5-21-[0-9-]+-500"), administrator);
+
+        assertEquals(CanonicalSddl.ofDacl("D:P(A;;FA;;;LA)(A;;FA;;;SY)"),
+                CanonicalSddl.ofDacl("D:P(A;;FA;;;" + administrator + ")(A;;FA;;;S-1-5-18)"));
+        assertNotEquals(CanonicalSddl.ofDacl("D:P(A;;FA;;;LA)(A;;FA;;;SY)"),
+                CanonicalSddl.ofDacl("D:P(A;;FA;;;" + administrator.replaceAll("500$", "501") + ")(A;;FA;;;SY)"),
+                "the guest (RID 501) is another account");
+        assertNotEquals(CanonicalSddl.ofDacl("D:P(A;;FA;;;LA)(A;;FA;;;SY)"), CanonicalSddl.ofDacl("D:P(A;;FR;;;LA)(A;;FA;;;SY)"),
+                "read-only is another access mask");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.pipekit.core.transport.ClientConnection;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeBuffer;
+import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Win32;
 
 /**
@@ -56,32 +57,28 @@ public final class WindowsClientConnection implements ClientConnection {
         ConnectDeadline deadline = new ConnectDeadline(config.connectTimeout());
         boolean sawBusy = false;
         while (true) {
-            HANDLE handle = K.CreateFile(path, access, 0, null, Kernel32.OPEN_EXISTING, flags, null);
+            HANDLE handle = NativeHandles.opened(K.CreateFile(path, access, 0, null, Kernel32.OPEN_EXISTING, flags, null));
             if (!WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
                 IntByReference mode = new IntByReference(Kernel32Ex.PIPE_READMODE_MESSAGE);
                 if (!K.SetNamedPipeHandleState(handle, mode, null, null)) {
                     PipeException e = Win32.lastError("SetNamedPipeHandleState " + path);
-                    K.CloseHandle(handle);
+                    NativeHandles.close(handle);
                     throw e;
                 }
                 return new WindowsClientConnection(handle, path, config.maxMessageSize());
             }
             int error = Native.getLastError();
-            long leftMillis = deadline.leftMillis();
             if (error == Kernel32Ex.ERROR_PIPE_BUSY) {
                 sawBusy = true;
-                if (leftMillis <= 0) {
+                if (deadline.expired()) {
                     throw timedOut(path, config);
                 }
-                if (!K.WaitNamedPipe(path, (int) Math.min(leftMillis, Integer.MAX_VALUE))) {
-                    int waitError = Native.getLastError();
-                    if (waitError == Kernel32Ex.ERROR_SEM_TIMEOUT) {
-                        throw timedOut(path, config);
-                    }
-                    // ERROR_FILE_NOT_FOUND: the server went away meanwhile; keep trying until the deadline.
-                }
+                // ERROR_SEM_TIMEOUT may come a timer tick before the deadline, and ERROR_FILE_NOT_FOUND
+                // means the server went away meanwhile: either way, try again until the deadline.
+                // Never 0 here: to WaitNamedPipe that means the server's default wait (NMPWAIT_USE_DEFAULT_WAIT).
+                K.WaitNamedPipe(path, (int) Math.max(1, Math.min(deadline.leftMillis(), Integer.MAX_VALUE)));
             } else if (error == Kernel32Ex.ERROR_FILE_NOT_FOUND) {
-                if (leftMillis <= 0) {
+                if (deadline.expired()) {
                     throw sawBusy ? timedOut(path, config)
                             : new PipeException("connect " + path, error, "no such pipe (is the server running?)");
                 }
@@ -157,7 +154,7 @@ public final class WindowsClientConnection implements ClientConnection {
     public void close() {
         if (!closed) {
             closed = true;
-            K.CloseHandle(handle);
+            NativeHandles.close(handle);
             readBuffer.free();
             writeBuffer.free();
         }

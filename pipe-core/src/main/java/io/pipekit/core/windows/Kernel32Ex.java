@@ -36,6 +36,7 @@ public interface Kernel32Ex extends StdCallLibrary {
     int INFINITE = 0xFFFFFFFF;
     int WAIT_OBJECT_0 = 0;
     int WAIT_IO_COMPLETION = 0xC0;
+    int WAIT_TIMEOUT = 0x102;
 
     int ERROR_IO_PENDING = 997;
     int ERROR_PIPE_CONNECTED = 535;

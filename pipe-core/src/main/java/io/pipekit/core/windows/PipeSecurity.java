@@ -63,10 +63,11 @@ public final class PipeSecurity {
         if (!Advapi32.INSTANCE.OpenProcessToken(Kernel32.INSTANCE.GetCurrentProcess(), WinNT.TOKEN_QUERY, token)) {
             throw Win32.lastError("OpenProcessToken");
         }
+        NativeHandles.opened(token.getValue());
         try {
             return Advapi32Util.getTokenAccount(token.getValue()).sidString;
         } finally {
-            Kernel32.INSTANCE.CloseHandle(token.getValue());
+            NativeHandles.close(token.getValue());
         }
     }
 

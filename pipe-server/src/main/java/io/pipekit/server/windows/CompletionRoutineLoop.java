@@ -11,6 +11,7 @@ import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeSecurity;
 import io.pipekit.core.windows.Win32;
 import java.lang.System.Logger.Level;
@@ -30,7 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the sample, several instances listen at once (they share the one event; on a signal the loop
  * collects every connect that has an outcome), so a burst of clients does not meet
  * {@code ERROR_PIPE_BUSY}; and a replacement instance is listening before a new client is
- * served, so there is never a moment with no instance to connect to.
+ * served, so there is never a moment with no instance to connect to. When no new instance can
+ * be made to listen (another process holds the name's last instances, say), the loop says so
+ * once, serves its connected clients on, and tries again after a growing pause
+ * ({@link ListenRetry}).
  *
  * <p>Other threads reach the loop only through {@link #execute}, which queues the task and an
  * APC ({@code QueueUserAPC}) that runs it on the loop thread at its next alertable wait.
@@ -45,6 +49,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     // Loop-thread state.
     private final Map<Long, PipeInstance> byIoOverlapped = new HashMap<>();
+    private final ListenRetry listenRetry = new ListenRetry();
     private final List<PipeInstance> listening = new ArrayList<>();
     private int liveInstances;
     private long nextId = 1;
@@ -81,11 +86,11 @@ public final class CompletionRoutineLoop implements ServerLoop {
     @Override
     public void open() throws PipeException {
         try {
-            connectEvent = K.CreateEvent(null, true, false, null); // manual reset, as in the sample
+            connectEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null)); // manual reset, as in the sample
             if (connectEvent == null) {
                 throw Win32.lastError("CreateEvent");
             }
-            HANDLE thread = K.OpenThread(Kernel32Ex.THREAD_SET_CONTEXT, false, K.GetCurrentThreadId());
+            HANDLE thread = NativeHandles.opened(K.OpenThread(Kernel32Ex.THREAD_SET_CONTEXT, false, K.GetCurrentThreadId()));
             if (thread == null) {
                 throw Win32.lastError("OpenThread");
             }
@@ -94,6 +99,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             }
             security = config.securityDescriptor() == null ? PipeSecurity.currentUserOnly()
                     : PipeSecurity.fromSddl(config.securityDescriptor());
+            claimName();
             replenish();
         } catch (PipeException | RuntimeException e) {
             stopping = true;
@@ -110,17 +116,21 @@ public final class CompletionRoutineLoop implements ServerLoop {
     public void run() throws PipeException {
         try {
             while (!stopping || liveInstances > 0) {
-                int woke = KX.WaitForSingleObjectEx(connectEvent, Kernel32Ex.INFINITE, true);
+                int woke = KX.WaitForSingleObjectEx(connectEvent, listenRetry.waitMillis(System.nanoTime()), true);
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
                     // Reset before collecting, so a connect completing during the sweep signals again;
                     // replenish() re-signals for the ones its own ConnectNamedPipe calls reset.
                     K.ResetEvent(connectEvent);
                     collectConnects();
-                } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION) {
+                } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Kernel32Ex.WAIT_TIMEOUT) {
                     // Cannot happen with a valid event; if it does, pending I/O may still own native
                     // memory, so leak it rather than free it under the kernel.
                     throw Win32.lastError("WaitForSingleObjectEx");
                 }
+                // Instances released since the last wait may have freed room under maxInstances, and
+                // a retry after failed listens may be due. Called here, at the loop's top level only,
+                // so that a failing instance's release can never recurse into making another.
+                replenish();
             }
         } finally {
             freeLoopResources();
@@ -183,19 +193,51 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
     }
 
-    /** Keeps {@code listeningInstances} instances listening, within {@code maxInstances} in all. */
-    private void replenish() throws PipeException {
+    /**
+     * Claims the name with the first instance. Unlike later instances, its failure is the
+     * caller's: a second server on the name, or a name the OS refuses, fails {@code start()}.
+     */
+    private void claimName() throws PipeException {
+        PipeInstance first = createInstance();
+        int error = first.listen(connectEvent);
+        if (error != 0) {
+            first.release(false);
+            throw new PipeException("ConnectNamedPipe " + config.name().path(), error);
+        }
+        listening.add(first);
+    }
+
+    /**
+     * Keeps {@code listeningInstances} instances listening, within {@code maxInstances} in all.
+     * It never throws and never recurses: an instance that cannot be created or cannot listen
+     * ends this round, and {@link #listenRetry} says when the next may start.
+     */
+    private void replenish() {
+        if (stopping || !wantsAnotherListener() || !listenRetry.mayTry(System.nanoTime())) {
+            return;
+        }
         boolean listened = false;
         try {
-            while (!stopping && listening.size() < config.listeningInstances() && liveInstances < config.maxInstances()) {
-                PipeInstance instance = createInstance();
-                listened = true;
-                if (instance.listen(connectEvent)) {
-                    listening.add(instance);
-                } else {
-                    instance.release(false);
+            while (wantsAnotherListener()) {
+                PipeInstance instance;
+                try {
+                    instance = createInstance();
+                } catch (PipeException e) {
+                    listenFailed(e);
                     return;
                 }
+                listened = true;
+                int error = instance.listen(connectEvent);
+                if (error != 0) {
+                    instance.release(false);
+                    listenFailed(new PipeException("ConnectNamedPipe " + config.name().path(), error));
+                    return;
+                }
+                listening.add(instance);
+            }
+            int failures = listenRetry.succeeded();
+            if (failures > 0) {
+                LOG.log(Level.INFO, "listening again on " + config.name().path() + " after " + failures + " failed attempts");
             }
         } finally {
             // Starting an overlapped ConnectNamedPipe resets the OVERLAPPED's event, which all
@@ -207,6 +249,22 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
     }
 
+    private boolean wantsAnotherListener() {
+        return !stopping && listening.size() < config.listeningInstances() && liveInstances < config.maxInstances();
+    }
+
+    /** Says so once per run of failures, not once per attempt: a failing name must not flood the log. */
+    private void listenFailed(PipeException cause) {
+        boolean first = listenRetry.failed(System.nanoTime());
+        String message = "cannot make a new instance listen; serving the " + (liveInstances - listening.size())
+                + " connected clients on with " + listening.size() + " listening, and retrying";
+        if (first) {
+            log(Level.WARNING, message, cause);
+        } else {
+            LOG.log(Level.DEBUG, message + " (attempt " + listenRetry.failures() + "): " + cause.getMessage());
+        }
+    }
+
     /** The sample's {@code CreateAndConnectInstance}, with pipekit's security defaults. */
     private PipeInstance createInstance() throws PipeException {
         int openMode = Kernel32Ex.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED
@@ -215,8 +273,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 | (firstInstanceCreated ? 0 : Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE);
         int pipeMode = Kernel32Ex.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE | Kernel32Ex.PIPE_WAIT
                 | Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS;
-        HANDLE handle = KX.CreateNamedPipe(config.name().path(), openMode, pipeMode, config.maxInstances(),
-                config.outBufferSize(), config.inBufferSize(), (int) config.defaultTimeout().toMillis(), security.attributes());
+        HANDLE handle = NativeHandles.opened(KX.CreateNamedPipe(config.name().path(), openMode, pipeMode, config.maxInstances(),
+                config.outBufferSize(), config.inBufferSize(), (int) config.defaultTimeout().toMillis(), security.attributes()));
         if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
             int error = Native.getLastError();
             String operation = "CreateNamedPipe " + config.name().path();
@@ -226,7 +284,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             throw new PipeException(operation, error);
         }
         if (!firstInstanceCreated && otherInstancesExist(handle)) {
-            K.CloseHandle(handle);
+            NativeHandles.close(handle);
             throw new PipeException("CreateNamedPipe " + config.name().path(), Kernel32Ex.ERROR_ACCESS_DENIED,
                     "the pipe is already served by another server");
         }
@@ -265,21 +323,12 @@ public final class CompletionRoutineLoop implements ServerLoop {
             }
             accept(instance);
         }
-        try {
-            replenish();
-        } catch (PipeException e) {
-            log(Level.WARNING, "cannot create a listening instance; serving on with " + listening.size(), e);
-        }
     }
 
     private void accept(PipeInstance instance) {
         instance.connected();
         // The replacement listens before this client is served.
-        try {
-            replenish();
-        } catch (PipeException e) {
-            log(Level.WARNING, "cannot create a listening instance; serving on with " + listening.size(), e);
-        }
+        replenish();
         try {
             ServerConnection.Listener listener = acceptor.accepted(instance);
             instance.setListener(listener);
@@ -314,13 +363,9 @@ public final class CompletionRoutineLoop implements ServerLoop {
         byIoOverlapped.remove(instance.ioOverlapped.address());
         listening.remove(instance);
         liveInstances--;
-        if (!stopping) {
-            try {
-                replenish();
-            } catch (PipeException e) {
-                log(Level.WARNING, "cannot create a listening instance; serving on with " + listening.size(), e);
-            }
-        }
+        // No replenish() here: this runs inside replenish() itself when a new instance fails to
+        // listen, and calling back would recurse for as long as listening keeps failing. The
+        // loop replenishes after each wait instead.
     }
 
     private void drainCancelledConnects() {
@@ -334,13 +379,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private void freeLoopResources() {
         synchronized (threadLock) {
             if (loopThread != null) {
-                K.CloseHandle(loopThread);
+                NativeHandles.close(loopThread);
                 loopThread = null;
             }
         }
         tasks.clear();
         if (connectEvent != null) {
-            K.CloseHandle(connectEvent);
+            NativeHandles.close(connectEvent);
             connectEvent = null;
         }
         if (security != null) {

@@ -9,6 +9,7 @@ import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeBuffer;
+import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Overlapped;
 
 /**
@@ -59,37 +60,38 @@ final class PipeInstance implements ServerConnection {
 
     /**
      * Starts an overlapped {@code ConnectNamedPipe} (the sample's {@code ConnectToNewClient}).
-     * Returns {@code false} when the instance cannot listen and must be released.
+     * Returns 0 when the instance listens (or already has its client), else the Win32 error
+     * that stopped it; the instance must then be released.
      */
-    boolean listen(HANDLE connectEvent) {
-        for (int attempt = 0; attempt < 3; attempt++) {
+    int listen(HANDLE connectEvent) {
+        int error = Kernel32Ex.ERROR_NO_DATA;
+        for (int attempt = 0; attempt < 3 && error == Kernel32Ex.ERROR_NO_DATA; attempt++) {
             connectOverlapped.reset(connectEvent);
             if (KX.ConnectNamedPipe(handle, connectOverlapped.pointer())) {
                 connectedEarly = true; // documented never to happen overlapped; treat it as connected
                 K.SetEvent(connectEvent);
-                return true;
+                return 0;
             }
-            int error = Native.getLastError();
+            error = Native.getLastError();
             switch (error) {
                 case Kernel32Ex.ERROR_IO_PENDING:
-                    return true;
+                    return 0;
                 case Kernel32Ex.ERROR_PIPE_CONNECTED:
                     // The client came between CreateNamedPipe and ConnectNamedPipe: connected, but the
                     // event will not be signalled for it, so signal it ourselves as the sample does.
                     connectedEarly = true;
                     K.SetEvent(connectEvent);
-                    return true;
+                    return 0;
                 case Kernel32Ex.ERROR_NO_DATA:
                     // A client came and already left: no connection to serve. Make the instance
                     // listen again rather than hand out a dead "connection".
                     K.DisconnectNamedPipe(handle);
-                    continue;
+                    break;
                 default:
-                    loop.log(System.Logger.Level.WARNING, "ConnectNamedPipe on instance " + id + " failed", new PipeException("ConnectNamedPipe", error));
-                    return false;
+                    break;
             }
         }
-        return false;
+        return error;
     }
 
     /** Whether the pending connect has an outcome for the loop to collect. */
@@ -265,7 +267,7 @@ final class PipeInstance implements ServerConnection {
         if (disconnect) {
             K.DisconnectNamedPipe(handle);
         }
-        K.CloseHandle(handle);
+        NativeHandles.close(handle);
         connectOverlapped.free();
         ioOverlapped.free();
         readBuffer.free();
