@@ -36,6 +36,20 @@ class RunnableJarsTest {
     }
 
     @Test
+    void jarsRunWithoutNativeAccessWarningsOnEveryJdk() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name)) {
+            server.awaitLine(serving(name)::equals, TIMEOUT);
+            try (ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name)) {
+                assertEquals(0, client.awaitExit(TIMEOUT), () -> "pipe-client failed: " + client.output());
+                assertEquals(List.of(), client.jvmWarnings(), "pipe-client.jar on Java " + Runtime.version());
+            }
+            // By the time the server has answered, JNA has loaded its native library: any warning is out.
+            server.awaitLine(l -> l.matches("\\[\\d+] Default message from client\\."), TIMEOUT);
+            assertEquals(List.of(), server.jvmWarnings(), "pipe-server.jar on Java " + Runtime.version());
+        }
+    }
+
+    @Test
     void clientJarRoundTripsWithEchoingServerJarInUtf8() throws Exception {
         try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--echo", "--encoding", "utf-8")) {
             server.awaitLine(serving(name)::equals, TIMEOUT);

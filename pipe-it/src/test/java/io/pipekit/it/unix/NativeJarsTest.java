@@ -30,6 +30,19 @@ class NativeJarsTest {
     }
 
     @Test
+    void jarsRunWithoutJvmWarningsOnEveryJdk() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name)) {
+            server.awaitLine(l -> l.startsWith("pipe-server: serving"), TIMEOUT);
+            try (ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "hello")) {
+                assertEquals(0, client.awaitExit(TIMEOUT), () -> "pipe-client failed: " + client.output());
+                assertEquals(List.of(), client.jvmWarnings(), "pipe-client.jar on Java " + Runtime.version());
+            }
+            server.awaitLine(l -> l.matches("\\[\\d+] hello"), TIMEOUT);
+            assertEquals(List.of(), server.jvmWarnings(), "pipe-server.jar on Java " + Runtime.version());
+        }
+    }
+
+    @Test
     void echoingServerJarAnswersTheClientJarInUtf8() throws Exception {
         try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--echo", "-e", "utf-8")) {
             server.awaitLine(l -> l.startsWith("pipe-server: serving"), TIMEOUT);

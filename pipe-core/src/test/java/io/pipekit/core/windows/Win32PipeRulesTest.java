@@ -1,0 +1,147 @@
+package io.pipekit.core.windows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinBase;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import io.pipekit.testing.Wine;
+import io.pipekit.testing.WindowsOnly;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Windows named-pipe rules pipekit builds on, checked against the OS itself with plain
+ * Win32 calls. Where Wine is known to differ (docs/testbed.md, "What Wine cannot tell us"), the
+ * test expects the Windows rule on Windows and Wine's behaviour under Wine: it fails the day a
+ * Wine release changes, so the workaround in pipekit can be reconsidered.
+ */
+@WindowsOnly
+class Win32PipeRulesTest {
+    private static final Kernel32 K = Kernel32.INSTANCE;
+    private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
+    private static final int ERROR_INVALID_PARAMETER = 87;
+    private static final int ERROR_ACCESS_DENIED = 5;
+    private static final int PIPE_TYPE_BYTE = 0;
+    private final String path = "\\\\.\\pipe\\pipekit-rules-" + UUID.randomUUID();
+    private final List<HANDLE> handles = new ArrayList<>();
+
+    @AfterEach
+    void closeHandles() {
+        handles.forEach(K::CloseHandle);
+    }
+
+    private HANDLE server(int openMode, int pipeMode, int maxInstances) {
+        HANDLE pipe = K.CreateNamedPipe(path, openMode, pipeMode, maxInstances, 4096, 4096, 0, null);
+        if (!WinBase.INVALID_HANDLE_VALUE.equals(pipe)) {
+            handles.add(pipe);
+        }
+        return pipe;
+    }
+
+    private HANDLE client() {
+        HANDLE pipe = K.CreateFile(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE, 0, null, Kernel32.OPEN_EXISTING, 0, null);
+        assertNotEquals(WinBase.INVALID_HANDLE_VALUE, pipe, () -> "CreateFile failed with " + Native.getLastError());
+        handles.add(pipe);
+        return pipe;
+    }
+
+    @Test
+    void firstPipeInstanceFlagRefusesASecondInstanceOnWindowsButNotUnderWine() {
+        int flags = Kernel32.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE;
+        assertNotEquals(WinBase.INVALID_HANDLE_VALUE, server(flags, Kernel32.PIPE_TYPE_MESSAGE, 255));
+
+        HANDLE second = server(flags, Kernel32.PIPE_TYPE_MESSAGE, 255);
+
+        if (Wine.isRunning()) {
+            // Wine ignores the flag; pipekit's server counts the instances itself (CompletionRoutineLoop).
+            assertNotEquals(WinBase.INVALID_HANDLE_VALUE, second, "Wine " + Wine.version().get() + " now honours the flag");
+        } else {
+            assertEquals(WinBase.INVALID_HANDLE_VALUE, second);
+            assertEquals(ERROR_ACCESS_DENIED, Native.getLastError());
+        }
+    }
+
+    @Test
+    void byteTypePipeRefusesMessageReadMode() {
+        server(Kernel32.PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+        HANDLE client = client();
+
+        boolean set = K.SetNamedPipeHandleState(client, new IntByReference(Kernel32Ex.PIPE_READMODE_MESSAGE), null, null);
+
+        assertFalse(set, "message read mode on a byte-type pipe");
+        assertEquals(ERROR_INVALID_PARAMETER, Native.getLastError());
+    }
+
+    @Test
+    void instanceThatNeverCalledConnectNamedPipeStillTakesAClient() {
+        HANDLE server = server(Kernel32.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED, Kernel32.PIPE_TYPE_MESSAGE, 1);
+        client();
+        Overlapped connect = new Overlapped();
+        try {
+            assertFalse(KX.ConnectNamedPipe(server, connect.pointer()));
+            assertEquals(Kernel32Ex.ERROR_PIPE_CONNECTED, Native.getLastError(), "the client came before ConnectNamedPipe");
+        } finally {
+            connect.free();
+        }
+    }
+
+    @Test
+    void anInstanceBeyondMaxInstancesIsRefusedAsBusy() {
+        assertNotEquals(WinBase.INVALID_HANDLE_VALUE, server(Kernel32.PIPE_ACCESS_DUPLEX, Kernel32.PIPE_TYPE_MESSAGE, 1));
+
+        assertEquals(WinBase.INVALID_HANDLE_VALUE, server(Kernel32.PIPE_ACCESS_DUPLEX, Kernel32.PIPE_TYPE_MESSAGE, 1));
+        assertEquals(Kernel32Ex.ERROR_PIPE_BUSY, Native.getLastError());
+    }
+
+    @Test
+    void readFileExOnALongerMessageCompletesWithBufferOverflow() throws Exception {
+        HANDLE server = server(Kernel32.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED,
+                Kernel32.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE, 1);
+        HANDLE client = client();
+        byte[] message = new byte[100];
+        IntByReference written = new IntByReference();
+        assertTrue(K.WriteFile(client, message, message.length, written, null), () -> "WriteFile " + Native.getLastError());
+        AtomicInteger calls = new AtomicInteger();
+        int[] routineBytes = new int[1];
+        Kernel32Ex.CompletionRoutine routine = (error, bytes, overlapped) -> {
+            calls.incrementAndGet();
+            routineBytes[0] = bytes;
+        };
+        Overlapped read = new Overlapped();
+        Memory buffer = new Memory(10);
+        HANDLE neverSignalled = K.CreateEvent(null, true, false, null);
+        handles.add(neverSignalled);
+        try {
+            boolean started = KX.ReadFileEx(server, buffer, 10, read.pointer(), routine);
+            int error = started ? 0 : Native.getLastError();
+
+            if (Wine.isRunning()) {
+                // Wine: FALSE with ERROR_MORE_DATA when the first part is there at once, routine still queued.
+                assertFalse(started, "Wine " + Wine.version().get() + " now returns TRUE, as Windows does");
+                assertEquals(Kernel32Ex.ERROR_MORE_DATA, error);
+            } else {
+                assertTrue(started, () -> "ReadFileEx failed with " + error);
+            }
+            assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, KX.WaitForSingleObjectEx(neverSignalled, 2000, true));
+            assertEquals(1, calls.get(), "the completion routine runs once either way");
+            assertEquals(10, routineBytes[0]);
+            assertEquals(Kernel32Ex.STATUS_BUFFER_OVERFLOW, read.status(), "the OVERLAPPED says more of the message is waiting");
+        } finally {
+            read.free();
+            buffer.close();
+            Reference.reachabilityFence(routine); // JNA's callback stub must outlive the APC
+        }
+    }
+}
