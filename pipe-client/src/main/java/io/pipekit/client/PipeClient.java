@@ -24,9 +24,12 @@ import java.util.Objects;
  * socket of the same name, with the same message semantics (see {@link Transport}).
  *
  * <p>Connecting retries while every instance is busy ({@code ERROR_PIPE_BUSY}) or the pipe
- * does not exist yet, until the timeout; then it fails with {@code ERROR_SEM_TIMEOUT} ("timed
- * out", the pipe exists but stayed busy) or {@code ERROR_FILE_NOT_FOUND} ("no such pipe");
- * on Unix sockets, "no such pipe" without a Win32 code.
+ * does not exist yet, until the timeout; then it fails with a {@link io.pipekit.core.PipeBusyException}
+ * (the pipe exists but stayed busy) or a {@link io.pipekit.core.NoSuchPipeException}. Every
+ * failure is a {@link PipeException} whose type says what happened, on both transports: the
+ * server closed the connection ({@link io.pipekit.core.PeerClosedException}), this client was
+ * closed ({@link io.pipekit.core.PipeClosedException}), a message was too long
+ * ({@link io.pipekit.core.MessageTooLargeException}).
  * By default the server may identify this client but not impersonate it.
  *
  * <p>Not thread-safe: use one client from one thread at a time.

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PipeBusyException;
 
 /**
  * How the client connects: busy-retry until its timeout, distinct errors for an absent and a
@@ -48,7 +50,7 @@ class PipeClientConnectTest {
     void absentPipeIsReportedAsNoSuchPipeAfterRetryingUntilTheTimeout() {
         long started = System.nanoTime();
 
-        PipeException e = assertThrows(PipeException.class,
+        PipeException e = assertThrows(NoSuchPipeException.class,
                 () -> PipeClient.builder(name).connectTimeout(Duration.ofMillis(300)).connect());
 
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
@@ -63,7 +65,7 @@ class PipeClientConnectTest {
         try (PipeClient first = PipeClient.builder(name).connectTimeout(Duration.ofSeconds(5)).connect()) {
             long started = System.nanoTime();
 
-            PipeException e = assertThrows(PipeException.class,
+            PipeException e = assertThrows(PipeBusyException.class,
                     () -> PipeClient.builder(name).connectTimeout(Duration.ofMillis(500)).connect());
 
             long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
@@ -77,7 +79,7 @@ class PipeClientConnectTest {
     void zeroTimeoutMakesOneAttempt() {
         long started = System.nanoTime();
 
-        PipeException e = assertThrows(PipeException.class, () -> PipeClient.builder(name).connectTimeout(Duration.ZERO).connect());
+        PipeException e = assertThrows(NoSuchPipeException.class, () -> PipeClient.builder(name).connectTimeout(Duration.ZERO).connect());
 
         assertEquals(PipeException.ERROR_FILE_NOT_FOUND, e.code());
         assertTrue((System.nanoTime() - started) / 1_000_000 < 1000, "one attempt should not wait");

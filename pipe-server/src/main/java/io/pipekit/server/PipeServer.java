@@ -134,7 +134,10 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
-        /** The most instances, connected or listening, at once (1 to 255; default 255, unlimited). */
+        /**
+         * The most instances, connected or listening, at once: 1 to 254 caps them; 255, the
+         * default ({@code PIPE_UNLIMITED_INSTANCES}), means as many as the system's resources allow.
+         */
         public Builder maxInstances(int maxInstances) {
             this.maxInstances = maxInstances;
             return this;

@@ -25,6 +25,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
+import io.pipekit.core.MessageTooLargeException;
+import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeClosedException;
 
 /**
  * What a pipekit server and client do, whatever the transport under them: written once, run
@@ -59,6 +64,9 @@ abstract class PipeBehaviourSpec {
 
     /** What {@link #openResources()} counts, for failure messages. */
     abstract String resourceKind();
+
+    /** How many clients {@link #moreThanTwoHundredFiftyFiveClientsAreServedAtOnceByDefault} connects at once. */
+    abstract int manyClients();
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -157,7 +165,7 @@ abstract class PipeBehaviourSpec {
         PipeClient victim = client();
         PipeClient bystander = client();
 
-        assertThrows(PipeException.class, () -> victim.transact(MessageCodecs.utf8(), "boom"), "the victim's connection was closed");
+        assertThrows(PeerClosedException.class, () -> victim.transact(MessageCodecs.utf8(), "boom"), "the victim's connection was closed");
         assertEquals("FINE", bystander.transact(MessageCodecs.utf8(), "fine"));
         assertTrue(server.isRunning());
     }
@@ -168,8 +176,27 @@ abstract class PipeBehaviourSpec {
         PipeClient greedy = client();
         PipeClient modest = client();
 
-        assertThrows(PipeException.class, () -> greedy.transact(new byte[10_001]));
+        assertThrows(PeerClosedException.class, () -> greedy.transact(new byte[10_001]), "the server closed the greedy client's connection");
         assertArrayEquals(new byte[10_000], modest.transact(new byte[10_000]));
+    }
+
+    @Test
+    void answerOverTheClientsLimitIsRefusedAsTooLarge() throws Exception {
+        echoServer(builder());
+        PipeClient client = clientBuilder().maxMessageSize(1000).connectTimeout(TIMEOUT).connect();
+        closeLater(client);
+
+        assertThrows(MessageTooLargeException.class, () -> client.transact(new byte[1001]));
+    }
+
+    @Test
+    void clientUsedAfterCloseSaysThisSideClosedIt() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+        client.close();
+
+        assertThrows(PipeClosedException.class, () -> client.send(new byte[] {1}));
+        assertThrows(PipeClosedException.class, client::receive);
     }
 
     @Test
@@ -194,6 +221,24 @@ abstract class PipeBehaviourSpec {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void moreThanTwoHundredFiftyFiveClientsAreServedAtOnceByDefault() throws Exception {
+        echoServer(builder());
+        List<PipeClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < manyClients(); i++) {
+                clients.add(clientBuilder().connectTimeout(TIMEOUT).connect());
+            }
+            // Every one of them is connected now; each is answered.
+            for (int i = 0; i < clients.size(); i++) {
+                byte[] request = ("client " + i).getBytes(UTF_8);
+                assertArrayEquals(request, clients.get(i).transact(request), "client " + i);
+            }
+        } finally {
+            clients.forEach(PipeClient::close);
         }
     }
 
@@ -233,7 +278,7 @@ abstract class PipeBehaviourSpec {
         server.close();
 
         assertTrue(!server.isRunning());
-        assertThrows(PipeException.class, waiting::receive, "the server disconnected its clients");
+        assertThrows(PeerClosedException.class, waiting::receive, "the server disconnected its clients");
         waiting.close();
         assertResourcesBackTo(before, "after close");
     }
@@ -272,7 +317,7 @@ abstract class PipeBehaviourSpec {
     void secondServerOnTheSameNameIsRefused() throws Exception {
         echoServer(builder());
 
-        PipeException e = assertThrows(PipeException.class, () -> builder().handler((c, r) -> r).start());
+        PipeException e = assertThrows(PipeAccessDeniedException.class, () -> builder().handler((c, r) -> r).start());
 
         assertTrue(e.getMessage().contains("already served"), e.getMessage());
         assertEquals("answer still served by the first", new String(client().transact("answer still served by the first".getBytes(UTF_8)), UTF_8));
@@ -284,7 +329,7 @@ abstract class PipeBehaviourSpec {
             Duration timeout = Duration.ofMillis(millis);
             long started = System.nanoTime();
 
-            assertThrows(PipeException.class, () -> clientBuilder().connectTimeout(timeout).connect());
+            assertThrows(NoSuchPipeException.class, () -> clientBuilder().connectTimeout(timeout).connect());
 
             long elapsed = System.nanoTime() - started;
             assertTrue(elapsed >= timeout.toNanos(), "a " + millis + " ms connect timeout gave up after " + elapsed / 1e6 + " ms");
@@ -295,7 +340,7 @@ abstract class PipeBehaviourSpec {
     void absentPipeTimesOutAsNoSuchPipe() {
         long started = System.nanoTime();
 
-        PipeException e = assertThrows(PipeException.class, () -> clientBuilder().connectTimeout(Duration.ofMillis(300)).connect());
+        PipeException e = assertThrows(NoSuchPipeException.class, () -> clientBuilder().connectTimeout(Duration.ofMillis(300)).connect());
 
         assertTrue(e.getMessage().contains("no such pipe"), e.getMessage());
         assertTrue((System.nanoTime() - started) / 1_000_000 >= 300, "gave up before its timeout");

@@ -28,4 +28,9 @@ class UnixPipeBehaviourTest extends PipeBehaviourSpec {
     String resourceKind() {
         return "open file descriptors";
     }
+
+    @Override
+    int manyClients() {
+        return 1000;
+    }
 }

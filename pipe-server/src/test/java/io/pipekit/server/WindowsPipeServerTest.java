@@ -20,9 +20,14 @@ import io.pipekit.core.windows.NativeAllocations;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeSecurity;
 import io.pipekit.testing.WindowsOnly;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeBusyException;
 
 /** What only Windows named pipes do: Win32 error codes, client process ids, DACLs, native memory. */
 @WindowsOnly
@@ -43,6 +48,25 @@ class WindowsPipeServerTest extends PipeBehaviourSpec {
         return "pipekit's open handles plus its live native blocks"
                 + (ProcessHandles.count().isPresent() ? " plus the process's handle count"
                         : "; the process's own handle count is not available here (Wine's GetProcessHandleCount is a stub)");
+    }
+
+    @Override
+    int manyClients() {
+        return 300; // every one a client handle and a server instance in this one process, under Wine
+    }
+
+    @Test
+    void anExplicitMaxInstancesBelowTwoHundredFiftyFiveStillCaps() throws Exception {
+        echoServer(builder().maxInstances(3).listeningInstances(1));
+        List<PipeClient> admitted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            admitted.add(client());
+        }
+
+        assertThrows(PipeBusyException.class, () -> clientBuilder().connectTimeout(Duration.ofMillis(300)).connect());
+
+        admitted.get(0).close();
+        assertArrayEquals(new byte[] {4}, client().transact(new byte[] {4}), "a freed instance takes the next client");
     }
 
     @Test
@@ -80,7 +104,7 @@ class WindowsPipeServerTest extends PipeBehaviourSpec {
     void secondServerIsRefusedWithAccessDenied() throws Exception {
         echoServer(builder());
 
-        PipeException e = assertThrows(PipeException.class, () -> builder().handler((c, r) -> r).start());
+        PipeException e = assertThrows(PipeAccessDeniedException.class, () -> builder().handler((c, r) -> r).start());
 
         assertEquals(PipeException.ERROR_ACCESS_DENIED, e.code(), e.getMessage());
     }

@@ -14,6 +14,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeClosedException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * The client end of pipekit's Unix-domain-socket transport: blocking, whole messages in
@@ -53,7 +58,7 @@ public final class UnixClientConnection implements ClientConnection {
                 // server may be starting.
                 closeQuietly(channel);
                 if (deadline.expired()) {
-                    throw new PipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
+                    throw new NoSuchPipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
                 }
                 deadline.pauseBeforeRetry(operation);
             } catch (IOException e) {
@@ -78,7 +83,7 @@ public final class UnixClientConnection implements ClientConnection {
         ensureOpen();
         if (readOnly) {
             // As on Windows, where a client opened for reading only cannot write to the pipe.
-            throw new PipeException("send to " + path, PipeException.NO_CODE, "the client was opened read-only");
+            throw new PipeAccessDeniedException("send to " + path, PipeException.NO_CODE, "the client was opened read-only");
         }
         output = Frames.frame(output, message);
         try {
@@ -86,7 +91,7 @@ public final class UnixClientConnection implements ClientConnection {
                 channel.write(output);
             }
         } catch (IOException e) {
-            throw new PipeException("send to " + path, PipeException.NO_CODE, e.toString(), e);
+            throw failure("send to " + path, e);
         }
     }
 
@@ -100,11 +105,11 @@ public final class UnixClientConnection implements ClientConnection {
                     return message;
                 }
                 if (channel.read(frames.input()) < 0) {
-                    throw new PipeException("receive from " + path, PipeException.NO_CODE, "the server closed the connection");
+                    throw new PeerClosedException("receive from " + path, PipeException.NO_CODE, "the server closed the connection");
                 }
             }
         } catch (IOException e) {
-            throw e instanceof PipeException pipe ? pipe : new PipeException("receive from " + path, PipeException.NO_CODE, e.toString(), e);
+            throw e instanceof PipeException pipe ? pipe : failure("receive from " + path, e);
         }
     }
 
@@ -114,9 +119,20 @@ public final class UnixClientConnection implements ClientConnection {
         return receive();
     }
 
+    /**
+     * What an I/O error on the connected socket means: this side's own close (the channel is
+     * closed), or the server gone (EPIPE, ECONNRESET: the only errors a connected Unix socket
+     * reports).
+     */
+    private static PipeException failure(String operation, IOException e) {
+        return e instanceof ClosedChannelException
+                ? new PipeClosedException(operation, PipeException.NO_CODE, "the connection is closed", e)
+                : new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection (" + e.getMessage() + ")", e);
+    }
+
     private void ensureOpen() throws PipeException {
         if (closed) {
-            throw new PipeException("use " + path, PipeException.NO_CODE, "the connection is closed");
+            throw new PipeClosedException("use " + path, PipeException.NO_CODE, "the connection is closed");
         }
     }
 

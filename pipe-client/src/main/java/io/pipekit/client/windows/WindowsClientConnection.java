@@ -14,6 +14,9 @@ import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Win32;
+import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PipeBusyException;
+import io.pipekit.core.PipeClosedException;
 
 /**
  * The client end of a Windows named pipe in message read mode, with blocking I/O through
@@ -80,17 +83,17 @@ public final class WindowsClientConnection implements ClientConnection {
             } else if (error == Kernel32Ex.ERROR_FILE_NOT_FOUND) {
                 if (deadline.expired()) {
                     throw sawBusy ? timedOut(path, config)
-                            : new PipeException("connect " + path, error, "no such pipe (is the server running?)");
+                            : new NoSuchPipeException("connect " + path, error, "no such pipe (is the server running?)");
                 }
                 deadline.pauseBeforeRetry("connect " + path);
             } else {
-                throw new PipeException("connect " + path, error);
+                throw Win32.exception("connect " + path, error, null);
             }
         }
     }
 
     private static PipeException timedOut(String path, ClientConfig config) {
-        return new PipeException("connect " + path, Kernel32Ex.ERROR_SEM_TIMEOUT,
+        return new PipeBusyException("connect " + path, Kernel32Ex.ERROR_SEM_TIMEOUT,
                 "timed out after " + config.connectTimeout().toMillis() + " ms: every instance of the pipe stayed busy");
     }
 
@@ -117,8 +120,7 @@ public final class WindowsClientConnection implements ClientConnection {
             int error = whole ? 0 : Native.getLastError();
             if (!whole && error != Kernel32Ex.ERROR_MORE_DATA) {
                 assembler.take(); // drop any part of a message
-                throw new PipeException("ReadFile " + path, error,
-                        error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
+                throw Win32.exception("ReadFile " + path, error, error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
             }
             if (whole) {
                 return assembler.finish(readBuffer, read.getValue());
@@ -137,8 +139,7 @@ public final class WindowsClientConnection implements ClientConnection {
         }
         int error = Native.getLastError();
         if (error != Kernel32Ex.ERROR_MORE_DATA) {
-            throw new PipeException("TransactNamedPipe " + path, error,
-                    error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
+            throw Win32.exception("TransactNamedPipe " + path, error, error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
         }
         assembler.append(readBuffer, read.getValue()); // the first part of a long answer; ReadFile brings the rest
         return receive();
@@ -146,7 +147,7 @@ public final class WindowsClientConnection implements ClientConnection {
 
     private void ensureOpen() throws PipeException {
         if (closed) {
-            throw new PipeException("use " + path, PipeException.NO_CODE, "the connection is closed");
+            throw new PipeClosedException("use " + path, PipeException.NO_CODE, "the connection is closed");
         }
     }
 

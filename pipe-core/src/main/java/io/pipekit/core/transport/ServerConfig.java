@@ -8,7 +8,9 @@ import java.util.Objects;
  * Everything a server asks of its transport, already validated.
  *
  * @param name the pipe to serve
- * @param maxInstances the most instances (connected plus listening) that may exist at once
+ * @param maxInstances the most instances (connected plus listening) that may exist at once;
+ *     {@link #UNLIMITED_INSTANCES} (255, Windows' {@code PIPE_UNLIMITED_INSTANCES}) means no limit
+ *     but the system's resources, as it does for {@code CreateNamedPipe}
  * @param listeningInstances how many instances wait for clients at once
  * @param inBufferSize the pipe's input buffer size in bytes, also the server's read chunk
  * @param outBufferSize the pipe's output buffer size in bytes
@@ -20,7 +22,10 @@ import java.util.Objects;
 public record ServerConfig(PipeName name, int maxInstances, int listeningInstances, int inBufferSize,
         int outBufferSize, Duration defaultTimeout, String securityDescriptor, int maxMessageSize) {
 
-    /** The most instances Windows allows for one pipe name ({@code PIPE_UNLIMITED_INSTANCES}). */
+    /**
+     * {@code PIPE_UNLIMITED_INSTANCES}: as {@code maxInstances}, no limit but the system's
+     * resources. Below it, {@code maxInstances} is a cap.
+     */
     public static final int UNLIMITED_INSTANCES = 255;
 
     public ServerConfig {
@@ -41,5 +46,13 @@ public record ServerConfig(PipeName name, int maxInstances, int listeningInstanc
         if (defaultTimeout.isNegative() || defaultTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException("defaultTimeout out of range: " + defaultTimeout);
         }
+    }
+
+    /**
+     * Whether one more instance may exist beside {@code liveInstances}: always when
+     * {@code maxInstances} is {@link #UNLIMITED_INSTANCES}, else below the cap.
+     */
+    public boolean allowsAnotherInstance(int liveInstances) {
+        return maxInstances == UNLIMITED_INSTANCES || liveInstances < maxInstances;
     }
 }

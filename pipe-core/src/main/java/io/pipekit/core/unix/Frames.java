@@ -2,6 +2,7 @@ package io.pipekit.core.unix;
 
 import io.pipekit.core.PipeException;
 import java.nio.ByteBuffer;
+import io.pipekit.core.MessageTooLargeException;
 
 /**
  * pipekit's framing on stream sockets: each message is a 4-byte big-endian unsigned length
@@ -24,7 +25,7 @@ public final class Frames {
     public static int length(ByteBuffer header, int maxMessageSize) throws PipeException {
         long length = Integer.toUnsignedLong(header.getInt(header.position()));
         if (length > maxMessageSize) {
-            throw new PipeException("read frame", PipeException.NO_CODE,
+            throw new MessageTooLargeException("read frame", PipeException.NO_CODE,
                     "frame of " + length + " bytes announced, more than the limit of " + maxMessageSize);
         }
         return (int) length;

@@ -44,10 +44,12 @@ public interface Kernel32Ex extends StdCallLibrary {
     int ERROR_MORE_DATA = 234;
     int ERROR_PIPE_BUSY = 231;
     int ERROR_FILE_NOT_FOUND = 2;
+    int ERROR_PATH_NOT_FOUND = 3;
     int ERROR_ACCESS_DENIED = 5;
     int ERROR_SEM_TIMEOUT = 121;
     int ERROR_OPERATION_ABORTED = 995;
     int ERROR_BROKEN_PIPE = 109;
+    int ERROR_PIPE_NOT_CONNECTED = 233;
     int ERROR_NOT_FOUND = 1168;
 
     /** NTSTATUS in OVERLAPPED.Internal while the I/O is pending. */

@@ -2,6 +2,7 @@ package io.pipekit.core.windows;
 
 import io.pipekit.core.PipeException;
 import java.util.Arrays;
+import io.pipekit.core.MessageTooLargeException;
 
 /**
  * Puts a message back together from the chunks that message-mode reads deliver when the
@@ -56,7 +57,7 @@ public final class MessageAssembler {
         if ((long) length + count > maxMessageSize) {
             int total = length + count;
             length = 0;
-            throw new PipeException("read message", PipeException.NO_CODE,
+            throw new MessageTooLargeException("read message", PipeException.NO_CODE,
                     "message of more than " + maxMessageSize + " bytes refused (at least " + total + " arrived)");
         }
         if (length + count > bytes.length) {

@@ -1,15 +1,37 @@
 package io.pipekit.core.windows;
 
 import com.sun.jna.Native;
+import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeException;
 
-/** Turns the calling thread's last Win32 error into a {@link PipeException}. */
+/**
+ * Turns Win32 error codes into {@link PipeException}s of the type a caller can branch on: the
+ * same types the Unix transport throws for the same conditions, with the Win32 code kept.
+ */
 public final class Win32 {
     private Win32() {
     }
 
     /** The last error of the native call that just failed, as an exception naming {@code operation}. */
     public static PipeException lastError(String operation) {
-        return new PipeException(operation, Native.getLastError());
+        return exception(operation, Native.getLastError(), null);
+    }
+
+    /** The exception for {@code code}; {@code explanation} may be {@code null} for the default text. */
+    public static PipeException exception(String operation, int code, String explanation) {
+        return switch (code) {
+            case Kernel32Ex.ERROR_FILE_NOT_FOUND, Kernel32Ex.ERROR_PATH_NOT_FOUND ->
+                    new NoSuchPipeException(operation, code, explanation != null ? explanation : "no such pipe");
+            case Kernel32Ex.ERROR_PIPE_BUSY, Kernel32Ex.ERROR_SEM_TIMEOUT ->
+                    new PipeBusyException(operation, code, explanation != null ? explanation : "every instance of the pipe is busy");
+            case Kernel32Ex.ERROR_BROKEN_PIPE, Kernel32Ex.ERROR_NO_DATA, Kernel32Ex.ERROR_PIPE_NOT_CONNECTED ->
+                    new PeerClosedException(operation, code, explanation != null ? explanation : "the other end closed the pipe");
+            case Kernel32Ex.ERROR_ACCESS_DENIED ->
+                    new PipeAccessDeniedException(operation, code, explanation != null ? explanation : "access denied");
+            default -> new PipeException(operation, code, explanation);
+        };
     }
 }

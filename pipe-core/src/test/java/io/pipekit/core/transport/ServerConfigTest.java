@@ -1,6 +1,7 @@
 package io.pipekit.core.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,17 @@ class ServerConfigTest {
         assertEquals(TIMEOUT, config.defaultTimeout());
         assertNull(config.securityDescriptor());
         assertEquals(65536, config.maxMessageSize());
+    }
+
+    @Test
+    void twoHundredFiftyFiveInstancesMeansUnlimitedAndLessIsACap() {
+        ServerConfig unlimited = config(ServerConfig.UNLIMITED_INSTANCES, 1, 512, 512, TIMEOUT, 512);
+        ServerConfig capped = config(254, 1, 512, 512, TIMEOUT, 512);
+
+        assertTrue(unlimited.allowsAnotherInstance(255));
+        assertTrue(unlimited.allowsAnotherInstance(100_000));
+        assertTrue(capped.allowsAnotherInstance(253));
+        assertFalse(capped.allowsAnotherInstance(254));
     }
 
     @Test

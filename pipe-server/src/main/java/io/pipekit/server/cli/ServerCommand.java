@@ -44,7 +44,7 @@ public final class ServerCommand implements Callable<Integer> {
     int listening;
 
     @Option(names = "--max-instances", defaultValue = "255", paramLabel = "N",
-            description = "Most instances at once, connected or listening, 1-255 (default: ${DEFAULT-VALUE}).")
+            description = "Most instances at once, connected or listening: 1-254, or 255 for no limit (default: ${DEFAULT-VALUE}).")
     int maxInstances;
 
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")

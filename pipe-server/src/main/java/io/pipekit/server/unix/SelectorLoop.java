@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import io.pipekit.core.PipeAccessDeniedException;
 
 /**
  * The server loop on Unix domain sockets, on one thread: {@code Selector.select()} stands in
@@ -93,7 +94,7 @@ public final class SelectorLoop implements ServerLoop {
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(socketPath));
-            throw new PipeException(operation, PipeException.NO_CODE, "the pipe is already served by another server");
+            throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "the pipe is already served by another server");
         } catch (ConnectException stale) {
             LOG.log(Level.INFO, "replacing the stale socket " + socketPath + " (no server accepts on it)");
             Files.delete(socketPath);
@@ -172,7 +173,7 @@ public final class SelectorLoop implements ServerLoop {
                     config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize());
             key.attach(connection);
             connections.add(connection);
-            if (connections.size() >= config.maxInstances()) {
+            if (!config.allowsAnotherInstance(connections.size())) {
                 acceptKey.interestOps(0); // clients wait in the backlog, as they wait for a free instance
             }
             ServerConnection.Listener listener = acceptor.accepted(connection);
@@ -195,7 +196,7 @@ public final class SelectorLoop implements ServerLoop {
     /** A connection has closed its socket. */
     void released(UnixConnection connection) {
         connections.remove(connection);
-        if (!stopping && acceptKey.isValid() && connections.size() < config.maxInstances()) {
+        if (!stopping && acceptKey.isValid() && config.allowsAnotherInstance(connections.size())) {
             acceptKey.interestOps(SelectionKey.OP_ACCEPT);
         }
     }

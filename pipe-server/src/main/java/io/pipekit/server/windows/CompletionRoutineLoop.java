@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.pipekit.core.PipeAccessDeniedException;
 
 /**
  * The documented single-threaded server loop, for any number of clients, on one thread.
@@ -202,7 +203,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
         int error = first.listen(connectEvent);
         if (error != 0) {
             first.release(false);
-            throw new PipeException("ConnectNamedPipe " + config.name().path(), error);
+            throw Win32.exception("ConnectNamedPipe " + config.name().path(), error, null);
         }
         listening.add(first);
     }
@@ -230,7 +231,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 int error = instance.listen(connectEvent);
                 if (error != 0) {
                     instance.release(false);
-                    listenFailed(new PipeException("ConnectNamedPipe " + config.name().path(), error));
+                    listenFailed(Win32.exception("ConnectNamedPipe " + config.name().path(), error, null));
                     return;
                 }
                 listening.add(instance);
@@ -250,7 +251,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private boolean wantsAnotherListener() {
-        return !stopping && listening.size() < config.listeningInstances() && liveInstances < config.maxInstances();
+        return !stopping && listening.size() < config.listeningInstances() && config.allowsAnotherInstance(liveInstances);
     }
 
     /** Says so once per run of failures, not once per attempt: a failing name must not flood the log. */
@@ -279,13 +280,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
             int error = Native.getLastError();
             String operation = "CreateNamedPipe " + config.name().path();
             if (!firstInstanceCreated && error == Kernel32Ex.ERROR_ACCESS_DENIED) {
-                throw new PipeException(operation, error, "the pipe is already served by another server");
+                throw new PipeAccessDeniedException(operation, error, "the pipe is already served by another server");
             }
-            throw new PipeException(operation, error);
+            throw Win32.exception(operation, error, null);
         }
         if (!firstInstanceCreated && otherInstancesExist(handle)) {
             NativeHandles.close(handle);
-            throw new PipeException("CreateNamedPipe " + config.name().path(), Kernel32Ex.ERROR_ACCESS_DENIED,
+            throw new PipeAccessDeniedException("CreateNamedPipe " + config.name().path(), Kernel32Ex.ERROR_ACCESS_DENIED,
                     "the pipe is already served by another server");
         }
         firstInstanceCreated = true;

@@ -11,6 +11,7 @@ import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Overlapped;
+import io.pipekit.core.windows.Win32;
 
 /**
  * One pipe instance, the sample's {@code PIPEINST}: the handle, the OVERLAPPEDs, the request
@@ -240,7 +241,7 @@ final class PipeInstance implements ServerConnection {
     /** A broken pipe is the client leaving, not a failure. */
     private static PipeException endCause(String operation, int error) {
         return error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_NO_DATA
-                || error == Kernel32Ex.ERROR_OPERATION_ABORTED ? null : new PipeException(operation, error);
+                || error == Kernel32Ex.ERROR_OPERATION_ABORTED ? null : Win32.exception(operation, error, null);
     }
 
     /** The sample's {@code DisconnectAndClose}: no I/O is pending when this runs. */

@@ -1,0 +1,43 @@
+package io.pipekit.core.windows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeBusyException;
+import io.pipekit.core.PipeException;
+import org.junit.jupiter.api.Test;
+
+/** Win32 codes become the exception types callers branch on; pure mapping, so it runs on every OS. */
+class Win32Test {
+
+    @Test
+    void eachPipeConditionGetsItsTypeAndKeepsItsWin32Code() {
+        assertTyped(NoSuchPipeException.class, Kernel32Ex.ERROR_FILE_NOT_FOUND);
+        assertTyped(NoSuchPipeException.class, Kernel32Ex.ERROR_PATH_NOT_FOUND);
+        assertTyped(PipeBusyException.class, Kernel32Ex.ERROR_PIPE_BUSY);
+        assertTyped(PipeBusyException.class, Kernel32Ex.ERROR_SEM_TIMEOUT);
+        assertTyped(PeerClosedException.class, Kernel32Ex.ERROR_BROKEN_PIPE);
+        assertTyped(PeerClosedException.class, Kernel32Ex.ERROR_NO_DATA);
+        assertTyped(PeerClosedException.class, Kernel32Ex.ERROR_PIPE_NOT_CONNECTED);
+        assertTyped(PipeAccessDeniedException.class, Kernel32Ex.ERROR_ACCESS_DENIED);
+    }
+
+    @Test
+    void otherCodesStayPlainPipeExceptionsWithTheCallersExplanation() {
+        PipeException e = Win32.exception("WriteFileEx", 87, "bad parameter");
+
+        assertEquals(PipeException.class, e.getClass());
+        assertEquals("WriteFileEx: bad parameter (ERROR_INVALID_PARAMETER, 87)", e.getMessage());
+    }
+
+    private static void assertTyped(Class<? extends PipeException> type, int code) {
+        PipeException e = Win32.exception("op", code, null);
+        assertInstanceOf(type, e, "code " + code);
+        assertEquals(code, e.code());
+        assertTrue(e.getMessage().startsWith("op: "), e.getMessage());
+    }
+}
