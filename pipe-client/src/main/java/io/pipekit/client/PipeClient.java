@@ -32,7 +32,15 @@ import java.util.Objects;
  * ({@link io.pipekit.core.MessageTooLargeException}).
  * By default the server may identify this client but not impersonate it.
  *
- * <p>Not thread-safe: use one client from one thread at a time.
+ * <p>Threads: one thread may receive while another sends (one reader and one writer at a
+ * time; {@link #transact} counts as both). {@link #close()} may be called from any thread: a
+ * call blocked in {@code receive} or {@code send} then ends within milliseconds with a
+ * {@link io.pipekit.core.PipeClosedException}, and native memory is freed only once the
+ * operations it served have completed.
+ *
+ * <p>Waiting: a receive waits for the connection's receive timeout ({@link Builder#receiveTimeout},
+ * none by default) or the one given to {@link #receive(Duration)}; when it passes, a
+ * {@link io.pipekit.core.PipeTimeoutException} leaves the connection usable.
  */
 public final class PipeClient implements AutoCloseable {
     /** The connect timeout of {@link #connect(String)}. */
@@ -40,10 +48,12 @@ public final class PipeClient implements AutoCloseable {
 
     private final PipeName name;
     private final ClientConnection connection;
+    private final long receiveTimeoutMillis;
 
-    private PipeClient(PipeName name, ClientConnection connection) {
+    private PipeClient(PipeName name, ClientConnection connection, long receiveTimeoutMillis) {
         this.name = name;
         this.connection = connection;
+        this.receiveTimeoutMillis = receiveTimeoutMillis;
     }
 
     /** Connects to {@code name} with the default options and a 5 s timeout. */
@@ -66,14 +76,23 @@ public final class PipeClient implements AutoCloseable {
         connection.send(message);
     }
 
-    /** Receives the next whole message, however long. */
+    /** Receives the next whole message, however long, within the connection's receive timeout. */
     public byte[] receive() throws PipeException {
-        return connection.receive();
+        return connection.receive(receiveTimeoutMillis);
     }
 
-    /** Sends one message and receives the answer ({@code TransactNamedPipe} on Windows). */
+    /**
+     * Receives the next whole message, waiting at most {@code timeout}.
+     *
+     * @throws io.pipekit.core.PipeTimeoutException if none came in time; the connection stays usable
+     */
+    public byte[] receive(Duration timeout) throws PipeException {
+        return connection.receive(millis(timeout));
+    }
+
+    /** Sends one message and receives the answer, within the connection's receive timeout. */
     public byte[] transact(byte[] request) throws PipeException {
-        return connection.transact(request);
+        return connection.transact(request, receiveTimeoutMillis);
     }
 
     /** {@link #send(byte[])} of an encoded value. */
@@ -83,15 +102,23 @@ public final class PipeClient implements AutoCloseable {
 
     /** {@link #receive()} decoded. */
     public <T> T receive(MessageCodec<T> codec) throws PipeException {
-        return codec.decode(connection.receive());
+        return codec.decode(receive());
     }
 
     /** {@link #transact(byte[])} with values. */
     public <T> T transact(MessageCodec<T> codec, T request) throws PipeException {
-        return codec.decode(connection.transact(codec.encode(request)));
+        return codec.decode(transact(codec.encode(request)));
     }
 
-    /** Disconnects; idempotent. */
+    private static long millis(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        // Round up: a wait never ends before the time it was given.
+        return Math.min(Long.MAX_VALUE / 2, timeout.plusNanos(999_999).toMillis());
+    }
+
+    /** Disconnects, from any thread; a call blocked on this client ends with a PipeClosedException. Idempotent. */
     @Override
     public void close() {
         connection.close();
@@ -104,6 +131,7 @@ public final class PipeClient implements AutoCloseable {
         private boolean readOnly;
         private boolean allowImpersonation;
         private int maxMessageSize = 16 * 1024 * 1024;
+        private Duration receiveTimeout;
         private Transport transport = Transport.forThisOs();
 
         private Builder(PipeName name) {
@@ -134,6 +162,17 @@ public final class PipeClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long {@link PipeClient#receive()} and {@link PipeClient#transact} wait for a message
+         * before they fail with a {@link io.pipekit.core.PipeTimeoutException}. By default they
+         * wait as long as it takes, as a socket does.
+         */
+        public Builder receiveTimeout(Duration timeout) {
+            millis(timeout);
+            this.receiveTimeout = timeout;
+            return this;
+        }
+
         /** The largest message accepted from the server (default 16 MiB). */
         public Builder maxMessageSize(int bytes) {
             this.maxMessageSize = bytes;
@@ -153,7 +192,7 @@ public final class PipeClient implements AutoCloseable {
                 case WINDOWS_NAMED_PIPES -> WindowsClientConnection.connect(config);
                 case UNIX_DOMAIN_SOCKETS -> UnixClientConnection.connect(config);
             };
-            return new PipeClient(name, connection);
+            return new PipeClient(name, connection, receiveTimeout == null ? ClientConnection.NO_TIMEOUT : millis(receiveTimeout));
         }
     }
 }

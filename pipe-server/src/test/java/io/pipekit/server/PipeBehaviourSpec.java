@@ -3,6 +3,7 @@ package io.pipekit.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,7 @@ import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PipeTimeoutException;
 
 /**
  * What a pipekit server and client do, whatever the transport under them: written once, run
@@ -261,6 +263,93 @@ abstract class PipeBehaviourSpec {
         }
         slowAnswer.complete("finally".getBytes(UTF_8)); // completed on this thread: the server must hop back to its own
         assertEquals("finally", new String(assertTimeoutPreemptively(TIMEOUT, (ThrowingSupplier<byte[]>) slow::receive), UTF_8));
+    }
+
+    @Test
+    void receiveThatTimesOutLeavesTheConnectionUsable() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+        long started = System.nanoTime();
+
+        assertThrows(PipeTimeoutException.class, () -> client.receive(Duration.ofMillis(200)));
+
+        long waited = System.nanoTime() - started;
+        assertTrue(waited >= Duration.ofMillis(200).toNanos(), "gave up after " + waited / 1e6 + " ms");
+        assertTrue(waited < Duration.ofSeconds(5).toNanos(), "waited " + waited / 1e6 + " ms for a 200 ms timeout");
+        byte[] request = "after the timeout".getBytes(UTF_8);
+        assertArrayEquals(request, client.transact(request));
+    }
+
+    @Test
+    void connectionWideReceiveTimeoutAppliesToTransact() throws Exception {
+        PipeServer server = builder().asyncHandler((client, request) -> new CompletableFuture<>()).start(); // never answers
+        closeLater(server);
+        PipeClient client = clientBuilder().receiveTimeout(Duration.ofMillis(150)).connectTimeout(TIMEOUT).connect();
+        closeLater(client);
+
+        assertThrows(PipeTimeoutException.class, () -> client.transact(new byte[] {1}));
+    }
+
+    @Test
+    void oneThreadReceivesWhileAnotherSends() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+        ExecutorService receiver = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> received = receiver.submit(() -> client.receive(TIMEOUT));
+            Thread.sleep(100); // the receive is waiting by now
+
+            byte[] ping = "sent while another thread waits to receive".getBytes(UTF_8);
+            client.send(ping);
+
+            assertArrayEquals(ping, received.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        } finally {
+            receiver.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsABlockedReceiveWithinAHundredMilliseconds() throws Exception {
+        warmUpOneRoundTrip(); // lazily made JVM and JNA state is not a leak
+        echoServer(builder());
+        long before = openResources();
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+        BlockedCall blocked = BlockedCall.start(client::receive);
+        Thread.sleep(200); // blocked in receive by now
+
+        long closedAt = System.nanoTime();
+        client.close();
+
+        Throwable outcome = blocked.outcome(TIMEOUT);
+        assertInstanceOf(PipeClosedException.class, outcome);
+        long latencyNanos = blocked.endedAtNanos() - closedAt;
+        System.out.printf("[%s] close() ended a blocked receive after %.2f ms%n", transport(), latencyNanos / 1e6);
+        assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the receive ended " + latencyNanos / 1e6 + " ms after close()");
+        assertResourcesBackTo(before, "after the closed client's receive ended");
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsASendBlockedOnAFullPipe() throws Exception {
+        // The server reads one request, then waits for an answer that never comes: it reads no more.
+        PipeServer server = builder().inBufferSize(4096).asyncHandler((client, request) -> new CompletableFuture<>()).start();
+        closeLater(server);
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+        client.send(new byte[] {1});
+        BlockedCall blocked = BlockedCall.start(() -> {
+            for (int i = 0; i < 1000; i++) {
+                client.send(new byte[64 * 1024]); // fills the pipe, then blocks
+            }
+            return null;
+        });
+        Thread.sleep(500);
+
+        long closedAt = System.nanoTime();
+        client.close();
+
+        assertInstanceOf(PipeClosedException.class, blocked.outcome(TIMEOUT));
+        long latencyNanos = blocked.endedAtNanos() - closedAt;
+        System.out.printf("[%s] close() ended a blocked send after %.2f ms%n", transport(), latencyNanos / 1e6);
+        assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the send ended " + latencyNanos / 1e6 + " ms after close()");
     }
 
     @Test

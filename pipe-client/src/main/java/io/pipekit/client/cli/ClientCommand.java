@@ -3,6 +3,7 @@ package io.pipekit.client.cli;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.MessageCodec;
 import io.pipekit.core.MessageCodecs;
+import io.pipekit.core.PipeTimeoutException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -40,6 +41,12 @@ public final class ClientCommand implements Callable<Integer> {
             description = "How long to wait for the pipe while it is busy or absent: 500ms, 5s, 1m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    // A default, so that the command never hangs on a server that accepts and never answers; 30 s
+    // is far beyond any answer the sample's protocol expects, and short enough for a script.
+    @Option(names = "--reply-timeout", defaultValue = "30s", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How long to wait for the reply once the message is sent (default: ${DEFAULT-VALUE}).")
+    Duration replyTimeout;
+
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -69,8 +76,14 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MessageCodec<String> codec = MessageCodecs.text(encoding);
-        try (PipeClient client = PipeClient.builder(name).connectTimeout(timeout).connect()) {
-            String reply = client.transact(codec, message);
+        try (PipeClient client = PipeClient.builder(name).connectTimeout(timeout).receiveTimeout(replyTimeout).connect()) {
+            String reply;
+            try {
+                reply = client.transact(codec, message);
+            } catch (PipeTimeoutException e) {
+                throw new PipeTimeoutException(e.operation(), e.code(),
+                        "timed out: no reply within " + DurationConverter.format(replyTimeout) + " (--reply-timeout)", e);
+            }
             PrintWriter out = new CommandLine(this).getOut();
             out.println(reply);
             out.flush();
@@ -80,6 +93,12 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** Reads {@code 500ms}, {@code 5s}, {@code 2m}, or a plain number of milliseconds. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        /** {@code 30s}, {@code 500ms}: the way the options are written. */
+        static String format(Duration duration) {
+            long millis = duration.toMillis();
+            return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+        }
+
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);

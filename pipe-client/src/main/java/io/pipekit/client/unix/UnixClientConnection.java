@@ -1,9 +1,14 @@
 package io.pipekit.client.unix;
 
+import io.pipekit.client.internal.ConnectDeadline;
+import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeTimeoutException;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
-import io.pipekit.client.internal.ConnectDeadline;
 import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.Frames;
 import io.pipekit.core.unix.SocketPaths;
@@ -12,18 +17,21 @@ import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import io.pipekit.core.NoSuchPipeException;
-import io.pipekit.core.PeerClosedException;
-import io.pipekit.core.PipeAccessDeniedException;
-import io.pipekit.core.PipeClosedException;
-import java.nio.channels.ClosedChannelException;
 
 /**
- * The client end of pipekit's Unix-domain-socket transport: blocking, whole messages in
- * length-prefixed frames (docs/protocol.md). Connecting retries while the socket does not
- * exist or nobody accepts on it yet, until the timeout, then says "no such pipe".
+ * The client end of pipekit's Unix-domain-socket transport: whole messages in length-prefixed
+ * frames (docs/protocol.md). Connecting retries while the socket does not exist or nobody
+ * accepts on it yet, until the timeout, then says "no such pipe".
+ *
+ * <p>The channel is non-blocking, and each direction waits in a selector of its own, made the
+ * first time that direction has to wait: so a receive can time out, a reader and a writer can
+ * wait at once, and {@link #close()} from another thread wakes both.
  */
 public final class UnixClientConnection implements ClientConnection {
     private static final int READ_CHUNK = 64 * 1024;
@@ -32,14 +40,18 @@ public final class UnixClientConnection implements ClientConnection {
     private final Path path;
     private final boolean readOnly;
     private final FrameReader frames;
+    private final Waiter readWaiter;
+    private final Waiter writeWaiter;
     private ByteBuffer output = ByteBuffer.allocateDirect(4096);
-    private boolean closed;
+    private volatile boolean closed;
 
     private UnixClientConnection(SocketChannel channel, Path path, ClientConfig config) {
         this.channel = channel;
         this.path = path;
         this.readOnly = config.readOnly();
         this.frames = new FrameReader(config.maxMessageSize(), READ_CHUNK);
+        this.readWaiter = new Waiter(channel, SelectionKey.OP_READ);
+        this.writeWaiter = new Waiter(channel, SelectionKey.OP_WRITE);
     }
 
     /** Connects to the socket of {@code config.name()}, retrying until the timeout. */
@@ -52,6 +64,7 @@ public final class UnixClientConnection implements ClientConnection {
             try {
                 channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 channel.connect(UnixDomainSocketAddress.of(path));
+                channel.configureBlocking(false);
                 return new UnixClientConnection(channel, path, config);
             } catch (SocketException e) {
                 // No socket file yet (ENOENT), or a stale one nobody accepts on (ECONNREFUSED): the
@@ -68,55 +81,73 @@ public final class UnixClientConnection implements ClientConnection {
         }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
+    private static void closeQuietly(java.io.Closeable closeable) {
+        if (closeable != null) {
             try {
-                channel.close();
+                closeable.close();
             } catch (IOException ignored) {
-                // it never connected
+                // nothing more to free
             }
         }
     }
 
     @Override
     public void send(byte[] message) throws PipeException {
-        ensureOpen();
+        String operation = "send to " + path;
+        ensureOpen(operation);
         if (readOnly) {
             // As on Windows, where a client opened for reading only cannot write to the pipe.
-            throw new PipeAccessDeniedException("send to " + path, PipeException.NO_CODE, "the client was opened read-only");
+            throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "the client was opened read-only");
         }
         output = Frames.frame(output, message);
         try {
-            while (output.hasRemaining()) {
+            while (true) {
                 channel.write(output);
+                if (!output.hasRemaining()) {
+                    return;
+                }
+                writeWaiter.await(NO_TIMEOUT); // the socket buffer is full: wait until it drains
+                ensureOpen(operation);
             }
         } catch (IOException e) {
-            throw failure("send to " + path, e);
+            throw failure(operation, e);
         }
     }
 
     @Override
-    public byte[] receive() throws PipeException {
-        ensureOpen();
+    public byte[] receive(long timeoutMillis) throws PipeException {
+        String operation = "receive from " + path;
+        ensureOpen(operation);
+        long deadline = timeoutMillis < 0 ? 0 : System.nanoTime() + timeoutMillis * 1_000_000;
         try {
             while (true) {
                 byte[] message = frames.next(); // large reads: one system call carries header and body
                 if (message != null) {
                     return message;
                 }
-                if (channel.read(frames.input()) < 0) {
-                    throw new PeerClosedException("receive from " + path, PipeException.NO_CODE, "the server closed the connection");
+                int read = channel.read(frames.input());
+                if (read < 0) {
+                    throw new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection");
+                }
+                if (read == 0) {
+                    long left = timeoutMillis < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
+                    if (left == 0) {
+                        throw new PipeTimeoutException(operation, PipeException.NO_CODE,
+                                "no whole message within " + timeoutMillis + " ms");
+                    }
+                    readWaiter.await(left < 0 ? NO_TIMEOUT : Math.max(1, (left + 999_999) / 1_000_000));
+                    ensureOpen(operation);
                 }
             }
         } catch (IOException e) {
-            throw e instanceof PipeException pipe ? pipe : failure("receive from " + path, e);
+            throw e instanceof PipeException pipe ? pipe : failure(operation, e);
         }
     }
 
     @Override
-    public byte[] transact(byte[] message) throws PipeException {
+    public byte[] transact(byte[] message, long timeoutMillis) throws PipeException {
         send(message);
-        return receive();
+        return receive(timeoutMillis);
     }
 
     /**
@@ -124,23 +155,76 @@ public final class UnixClientConnection implements ClientConnection {
      * closed), or the server gone (EPIPE, ECONNRESET: the only errors a connected Unix socket
      * reports).
      */
-    private static PipeException failure(String operation, IOException e) {
-        return e instanceof ClosedChannelException
+    private PipeException failure(String operation, IOException e) {
+        return e instanceof ClosedChannelException || closed
                 ? new PipeClosedException(operation, PipeException.NO_CODE, "the connection is closed", e)
                 : new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection (" + e.getMessage() + ")", e);
     }
 
-    private void ensureOpen() throws PipeException {
+    private void ensureOpen(String operation) throws PipeException {
         if (closed) {
-            throw new PipeClosedException("use " + path, PipeException.NO_CODE, "the connection is closed");
+            throw new PipeClosedException(operation, PipeException.NO_CODE, "the connection is closed");
         }
     }
 
     @Override
     public void close() {
-        if (!closed) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(channel);
+        // Wake a reader or writer that waits: it sees the channel closed and says so.
+        readWaiter.close();
+        writeWaiter.close();
+    }
+
+    /**
+     * Waits for one direction of the channel to be ready. Its selector is made the first time it
+     * is needed (a client that never waits costs no descriptors for it) and lives until close.
+     */
+    private static final class Waiter {
+        private final SocketChannel channel;
+        private final int interest;
+        private Selector selector;
+        private boolean closed;
+
+        Waiter(SocketChannel channel, int interest) {
+            this.channel = channel;
+            this.interest = interest;
+        }
+
+        /** Waits until the channel may be ready, {@code timeoutMillis} passes, or {@link #close()}. */
+        void await(long timeoutMillis) throws IOException {
+            Selector waitOn;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                if (selector == null) {
+                    selector = Selector.open();
+                    channel.register(selector, interest);
+                }
+                waitOn = selector;
+            }
+            try {
+                waitOn.select(timeoutMillis < 0 ? 0 : timeoutMillis);
+                waitOn.selectedKeys().clear();
+            } catch (ClosedSelectorException closedMeanwhile) {
+                // close() from another thread: the caller finds the connection closed
+            }
+        }
+
+        synchronized void close() {
             closed = true;
-            closeQuietly(channel);
+            if (selector != null) {
+                selector.wakeup();
+                try {
+                    selector.close();
+                } catch (IOException ignored) {
+                    // the channel is closed already; nothing is left to free
+                }
+            }
         }
     }
 }

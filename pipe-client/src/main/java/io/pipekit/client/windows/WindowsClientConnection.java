@@ -11,7 +11,6 @@ import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.MessageAssembler;
-import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Win32;
 import io.pipekit.core.NoSuchPipeException;
@@ -19,15 +18,21 @@ import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
 
 /**
- * The client end of a Windows named pipe in message read mode, with blocking I/O through
- * native buffers the connection owns (a Java array handed to {@code ReadFile} would be
- * copied on every call, and is only valid during it).
+ * The client end of a Windows named pipe in message read mode, with overlapped I/O through
+ * native buffers the connection owns.
  *
  * <p>Connecting follows Microsoft's client sample: {@code CreateFile}; on
  * {@code ERROR_PIPE_BUSY}, {@code WaitNamedPipe} and try again; then
  * {@code SetNamedPipeHandleState(PIPE_READMODE_MESSAGE)}. It retries until the deadline, also
  * while the pipe does not exist yet (a client started just before its server), and then says
  * which of the two it met: no such pipe, or every instance busy.
+ *
+ * <p>The handle is opened with {@code FILE_FLAG_OVERLAPPED}: a synchronous handle would
+ * serialise every operation on it, so a thread waiting to receive would block another that
+ * sends. Reads and writes each have an {@link IoSlot}; a receive can time out (the read is
+ * cancelled and waited for, and the connection stays usable); {@link #close()} from any thread
+ * sets an event every wait also watches. Native memory and the handle are freed by whichever
+ * comes last: {@code close()}, or the last call still in flight.
  */
 public final class WindowsClientConnection implements ClientConnection {
     private static final Kernel32 K = Kernel32.INSTANCE;
@@ -36,17 +41,35 @@ public final class WindowsClientConnection implements ClientConnection {
 
     private final HANDLE handle;
     private final String path;
-    private final NativeBuffer readBuffer = new NativeBuffer(READ_CHUNK);
-    private final NativeBuffer writeBuffer = new NativeBuffer(4096);
+    private final HANDLE closeEvent;
+    private final IoSlot reader;
+    private final IoSlot writer;
     private final MessageAssembler assembler;
-    // Reused: a JNA IntByReference is native memory, and a round trip should allocate none.
-    private final IntByReference transferred = new IntByReference();
+    private final Object lifecycle = new Object();
+    private int callsInFlight;
     private boolean closed;
+    private boolean freed;
 
-    private WindowsClientConnection(HANDLE handle, String path, int maxMessageSize) {
+    private WindowsClientConnection(HANDLE handle, String path, int maxMessageSize) throws PipeException {
         this.handle = handle;
         this.path = path;
         this.assembler = new MessageAssembler(maxMessageSize);
+        this.closeEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null));
+        if (closeEvent == null) {
+            throw Win32.lastError("CreateEvent");
+        }
+        IoSlot read = null;
+        try {
+            read = new IoSlot(READ_CHUNK, closeEvent);
+            this.reader = read;
+            this.writer = new IoSlot(4096, closeEvent);
+        } catch (PipeException e) {
+            if (read != null) {
+                read.free();
+            }
+            NativeHandles.close(closeEvent);
+            throw e;
+        }
     }
 
     /** Connects as described in the class comment. */
@@ -55,7 +78,8 @@ public final class WindowsClientConnection implements ClientConnection {
         int access = config.readOnly() ? Kernel32.GENERIC_READ | Kernel32Ex.FILE_WRITE_ATTRIBUTES // needed to set message read mode
                 : Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE;
         // Without SECURITY_SQOS_PRESENT the server could impersonate this client; by default it may only identify it.
-        int flags = Kernel32Ex.SECURITY_SQOS_PRESENT
+        // Overlapped, so that a reader and a writer can be in flight at once and a wait can end.
+        int flags = Kernel32Ex.FILE_FLAG_OVERLAPPED | Kernel32Ex.SECURITY_SQOS_PRESENT
                 | (config.allowImpersonation() ? Kernel32Ex.SECURITY_IMPERSONATION : Kernel32Ex.SECURITY_IDENTIFICATION);
         ConnectDeadline deadline = new ConnectDeadline(config.connectTimeout());
         boolean sawBusy = false;
@@ -68,7 +92,12 @@ public final class WindowsClientConnection implements ClientConnection {
                     NativeHandles.close(handle);
                     throw e;
                 }
-                return new WindowsClientConnection(handle, path, config.maxMessageSize());
+                try {
+                    return new WindowsClientConnection(handle, path, config.maxMessageSize());
+                } catch (PipeException e) {
+                    NativeHandles.close(handle);
+                    throw e;
+                }
             }
             int error = Native.getLastError();
             if (error == Kernel32Ex.ERROR_PIPE_BUSY) {
@@ -99,65 +128,117 @@ public final class WindowsClientConnection implements ClientConnection {
 
     @Override
     public void send(byte[] message) throws PipeException {
-        ensureOpen();
-        writeBuffer.put(message);
-        IntByReference written = transferred;
-        if (!KX.WriteFile(handle, writeBuffer.pointer(), message.length, written, null)) {
-            throw Win32.lastError("WriteFile " + path);
+        String operation = "WriteFile " + path;
+        enter(operation);
+        try {
+            write(message, operation);
+        } finally {
+            leave();
         }
-        if (written.getValue() != message.length) {
-            throw new PipeException("WriteFile " + path, PipeException.NO_CODE,
-                    "wrote " + written.getValue() + " of " + message.length + " bytes");
+    }
+
+    private void write(byte[] message, String operation) throws PipeException {
+        writer.buffer.put(message);
+        boolean started = KX.WriteFile(handle, writer.buffer.pointer(), message.length, null, writer.start());
+        int error = writer.complete(handle, started, started ? 0 : Native.getLastError(), NO_TIMEOUT, operation);
+        if (error != 0) {
+            throw Win32.exception(operation, error, error == Kernel32Ex.ERROR_NO_DATA ? "the server closed the pipe" : null);
+        }
+        if (writer.transferred.getValue() != message.length) {
+            throw new PipeException(operation, PipeException.NO_CODE,
+                    "wrote " + writer.transferred.getValue() + " of " + message.length + " bytes");
         }
     }
 
     @Override
-    public byte[] receive() throws PipeException {
-        ensureOpen();
-        IntByReference read = transferred;
+    public byte[] receive(long timeoutMillis) throws PipeException {
+        String operation = "ReadFile " + path;
+        enter(operation);
+        try {
+            return read(timeoutMillis, operation);
+        } finally {
+            leave();
+        }
+    }
+
+    /** Reads until a whole message is there; a part read before a timeout stays in the assembler. */
+    private byte[] read(long timeoutMillis, String operation) throws PipeException {
+        long deadline = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000;
         while (true) {
-            boolean whole = KX.ReadFile(handle, readBuffer.pointer(), readBuffer.capacity(), read, null);
-            int error = whole ? 0 : Native.getLastError();
-            if (!whole && error != Kernel32Ex.ERROR_MORE_DATA) {
-                assembler.take(); // drop any part of a message
-                throw Win32.exception("ReadFile " + path, error, error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
+            long left = timeoutMillis < 0 ? NO_TIMEOUT : Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+            boolean started = KX.ReadFile(handle, reader.buffer.pointer(), reader.buffer.capacity(), null, reader.start());
+            int error = reader.complete(handle, started, started ? 0 : Native.getLastError(), left, operation);
+            if (error == 0) {
+                return assembler.finish(reader.buffer, reader.transferred.getValue());
             }
-            if (whole) {
-                return assembler.finish(readBuffer, read.getValue());
+            if (error != Kernel32Ex.ERROR_MORE_DATA) {
+                assembler.take(); // drop any part of a message: the connection is over
+                throw Win32.exception(operation, error, error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
             }
-            assembler.append(readBuffer, read.getValue());
+            assembler.append(reader.buffer, reader.transferred.getValue());
         }
     }
 
     @Override
-    public byte[] transact(byte[] message) throws PipeException {
-        ensureOpen();
-        writeBuffer.put(message);
-        IntByReference read = transferred;
-        if (KX.TransactNamedPipe(handle, writeBuffer.pointer(), message.length, readBuffer.pointer(), readBuffer.capacity(), read, null)) {
-            return assembler.finish(readBuffer, read.getValue());
-        }
-        int error = Native.getLastError();
-        if (error != Kernel32Ex.ERROR_MORE_DATA) {
-            throw Win32.exception("TransactNamedPipe " + path, error, error == Kernel32Ex.ERROR_BROKEN_PIPE ? "the server closed the pipe" : null);
-        }
-        assembler.append(readBuffer, read.getValue()); // the first part of a long answer; ReadFile brings the rest
-        return receive();
-    }
-
-    private void ensureOpen() throws PipeException {
-        if (closed) {
-            throw new PipeClosedException("use " + path, PipeException.NO_CODE, "the connection is closed");
+    public byte[] transact(byte[] message, long timeoutMillis) throws PipeException {
+        String operation = "transact on " + path;
+        enter(operation);
+        try {
+            write(message, "WriteFile " + path);
+            return read(timeoutMillis, "ReadFile " + path);
+        } finally {
+            leave();
         }
     }
 
+    /** A call starts: refused once closed; counted, so that close() frees nothing it still uses. */
+    private void enter(String operation) throws PipeException {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new PipeClosedException(operation, PipeException.NO_CODE, "the connection is closed");
+            }
+            callsInFlight++;
+        }
+    }
+
+    private void leave() {
+        boolean last;
+        synchronized (lifecycle) {
+            callsInFlight--;
+            last = closed && callsInFlight == 0 && !freed;
+            freed |= last;
+        }
+        if (last) {
+            free();
+        }
+    }
+
+    /**
+     * Closes the connection, from any thread. A call waiting in receive or send wakes through the
+     * close event, cancels its own I/O, waits for the cancellation and throws
+     * {@link PipeClosedException}; the last of them frees the handle and the buffers.
+     */
     @Override
     public void close() {
-        if (!closed) {
+        boolean freeNow;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
             closed = true;
-            NativeHandles.close(handle);
-            readBuffer.free();
-            writeBuffer.free();
+            K.SetEvent(closeEvent);
+            freeNow = callsInFlight == 0;
+            freed |= freeNow;
         }
+        if (freeNow) {
+            free();
+        }
+    }
+
+    private void free() {
+        NativeHandles.close(handle);
+        reader.free();
+        writer.free();
+        NativeHandles.close(closeEvent);
     }
 }

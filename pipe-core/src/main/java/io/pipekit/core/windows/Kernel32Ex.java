@@ -37,6 +37,7 @@ public interface Kernel32Ex extends StdCallLibrary {
     int WAIT_OBJECT_0 = 0;
     int WAIT_IO_COMPLETION = 0xC0;
     int WAIT_TIMEOUT = 0x102;
+    int WAIT_FAILED = 0xFFFFFFFF;
 
     int ERROR_IO_PENDING = 997;
     int ERROR_PIPE_CONNECTED = 535;
@@ -91,6 +92,13 @@ public interface Kernel32Ex extends StdCallLibrary {
 
     /** <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a> */
     int WaitForSingleObjectEx(HANDLE handle, int milliseconds, boolean alertable);
+
+    /**
+     * <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitformultipleobjects">WaitForMultipleObjects</a>,
+     * with the handle array in memory the caller keeps (jna-platform's {@code HANDLE[]} form
+     * would marshal a new native array on every call).
+     */
+    int WaitForMultipleObjects(int count, Pointer handles, boolean waitAll, int milliseconds);
 
     /** <a href="https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getoverlappedresult">GetOverlappedResult</a> */
     boolean GetOverlappedResult(HANDLE file, Pointer overlapped, IntByReference bytesTransferred, boolean wait);

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import io.pipekit.server.PipeServer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The two runnable jars as a user runs them, each in its own process: against each other
@@ -93,6 +95,18 @@ class RunnableJarsTest {
             assertEquals(1, client.output().size(), () -> "expected one line, got " + client.output());
             String line = client.output().get(0);
             assertTrue(line.startsWith("pipe-client: ") && line.contains("no such pipe") && line.contains("ERROR_FILE_NOT_FOUND"), line);
+        }
+    }
+
+    @Test
+    void clientJarGivesUpOnAServerThatNeverAnswersAfterItsReplyTimeout() throws Exception {
+        try (PipeServer silent = PipeServer.builder(name).asyncHandler((client, request) -> new CompletableFuture<>()).start();
+             ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "--reply-timeout", "300ms", "hello")) {
+            assertEquals(1, client.awaitExit(TIMEOUT), () -> String.join("\n", client.output()));
+            assertEquals(1, client.output().size(), () -> "expected one line, got " + client.output());
+            assertTrue(client.output().get(0).startsWith("pipe-client: ") && client.output().get(0).contains("timed out: no reply within 300ms"),
+                    client.output().get(0));
+            assertTrue(silent.isRunning(), "the server is unaffected");
         }
     }
 

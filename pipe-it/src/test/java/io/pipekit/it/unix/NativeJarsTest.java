@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import io.pipekit.server.PipeServer;
+import java.util.concurrent.CompletableFuture;
 
 /** The runnable jars, natively on Linux and macOS, over Unix domain sockets, as the README runs them. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
@@ -60,6 +62,18 @@ class NativeJarsTest {
             assertEquals(1, client.output().size(), client.output()::toString);
             assertTrue(client.output().get(0).startsWith("pipe-client: ") && client.output().get(0).contains("no such pipe"),
                     client.output().get(0));
+        }
+    }
+
+    @Test
+    void clientJarGivesUpOnAServerThatNeverAnswersAfterItsReplyTimeout() throws Exception {
+        try (PipeServer silent = PipeServer.builder(name).asyncHandler((client, request) -> new CompletableFuture<>()).start();
+             ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "--reply-timeout", "300ms", "hello")) {
+            assertEquals(1, client.awaitExit(TIMEOUT), () -> String.join("\n", client.output()));
+            assertEquals(1, client.output().size(), () -> "expected one line, got " + client.output());
+            assertTrue(client.output().get(0).startsWith("pipe-client: ") && client.output().get(0).contains("timed out: no reply within 300ms"),
+                    client.output().get(0));
+            assertTrue(silent.isRunning(), "the server is unaffected");
         }
     }
 

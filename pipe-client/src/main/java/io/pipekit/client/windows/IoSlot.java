@@ -1,0 +1,107 @@
+package io.pipekit.client.windows;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeTimeoutException;
+import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.NativeBuffer;
+import io.pipekit.core.windows.NativeHandles;
+import io.pipekit.core.windows.Overlapped;
+import io.pipekit.core.windows.Win32;
+
+/**
+ * One direction of a client's overlapped I/O: its {@code OVERLAPPED}, the event that signals its
+ * completion, its buffer. A reader and a writer each have one, so the two can be in flight at
+ * once on the one handle.
+ *
+ * <p>A wait ends for one of three reasons: the operation completed, the connection's close
+ * event was set ({@code close()} from any thread), or the time ran out. In the last two cases the
+ * operation is cancelled ({@code CancelIoEx}) and waited for, so that the OVERLAPPED and the
+ * buffer are free again before the call returns: the kernel never writes into memory pipekit
+ * has freed or reused.
+ */
+final class IoSlot {
+    private static final Kernel32 K = Kernel32.INSTANCE;
+    private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
+
+    final Overlapped overlapped = new Overlapped();
+    final NativeBuffer buffer;
+    /** Bytes the last operation moved. Reused: a JNA IntByReference is native memory. */
+    final IntByReference transferred = new IntByReference();
+    private final HANDLE event;
+    /** {event, close event}: the array WaitForMultipleObjects reads, kept for the slot's life. */
+    private final NativeBuffer waitHandles = new NativeBuffer(2 * Native.POINTER_SIZE);
+
+    IoSlot(int bufferSize, HANDLE closeEvent) throws PipeException {
+        event = NativeHandles.opened(K.CreateEvent(null, true, false, null));
+        if (event == null) {
+            overlapped.free();
+            throw Win32.lastError("CreateEvent");
+        }
+        buffer = new NativeBuffer(bufferSize);
+        waitHandles.pointer().setPointer(0, event.getPointer());
+        waitHandles.pointer().setPointer(Native.POINTER_SIZE, closeEvent.getPointer());
+    }
+
+    /** The OVERLAPPED, zeroed and tied to this slot's event, for the next operation. */
+    Pointer start() {
+        overlapped.reset(event);
+        return overlapped.pointer();
+    }
+
+    /**
+     * Completes the operation just started on {@code file}: {@code started} and {@code error}
+     * are what the starting call returned and {@code GetLastError} said. Returns the operation's
+     * own outcome, 0 or its Win32 error ({@code ERROR_MORE_DATA} included); the byte count is in
+     * {@link #transferred}.
+     *
+     * @throws PipeClosedException if the connection was closed meanwhile
+     * @throws PipeTimeoutException if {@code timeoutMillis} passed first (negative: no limit)
+     */
+    int complete(HANDLE file, boolean started, int error, long timeoutMillis, String operation) throws PipeException {
+        if (!started && error != Kernel32Ex.ERROR_IO_PENDING) {
+            // Done at once: either finished (ERROR_MORE_DATA: part of a message) or failed.
+            if (error != Kernel32Ex.ERROR_MORE_DATA) {
+                return error;
+            }
+        } else if (!started) {
+            int woke = KX.WaitForMultipleObjects(2, waitHandles.pointer(), false,
+                    timeoutMillis < 0 ? Kernel32Ex.INFINITE : (int) Math.min(timeoutMillis, Integer.MAX_VALUE - 1));
+            if (woke != Kernel32Ex.WAIT_OBJECT_0) {
+                return cancel(file, woke, timeoutMillis, operation);
+            }
+        }
+        return KX.GetOverlappedResult(file, overlapped.pointer(), transferred, false) ? 0 : Native.getLastError();
+    }
+
+    /** The wait ended for another reason than completion: cancel, wait for it, and say why. */
+    private int cancel(HANDLE file, int woke, long timeoutMillis, String operation) throws PipeException {
+        int waitError = woke == Kernel32Ex.WAIT_FAILED ? Native.getLastError() : 0;
+        KX.CancelIoEx(file, overlapped.pointer());
+        boolean done = KX.GetOverlappedResult(file, overlapped.pointer(), transferred, true);
+        int outcome = done ? 0 : Native.getLastError();
+        if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
+            throw new PipeClosedException(operation, PipeException.NO_CODE, "the connection was closed");
+        }
+        if (outcome != Kernel32Ex.ERROR_OPERATION_ABORTED) {
+            return outcome; // it completed before the cancel reached it: a result like any other
+        }
+        if (woke == Kernel32Ex.WAIT_TIMEOUT) {
+            throw new PipeTimeoutException(operation, PipeException.NO_CODE, "nothing within " + timeoutMillis + " ms");
+        }
+        throw Win32.exception("WaitForMultipleObjects", waitError, null);
+    }
+
+    /** Frees the slot; only once no operation of it is pending. */
+    void free() {
+        NativeHandles.close(event);
+        overlapped.free();
+        buffer.free();
+        waitHandles.free();
+    }
+}

@@ -1,0 +1,51 @@
+package io.pipekit.server;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client call made on a thread of its own, expected to block until something else ends it,
+ * and when it ended: for measuring how soon {@code close()} from another thread frees it.
+ */
+final class BlockedCall {
+    /** The call: any client operation. */
+    interface Call {
+        Object run() throws Exception;
+    }
+
+    private final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile long endedAtNanos;
+
+    private BlockedCall(Call call) {
+        thread = new Thread(() -> {
+            Throwable failure = null;
+            try {
+                call.run();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            endedAtNanos = System.nanoTime();
+            outcome.complete(failure);
+        }, "blocked call");
+        thread.setDaemon(true);
+    }
+
+    static BlockedCall start(Call call) {
+        BlockedCall blocked = new BlockedCall(call);
+        blocked.thread.start();
+        return blocked;
+    }
+
+    /** What the call threw ({@code null} if it returned), once it has ended and its thread is gone. */
+    Throwable outcome(Duration timeout) throws Exception {
+        Throwable failure = outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        thread.join(timeout.toMillis());
+        return failure;
+    }
+
+    long endedAtNanos() {
+        return endedAtNanos;
+    }
+}
