@@ -6,18 +6,27 @@ import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.internal.Answerer;
+import io.pipekit.server.internal.DrivenConnection;
 import io.pipekit.server.internal.Session;
 import io.pipekit.server.unix.SelectorLoop;
 import io.pipekit.server.windows.CompletionRoutineLoop;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 
 /**
  * A named pipe server in the design of Microsoft's single-threaded server using completion
  * routines: one thread, overlapped I/O, and per client the chain read, answer, write, read.
+ *
+ * <p>Two ways to serve: answer requests one by one, as the sample does ({@link Builder#handler},
+ * {@link Builder#asyncHandler}), or drive each connection yourself ({@link Builder#connectionHandler}):
+ * hear every message as it arrives and {@link Connection#send} to any client at any time, from
+ * any thread, while a read stays pending.
  *
  * <pre>{@code
  * try (PipeServer server = PipeServer.builder("mynamedpipe")
@@ -41,15 +50,29 @@ import java.util.concurrent.ExecutionException;
  * otherwise.
  */
 public final class PipeServer implements AutoCloseable {
+    /** The default of {@link Builder#maxQueuedBytes}: 1 MiB per connection. */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+
     private final PipeName name;
     private final ServerLoop loop;
     private final Thread thread;
+    private final Set<Connection> connections;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private PipeServer(PipeName name, ServerLoop loop, Thread thread) {
+    private PipeServer(PipeName name, ServerLoop loop, Thread thread, Set<Connection> connections) {
         this.name = name;
         this.loop = loop;
         this.thread = thread;
+        this.connections = connections;
+    }
+
+    /**
+     * The connections open at this moment, for broadcast: a copy, safe to use from any thread.
+     * Empty for a server that answers requests ({@link Builder#handler}): its clients are driven
+     * by their requests alone.
+     */
+    public List<Connection> connections() {
+        return List.copyOf(connections);
     }
 
     /** A builder for a server of the pipe {@code name} ({@code mynamedpipe} or {@code \\.\pipe\mynamedpipe}). */
@@ -107,6 +130,8 @@ public final class PipeServer implements AutoCloseable {
         private final PipeName name;
         private RequestHandler handler;
         private AsyncRequestHandler asyncHandler;
+        private ConnectionHandler connectionHandler;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
         private int listeningInstances = 4;
         private int inBufferSize = 4096;
@@ -124,6 +149,32 @@ public final class PipeServer implements AutoCloseable {
         public Builder handler(RequestHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
             this.asyncHandler = null;
+            this.connectionHandler = null;
+            return this;
+        }
+
+        /**
+         * Drives each connection with {@code handler} instead of answering requests: every message
+         * is handed to it as it arrives, and anyone may {@link Connection#send} at any time.
+         */
+        public Builder connectionHandler(ConnectionHandler handler) {
+            this.connectionHandler = Objects.requireNonNull(handler, "handler");
+            this.handler = null;
+            this.asyncHandler = null;
+            return this;
+        }
+
+        /**
+         * How many bytes may wait to be written to one connection (default 1 MiB) before
+         * {@link Connection#send} refuses more with a {@link io.pipekit.core.SendQueueFullException}.
+         * One message is always accepted into an empty queue, however long. The bound is what keeps
+         * a client that never reads from costing the server more memory than that.
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxQueuedBytes must be positive, got " + bytes);
+            }
+            this.maxQueuedBytes = bytes;
             return this;
         }
 
@@ -131,6 +182,7 @@ public final class PipeServer implements AutoCloseable {
         public Builder asyncHandler(AsyncRequestHandler handler) {
             this.asyncHandler = Objects.requireNonNull(handler, "handler");
             this.handler = null;
+            this.connectionHandler = null;
             return this;
         }
 
@@ -206,23 +258,34 @@ public final class PipeServer implements AutoCloseable {
          * @throws IllegalStateException if no handler was set
          */
         public PipeServer start() throws PipeException {
-            if (handler == null && asyncHandler == null) {
-                throw new IllegalStateException("set a handler or an asyncHandler before start()");
+            if (handler == null && asyncHandler == null && connectionHandler == null) {
+                throw new IllegalStateException("set a handler, an asyncHandler or a connectionHandler before start()");
             }
             ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
                     defaultTimeout, securityDescriptor, maxMessageSize);
             Answerer[] answers = new Answerer[1];
+            ServerLoop[] loops = new ServerLoop[1];
+            Set<Connection> live = ConcurrentHashMap.newKeySet();
+            ConnectionHandler driver = connectionHandler;
+            long queueBound = maxQueuedBytes;
             ServerLoop loop = newLoop(transport, config, connection -> {
+                if (driver != null) {
+                    DrivenConnection driven = new DrivenConnection(connection, loops[0], driver, queueBound, live::remove);
+                    live.add(driven);
+                    driven.start();
+                    return driven;
+                }
                 Session session = new Session(connection, answers[0]);
                 session.start();
                 return session;
             });
-            answers[0] = handler != null ? Answerer.of(handler) : Answerer.of(asyncHandler, loop);
+            loops[0] = loop;
+            answers[0] = handler != null ? Answerer.of(handler) : asyncHandler != null ? Answerer.of(asyncHandler, loop) : null;
 
             CompletableFuture<Void> opened = new CompletableFuture<>();
             PipeServer[] server = new PipeServer[1];
             Thread thread = new Thread(() -> serve(loop, opened, server), "pipekit-server " + name.name());
-            server[0] = new PipeServer(name, loop, thread);
+            server[0] = new PipeServer(name, loop, thread, live);
             thread.start();
             try {
                 opened.get();

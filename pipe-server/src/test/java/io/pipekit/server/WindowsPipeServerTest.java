@@ -31,7 +31,7 @@ import io.pipekit.core.PipeBusyException;
 
 /** What only Windows named pipes do: Win32 error codes, client process ids, DACLs, native memory. */
 @WindowsOnly
-class WindowsPipeServerTest extends PipeBehaviourSpec {
+class WindowsPipeServerTest extends ConnectionBehaviourSpec {
 
     @Override
     Transport transport() {

@@ -4,8 +4,9 @@ import io.pipekit.core.PipeException;
 
 /**
  * One connected client as the server loop sees it. Every method must be called on the loop
- * thread, and every {@link Listener} callback comes on it. At most one read or write is in
- * flight at a time: the session's chain is read, answer, write, read, as in the sample.
+ * thread, and every {@link Listener} callback comes on it. At most one read is in flight at a
+ * time, and it may be in flight together with writes: the sample's chain (read, answer, write,
+ * read) uses one at a time; a connection handler keeps a read pending while it pushes.
  */
 public interface ServerConnection {
 
@@ -14,7 +15,7 @@ public interface ServerConnection {
         /** A whole message arrived (reassembled however many reads it took). */
         void messageRead(byte[] message);
 
-        /** The whole of the last {@link #write} reached the pipe. */
+        /** The whole of the oldest unfinished {@link #write} reached the pipe: once per write, in order. */
         void messageWritten();
 
         /**
@@ -30,10 +31,10 @@ public interface ServerConnection {
     /** The connected client's process id, or -1 where the transport cannot tell. */
     long clientProcessId();
 
-    /** Starts reading the next whole message. */
+    /** Starts reading the next whole message, unless a read is in flight already. */
     void read();
 
-    /** Starts writing one whole message. */
+    /** Writes one whole message after those written before it; never blocks. */
     void write(byte[] message);
 
     /**

@@ -99,6 +99,26 @@ class RunnableJarsTest {
     }
 
     @Test
+    void broadcastServerJarRelaysWhatOneClientSendsToEveryListener() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--broadcast")) {
+            server.awaitLine(serving(name)::equals, TIMEOUT);
+            try (ChildProcess first = ChildProcess.jar("pipe-client.jar", "listen", "--name", name, "-e", "utf-8", "--count", "2");
+                 ChildProcess second = ChildProcess.jar("pipe-client.jar", "listen", "--name", name, "-e", "utf-8", "--count", "2")) {
+                first.awaitLine(l -> l.startsWith("pipe-client: listening to "), TIMEOUT);
+                second.awaitLine(l -> l.startsWith("pipe-client: listening to "), TIMEOUT);
+                try (ChildProcess sender = ChildProcess.jar("pipe-client.jar", "send", "--name", name, "-e", "utf-8", "first", "second")) {
+                    assertEquals(0, sender.awaitExit(TIMEOUT), () -> "pipe-client send failed: " + sender.output());
+                    assertEquals(List.of(), sender.output());
+                }
+                for (ChildProcess listener : List.of(first, second)) {
+                    assertEquals(0, listener.awaitExit(TIMEOUT), () -> "pipe-client listen failed: " + listener.output());
+                    assertEquals(List.of("first", "second"), listener.output().subList(1, listener.output().size()));
+                }
+            }
+        }
+    }
+
+    @Test
     void clientJarGivesUpOnAServerThatNeverAnswersAfterItsReplyTimeout() throws Exception {
         try (PipeServer silent = PipeServer.builder(name).asyncHandler((client, request) -> new CompletableFuture<>()).start();
              ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "--reply-timeout", "300ms", "hello")) {

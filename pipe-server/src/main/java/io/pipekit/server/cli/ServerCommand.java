@@ -47,6 +47,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Most instances at once, connected or listening: 1-254, or 255 for no limit (default: ${DEFAULT-VALUE}).")
     int maxInstances;
 
+    @Option(names = "--broadcast",
+            description = "Relay every message to every other connected client, byte for byte, and answer nothing.")
+    boolean broadcast;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -81,11 +85,10 @@ public final class ServerCommand implements Callable<Integer> {
             }
             return echo ? request : DEFAULT_ANSWER;
         });
-        PipeServer server = PipeServer.builder(name)
+        PipeServer.Builder builder = PipeServer.builder(name)
                 .listeningInstances(listening)
-                .maxInstances(maxInstances)
-                .handler(handler)
-                .start();
+                .maxInstances(maxInstances);
+        PipeServer server = (broadcast ? builder.connectionHandler(new Broadcast()) : builder.handler(handler)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pipe-server shutdown"));
         out.println("pipe-server: serving " + server.endpoint() + " (Ctrl-C to stop)");
         out.flush();

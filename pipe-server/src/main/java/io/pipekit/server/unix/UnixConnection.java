@@ -6,14 +6,15 @@ import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.Frames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
  * One client on a Unix domain socket, driven by the {@link SelectorLoop}. It reads only when
- * the session asks for the next message (as {@code ReadFileEx} is issued by the sample's write
- * routine) and writes one whole frame per answer, waiting for {@code OP_WRITE} when the socket
- * buffer is full.
+ * its listener asks for the next message (as {@code ReadFileEx} is issued by the sample's write
+ * routine) and writes whole frames in the order given, waiting for {@code OP_WRITE} when the
+ * socket buffer is full; a read may be requested while writes wait, as on Windows.
  */
 final class UnixConnection implements ServerConnection {
     private final SelectorLoop loop;
@@ -22,6 +23,7 @@ final class UnixConnection implements ServerConnection {
     private final long id;
     private final FrameReader frames;
     private ByteBuffer output;
+    private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
     private ServerConnection.Listener listener;
     private boolean closed;
     private boolean readRequested;
@@ -69,7 +71,7 @@ final class UnixConnection implements ServerConnection {
                 });
             } else {
                 readRequested = true;
-                interest(SelectionKey.OP_READ);
+                updateInterest();
             }
         } catch (PipeException e) {
             end(e);
@@ -85,13 +87,17 @@ final class UnixConnection implements ServerConnection {
     private void deliver(byte[] message) {
         readRequested = false;
         listener.messageRead(message);
-        if (!closed && !readRequested && !writePending) {
-            interest(0);
+        if (!closed) {
+            updateInterest();
         }
     }
 
-    /** Sets the key's interest only when it changes (each change is an epoll_ctl call). */
-    private void interest(int ops) {
+    /**
+     * Sets the key's interest to what is wanted now, only when it changes (each change is an
+     * epoll_ctl call): reading while a read is requested, writing while a frame waits.
+     */
+    private void updateInterest() {
+        int ops = (readRequested ? SelectionKey.OP_READ : 0) | (writePending ? SelectionKey.OP_WRITE : 0);
         if (interestOps != ops) {
             interestOps = ops;
             key.interestOps(ops);
@@ -101,6 +107,10 @@ final class UnixConnection implements ServerConnection {
     @Override
     public void write(byte[] message) {
         if (closed) {
+            return;
+        }
+        if (writePending) {
+            writeQueue.add(message); // goes out after the frames before it
             return;
         }
         output = Frames.frame(output, message);
@@ -140,18 +150,32 @@ final class UnixConnection implements ServerConnection {
         flush();
     }
 
+    /** Writes the current frame, then the queued ones, until the socket is full or all are out. */
     private void flush() {
         try {
-            channel.write(output);
-            if (output.hasRemaining()) {
-                writePending = true;
-                interest(SelectionKey.OP_WRITE);
-            } else {
-                writePending = false;
+            while (true) {
+                channel.write(output);
+                if (output.hasRemaining()) {
+                    writePending = true;
+                    updateInterest();
+                    return;
+                }
+                byte[] next = writeQueue.poll();
+                boolean wasPending = writePending;
+                writePending = next != null;
+                if (next != null) {
+                    output = Frames.frame(output, next);
+                }
+                if (wasPending && next == null) {
+                    updateInterest();
+                }
                 listener.messageWritten();
+                if (closed || next == null) {
+                    return;
+                }
             }
         } catch (IOException e) {
-            // Broken pipe or reset: the client left while we answered.
+            // Broken pipe or reset: the client left while we wrote.
             end(null);
         }
     }

@@ -293,7 +293,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
         liveInstances++;
         PipeInstance instance = new PipeInstance(this, handle, nextId++, config.inBufferSize(), config.outBufferSize(),
                 config.maxMessageSize());
-        byIoOverlapped.put(instance.ioOverlapped.address(), instance);
+        byIoOverlapped.put(instance.readOverlapped.address(), instance);
+        byIoOverlapped.put(instance.writeOverlapped.address(), instance);
         return instance;
     }
 
@@ -361,7 +362,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     /** An instance has closed its handle and freed its memory. */
     void released(PipeInstance instance) {
-        byIoOverlapped.remove(instance.ioOverlapped.address());
+        byIoOverlapped.remove(instance.readOverlapped.address());
+        byIoOverlapped.remove(instance.writeOverlapped.address());
         listening.remove(instance);
         liveInstances--;
         // No replenish() here: this runs inside replenish() itself when a new instance fails to

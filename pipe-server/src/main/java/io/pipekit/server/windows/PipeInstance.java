@@ -12,16 +12,22 @@ import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Overlapped;
 import io.pipekit.core.windows.Win32;
+import java.util.ArrayDeque;
 
 /**
  * One pipe instance, the sample's {@code PIPEINST}: the handle, the OVERLAPPEDs, the request
- * and reply buffers. It listens for a client, then serves that client's chain of
- * {@code ReadFileEx} and {@code WriteFileEx}, whose completion routines the loop routes back
- * here by the OVERLAPPED's address.
+ * and reply buffers. It listens for a client, then serves that client with {@code ReadFileEx}
+ * and {@code WriteFileEx}, whose completion routines the loop routes back here by the
+ * OVERLAPPED's address.
  *
- * <p>Ownership rule: while an operation is pending ({@link #ioPending}), its OVERLAPPED and
- * buffer belong to the kernel. Closing with I/O pending only cancels it; the handle and the
- * native memory are released in {@link #release}, after the completion routine has run.
+ * <p>A read and a write may be in flight at once, each with its own OVERLAPPED and buffer:
+ * the sample's lock-step chain uses one at a time, a connection handler keeps a read pending
+ * while it pushes. Writes queue up and go out one at a time, in order.
+ *
+ * <p>Ownership rule: while an operation is pending ({@link #readPending}, {@link #writePending}),
+ * its OVERLAPPED and buffer belong to the kernel. Closing with I/O pending only cancels it; the
+ * handle and the native memory are released in {@link #release}, after the last completion
+ * routine has run.
  */
 final class PipeInstance implements ServerConnection {
     private static final Kernel32 K = Kernel32.INSTANCE;
@@ -31,7 +37,8 @@ final class PipeInstance implements ServerConnection {
     private final HANDLE handle;
     private final long id;
     final Overlapped connectOverlapped = new Overlapped();
-    final Overlapped ioOverlapped = new Overlapped();
+    final Overlapped readOverlapped = new Overlapped();
+    final Overlapped writeOverlapped = new Overlapped();
     private final NativeBuffer readBuffer;
     private final NativeBuffer writeBuffer;
     private final MessageAssembler assembler;
@@ -39,9 +46,12 @@ final class PipeInstance implements ServerConnection {
     private ServerConnection.Listener listener;
     private long clientProcessId = -1;
     private boolean connectedEarly;
-    private boolean ioPending;
+    private boolean readPending;
+    private boolean writePending;
+    private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
     private int bytesToWrite;
     private boolean closing;
+    private PipeException endCause;
     private boolean released;
 
     PipeInstance(CompletionRoutineLoop loop, HANDLE handle, long id, int readChunk, int writeBufferSize, int maxMessageSize) {
@@ -144,11 +154,11 @@ final class PipeInstance implements ServerConnection {
 
     @Override
     public void read() {
-        if (closing) {
+        if (closing || readPending) {
             return;
         }
-        ioOverlapped.reset(null);
-        if (!KX.ReadFileEx(handle, readBuffer.pointer(), readBuffer.capacity(), ioOverlapped.pointer(), loop.readRoutine())) {
+        readOverlapped.reset(null);
+        if (!KX.ReadFileEx(handle, readBuffer.pointer(), readBuffer.capacity(), readOverlapped.pointer(), loop.readRoutine())) {
             int error = Native.getLastError();
             // Wine (8.0) returns FALSE with ERROR_MORE_DATA when part of a long message is ready at
             // once, yet still queues the completion routine, as Windows does after returning TRUE.
@@ -158,7 +168,7 @@ final class PipeInstance implements ServerConnection {
                 return;
             }
         }
-        ioPending = true;
+        readPending = true;
     }
 
     @Override
@@ -166,42 +176,42 @@ final class PipeInstance implements ServerConnection {
         if (closing) {
             return;
         }
+        writeQueue.add(message);
+        if (!writePending) {
+            writeNext();
+        }
+    }
+
+    /** Starts writing the oldest queued message; the buffer is free, no write being in flight. */
+    private void writeNext() {
+        byte[] message = writeQueue.poll();
         writeBuffer.put(message);
         bytesToWrite = message.length;
-        ioOverlapped.reset(null);
-        if (!KX.WriteFileEx(handle, writeBuffer.pointer(), message.length, ioOverlapped.pointer(), loop.writeRoutine())) {
+        writeOverlapped.reset(null);
+        if (!KX.WriteFileEx(handle, writeBuffer.pointer(), message.length, writeOverlapped.pointer(), loop.writeRoutine())) {
             end(endCause("WriteFileEx", Native.getLastError()));
             return;
         }
-        ioPending = true;
+        writePending = true;
     }
 
     @Override
     public void close() {
-        if (closing) {
-            return;
-        }
-        closing = true;
-        if (ioPending) {
-            // The completion routine still has to run (with ERROR_OPERATION_ABORTED): it releases.
-            KX.CancelIoEx(handle, ioOverlapped.pointer());
-        } else {
-            end(null);
-        }
+        end(null);
     }
 
     // --- completion routines, routed here by the loop ------------------------------------------
 
     /** The sample's {@code CompletedReadRoutine}, with message reassembly. */
     void readCompleted(int errorCode, int bytesRead) {
-        ioPending = false;
+        readPending = false;
         if (closing) {
             end(null);
             return;
         }
         // The routine's error code can read 0 for a partial message; the OVERLAPPED's own
         // NTSTATUS (STATUS_BUFFER_OVERFLOW) is the truth.
-        boolean moreData = ioOverlapped.status() == Kernel32Ex.STATUS_BUFFER_OVERFLOW || errorCode == Kernel32Ex.ERROR_MORE_DATA;
+        boolean moreData = readOverlapped.status() == Kernel32Ex.STATUS_BUFFER_OVERFLOW || errorCode == Kernel32Ex.ERROR_MORE_DATA;
         if (errorCode != 0 && !moreData) {
             end(endCause("ReadFileEx", errorCode));
             return;
@@ -217,7 +227,6 @@ final class PipeInstance implements ServerConnection {
         } catch (PipeException tooLong) {
             loop.log(System.Logger.Level.WARNING, "client " + id + " (pid " + clientProcessId + "): " + tooLong.getMessage()
                     + "; closing its connection", null);
-            closing = true;
             end(tooLong);
             return;
         }
@@ -226,7 +235,7 @@ final class PipeInstance implements ServerConnection {
 
     /** The sample's {@code CompletedWriteRoutine}. */
     void writeCompleted(int errorCode, int bytesWritten) {
-        ioPending = false;
+        writePending = false;
         if (closing) {
             end(null);
         } else if (errorCode != 0) {
@@ -234,7 +243,12 @@ final class PipeInstance implements ServerConnection {
         } else if (bytesWritten != bytesToWrite) {
             end(new PipeException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytesWritten + " of " + bytesToWrite + " bytes"));
         } else {
-            listener.messageWritten();
+            if (!writeQueue.isEmpty()) {
+                writeNext(); // before telling the listener: what it writes next queues behind these
+            }
+            if (!closing) {
+                listener.messageWritten();
+            }
         }
     }
 
@@ -244,15 +258,28 @@ final class PipeInstance implements ServerConnection {
                 || error == Kernel32Ex.ERROR_OPERATION_ABORTED ? null : Win32.exception(operation, error, null);
     }
 
-    /** The sample's {@code DisconnectAndClose}: no I/O is pending when this runs. */
+    /**
+     * The connection is over: the sample's {@code DisconnectAndClose}, once no I/O is pending.
+     * With I/O pending it cancels it, and the completion routines come back here; the first
+     * cause given is the one the listener hears.
+     */
     private void end(PipeException cause) {
         if (released) {
             return;
         }
-        closing = true;
+        if (!closing) {
+            closing = true;
+            endCause = cause;
+            writeQueue.clear();
+        }
+        if (readPending || writePending) {
+            // Each routine still has to run (with ERROR_OPERATION_ABORTED); the last one releases.
+            KX.CancelIoEx(handle, null);
+            return;
+        }
         release(true);
         if (listener != null) {
-            listener.closed(cause);
+            listener.closed(endCause);
         }
     }
 
@@ -270,7 +297,8 @@ final class PipeInstance implements ServerConnection {
         }
         NativeHandles.close(handle);
         connectOverlapped.free();
-        ioOverlapped.free();
+        readOverlapped.free();
+        writeOverlapped.free();
         readBuffer.free();
         writeBuffer.free();
         loop.released(this);

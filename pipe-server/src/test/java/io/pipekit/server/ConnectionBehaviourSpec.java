@@ -1,0 +1,188 @@
+package io.pipekit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.SendQueueFullException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connections you drive ({@link ConnectionHandler}): server push, full duplex, the bound on what
+ * waits to be written. Part of the shared specification: each transport's subclass runs it.
+ */
+abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
+
+    @Test
+    void serverPushesToAClientThatAskedNothing() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connection.send("welcome".getBytes(UTF_8)); // from the server thread
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        assertEquals("welcome", new String(client.receive(TIMEOUT), UTF_8));
+        Connection connection = server.connections().get(0);
+        connection.send("from another thread".getBytes(UTF_8)).toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("from another thread", new String(client.receive(TIMEOUT), UTF_8));
+    }
+
+    @Test
+    void pushAndRequestsCrossInBothDirectionsAtOnceInOrder() throws Exception {
+        int count = duplexMessages();
+        AtomicInteger nextFromClient = new AtomicInteger();
+        AtomicReference<String> serverSawDisorder = new AtomicReference<>();
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                int expected = nextFromClient.getAndIncrement();
+                if (ByteBuffer.wrap(message).getInt() != expected && serverSawDisorder.get() == null) {
+                    serverSawDisorder.set("expected message " + expected + ", got " + ByteBuffer.wrap(message).getInt());
+                }
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+        Connection connection = awaitOneConnection(server);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            // The server pushes while the client sends: both directions' pipes fill up at times.
+            Future<?> pusher = threads.submit(() -> pushNumbered(connection, count));
+            Future<?> sender = threads.submit(() -> {
+                for (int i = 0; i < count; i++) {
+                    client.send(numbered(i));
+                }
+                return null;
+            });
+            Future<?> receiver = threads.submit(() -> {
+                for (int i = 0; i < count; i++) {
+                    byte[] pushed = client.receive(TIMEOUT);
+                    assertEquals(i, ByteBuffer.wrap(pushed).getInt(), "pushed messages arrive in order");
+                    assertEquals(512, pushed.length);
+                }
+                return null;
+            });
+            pusher.get(2 * TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            sender.get(2 * TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            receiver.get(2 * TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (nextFromClient.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(count, nextFromClient.get(), "every message the client sent reached the handler");
+        assertEquals(null, serverSawDisorder.get());
+    }
+
+    /** How many messages {@link #pushAndRequestsCrossInBothDirectionsAtOnceInOrder} sends each way. */
+    int duplexMessages() {
+        return 10_000;
+    }
+
+    @Test
+    void aClientThatNeverReadsIsRefusedAtTheBoundAndOthersGoOn() throws Exception {
+        PipeServer server = builder().maxQueuedBytes(64 * 1024).connectionHandler(new ConnectionHandler() {
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                connection.send(message); // an echo, through the connection API
+            }
+        }).start();
+        closeLater(server);
+        PipeClient deaf = client();
+        Connection toDeaf = awaitOneConnection(server);
+        PipeClient attentive = client();
+
+        // Push to the client that never reads until the bound says no.
+        byte[] chunk = new byte[4096];
+        SendQueueFullException refused = null;
+        int accepted = 0;
+        for (int i = 0; i < 10_000 && refused == null; i++) {
+            CompletableFuture<Void> sent = toDeaf.send(chunk).toCompletableFuture();
+            if (sent.isCompletedExceptionally()) {
+                Throwable failure = assertThrowsFrom(sent);
+                refused = assertInstanceOf(SendQueueFullException.class, failure);
+            } else {
+                accepted++;
+            }
+        }
+        assertTrue(refused != null, "10,000 sends of 4 KiB to a client that never reads were all accepted");
+        assertTrue(accepted * 4096L <= 64 * 1024 + 4096 + 4 * 1024 * 1024,
+                "accepted " + accepted + " chunks: the bound plus what the pipe itself holds");
+
+        for (int i = 0; i < 20; i++) {
+            byte[] request = ("still served " + i).getBytes(UTF_8);
+            attentive.send(request);
+            assertArrayEquals(request, attentive.receive(TIMEOUT));
+        }
+        assertTrue(toDeaf.isOpen(), "refusing a send does not close the connection");
+        deaf.close();
+    }
+
+    private static Throwable assertThrowsFrom(CompletableFuture<Void> failed) {
+        try {
+            failed.join();
+            throw new AssertionError("the send did not fail");
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    static Connection awaitOneConnection(PipeServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (server.connections().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        List<Connection> connections = new ArrayList<>(server.connections());
+        assertEquals(1, connections.size(), "connections: " + connections);
+        return connections.get(0);
+    }
+
+    static byte[] numbered(int i) {
+        return ByteBuffer.allocate(512).putInt(i).array();
+    }
+
+    /** Pushes {@code count} numbered messages, at most 64 in flight: what a well-behaved pusher does. */
+    static Void pushNumbered(Connection connection, int count) throws Exception {
+        Semaphore inFlight = new Semaphore(64);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < count && failure.get() == null; i++) {
+            if (!inFlight.tryAcquire(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("a push did not complete within " + TIMEOUT);
+            }
+            connection.send(numbered(i)).whenComplete((ok, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+                inFlight.release();
+            });
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a push failed", failure.get());
+        }
+        return null;
+    }
+}
