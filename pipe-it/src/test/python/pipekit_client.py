@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """A pipekit client in Python, standard library only, written from docs/protocol.md.
 
-Usage: pipekit_client.py [--name NAME | --socket PATH] [--encoding utf-16le|utf-8] [MESSAGE ...]
+Usage: pipekit_client.py [--name NAME | --socket PATH] [--encoding utf-16le|utf-8] [--listen N] [MESSAGE ...]
 
 Sends each MESSAGE (default: "Default message from client.") as one frame on one connection and
-prints each reply on its own line. Exits 0 on success, 1 with a one-line error otherwise.
+prints each reply on its own line. With --listen N it sends nothing: it prints "listening" on
+stderr, then each of the next N messages the server pushes. Exits 0 on success, 1 with a
+one-line error otherwise.
 """
 import argparse
 import getpass
@@ -50,10 +52,14 @@ def recv_exactly(sock, count):
     return bytes(data)
 
 
-def transact(sock, payload):
-    sock.sendall(HEADER.pack(len(payload)) + payload)
+def receive(sock):
     (length,) = HEADER.unpack(recv_exactly(sock, HEADER.size))
     return recv_exactly(sock, length)
+
+
+def transact(sock, payload):
+    sock.sendall(HEADER.pack(len(payload)) + payload)
+    return receive(sock)
 
 
 def main(argv):
@@ -62,12 +68,18 @@ def main(argv):
     where.add_argument("--name", default="mynamedpipe")
     where.add_argument("--socket")
     parser.add_argument("--encoding", choices=["utf-16le", "utf-8"], default="utf-16le")
+    parser.add_argument("--listen", type=int, metavar="N", help="print the next N messages the server pushes")
     parser.add_argument("messages", nargs="*", default=["Default message from client."])
     args = parser.parse_args(argv)
     path = args.socket or socket_path(args.name)
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.connect(path)
+            if args.listen is not None:
+                print("listening", file=sys.stderr, flush=True)
+                for _ in range(args.listen):
+                    print(decode(receive(sock), args.encoding), flush=True)
+                return 0
             for message in args.messages:
                 print(decode(transact(sock, encode(message, args.encoding)), args.encoding), flush=True)
     except (OSError, ConnectionError, UnicodeError) as e:

@@ -270,8 +270,7 @@ public final class PipeServer implements AutoCloseable {
             long queueBound = maxQueuedBytes;
             ServerLoop loop = newLoop(transport, config, connection -> {
                 if (driver != null) {
-                    DrivenConnection driven = new DrivenConnection(connection, loops[0], driver, queueBound, live::remove);
-                    live.add(driven);
+                    DrivenConnection driven = new DrivenConnection(connection, loops[0], driver, queueBound, live::add, live::remove);
                     driven.start();
                     return driven;
                 }

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 import io.pipekit.core.MessageTooLargeException;
@@ -70,11 +71,44 @@ abstract class PipeBehaviourSpec {
     /** How many clients {@link #moreThanTwoHundredFiftyFiveClientsAreServedAtOnceByDefault} connects at once. */
     abstract int manyClients();
 
+    /**
+     * The resources this transport's own code holds, counted exactly: the baseline every test
+     * must return to. By default {@link #openResources()}; Windows leaves out the process-wide
+     * handle count, which moves with the JVM's own threads.
+     */
+    long ownResources() throws Exception {
+        return openResources();
+    }
+
+    private static boolean warmedUp;
+    private long resourcesBeforeTest;
+
+    @BeforeEach
+    void noteResourcesBeforeTheTest() throws Exception {
+        if (!warmedUp) {
+            // Classes and jars the JVM opens lazily on first use are not leaks of the first test.
+            warmedUp = true;
+            warmUpOneRoundTrip();
+        }
+        resourcesBeforeTest = ownResources();
+    }
+
     @AfterEach
-    void closeEverything() throws Exception {
+    void closeEverythingAndCheckNothingIsLeft() throws Exception {
         for (int i = toClose.size() - 1; i >= 0; i--) {
             toClose.get(i).close();
         }
+        assertOwnResourcesBackTo(resourcesBeforeTest);
+    }
+
+    private void assertOwnResourcesBackTo(long before) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long now = ownResources();
+        while (now != before && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+            now = ownResources();
+        }
+        assertEquals(before, now, "the test left resources behind (" + resourceKind() + ")");
     }
 
     PipeServer.Builder builder() {

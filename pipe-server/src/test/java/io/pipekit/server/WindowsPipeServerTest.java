@@ -44,6 +44,11 @@ class WindowsPipeServerTest extends ConnectionBehaviourSpec {
     }
 
     @Override
+    long ownResources() {
+        return NativeHandles.liveCount() + NativeAllocations.liveCount();
+    }
+
+    @Override
     String resourceKind() {
         return "pipekit's open handles plus its live native blocks"
                 + (ProcessHandles.count().isPresent() ? " plus the process's handle count"

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.it.ChildProcess;
+import io.pipekit.server.Connection;
+import io.pipekit.server.ConnectionHandler;
 import io.pipekit.server.PipeServer;
 import io.pipekit.server.RequestHandler;
 import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** pipekit's server and client against the documented C sample's server and client, both ways. */
@@ -33,6 +37,34 @@ class JavaAndCSampleTest {
             assertEquals(0, client.awaitExit(TIMEOUT), () -> "the C client failed: " + client.output());
             assertEquals("reply: Default answer from server", client.awaitLine(l -> l.startsWith("reply:"), TIMEOUT));
             assertEquals("Default message from client.", requests.peek());
+        }
+    }
+
+    @Test
+    void cClientHearsWhatTheJavaServerPushesUnasked() throws Exception {
+        try (PipeServer server = PipeServer.builder(name).connectionHandler(new ConnectionHandler() {
+                    @Override
+                    public void connected(Connection connection) {
+                        connection.send(MessageCodecs.tcharText().encode("pushed on connect"));
+                    }
+
+                    @Override
+                    public void messageReceived(Connection connection, byte[] message) {
+                    }
+                }).start();
+             ChildProcess client = ChildProcess.cPeer("listen-client.exe", name, "2")) {
+            client.awaitLine(l -> l.startsWith("listening on"), TIMEOUT);
+            // And once more, later, from this thread.
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (server.connections().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            server.connections().get(0).send(MessageCodecs.tcharText().encode("pushed from another thread"))
+                    .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+            assertEquals(0, client.awaitExit(TIMEOUT), () -> "the C client failed: " + client.output());
+            assertEquals(List.of("message: pushed on connect", "message: pushed from another thread"),
+                    client.output().subList(1, client.output().size()));
         }
     }
 

@@ -31,6 +31,7 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     private final ServerLoop loop;
     private final ConnectionHandler handler;
     private final long maxQueuedBytes;
+    private final Consumer<DrivenConnection> onOpened;
     private final Consumer<DrivenConnection> onClosed;
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile boolean open = true;
@@ -42,22 +43,32 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     private record Outgoing(CompletableFuture<Void> written, int bytes) {
     }
 
+    /**
+     * @param onOpened told once the handler has heard of the connection (the server lists it from
+     *     then on: what {@code connected} sends goes out before anything sent by those who find it
+     *     in the list)
+     * @param onClosed told once it is closed
+     */
     public DrivenConnection(ServerConnection connection, ServerLoop loop, ConnectionHandler handler, long maxQueuedBytes,
-            Consumer<DrivenConnection> onClosed) {
+            Consumer<DrivenConnection> onOpened, Consumer<DrivenConnection> onClosed) {
         this.connection = connection;
         this.loop = loop;
         this.handler = handler;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.onOpened = onOpened;
         this.onClosed = onClosed;
     }
 
-    /** Tells the handler, then starts reading (on the loop thread). */
+    /** Tells the handler, lists the connection, then starts reading (on the loop thread). */
     public void start() {
         try {
             handler.connected(this);
         } catch (RuntimeException | Error e) {
             failed("connected", e);
             return;
+        }
+        if (open) {
+            onOpened.accept(this);
         }
         connection.read();
     }
