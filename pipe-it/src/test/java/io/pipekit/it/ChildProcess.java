@@ -30,12 +30,13 @@ public final class ChildProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
+    private final Thread reader;
     private final List<String> lines = new ArrayList<>();
 
     private ChildProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        Thread reader = new Thread(this::collectOutput, name + "-output");
+        reader = new Thread(this::collectOutput, name + "-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -130,11 +131,17 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the peer to exit by itself and returns its exit code. */
+    /**
+     * Waits for the peer to exit by itself and returns its exit code, once what it printed has
+     * been read too: the process can be gone while its last lines are still in the pipe. The wait
+     * for the end of its output is bounded, because under Wine a helper process the peer started
+     * may hold the pipe open after the peer is gone.
+     */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not exit within " + timeout + "; it printed: " + output());
         }
+        reader.join(Duration.ofSeconds(5).toMillis());
         return process.exitValue();
     }
 

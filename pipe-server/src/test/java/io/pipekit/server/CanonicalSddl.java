@@ -18,6 +18,21 @@ final class CanonicalSddl {
     private CanonicalSddl() {
     }
 
+    /** The DACL of a security descriptor in native memory, written as SDDL by Windows. */
+    static String daclOf(Pointer descriptor) {
+        PointerByReference text = new PointerByReference();
+        if (!Advapi32Ex.INSTANCE.ConvertSecurityDescriptorToStringSecurityDescriptor(descriptor,
+                Advapi32Ex.SDDL_REVISION_1, Advapi32Ex.DACL_SECURITY_INFORMATION, text, null)) {
+            throw new AssertionError("ConvertSecurityDescriptorToStringSecurityDescriptor failed with " + Native.getLastError());
+        }
+        Pointer written = text.getValue();
+        try {
+            return written.getWideString(0);
+        } finally {
+            Kernel32.INSTANCE.LocalFree(written);
+        }
+    }
+
     /** The DACL of {@code sddl} as Windows itself writes it. */
     static String ofDacl(String sddl) {
         PointerByReference descriptor = new PointerByReference();
@@ -25,17 +40,7 @@ final class CanonicalSddl {
             throw new AssertionError("not valid SDDL (error " + Native.getLastError() + "): " + sddl);
         }
         try {
-            PointerByReference text = new PointerByReference();
-            if (!Advapi32Ex.INSTANCE.ConvertSecurityDescriptorToStringSecurityDescriptor(descriptor.getValue(),
-                    Advapi32Ex.SDDL_REVISION_1, Advapi32Ex.DACL_SECURITY_INFORMATION, text, null)) {
-                throw new AssertionError("ConvertSecurityDescriptorToStringSecurityDescriptor failed with " + Native.getLastError());
-            }
-            Pointer written = text.getValue();
-            try {
-                return written.getWideString(0);
-            } finally {
-                Kernel32.INSTANCE.LocalFree(written);
-            }
+            return daclOf(descriptor.getValue());
         } finally {
             Kernel32.INSTANCE.LocalFree(descriptor.getValue());
         }

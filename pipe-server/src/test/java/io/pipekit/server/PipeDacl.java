@@ -1,7 +1,6 @@
 package io.pipekit.server;
 
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT;
@@ -28,17 +27,7 @@ final class PipeDacl {
                 throw new AssertionError("GetSecurityInfo failed with " + error);
             }
             try {
-                PointerByReference sddl = new PointerByReference();
-                if (!Advapi32Ex.INSTANCE.ConvertSecurityDescriptorToStringSecurityDescriptor(descriptor.getValue(),
-                        Advapi32Ex.SDDL_REVISION_1, Advapi32Ex.DACL_SECURITY_INFORMATION, sddl, null)) {
-                    throw new AssertionError("ConvertSecurityDescriptorToStringSecurityDescriptor failed with " + Native.getLastError());
-                }
-                Pointer text = sddl.getValue();
-                try {
-                    return text.getWideString(0);
-                } finally {
-                    Kernel32.INSTANCE.LocalFree(text);
-                }
+                return CanonicalSddl.daclOf(descriptor.getValue());
             } finally {
                 Kernel32.INSTANCE.LocalFree(descriptor.getValue());
             }

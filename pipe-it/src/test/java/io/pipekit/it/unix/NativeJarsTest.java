@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.it.ChildProcess;
+import io.pipekit.it.JarScenarios;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import io.pipekit.server.PipeServer;
-import java.util.concurrent.CompletableFuture;
 
 /** The runnable jars, natively on Linux and macOS, over Unix domain sockets, as the README runs them. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
@@ -67,34 +66,12 @@ class NativeJarsTest {
 
     @Test
     void broadcastServerJarRelaysWhatOneClientSendsToEveryListener() throws Exception {
-        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--broadcast")) {
-            server.awaitLine(l -> l.startsWith("pipe-server: serving"), TIMEOUT);
-            try (ChildProcess first = ChildProcess.jar("pipe-client.jar", "listen", "--name", name, "-e", "utf-8", "--count", "2");
-                 ChildProcess second = ChildProcess.jar("pipe-client.jar", "listen", "--name", name, "-e", "utf-8", "--count", "2")) {
-                first.awaitLine(l -> l.startsWith("pipe-client: listening to "), TIMEOUT);
-                second.awaitLine(l -> l.startsWith("pipe-client: listening to "), TIMEOUT);
-                try (ChildProcess sender = ChildProcess.jar("pipe-client.jar", "send", "--name", name, "-e", "utf-8", "first", "ação")) {
-                    assertEquals(0, sender.awaitExit(TIMEOUT), () -> "pipe-client send failed: " + sender.output());
-                    assertEquals(List.of(), sender.output());
-                }
-                for (ChildProcess listener : List.of(first, second)) {
-                    assertEquals(0, listener.awaitExit(TIMEOUT), () -> "pipe-client listen failed: " + listener.output());
-                    assertEquals(List.of("first", "ação"), listener.output().subList(1, listener.output().size()));
-                }
-            }
-        }
+        JarScenarios.broadcastReachesEveryListener(name, l -> l.startsWith("pipe-server: serving"), List.of("first", "ação"));
     }
 
     @Test
     void clientJarGivesUpOnAServerThatNeverAnswersAfterItsReplyTimeout() throws Exception {
-        try (PipeServer silent = PipeServer.builder(name).asyncHandler((client, request) -> new CompletableFuture<>()).start();
-             ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "--reply-timeout", "300ms", "hello")) {
-            assertEquals(1, client.awaitExit(TIMEOUT), () -> String.join("\n", client.output()));
-            assertEquals(1, client.output().size(), () -> "expected one line, got " + client.output());
-            assertTrue(client.output().get(0).startsWith("pipe-client: ") && client.output().get(0).contains("timed out: no reply within 300ms"),
-                    client.output().get(0));
-            assertTrue(silent.isRunning(), "the server is unaffected");
-        }
+        JarScenarios.clientGivesUpAfterItsReplyTimeout(name);
     }
 
     @Test
