@@ -75,6 +75,18 @@ def comparison_table(rows, side, pipekit, peer, client, cells):
     return "\n".join(lines)
 
 
+def push_table(rows, side, peer):
+    """Server push: messages per second the same C client received, pipekit's server beside the C one."""
+    lines = ["| message | pipekit messages/s | C messages/s | throughput ratio |", "|---:|---:|---:|---:|"]
+    for size in sorted({r["messageBytes"] for r in rows if r.get("side") == side}):
+        a = per_round(rows, side, "pipekit", "c", size=size)
+        b = per_round(rows, side, peer, "c", size=size)
+        if a and b:
+            lines.append(f"| {size:,} B | {fmt(med(a, 'messagesPerSecond'))} | {fmt(med(b, 'messagesPerSecond'))} "
+                         f"| {fmt_ratio(ratio(a, b, 'messagesPerSecond'))} |")
+    return "\n".join(lines)
+
+
 def cells_of(rows, side, client):
     return sorted({(r["clients"], r["messageBytes"]) for r in rows if r.get("side") == side and r.get("client") == client})
 
@@ -171,6 +183,14 @@ def main(raw, md, png):
                          f"| {fmt_ratio(ratio(a, b, 'medianMicros'))} | {fmt_ratio(ratio(a, b, 'p99Micros'))} |")
     w("\n".join(lines))
     w("")
+    if any(r.get("side") == "unix-push" for r in rows):
+        w("## Server push, Unix domain sockets: pipekit's server beside a C server (same C client)\n")
+        w("The client asks for N messages (64 B: N; 64 KiB: N/10) and times them from its request to the last byte. "
+          "pipekit pushes with `Connection.send` from a thread of its own (bench/java/PushServer.java), keeping at most "
+          "64 sends, and never more than the send queue's bound, in flight; the C server (bench/c/uds_push.c) writes "
+          "with blocking `write` calls.\n")
+        w(push_table(rows, "unix-push", "c-push"))
+        w("")
     if has_wine:
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")
         w("Both servers are separate processes that log each request, as the sample does. The sample reads 8 KiB "
@@ -178,6 +198,12 @@ def main(raw, md, png):
           "4 KiB.\n")
         w(comparison_table(rows, "wine", "pipekit", "c-sample", "c", cells_of(rows, "wine", "c")))
         w("")
+        if any(r.get("side") == "wine-push" for r in rows):
+            w("## Server push, named pipes under Wine: pipekit's server beside a C server (same C client)\n")
+            w("As on Unix; the C server (bench/c/pipe_push.c) writes with blocking `WriteFile` calls on a message-type "
+              "pipe, and the client reads in message mode.\n")
+            w(push_table(rows, "wine-push", "c-push"))
+            w("")
     w("## Cost per message and start-up\n")
     w("| side | message | server heap per round trip | native allocations per round trip |")
     w("|---|---:|---:|---:|")

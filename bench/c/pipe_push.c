@@ -1,0 +1,114 @@
+/*
+ * Server push over a Windows message-type named pipe, both ends in one program.
+ *
+ *   pipe-push.exe server NAME            serve \\.\pipe\NAME, one client at a time: read one
+ *                                        message "COUNT SIZE", then write COUNT messages of SIZE
+ *                                        bytes as fast as the pipe takes them
+ *   pipe-push.exe client NAME COUNT SIZE ask for COUNT messages of SIZE bytes and time them from
+ *                                        the request to the last one; prints one JSON object
+ *
+ * The client is pointed at this C server and at pipekit's (bench/java/PushServer.java) under
+ * Wine: the same client measures both.
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ *          -o pipe-push.exe pipe_push.c
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tchar.h>
+#include <strsafe.h>
+
+static int Serve(LPCTSTR pipeName)
+{
+    for (BOOL first = TRUE;; first = FALSE) {
+        HANDLE h = CreateNamedPipe(pipeName, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT,
+                                   PIPE_UNLIMITED_INSTANCES, 65536, 65536, 5000, NULL);
+        char request[64];
+        DWORD n;
+        int count, size;
+        if (h == INVALID_HANDLE_VALUE) {
+            _tprintf(TEXT("CreateNamedPipe failed with %lu.\n"), GetLastError());
+            return 1;
+        }
+        if (first) { /* only now can a client find the pipe */
+            _tprintf(TEXT("listening on %ls\n"), pipeName);
+            fflush(stdout);
+        }
+        if ((ConnectNamedPipe(h, NULL) || GetLastError() == ERROR_PIPE_CONNECTED)
+                && ReadFile(h, request, sizeof request - 1, &n, NULL)) {
+            request[n] = 0;
+            if (sscanf(request, "%d %d", &count, &size) == 2 && count > 0 && size >= 0) {
+                BYTE *message = calloc((size_t) size + 1, 1);
+                for (int i = 0; i < count && WriteFile(h, message, (DWORD) size, &n, NULL); i++)
+                    ;
+                free(message);
+                while (ReadFile(h, request, sizeof request, &n, NULL))
+                    ; /* until the client leaves */
+            }
+        }
+        DisconnectNamedPipe(h);
+        CloseHandle(h);
+    }
+}
+
+static int Receive(LPCTSTR pipeName, int count, int size)
+{
+    HANDLE h;
+    DWORD mode = PIPE_READMODE_MESSAGE, n;
+    char request[64];
+    BYTE *buffer = malloc(65536);
+    LARGE_INTEGER frequency, started, ended;
+    for (;;) {
+        h = CreateFile(pipeName, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (h != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY || !WaitNamedPipe(pipeName, 20000))
+            break;
+    }
+    if (h == INVALID_HANDLE_VALUE || !SetNamedPipeHandleState(h, &mode, NULL, NULL)) {
+        _tprintf(TEXT("connect failed with %lu.\n"), GetLastError());
+        return 1;
+    }
+    int length = snprintf(request, sizeof request, "%d %d", count, size);
+    QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&started);
+    if (!WriteFile(h, request, (DWORD) length, &n, NULL)) {
+        _tprintf(TEXT("WriteFile failed with %lu.\n"), GetLastError());
+        return 1;
+    }
+    for (int i = 0; i < count; i++) {
+        DWORD got = 0;
+        BOOL ok;
+        do { /* one message may take several reads: ERROR_MORE_DATA says it continues */
+            ok = ReadFile(h, buffer, 65536, &n, NULL);
+            if (!ok && GetLastError() != ERROR_MORE_DATA) {
+                _tprintf(TEXT("ReadFile failed with %lu at message %d.\n"), GetLastError(), i);
+                return 1;
+            }
+            got += n;
+        } while (!ok);
+        if (got != (DWORD) size) {
+            _tprintf(TEXT("message %d has %lu bytes, not %d.\n"), i, got, size);
+            return 1;
+        }
+    }
+    QueryPerformanceCounter(&ended);
+    double seconds = (double) (ended.QuadPart - started.QuadPart) / (double) frequency.QuadPart;
+    printf("{\"messages\":%d,\"messageBytes\":%d,\"seconds\":%.6f,\"messagesPerSecond\":%.1f}\n",
+           count, size, seconds, count / seconds);
+    CloseHandle(h);
+    free(buffer);
+    return 0;
+}
+
+int _tmain(int argc, TCHAR *argv[])
+{
+    TCHAR pipeName[256];
+    if (argc >= 3)
+        StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
+    if (argc == 3 && _tcscmp(argv[1], TEXT("server")) == 0)
+        return Serve(pipeName);
+    if (argc == 5 && _tcscmp(argv[1], TEXT("client")) == 0)
+        return Receive(pipeName, _ttoi(argv[3]), _ttoi(argv[4]));
+    _tprintf(TEXT("usage: pipe-push.exe server NAME | pipe-push.exe client NAME COUNT SIZE\n"));
+    return 2;
+}

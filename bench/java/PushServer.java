@@ -1,0 +1,48 @@
+import io.pipekit.server.Connection;
+import io.pipekit.server.ConnectionHandler;
+import io.pipekit.server.PipeServer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
+
+/**
+ * pipekit's side of the push benchmark: for each client, read one message "COUNT SIZE", then
+ * push COUNT messages of SIZE bytes through {@link Connection#send}, from a thread of its own,
+ * with at most 64 sends in flight and never more bytes than the send queue's bound (a
+ * well-behaved pusher respects it). The C
+ * peer (bench/c/uds_push.c, bench/c/pipe_push.c) serves the same protocol; the same C client
+ * measures both.
+ *
+ * Usage: java -cp pipe-server.jar:pipe-client.jar:. PushServer NAME
+ */
+public final class PushServer {
+    public static void main(String[] args) throws Exception {
+        PipeServer server = PipeServer.builder(args[0]).connectionHandler(new ConnectionHandler() {
+            @Override
+            public void messageReceived(Connection connection, byte[] request) {
+                String[] countAndSize = new String(request, StandardCharsets.US_ASCII).trim().split(" ");
+                int count = Integer.parseInt(countAndSize[0]);
+                byte[] message = new byte[Integer.parseInt(countAndSize[1])];
+                new Thread(() -> push(connection, count, message), "pusher").start();
+            }
+        }).start();
+        System.out.println("pipe-server: serving " + server.endpoint());
+        System.out.flush();
+        server.awaitTermination();
+    }
+
+    private static void push(Connection connection, int count, byte[] message) {
+        // Never more in flight than the send queue's bound holds: then no send is refused.
+        int inFlight = (int) Math.max(1, Math.min(64, PipeServer.DEFAULT_MAX_QUEUED_BYTES / Math.max(1, message.length)));
+        Semaphore window = new Semaphore(inFlight);
+        for (int i = 0; i < count && connection.isOpen(); i++) {
+            window.acquireUninterruptibly();
+            connection.send(message).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    System.err.println("PushServer: a push failed: " + failure);
+                    connection.close();
+                }
+                window.release();
+            });
+        }
+    }
+}
