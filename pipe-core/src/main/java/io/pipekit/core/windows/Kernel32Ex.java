@@ -109,10 +109,6 @@ public interface Kernel32Ex extends StdCallLibrary {
     /** <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-queueuserapc">QueueUserAPC</a> */
     int QueueUserAPC(ApcRoutine routine, HANDLE thread, Pointer parameter);
 
-    /** <a href="https://learn.microsoft.com/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe">TransactNamedPipe</a> */
-    boolean TransactNamedPipe(HANDLE pipe, Pointer inBuffer, int inBufferSize, Pointer outBuffer, int outBufferSize,
-            IntByReference bytesRead, Pointer overlapped);
-
     /** <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-getnamedpipeclientprocessid">GetNamedPipeClientProcessId</a> */
     boolean GetNamedPipeClientProcessId(HANDLE pipe, IntByReference clientProcessId);
 

@@ -74,7 +74,7 @@ class JavaAndCSampleTest {
             server.awaitLine(l -> l.startsWith("listening on"), TIMEOUT);
             try (PipeClient client = PipeClient.builder(name).connectTimeout(TIMEOUT).connect()) {
                 assertEquals("Default answer from server", client.transact(MessageCodecs.tcharText(), "Hello from Java"));
-                // send/receive as well as TransactNamedPipe: the sample's chain answers each message
+                // send and receive as well as transact: the sample's chain answers each message
                 client.send(MessageCodecs.tcharText(), "and again");
                 assertEquals("Default answer from server", client.receive(MessageCodecs.tcharText()));
             }
