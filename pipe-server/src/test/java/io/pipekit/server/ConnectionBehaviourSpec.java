@@ -98,6 +98,39 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         assertEquals(null, serverSawDisorder.get());
     }
 
+    @Test
+    void pushesGoOutWhileTheClientNeverStopsSending() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+        Connection connection = awaitOneConnection(server);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        java.util.concurrent.atomic.AtomicBoolean receiving = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try {
+            // The server's socket is readable all the time: its writes must still get their turn.
+            Future<?> sender = threads.submit(() -> {
+                while (receiving.get()) {
+                    client.send(new byte[64]);
+                }
+                return null;
+            });
+            Future<?> pusher = threads.submit(() -> pushNumbered(connection, 2000));
+            for (int i = 0; i < 2000; i++) {
+                assertEquals(i, ByteBuffer.wrap(client.receive(TIMEOUT)).getInt(), "pushed messages arrive in order");
+            }
+            receiving.set(false);
+            pusher.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            sender.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            receiving.set(false);
+            threads.shutdownNow();
+        }
+    }
+
     /** How many messages {@link #pushAndRequestsCrossInBothDirectionsAtOnceInOrder} sends each way. */
     int duplexMessages() {
         return 10_000;

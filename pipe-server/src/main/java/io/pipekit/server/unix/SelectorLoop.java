@@ -137,9 +137,12 @@ public final class SelectorLoop implements ServerLoop {
         }
         UnixConnection connection = (UnixConnection) key.attachment();
         try {
+            // Both may be ready at once now that a connection reads while it writes: serve both,
+            // or a client that keeps sending would starve the frames waiting to go to it.
             if (key.isReadable()) {
                 connection.readable();
-            } else if (key.isWritable()) {
+            }
+            if (key.isValid() && key.isWritable()) {
                 connection.writable();
             }
         } catch (RuntimeException | Error e) {

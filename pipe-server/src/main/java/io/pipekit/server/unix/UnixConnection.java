@@ -147,7 +147,9 @@ final class UnixConnection implements ServerConnection {
 
     /** The selector says the socket can take more of the pending frame. */
     void writable() {
-        flush();
+        if (writePending && !closed) { // readiness can outlive the frame it was asked for
+            flush();
+        }
     }
 
     /** Writes the current frame, then the queued ones, until the socket is full or all are out. */
