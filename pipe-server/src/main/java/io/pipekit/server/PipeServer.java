@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A named pipe server in the design of Microsoft's single-threaded server using completion
@@ -58,12 +59,14 @@ public final class PipeServer implements AutoCloseable {
     private final Thread thread;
     private final Set<Connection> connections;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicBoolean closing;
 
-    private PipeServer(PipeName name, ServerLoop loop, Thread thread, Set<Connection> connections) {
+    private PipeServer(PipeName name, ServerLoop loop, Thread thread, Set<Connection> connections, AtomicBoolean closing) {
         this.name = name;
         this.loop = loop;
         this.thread = thread;
         this.connections = connections;
+        this.closing = closing;
     }
 
     /**
@@ -107,6 +110,7 @@ public final class PipeServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing.set(true);
         loop.stop();
         if (Thread.currentThread() == thread) {
             return;
@@ -266,11 +270,13 @@ public final class PipeServer implements AutoCloseable {
             Answerer[] answers = new Answerer[1];
             ServerLoop[] loops = new ServerLoop[1];
             Set<Connection> live = ConcurrentHashMap.newKeySet();
+            AtomicBoolean closing = new AtomicBoolean();
             ConnectionHandler driver = connectionHandler;
             long queueBound = maxQueuedBytes;
             ServerLoop loop = newLoop(transport, config, connection -> {
                 if (driver != null) {
-                    DrivenConnection driven = new DrivenConnection(connection, loops[0], driver, queueBound, live::add, live::remove);
+                    DrivenConnection driven = new DrivenConnection(connection, loops[0], driver, queueBound, closing::get,
+                            live::add, live::remove);
                     driven.start();
                     return driven;
                 }
@@ -284,7 +290,7 @@ public final class PipeServer implements AutoCloseable {
             CompletableFuture<Void> opened = new CompletableFuture<>();
             PipeServer[] server = new PipeServer[1];
             Thread thread = new Thread(() -> serve(loop, opened, server), "pipekit-server " + name.name());
-            server[0] = new PipeServer(name, loop, thread, live);
+            server[0] = new PipeServer(name, loop, thread, live, closing);
             thread.start();
             try {
                 opened.get();

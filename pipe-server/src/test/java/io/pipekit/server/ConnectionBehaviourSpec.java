@@ -175,6 +175,29 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         deaf.close();
     }
 
+    @Test
+    void sendsStillWaitingWhenTheServerClosesFailAsClosedHere() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start();
+        closeLater(server);
+        PipeClient deaf = client(); // never reads: what the server sends stays in the pipe, then in the queue
+        Connection connection = awaitOneConnection(server);
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            sends.add(connection.send(new byte[16 * 1024]).toCompletableFuture());
+        }
+
+        server.close();
+
+        CompletableFuture<Void> last = sends.get(sends.size() - 1);
+        assertTrue(last.isCompletedExceptionally(), "the last of 1 MiB of sends cannot have been written to a client that never reads");
+        assertInstanceOf(io.pipekit.core.PipeClosedException.class, assertThrowsFrom(last));
+        deaf.close();
+    }
+
     private static Throwable assertThrowsFrom(CompletableFuture<Void> failed) {
         try {
             failed.join();

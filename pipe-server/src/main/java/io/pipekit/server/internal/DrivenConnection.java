@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,7 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     private final ServerLoop loop;
     private final ConnectionHandler handler;
     private final long maxQueuedBytes;
+    private final BooleanSupplier serverClosing;
     private final Consumer<DrivenConnection> onOpened;
     private final Consumer<DrivenConnection> onClosed;
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -44,17 +46,20 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     }
 
     /**
+     * @param serverClosing whether the server is being closed: then messages it could not write
+     *     fail as closed on this side, not as the client's leaving
      * @param onOpened told once the handler has heard of the connection (the server lists it from
      *     then on: what {@code connected} sends goes out before anything sent by those who find it
      *     in the list)
      * @param onClosed told once it is closed
      */
     public DrivenConnection(ServerConnection connection, ServerLoop loop, ConnectionHandler handler, long maxQueuedBytes,
-            Consumer<DrivenConnection> onOpened, Consumer<DrivenConnection> onClosed) {
+            BooleanSupplier serverClosing, Consumer<DrivenConnection> onOpened, Consumer<DrivenConnection> onClosed) {
         this.connection = connection;
         this.loop = loop;
         this.handler = handler;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.serverClosing = serverClosing;
         this.onOpened = onOpened;
         this.onClosed = onClosed;
     }
@@ -171,7 +176,7 @@ public final class DrivenConnection implements Connection, ServerConnection.List
 
     private PipeException closedFailure() {
         String operation = "send to client " + connection.id();
-        return closedHere
+        return closedHere || serverClosing.getAsBoolean()
                 ? new PipeClosedException(operation, PipeException.NO_CODE, "the connection was closed before the message was written")
                 : new PeerClosedException(operation, PipeException.NO_CODE, "the client left before the message was written");
     }
