@@ -237,6 +237,11 @@ final class PipeInstance implements ServerConnection {
     void writeCompleted(int errorCode, int bytesWritten) {
         writePending = false;
         if (closing) {
+            // The end may have come first (the client read this message, then left, and its
+            // read routine ran before this one): a write that completed still reached the pipe.
+            if (errorCode == 0 && bytesWritten == bytesToWrite && listener != null) {
+                listener.messageWritten();
+            }
             end(null);
         } else if (errorCode != 0) {
             end(endCause("WriteFileEx", errorCode));
