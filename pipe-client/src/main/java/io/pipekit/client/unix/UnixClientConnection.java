@@ -1,6 +1,6 @@
 package io.pipekit.client.unix;
 
-import io.pipekit.client.internal.ConnectDeadline;
+import io.pipekit.client.internal.Deadline;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeAccessDeniedException;
@@ -12,6 +12,7 @@ import io.pipekit.core.transport.ClientConnection;
 import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.Frames;
 import io.pipekit.core.unix.SocketPaths;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
@@ -58,7 +59,7 @@ public final class UnixClientConnection implements ClientConnection {
     public static UnixClientConnection connect(ClientConfig config) throws PipeException {
         Path path = SocketPaths.forName(config.name());
         String operation = "connect " + path;
-        ConnectDeadline deadline = new ConnectDeadline(config.connectTimeout());
+        Deadline deadline = Deadline.after(config.connectTimeout());
         while (true) {
             SocketChannel channel = null;
             try {
@@ -81,7 +82,7 @@ public final class UnixClientConnection implements ClientConnection {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable closeable) {
+    private static void closeQuietly(Closeable closeable) {
         if (closeable != null) {
             try {
                 closeable.close();
@@ -118,7 +119,7 @@ public final class UnixClientConnection implements ClientConnection {
     public byte[] receive(long timeoutMillis) throws PipeException {
         String operation = "receive from " + path;
         ensureOpen(operation);
-        long deadline = timeoutMillis < 0 ? 0 : System.nanoTime() + timeoutMillis * 1_000_000;
+        Deadline deadline = Deadline.afterMillis(timeoutMillis);
         try {
             while (true) {
                 byte[] message = frames.next(); // large reads: one system call carries header and body
@@ -130,12 +131,11 @@ public final class UnixClientConnection implements ClientConnection {
                     throw new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection");
                 }
                 if (read == 0) {
-                    long left = timeoutMillis < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
-                    if (left == 0) {
+                    if (deadline.expired()) {
                         throw new PipeTimeoutException(operation, PipeException.NO_CODE,
                                 "no whole message within " + timeoutMillis + " ms");
                     }
-                    readWaiter.await(left < 0 ? NO_TIMEOUT : Math.max(1, (left + 999_999) / 1_000_000));
+                    readWaiter.await(deadline.leftMillis());
                     ensureOpen(operation);
                 }
             }

@@ -8,12 +8,12 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class ConnectDeadlineTest {
+class DeadlineTest {
 
     @Test
     void aFractionOfAMillisecondLeftIsAWholeMillisecondToWait() {
         AtomicLong now = new AtomicLong(1_000);
-        ConnectDeadline deadline = new ConnectDeadline(Duration.ofMillis(300), now::get);
+        Deadline deadline = new Deadline(false, Duration.ofMillis(300), now::get);
 
         now.addAndGet(299_500_000); // 0.5 ms left: rounding down would say 0 and give up early
 
@@ -24,7 +24,7 @@ class ConnectDeadlineTest {
     @Test
     void theDeadlinePassesExactlyAtItsTimeAndNotANanosecondBefore() {
         AtomicLong now = new AtomicLong(-5); // nanoTime may be negative; only differences count
-        ConnectDeadline deadline = new ConnectDeadline(Duration.ofMillis(2), now::get);
+        Deadline deadline = new Deadline(false, Duration.ofMillis(2), now::get);
 
         now.addAndGet(1_999_999);
         assertFalse(deadline.expired());
@@ -40,7 +40,7 @@ class ConnectDeadlineTest {
         for (int round = 0; round < 200; round++) {
             Duration timeout = Duration.ofNanos(round * 37_000L); // 0 to about 7.4 ms, mostly not whole milliseconds
             long started = System.nanoTime();
-            ConnectDeadline deadline = new ConnectDeadline(timeout);
+            Deadline deadline = Deadline.after(timeout);
 
             while (!deadline.expired()) {
                 deadline.pauseBeforeRetry("connect test");
@@ -49,5 +49,18 @@ class ConnectDeadlineTest {
             long elapsed = System.nanoTime() - started;
             assertTrue(elapsed >= timeout.toNanos(), "a " + timeout.toNanos() + " ns deadline passed after " + elapsed + " ns");
         }
+    }
+
+    @Test
+    void aDeadlineWithoutATimeoutNeverPasses() {
+        AtomicLong now = new AtomicLong();
+        Deadline never = new Deadline(true, Duration.ZERO, now::get);
+
+        now.addAndGet(Long.MAX_VALUE / 2);
+
+        assertFalse(never.expired());
+        assertEquals(-1, never.leftMillis());
+        assertFalse(Deadline.afterMillis(-1).expired());
+        assertTrue(Deadline.afterMillis(0).expired());
     }
 }
