@@ -100,11 +100,7 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
 
     @Test
     void pushesGoOutWhileTheClientNeverStopsSending() throws Exception {
-        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
-            @Override
-            public void messageReceived(Connection connection, byte[] message) {
-            }
-        }).start();
+        PipeServer server = builder().connectionHandler((connection, message) -> { }).start();
         closeLater(server);
         PipeClient client = client();
         Connection connection = awaitOneConnection(server);
@@ -138,12 +134,9 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
 
     @Test
     void aClientThatNeverReadsIsRefusedAtTheBoundAndOthersGoOn() throws Exception {
-        PipeServer server = builder().maxQueuedBytes(64 * 1024).connectionHandler(new ConnectionHandler() {
-            @Override
-            public void messageReceived(Connection connection, byte[] message) {
-                connection.send(message); // an echo, through the connection API
-            }
-        }).start();
+        PipeServer server = builder().maxQueuedBytes(64 * 1024)
+                .connectionHandler((connection, message) -> connection.send(message)) // an echo, through the connection API
+                .start();
         closeLater(server);
         PipeClient deaf = client();
         Connection toDeaf = awaitOneConnection(server);
@@ -177,11 +170,7 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
 
     @Test
     void sendsStillWaitingWhenTheServerClosesFailAsClosedHere() throws Exception {
-        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
-            @Override
-            public void messageReceived(Connection connection, byte[] message) {
-            }
-        }).start();
+        PipeServer server = builder().connectionHandler((connection, message) -> { }).start();
         closeLater(server);
         PipeClient deaf = client(); // never reads: what the server sends stays in the pipe, then in the queue
         Connection connection = awaitOneConnection(server);
@@ -208,13 +197,7 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
     }
 
     static Connection awaitOneConnection(PipeServer server) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (server.connections().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        List<Connection> connections = new ArrayList<>(server.connections());
-        assertEquals(1, connections.size(), "connections: " + connections);
-        return connections.get(0);
+        return ServerConnections.await(server, 1, TIMEOUT).get(0);
     }
 
     static byte[] numbered(int i) {

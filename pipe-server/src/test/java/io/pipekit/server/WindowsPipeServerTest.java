@@ -19,6 +19,7 @@ import io.pipekit.core.Transport;
 import io.pipekit.core.windows.NativeAllocations;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeSecurity;
+import io.pipekit.testing.Wine;
 import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,8 +94,8 @@ class WindowsPipeServerTest extends ConnectionBehaviourSpec {
     void processHandleCountIsRealWhereverTheOsKeepsOne() throws Exception {
         OptionalInt before = ProcessHandles.count();
         if (before.isEmpty()) {
-            // Wine: GetProcessHandleCount reports 0. pipekit's own count (above) stands in for it.
-            assertEquals(0, ProcessHandles.raw(), "only a count of 0 is taken for the stub");
+            // Only Wine's stub may report no count; pipekit's own count (above) stands in for it there.
+            assertTrue(Wine.isRunning(), "Windows reported a process handle count of " + ProcessHandles.raw());
             return;
         }
         HANDLE event = Kernel32.INSTANCE.CreateEvent(null, true, false, null);

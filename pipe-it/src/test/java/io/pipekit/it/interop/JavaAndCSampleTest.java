@@ -8,6 +8,7 @@ import io.pipekit.it.ChildProcess;
 import io.pipekit.server.Connection;
 import io.pipekit.server.ConnectionHandler;
 import io.pipekit.server.PipeServer;
+import io.pipekit.server.ServerConnections;
 import io.pipekit.server.RequestHandler;
 import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
@@ -55,11 +56,7 @@ class JavaAndCSampleTest {
              ChildProcess client = ChildProcess.cPeer("listen-client.exe", name, "2")) {
             client.awaitLine(l -> l.startsWith("listening on"), TIMEOUT);
             // And once more, later, from this thread.
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (server.connections().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            server.connections().get(0).send(MessageCodecs.tcharText().encode("pushed from another thread"))
+            ServerConnections.await(server, 1, TIMEOUT).get(0).send(MessageCodecs.tcharText().encode("pushed from another thread"))
                     .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
             assertEquals(0, client.awaitExit(TIMEOUT), () -> "the C client failed: " + client.output());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.it.ChildProcess;
 import io.pipekit.server.Connection;
-import io.pipekit.server.ConnectionHandler;
 import io.pipekit.server.PipeServer;
+import io.pipekit.server.ServerConnections;
 import io.pipekit.server.RequestHandler;
 import java.time.Duration;
 import java.util.List;
@@ -34,29 +34,16 @@ class PythonPeerTest {
 
     @Test
     void pythonClientHearsWhatTheServerPushesUnasked() throws Exception {
-        try (PipeServer server = PipeServer.builder(name).connectionHandler(new ConnectionHandler() {
-                    @Override
-                    public void messageReceived(Connection connection, byte[] message) {
-                    }
-                }).start();
+        try (PipeServer server = PipeServer.builder(name).connectionHandler((connection, message) -> { }).start();
              ChildProcess python = ChildProcess.pythonClient("--name", name, "--encoding", "utf-8", "--listen", "2")) {
             python.awaitLine("listening"::equals, TIMEOUT);
-            awaitConnections(server, 1);
-            for (Connection connection : server.connections()) {
+            for (Connection connection : ServerConnections.await(server, 1, TIMEOUT)) {
                 connection.send(MessageCodecs.utf8().encode("pushed"));
                 connection.send(MessageCodecs.utf8().encode("and pushed again"));
             }
             assertEquals(0, python.awaitExit(TIMEOUT), () -> "the Python client failed: " + python.output());
             assertEquals(List.of("listening", "pushed", "and pushed again"), python.output());
         }
-    }
-
-    static void awaitConnections(PipeServer server, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (server.connections().size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertEquals(count, server.connections().size(), "connections");
     }
 
     @Test

@@ -163,13 +163,11 @@ final class UnixConnection implements ServerConnection {
                     return;
                 }
                 byte[] next = writeQueue.poll();
-                boolean wasPending = writePending;
                 writePending = next != null;
                 if (next != null) {
                     output = Frames.frame(output, next);
-                }
-                if (wasPending && next == null) {
-                    updateInterest();
+                } else {
+                    updateInterest(); // drops OP_WRITE if it was asked for; otherwise changes nothing
                 }
                 listener.messageWritten();
                 if (closed || next == null) {
