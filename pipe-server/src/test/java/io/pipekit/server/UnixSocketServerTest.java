@@ -66,6 +66,60 @@ class UnixSocketServerTest {
         assertTrue(server.isRunning());
     }
 
+    /**
+     * A push costs the heap no more than the future it returns, not a node, wrapper and task per
+     * message: measured on the pushing thread and the server thread together, with one message
+     * array sent again and again. (The Windows path adds JNA's per-call boxing; bench/run.sh
+     * measures both.)
+     */
+    @Test
+    void pushingAllocatesLessThanTheMessageItself() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] serverThread = new long[1];
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                serverThread[0] = Thread.currentThread().getId();
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start();
+        int warmUp = 20_000;
+        int pushes = 20_000;
+        byte[] message = new byte[64];
+        try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).connect()) {
+            Connection connection = ServerConnections.await(server, 1, TIMEOUT).get(0);
+            Thread reader = new Thread(() -> {
+                try {
+                    for (int i = 0; i < warmUp + pushes; i++) {
+                        client.receive(TIMEOUT);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            reader.start();
+            java.util.concurrent.CompletableFuture<?>[] window = new java.util.concurrent.CompletableFuture<?>[16];
+            long pusher = Thread.currentThread().getId();
+            long before = 0;
+            for (int i = 0; i < warmUp + pushes; i++) {
+                if (i == warmUp) {
+                    before = threads.getThreadAllocatedBytes(pusher) + threads.getThreadAllocatedBytes(serverThread[0]);
+                }
+                java.util.concurrent.CompletableFuture<?> previous = window[i % window.length];
+                while (previous != null && !previous.isDone()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000); // waits without allocating
+                }
+                window[i % window.length] = connection.send(message).toCompletableFuture();
+            }
+            long perPush = (threads.getThreadAllocatedBytes(pusher) + threads.getThreadAllocatedBytes(serverThread[0]) - before) / pushes;
+            reader.join(TIMEOUT.toMillis());
+            assertTrue(perPush < 16 + message.length, "heap per push " + perPush + " B, more than the 80-byte message array itself");
+        }
+    }
+
     @Test
     void garbageBytesCostTheirSenderTheConnectionAndNothingElse() throws Exception {
         startEchoServer(name, 1024 * 1024);

@@ -9,7 +9,6 @@ import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.Connection;
 import io.pipekit.server.ConnectionHandler;
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,9 +20,12 @@ import java.util.function.Consumer;
  * read is pending before the handler hears a message), and sends from any thread through the
  * loop, in order, within a bound on the bytes waiting to be written.
  *
- * <p>Threads: {@link #send} and {@link #close} hop to the loop thread with
- * {@link ServerLoop#execute}; everything else runs there. The byte count is the one piece of
- * state both sides touch, and it is atomic.
+ * <p>Threads: {@link #send} and {@link #close} may come from any thread; everything else runs on
+ * the loop thread. Sends meet the loop in one queue guarded by a lock: a sender appends, and asks
+ * the loop (with {@link ServerLoop#execute}) to hand the queue to the transport only if no such
+ * request is outstanding, so a burst of sends costs one hop to the loop, and a send allocates
+ * nothing beyond the future it returns. The byte count is atomic, so a full queue is refused
+ * without taking the lock.
  */
 public final class DrivenConnection implements Connection, ServerConnection.Listener {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -36,14 +38,20 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     private final Consumer<DrivenConnection> onOpened;
     private final Consumer<DrivenConnection> onClosed;
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final Runnable handOut = this::handOut;
     private volatile boolean open = true;
 
-    // Loop-thread state: the sends written or being written, oldest first.
-    private final ArrayDeque<Outgoing> writing = new ArrayDeque<>();
-    private boolean closedHere;
+    // Guarded by `sends`: every accepted send not yet written, oldest first. The first `handedOut`
+    // of them are with the transport; `handOutQueued` says a handOut task is on its way to the loop;
+    // `finished` says the connection is over, and no send is accepted any more.
+    private final Object sends = new Object();
+    private final SendQueue queue = new SendQueue();
+    private int handedOut;
+    private boolean handOutQueued;
+    private boolean finished;
 
-    private record Outgoing(CompletableFuture<Void> written, int bytes) {
-    }
+    // Set on the loop thread; read by a sender that finds the connection over.
+    private volatile boolean closedHere;
 
     /**
      * @param serverClosing whether the server is being closed: then messages it could not write
@@ -95,9 +103,8 @@ public final class DrivenConnection implements Connection, ServerConnection.List
 
     @Override
     public CompletionStage<Void> send(byte[] message) {
-        String operation = "send to client " + connection.id();
         if (!open) {
-            return CompletableFuture.failedFuture(new PipeClosedException(operation, PipeException.NO_CODE, "the connection is closed"));
+            return CompletableFuture.failedFuture(new PipeClosedException(sendOperation(), PipeException.NO_CODE, "the connection is closed"));
         }
         int bytes = message.length;
         long queued = queuedBytes.addAndGet(bytes);
@@ -105,27 +112,46 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         // waits behind it.
         if (queued > maxQueuedBytes && queued != bytes) {
             queuedBytes.addAndGet(-bytes);
-            return CompletableFuture.failedFuture(new SendQueueFullException(operation,
+            return CompletableFuture.failedFuture(new SendQueueFullException(sendOperation(),
                     (queued - bytes) + " bytes already wait to be written, and the bound is " + maxQueuedBytes
                             + ": the client is not reading"));
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
-        Outgoing outgoing = new Outgoing(written, bytes);
-        if (!loop.execute(() -> write(outgoing, message))) {
+        boolean askLoop;
+        synchronized (sends) {
+            if (finished) {
+                askLoop = false;
+                written = null;
+            } else {
+                queue.add(message, written);
+                askLoop = !handOutQueued;
+                handOutQueued = true;
+            }
+        }
+        if (written == null) {
             queuedBytes.addAndGet(-bytes);
-            written.completeExceptionally(new PipeClosedException(operation, PipeException.NO_CODE, "the server has stopped"));
+            return CompletableFuture.failedFuture(closedFailure());
+        }
+        // If the loop has stopped, it told this connection closed() first, and that failed the send.
+        if (askLoop) {
+            loop.execute(handOut);
         }
         return written;
     }
 
-    private void write(Outgoing outgoing, byte[] message) {
-        if (!open) {
-            queuedBytes.addAndGet(-outgoing.bytes());
-            outgoing.written().completeExceptionally(closedFailure());
-            return;
+    /** On the loop thread: gives the transport every send it does not have yet, in order. */
+    private void handOut() {
+        while (true) {
+            byte[] message;
+            synchronized (sends) {
+                if (handedOut == queue.size()) {
+                    handOutQueued = false; // a send from now on asks the loop again
+                    return;
+                }
+                message = queue.message(handedOut++);
+            }
+            connection.write(message); // may report it written before returning
         }
-        writing.add(outgoing);
-        connection.write(message);
     }
 
     @Override
@@ -150,20 +176,40 @@ public final class DrivenConnection implements Connection, ServerConnection.List
 
     @Override
     public void messageWritten() {
-        Outgoing done = writing.poll();
-        if (done != null) {
-            queuedBytes.addAndGet(-done.bytes());
-            done.written().complete(null);
+        CompletableFuture<Void> done;
+        int bytes;
+        synchronized (sends) {
+            if (handedOut == 0) {
+                return;
+            }
+            bytes = queue.firstLength();
+            done = queue.removeFirst();
+            handedOut--;
         }
+        queuedBytes.addAndGet(-bytes);
+        done.complete(null); // outside the lock: what depends on it may send again
     }
 
     @Override
     public void closed(PipeException cause) {
         open = false;
+        synchronized (sends) {
+            finished = true;
+            handedOut = 0; // the transport has let go of them all
+        }
         PipeException failure = closedFailure();
-        for (Outgoing left; (left = writing.poll()) != null; ) {
-            queuedBytes.addAndGet(-left.bytes());
-            left.written().completeExceptionally(failure);
+        while (true) {
+            CompletableFuture<Void> left;
+            int bytes;
+            synchronized (sends) {
+                if (queue.size() == 0) {
+                    break;
+                }
+                bytes = queue.firstLength();
+                left = queue.removeFirst();
+            }
+            queuedBytes.addAndGet(-bytes);
+            left.completeExceptionally(failure);
         }
         try {
             handler.closed(this, cause);
@@ -174,8 +220,12 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         }
     }
 
+    private String sendOperation() {
+        return "send to client " + connection.id();
+    }
+
     private PipeException closedFailure() {
-        String operation = "send to client " + connection.id();
+        String operation = sendOperation();
         return closedHere || serverClosing.getAsBoolean()
                 ? new PipeClosedException(operation, PipeException.NO_CODE, "the connection was closed before the message was written")
                 : new PeerClosedException(operation, PipeException.NO_CODE, "the client left before the message was written");
