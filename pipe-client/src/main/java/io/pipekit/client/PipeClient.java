@@ -5,14 +5,19 @@ import io.pipekit.client.windows.WindowsClientConnection;
 import io.pipekit.core.MessageCodec;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
+import io.pipekit.core.ReadMode;
 import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A client of a message-type named pipe: every call sends or receives whole messages.
+ * A client of a named pipe: it sends and receives whole messages on a message-type pipe, and
+ * reads and writes bytes on a byte-type one ({@link #readMode()}), and either pipe can be read
+ * and written as streams ({@link #inputStream()}, {@link #outputStream()}).
  *
  * <pre>{@code
  * try (PipeClient client = PipeClient.connect("mynamedpipe")) {
@@ -49,11 +54,15 @@ public final class PipeClient implements AutoCloseable {
     private final PipeName name;
     private final ClientConnection connection;
     private final long receiveTimeoutMillis;
+    private final PipeInputStream input;
+    private final PipeOutputStream output;
 
     private PipeClient(PipeName name, ClientConnection connection, long receiveTimeoutMillis) {
         this.name = name;
         this.connection = connection;
         this.receiveTimeoutMillis = receiveTimeoutMillis;
+        this.input = new PipeInputStream(this, connection, receiveTimeoutMillis);
+        this.output = new PipeOutputStream(this, connection);
     }
 
     /** Connects to {@code name} with the default options and a 5 s timeout. */
@@ -71,7 +80,32 @@ public final class PipeClient implements AutoCloseable {
         return name;
     }
 
-    /** Sends one whole message. */
+    /**
+     * How this client reads: {@link ReadMode#MESSAGE} (each receive is one whole message) or
+     * {@link ReadMode#BYTE} (each receive is what one read delivered), never {@code AUTO}.
+     */
+    public ReadMode readMode() {
+        return connection.readMode();
+    }
+
+    /**
+     * The pipe's bytes as a stream, in either read mode: a message-type pipe's messages follow
+     * each other with no boundary. Reads wait for the receive timeout. Read with either this
+     * stream or {@code receive}, not both. Closing it closes this client.
+     */
+    public InputStream inputStream() {
+        return input;
+    }
+
+    /**
+     * Writes to the pipe as a stream. Each {@code write} call is one write: on a message-type pipe,
+     * one message. Closing it closes this client.
+     */
+    public OutputStream outputStream() {
+        return output;
+    }
+
+    /** Sends one whole message (on a byte-type pipe: these bytes, with no boundary kept). */
     public void send(byte[] message) throws PipeException {
         connection.send(message);
     }
@@ -133,6 +167,7 @@ public final class PipeClient implements AutoCloseable {
         private int maxMessageSize = 16 * 1024 * 1024;
         private Duration receiveTimeout;
         private Transport transport = Transport.forThisOs();
+        private ReadMode readMode = ReadMode.AUTO;
 
         private Builder(PipeName name) {
             this.name = name;
@@ -179,6 +214,16 @@ public final class PipeClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How to read the pipe (default {@link ReadMode#AUTO}: message read mode on a message-type
+         * pipe, byte read mode on a byte-type one). On Unix domain sockets, which carry no pipe
+         * type, {@code AUTO} reads messages: give {@link ReadMode#BYTE} for a byte-type server.
+         */
+        public Builder readMode(ReadMode readMode) {
+            this.readMode = Objects.requireNonNull(readMode, "readMode");
+            return this;
+        }
+
         /** The transport to connect over (default: {@link Transport#forThisOs()}); it must be the server's. */
         public Builder transport(Transport transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
@@ -187,7 +232,7 @@ public final class PipeClient implements AutoCloseable {
 
         /** Connects, retrying as the class comment describes. */
         public PipeClient connect() throws PipeException {
-            ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize);
+            ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize, readMode);
             ClientConnection connection = switch (transport) {
                 case WINDOWS_NAMED_PIPES -> WindowsClientConnection.connect(config);
                 case UNIX_DOMAIN_SOCKETS -> UnixClientConnection.connect(config);

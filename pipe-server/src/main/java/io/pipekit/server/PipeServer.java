@@ -2,6 +2,7 @@ package io.pipekit.server;
 
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
+import io.pipekit.core.PipeType;
 import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerLoop;
@@ -144,6 +145,7 @@ public final class PipeServer implements AutoCloseable {
         private String securityDescriptor;
         private int maxMessageSize = 16 * 1024 * 1024;
         private Transport transport = Transport.forThisOs();
+        private PipeType pipeType = PipeType.MESSAGE;
 
         private Builder(PipeName name) {
             this.name = name;
@@ -254,6 +256,18 @@ public final class PipeServer implements AutoCloseable {
         }
 
         /**
+         * Whether the pipe carries messages ({@link PipeType#MESSAGE}, the default, as in the
+         * sample) or a stream of bytes ({@link PipeType#BYTE}). On a byte-type pipe, handlers get
+         * each read's bytes as they come, with no message boundary: a request handler answers
+         * each such chunk, a connection handler sees each one, and everything sent goes out as
+         * bytes. On Unix domain sockets a byte-type pipe is the socket's raw stream, with no framing.
+         */
+        public Builder pipeType(PipeType pipeType) {
+            this.pipeType = Objects.requireNonNull(pipeType, "pipeType");
+            return this;
+        }
+
+        /**
          * Starts serving on a new thread and returns once the pipe is served.
          *
          * @throws PipeException if the pipe cannot be served, for example because another
@@ -266,7 +280,7 @@ public final class PipeServer implements AutoCloseable {
                 throw new IllegalStateException("set a handler, an asyncHandler or a connectionHandler before start()");
             }
             ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
-                    defaultTimeout, securityDescriptor, maxMessageSize);
+                    defaultTimeout, securityDescriptor, maxMessageSize, pipeType);
             Answerer[] answers = new Answerer[1];
             ServerLoop[] loops = new ServerLoop[1];
             Set<Connection> live = ConcurrentHashMap.newKeySet();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.condition.OS;
 
 /** The shared behaviour on Unix domain sockets, natively on Linux and macOS. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
-class UnixPipeBehaviourTest extends ConnectionBehaviourSpec {
+class UnixPipeBehaviourTest extends ByteStreamBehaviourSpec {
 
     @Override
     Transport transport() {

@@ -15,6 +15,8 @@ import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeType;
+import io.pipekit.core.ReadMode;
 import io.pipekit.core.Transport;
 import io.pipekit.core.windows.NativeAllocations;
 import io.pipekit.core.windows.NativeHandles;
@@ -32,7 +34,7 @@ import io.pipekit.core.PipeBusyException;
 
 /** What only Windows named pipes do: Win32 error codes, client process ids, DACLs, native memory. */
 @WindowsOnly
-class WindowsPipeServerTest extends ConnectionBehaviourSpec {
+class WindowsPipeServerTest extends ByteStreamBehaviourSpec {
 
     @Override
     Transport transport() {
@@ -220,5 +222,47 @@ class WindowsPipeServerTest extends ConnectionBehaviourSpec {
                 () -> builder().securityDescriptor("not sddl").handler((c, r) -> r).start());
 
         assertTrue(e.getMessage().contains("not a valid SDDL"), e.getMessage());
+    }
+
+    @Test
+    void clientReadsAByteTypePipeInByteModeByDefault() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        assertEquals(ReadMode.BYTE, client().readMode(), "GetNamedPipeInfo says byte-type: no message read mode");
+    }
+
+    /**
+     * Windows refuses message read mode on a byte-type pipe with ERROR_INVALID_PARAMETER; Wine
+     * accepts it. pipekit checks the type itself, so it refuses under Wine too, as on Windows.
+     */
+    @Test
+    void messageReadModeOnAByteTypePipeIsRefusedAsWindowsRefusesIt() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+
+        PipeException e = assertThrows(PipeException.class,
+                () -> clientBuilder().readMode(ReadMode.MESSAGE).connectTimeout(TIMEOUT).connect());
+
+        assertEquals(87, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("byte-type"), e.getMessage());
+    }
+
+    @Test
+    void messageTypePipeReadInByteModeIsItsMessagesAsOneStream() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connection.send("abc".getBytes(UTF_8));
+                connection.send("defg".getBytes(UTF_8));
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).connect();
+        closeLater(client);
+
+        assertEquals(ReadMode.BYTE, client.readMode());
+        assertEquals("abcdefg", new String(readFully(client.inputStream(), 7), UTF_8));
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "pipe-client", mixinStandardHelpOptions = true, version = "pipe-client 0.1.0",
         description = "Sends one message to a message-type named pipe and prints the reply.",
-        sortOptions = false, subcommands = {BenchCommand.class, ListenCommand.class, SendCommand.class})
+        sortOptions = false, subcommands = {BenchCommand.class, ListenCommand.class, SendCommand.class, RelayCommand.class})
 public final class ClientCommand implements Callable<Integer> {
     /** The sample client's message. */
     public static final String DEFAULT_MESSAGE = "Default message from client.";
@@ -63,7 +63,8 @@ public final class ClientCommand implements Callable<Integer> {
             boolean verbose = command instanceof ClientCommand client ? client.verbose
                     : command instanceof BenchCommand bench ? bench.parent.verbose
                     : command instanceof ListenCommand listen ? listen.parent.verbose
-                    : command instanceof SendCommand send && send.parent.verbose;
+                    : command instanceof SendCommand send ? send.parent.verbose
+                    : command instanceof RelayCommand relay && relay.parent.verbose;
             if (verbose) {
                 e.printStackTrace(err);
             } else {

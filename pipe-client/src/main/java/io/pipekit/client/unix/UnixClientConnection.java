@@ -7,6 +7,7 @@ import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeTimeoutException;
+import io.pipekit.core.ReadMode;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
 import io.pipekit.core.unix.FrameReader;
@@ -27,8 +28,9 @@ import java.nio.file.Path;
 
 /**
  * The client end of pipekit's Unix-domain-socket transport: whole messages in length-prefixed
- * frames (docs/protocol.md). Connecting retries while the socket does not exist or nobody
- * accepts on it yet, until the timeout, then says "no such pipe".
+ * frames (docs/protocol.md) in message read mode, the raw stream in byte read mode (a byte-type
+ * server's). Connecting retries while the socket does not exist or nobody accepts on it yet,
+ * until the timeout, then says "no such pipe".
  *
  * <p>The channel is non-blocking, and each direction waits in a selector of its own, made the
  * first time that direction has to wait: so a receive can time out, a reader and a writer can
@@ -40,6 +42,7 @@ public final class UnixClientConnection implements ClientConnection {
     private final SocketChannel channel;
     private final Path path;
     private final boolean readOnly;
+    private final boolean framed;
     private final FrameReader frames;
     private final Waiter readWaiter;
     private final Waiter writeWaiter;
@@ -50,6 +53,8 @@ public final class UnixClientConnection implements ClientConnection {
         this.channel = channel;
         this.path = path;
         this.readOnly = config.readOnly();
+        // A socket has no pipe type to ask for: AUTO reads pipekit's default, message-type pipes.
+        this.framed = config.readMode() != ReadMode.BYTE;
         this.frames = new FrameReader(config.maxMessageSize(), READ_CHUNK);
         this.readWaiter = new Waiter(channel, SelectionKey.OP_READ);
         this.writeWaiter = new Waiter(channel, SelectionKey.OP_WRITE);
@@ -93,14 +98,19 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     @Override
-    public void send(byte[] message) throws PipeException {
+    public ReadMode readMode() {
+        return framed ? ReadMode.MESSAGE : ReadMode.BYTE;
+    }
+
+    @Override
+    public void send(byte[] bytes, int offset, int length) throws PipeException {
         String operation = "send to " + path;
         ensureOpen(operation);
         if (readOnly) {
             // As on Windows, where a client opened for reading only cannot write to the pipe.
             throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "the client was opened read-only");
         }
-        output = Frames.frame(output, message);
+        output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
         try {
             while (true) {
                 channel.write(output);
@@ -122,26 +132,86 @@ public final class UnixClientConnection implements ClientConnection {
         Deadline deadline = Deadline.afterMillis(timeoutMillis);
         try {
             while (true) {
-                byte[] message = frames.next(); // large reads: one system call carries header and body
+                // Large reads: one system call carries header and body.
+                byte[] message = framed ? frames.next() : takeChunk();
                 if (message != null) {
                     return message;
                 }
-                int read = channel.read(frames.input());
-                if (read < 0) {
+                if (!fill(deadline, timeoutMillis, operation)) {
                     throw new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection");
-                }
-                if (read == 0) {
-                    if (deadline.expired()) {
-                        throw new PipeTimeoutException(operation, PipeException.NO_CODE,
-                                "no whole message within " + timeoutMillis + " ms");
-                    }
-                    readWaiter.await(deadline.leftMillis());
-                    ensureOpen(operation);
                 }
             }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : failure(operation, e);
         }
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length, long timeoutMillis) throws PipeException {
+        String operation = "read from " + path;
+        ensureOpen(operation);
+        if (length == 0) {
+            return 0;
+        }
+        Deadline deadline = Deadline.afterMillis(timeoutMillis);
+        try {
+            while (true) {
+                int taken = framed ? frames.take(into, offset, length) : takeBytes(into, offset, length);
+                if (taken > 0) {
+                    return taken;
+                }
+                if (!fill(deadline, timeoutMillis, operation)) {
+                    if (frames.midFrame()) {
+                        throw new PeerClosedException(operation, PipeException.NO_CODE,
+                                "the server closed the connection in the middle of a message");
+                    }
+                    return -1;
+                }
+            }
+        } catch (IOException e) {
+            throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        }
+    }
+
+    /**
+     * Reads what the socket has into the frame reader's buffer, first waiting for it until the
+     * deadline if it has nothing. Returns false at end of stream.
+     */
+    private boolean fill(Deadline deadline, long timeoutMillis, String operation) throws IOException {
+        while (true) {
+            int read = channel.read(frames.input());
+            if (read < 0) {
+                return false;
+            }
+            if (read > 0) {
+                return true;
+            }
+            if (deadline.expired()) {
+                throw new PipeTimeoutException(operation, PipeException.NO_CODE, "nothing within " + timeoutMillis + " ms");
+            }
+            readWaiter.await(deadline.leftMillis());
+            ensureOpen(operation);
+        }
+    }
+
+    /** Byte read mode: everything read so far, as one chunk, or null if nothing is. */
+    private byte[] takeChunk() {
+        ByteBuffer input = frames.input();
+        if (input.position() == 0) {
+            return null;
+        }
+        byte[] chunk = new byte[input.position()];
+        takeBytes(chunk, 0, chunk.length);
+        return chunk;
+    }
+
+    /** Byte read mode: up to {@code length} of the bytes read so far. */
+    private int takeBytes(byte[] into, int offset, int length) {
+        ByteBuffer input = frames.input().flip();
+        int count = Math.min(length, input.remaining());
+        input.get(into, offset, count);
+        input.compact();
+        return count;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pipekit.core.transport;
 
 import io.pipekit.core.PipeName;
+import io.pipekit.core.ReadMode;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,11 +15,13 @@ import java.util.Objects;
  * @param allowImpersonation let the server impersonate this client; off by default, so the
  *     server may only identify it ({@code SECURITY_IDENTIFICATION})
  * @param maxMessageSize the largest message accepted from the server
+ * @param readMode how to read the pipe; {@link ReadMode#AUTO} takes the pipe's own type
  */
 public record ClientConfig(PipeName name, Duration connectTimeout, boolean readOnly, boolean allowImpersonation,
-        int maxMessageSize) {
+        int maxMessageSize, ReadMode readMode) {
     public ClientConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(readMode, "readMode");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         if (connectTimeout.isNegative()) {
             throw new IllegalArgumentException("connectTimeout must not be negative: " + connectTimeout);

@@ -1,11 +1,13 @@
 package io.pipekit.core.transport;
 
 import io.pipekit.core.PipeException;
+import io.pipekit.core.ReadMode;
 import java.io.Closeable;
 
 /**
- * A client's connection to a pipe, in message mode: every call sends or receives whole
- * messages. One thread may receive while another sends (one reader and one writer at a time);
+ * A client's connection to a pipe. In message read mode every receive returns a whole message;
+ * in byte read mode it returns what one read delivered. {@link #read} reads either as one stream
+ * of bytes. One thread may read while another sends (one reader and one writer at a time);
  * {@link #transact} is both at once. {@link #close()} may come from any thread, and ends a
  * blocked call with a {@link io.pipekit.core.PipeClosedException}.
  */
@@ -13,8 +15,30 @@ public interface ClientConnection extends Closeable {
     /** The timeout that means: wait as long as it takes. */
     long NO_TIMEOUT = -1;
 
+    /** The read mode in effect: {@link ReadMode#MESSAGE} or {@link ReadMode#BYTE}, never {@code AUTO}. */
+    ReadMode readMode();
+
     /** Sends one whole message; blocks while the pipe is full, until {@link #close()}. */
-    void send(byte[] message) throws PipeException;
+    default void send(byte[] message) throws PipeException {
+        send(message, 0, message.length);
+    }
+
+    /**
+     * Sends {@code length} bytes from {@code offset}: one message on a message-type pipe, more
+     * of the stream on a byte-type one. Blocks while the pipe is full, until {@link #close()}.
+     */
+    void send(byte[] bytes, int offset, int length) throws PipeException;
+
+    /**
+     * Reads what has arrived as a stream of bytes, whatever the read mode (a message-type pipe's
+     * messages follow each other with no boundary): at least one byte and at most {@code length},
+     * waiting at most {@code timeoutMillis}; -1 once the server has closed the connection and
+     * everything before that has been read. Allocates nothing. Use either this or
+     * {@link #receive} for reading one connection, not both.
+     *
+     * @throws io.pipekit.core.PipeTimeoutException if nothing came in time; the connection stays usable
+     */
+    int read(byte[] into, int offset, int length, long timeoutMillis) throws PipeException;
 
     /**
      * Receives the next whole message, however long, waiting at most {@code timeoutMillis}

@@ -1,6 +1,7 @@
 package io.pipekit.core.transport;
 
 import io.pipekit.core.PipeName;
+import io.pipekit.core.PipeType;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param securityDescriptor an SDDL security descriptor for the pipe, or {@code null} for
  *     pipekit's default (the current user and SYSTEM only)
  * @param maxMessageSize the largest request accepted; a longer one costs its client the connection
+ * @param pipeType whether the pipe carries messages or a stream of bytes; a byte-type server
+ *     hands its listener each read's bytes as they come
  */
 public record ServerConfig(PipeName name, int maxInstances, int listeningInstances, int inBufferSize,
-        int outBufferSize, Duration defaultTimeout, String securityDescriptor, int maxMessageSize) {
+        int outBufferSize, Duration defaultTimeout, String securityDescriptor, int maxMessageSize, PipeType pipeType) {
 
     /**
      * {@code PIPE_UNLIMITED_INSTANCES}: as {@code maxInstances}, no limit but the system's
@@ -31,6 +34,7 @@ public record ServerConfig(PipeName name, int maxInstances, int listeningInstanc
     public ServerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+        Objects.requireNonNull(pipeType, "pipeType");
         if (maxInstances < 1 || maxInstances > UNLIMITED_INSTANCES) {
             throw new IllegalArgumentException("maxInstances must be 1.." + UNLIMITED_INSTANCES + ", got " + maxInstances);
         }

@@ -15,6 +15,7 @@ public final class FrameReader {
     private final ByteBuffer input;
     private byte[] body;
     private int bodyFilled;
+    private int streamLeft; // for take(): bytes of the current frame's body not yet taken
 
     /**
      * A reader refusing messages over {@code maxMessageSize}, reading up to {@code chunk} bytes
@@ -63,8 +64,35 @@ public final class FrameReader {
         }
     }
 
+    /**
+     * Reading frames as one stream of bytes (a message-type pipe read in byte mode): copies up to
+     * {@code length} bytes of message bodies, in order and without their boundaries, out of what
+     * has been read, allocating nothing. Returns 0 when more bytes must be read first. Use either
+     * this or {@link #next()} on one reader, not both.
+     *
+     * @throws PipeException if a header announces more than the limit
+     */
+    public int take(byte[] into, int offset, int length) throws PipeException {
+        input.flip();
+        try {
+            while (streamLeft == 0) {
+                if (input.remaining() < Frames.HEADER_BYTES) {
+                    return 0;
+                }
+                streamLeft = Frames.length(input, maxMessageSize);
+                input.position(input.position() + Frames.HEADER_BYTES);
+            }
+            int count = Math.min(length, Math.min(streamLeft, input.remaining()));
+            input.get(into, offset, count);
+            streamLeft -= count;
+            return count;
+        } finally {
+            input.compact();
+        }
+    }
+
     /** Whether part of a frame has arrived and the rest has not: end of stream now means a truncated frame. */
     public boolean midFrame() {
-        return body != null || input.position() > 0;
+        return body != null || streamLeft > 0 || input.position() > 0;
     }
 }

@@ -37,10 +37,26 @@ public final class Frames {
      * twice its size, which the caller keeps for next time.
      */
     public static ByteBuffer frame(ByteBuffer reuse, byte[] message) {
-        int size = HEADER_BYTES + message.length;
+        return frame(reuse, message, 0, message.length);
+    }
+
+    /** {@link #frame(ByteBuffer, byte[])} of {@code length} bytes of {@code message} from {@code offset}. */
+    public static ByteBuffer frame(ByteBuffer reuse, byte[] message, int offset, int length) {
+        ByteBuffer buffer = room(reuse, HEADER_BYTES + length);
+        buffer.putInt(length).put(message, offset, length).flip();
+        return buffer;
+    }
+
+    /** Lays out bytes as they are, with no header: a byte-type pipe's stream. Reuses as {@link #frame} does. */
+    public static ByteBuffer raw(ByteBuffer reuse, byte[] bytes, int offset, int length) {
+        ByteBuffer buffer = room(reuse, length);
+        buffer.put(bytes, offset, length).flip();
+        return buffer;
+    }
+
+    private static ByteBuffer room(ByteBuffer reuse, int size) {
         ByteBuffer buffer = reuse.capacity() >= size ? reuse : ByteBuffer.allocateDirect(Math.max(size, 2 * reuse.capacity()));
         buffer.clear();
-        buffer.putInt(message.length).put(message).flip();
         return buffer;
     }
 }

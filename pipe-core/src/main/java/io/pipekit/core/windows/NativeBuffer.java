@@ -29,8 +29,13 @@ public final class NativeBuffer {
 
     /** Copies {@code data} to the start of the buffer, growing it first if needed. */
     public void put(byte[] data) {
-        ensureCapacity(data.length);
-        memory.write(0, data, 0, data.length);
+        put(data, 0, data.length);
+    }
+
+    /** Copies {@code length} bytes of {@code data} from {@code offset} to the start of the buffer, growing it first if needed. */
+    public void put(byte[] data, int offset, int length) {
+        ensureCapacity(length);
+        memory.write(0, data, offset, length);
     }
 
     /** Copies {@code length} bytes from the start of the buffer. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.core.PipeName;
+import io.pipekit.core.PipeType;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class ServerConfigTest {
     private static ServerConfig config(int maxInstances, int listeningInstances, int inBufferSize,
             int outBufferSize, Duration defaultTimeout, int maxMessageSize) {
         return new ServerConfig(NAME, maxInstances, listeningInstances, inBufferSize, outBufferSize,
-                defaultTimeout, null, maxMessageSize);
+                defaultTimeout, null, maxMessageSize, PipeType.MESSAGE);
     }
 
     private static void assertRefused(String keyWord, Runnable construction) {
@@ -114,8 +115,8 @@ class ServerConfigTest {
     @Test
     void nameAndTimeoutAreRequired() {
         assertThrows(NullPointerException.class,
-                () -> new ServerConfig(null, 4, 1, 512, 512, TIMEOUT, null, 512));
+                () -> new ServerConfig(null, 4, 1, 512, 512, TIMEOUT, null, 512, PipeType.MESSAGE));
         assertThrows(NullPointerException.class,
-                () -> new ServerConfig(NAME, 4, 1, 512, 512, null, null, 512));
+                () -> new ServerConfig(NAME, 4, 1, 512, 512, null, null, 512, PipeType.MESSAGE));
     }
 }

@@ -2,6 +2,7 @@ package io.pipekit.core.unix;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,5 +66,23 @@ class FrameReaderTest {
 
         PipeException e = assertThrows(PipeException.class, reader::next);
         assertTrue(e.getMessage().contains("4294967295") && e.getMessage().contains("1024"), e.getMessage());
+    }
+
+    @Test
+    void framesTakenAsAStreamAreTheirBodiesOneAfterAnother() throws Exception {
+        FrameReader reader = new FrameReader(1024, 64);
+        reader.input().put(frame("ab")).put(frame("")).put(frame("cde"));
+        byte[] two = new byte[2];
+        StringBuilder stream = new StringBuilder();
+        for (int n; (n = reader.take(two, 0, 2)) > 0; ) {
+            stream.append(new String(two, 0, n, UTF_8));
+        }
+        assertEquals("abcde", stream.toString());
+        assertFalse(reader.midFrame());
+
+        reader.input().put(frame("fgh"), 0, 5); // the header and one byte of the body
+        assertEquals(1, reader.take(two, 0, 2));
+        assertTrue(reader.midFrame(), "two bytes of the body are still to come");
+        assertEquals(0, reader.take(two, 0, 2), "nothing more until more is read");
     }
 }

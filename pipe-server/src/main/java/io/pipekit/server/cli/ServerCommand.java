@@ -1,7 +1,10 @@
 package io.pipekit.server.cli;
 
+import io.pipekit.core.LengthPrefixFraming;
 import io.pipekit.core.MessageCodec;
 import io.pipekit.core.MessageCodecs;
+import io.pipekit.core.PipeType;
+import io.pipekit.server.FramedRequests;
 import io.pipekit.server.PipeServer;
 import io.pipekit.server.RequestHandler;
 import java.io.PrintWriter;
@@ -14,6 +17,8 @@ import picocli.CommandLine.Option;
  * {@code java -jar pipe-server.jar}: the documented sample server as a command. It serves
  * {@code mynamedpipe}, logs each request as {@code [connection] request} and answers
  * {@code Default answer from server}, or echoes with {@code --echo}, until stopped (Ctrl-C).
+ * With {@code --mode byte} it serves a byte-type pipe: with {@code --raw} a stream echo, else
+ * the same answers in length-prefixed frames ({@code --frame}).
  */
 @Command(name = "pipe-server", mixinStandardHelpOptions = true, version = "pipe-server 0.1.0",
         description = "Serves a message-type named pipe on one thread, as Microsoft's completion-routine sample does.",
@@ -51,6 +56,15 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Relay every message to every other connected client, byte for byte, and answer nothing.")
     boolean broadcast;
 
+    @Option(names = "--mode", defaultValue = "message", paramLabel = "TYPE",
+            description = "Pipe type: message (as the sample) or byte (a stream; default: ${DEFAULT-VALUE}).")
+    PipeType mode;
+
+    @Option(names = "--frame", defaultValue = "u32be", paramLabel = "PREFIX",
+            description = "With --mode byte and without --raw: requests and answers are frames with a 4-byte length prefix, "
+                    + "u32be (big-endian, as the OpenSSH agent) or u32le (default: ${DEFAULT-VALUE}).")
+    String frame;
+
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -60,7 +74,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** The command with pipekit's error handling: one line per error, stack traces only with --verbose. */
     static CommandLine commandLine() {
-        CommandLine line = new CommandLine(new ServerCommand());
+        CommandLine line = new CommandLine(new ServerCommand()).setCaseInsensitiveEnumValuesAllowed(true);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (((ServerCommand) cmd.getCommand()).verbose) {
@@ -72,6 +86,14 @@ public final class ServerCommand implements Callable<Integer> {
             return 1;
         });
         return line;
+    }
+
+    private static LengthPrefixFraming framing(String prefix) {
+        return switch (prefix.toLowerCase(java.util.Locale.ROOT)) {
+            case "u32be" -> LengthPrefixFraming.u32be(16 * 1024 * 1024);
+            case "u32le" -> LengthPrefixFraming.u32le(16 * 1024 * 1024);
+            default -> throw new IllegalArgumentException("--frame is u32be or u32le, not " + prefix);
+        };
     }
 
     @Override
@@ -87,8 +109,17 @@ public final class ServerCommand implements Callable<Integer> {
         });
         PipeServer.Builder builder = PipeServer.builder(name)
                 .listeningInstances(listening)
-                .maxInstances(maxInstances);
-        PipeServer server = (broadcast ? builder.connectionHandler(new Broadcast()) : builder.handler(handler)).start();
+                .maxInstances(maxInstances)
+                .pipeType(mode);
+        if (broadcast) {
+            builder.connectionHandler(new Broadcast());
+        } else if (mode == PipeType.BYTE && !raw) {
+            // A stream has no message boundaries: requests and answers travel as length-prefixed frames.
+            builder.connectionHandler(FramedRequests.answering(framing(frame), handler));
+        } else {
+            builder.handler(handler); // on a byte-type pipe with --raw: each read's bytes echoed as they came
+        }
+        PipeServer server = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pipe-server shutdown"));
         out.println("pipe-server: serving " + server.endpoint() + " (Ctrl-C to stop)");
         out.flush();

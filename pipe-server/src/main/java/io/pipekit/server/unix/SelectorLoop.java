@@ -1,6 +1,7 @@
 package io.pipekit.server.unix;
 
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeType;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
@@ -173,7 +174,8 @@ public final class SelectorLoop implements ServerLoop {
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, 0);
             UnixConnection connection = new UnixConnection(this, channel, key, nextId++,
-                    config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize());
+                    config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize(),
+                    config.pipeType() == PipeType.MESSAGE);
             key.attach(connection);
             connections.add(connection);
             if (!config.allowsAnotherInstance(connections.size())) {

@@ -15,6 +15,9 @@ import java.nio.channels.SocketChannel;
  * its listener asks for the next message (as {@code ReadFileEx} is issued by the sample's write
  * routine) and writes whole frames in the order given, waiting for {@code OP_WRITE} when the
  * socket buffer is full; a read may be requested while writes wait, as on Windows.
+ *
+ * <p>On a byte-type pipe there are no frames: each read's bytes go to the listener as they came,
+ * and each write's bytes go out as they are, as a byte-type named pipe carries them.
  */
 final class UnixConnection implements ServerConnection {
     private final SelectorLoop loop;
@@ -22,6 +25,7 @@ final class UnixConnection implements ServerConnection {
     private final SelectionKey key;
     private final long id;
     private final FrameReader frames;
+    private final boolean framed;
     private ByteBuffer output;
     private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
     private ServerConnection.Listener listener;
@@ -31,8 +35,9 @@ final class UnixConnection implements ServerConnection {
     private int interestOps;
 
     UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id,
-            int maxMessageSize, int readChunk, int writeBufferSize) {
+            int maxMessageSize, int readChunk, int writeBufferSize, boolean framed) {
         this.loop = loop;
+        this.framed = framed;
         this.channel = channel;
         this.key = key;
         this.id = id;
@@ -60,7 +65,7 @@ final class UnixConnection implements ServerConnection {
             return;
         }
         try {
-            byte[] message = frames.next(); // a pipelined client may have sent it already
+            byte[] message = nextMessage(); // a pipelined client may have sent it already
             if (message != null) {
                 // Delivered from the loop, not from here: a client that sent many frames ahead
                 // would otherwise nest read -> answer -> write -> read as deep as its backlog.
@@ -76,6 +81,21 @@ final class UnixConnection implements ServerConnection {
         } catch (PipeException e) {
             end(e);
         }
+    }
+
+    /** The next whole frame's message; on a byte-type pipe, every byte read so far. Null if there is none yet. */
+    private byte[] nextMessage() throws PipeException {
+        if (framed) {
+            return frames.next();
+        }
+        ByteBuffer input = frames.input();
+        if (input.position() == 0) {
+            return null;
+        }
+        byte[] chunk = new byte[input.position()];
+        input.flip().get(chunk);
+        input.clear();
+        return chunk;
     }
 
     /**
@@ -113,8 +133,12 @@ final class UnixConnection implements ServerConnection {
             writeQueue.add(message); // goes out after the frames before it
             return;
         }
-        output = Frames.frame(output, message);
+        output = layOut(message);
         flush();
+    }
+
+    private ByteBuffer layOut(byte[] message) {
+        return framed ? Frames.frame(output, message) : Frames.raw(output, message, 0, message.length);
     }
 
     /** The selector says the socket is readable. */
@@ -129,7 +153,7 @@ final class UnixConnection implements ServerConnection {
                             "the client closed the connection in the middle of a frame") : null);
                     return;
                 }
-                byte[] message = frames.next();
+                byte[] message = nextMessage();
                 if (message != null) {
                     deliver(message);
                     return;
@@ -165,7 +189,7 @@ final class UnixConnection implements ServerConnection {
                 byte[] next = writeQueue.poll();
                 writePending = next != null;
                 if (next != null) {
-                    output = Frames.frame(output, next);
+                    output = layOut(next);
                 } else {
                     updateInterest(); // drops OP_WRITE if it was asked for; otherwise changes nothing
                 }

@@ -7,6 +7,7 @@ import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeType;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
@@ -272,8 +273,10 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 // The first instance claims the name: if another process serves it already, fail
                 // rather than become one more instance of somebody else's pipe (pipe squatting).
                 | (firstInstanceCreated ? 0 : Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE);
-        int pipeMode = Kernel32Ex.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE | Kernel32Ex.PIPE_WAIT
-                | Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS;
+        int type = config.pipeType() == PipeType.MESSAGE
+                ? Kernel32Ex.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE
+                : Kernel32Ex.PIPE_TYPE_BYTE | Kernel32Ex.PIPE_READMODE_BYTE; // each read's bytes go to the listener as they come
+        int pipeMode = type | Kernel32Ex.PIPE_WAIT | Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS;
         HANDLE handle = NativeHandles.opened(KX.CreateNamedPipe(config.name().path(), openMode, pipeMode, config.maxInstances(),
                 config.outBufferSize(), config.inBufferSize(), (int) config.defaultTimeout().toMillis(), security.attributes()));
         if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {

@@ -1,0 +1,218 @@
+package io.pipekit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.LengthPrefixFraming;
+import io.pipekit.core.PipeTimeoutException;
+import io.pipekit.core.PipeType;
+import io.pipekit.core.ReadMode;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Byte-type pipes and pipes read as streams: what a client of the Docker engine's or the
+ * OpenSSH agent's pipe needs. Part of the shared specification: each transport's subclass runs it.
+ */
+abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
+
+    PipeClient byteClient() throws Exception {
+        PipeClient client = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
+        closeLater(client);
+        return client;
+    }
+
+    /** Reads exactly {@code count} bytes, or fails if the stream ends first. */
+    static byte[] readFully(InputStream in, int count) throws Exception {
+        byte[] bytes = new byte[count];
+        int filled = 0;
+        while (filled < count) {
+            int n = in.read(bytes, filled, count - filled);
+            if (n < 0) {
+                throw new AssertionError("the stream ended after " + filled + " of " + count + " bytes");
+            }
+            filled += n;
+        }
+        return bytes;
+    }
+
+    @Test
+    void byteTypePipeCarriesOneMebibyteEachWayUnchanged() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        assertEquals(ReadMode.BYTE, client.readMode());
+        byte[] sent = new byte[1 << 20];
+        new Random(9).nextBytes(sent);
+
+        // Written while it is read back: the echo's pipe buffers fill both ways, and nothing stalls.
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                OutputStream out = client.outputStream();
+                for (int offset = 0; offset < sent.length; offset += 8192) {
+                    out.write(sent, offset, Math.min(8192, sent.length - offset));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        byte[] echoed = readFully(client.inputStream(), sent.length);
+        writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertArrayEquals(sent, echoed);
+    }
+
+    @Test
+    void byteTypeServerHandsItsHandlerTheBytesAsTheyComeWithNoBoundaries() throws Exception {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        CompletableFuture<String> all = new CompletableFuture<>();
+        PipeServer server = builder().pipeType(PipeType.BYTE).connectionHandler((connection, bytes) -> {
+            received.write(bytes, 0, bytes.length);
+            if (received.size() >= 12) {
+                all.complete(received.toString(UTF_8));
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = byteClient();
+
+        client.send("one ".getBytes(UTF_8));
+        client.send("two ".getBytes(UTF_8));
+        client.outputStream().write("three".getBytes(UTF_8), 0, 4);
+
+        assertEquals("one two thre", all.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void messageTypePipeReadAsAStreamIsItsMessagesOneAfterAnother() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connection.send("abc".getBytes(UTF_8));
+                connection.send(new byte[0]); // an empty message adds nothing to the stream
+                connection.send("defg".getBytes(UTF_8));
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                // Only once the client has read everything: on Windows, a disconnect discards
+                // whatever the client has not read yet (DisconnectNamedPipe), as in the sample.
+                connection.close();
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+        assertEquals(ReadMode.MESSAGE, client.readMode());
+
+        InputStream in = client.inputStream();
+        assertEquals("abcdefg", new String(readFully(in, 7), UTF_8));
+        client.send("done".getBytes(UTF_8));
+        assertEquals(-1, in.read(), "the server closed the pipe: end of stream");
+    }
+
+    @Test
+    void eachStreamWriteIsOneMessageOnAMessageTypePipe() throws Exception {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> three = new CompletableFuture<>();
+        PipeServer server = builder().connectionHandler((connection, message) -> {
+            messages.add(new String(message, UTF_8));
+            if (messages.size() == 3) {
+                three.complete(null);
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        OutputStream out = client.outputStream();
+        out.write("ab".getBytes(UTF_8));
+        out.write('c');
+        out.write("xdefx".getBytes(UTF_8), 1, 3);
+
+        three.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(List.of("ab", "c", "def"), messages);
+    }
+
+    @Test
+    void streamReadThatTimesOutLeavesTheStreamUsable() throws Exception {
+        PipeServer server = builder().pipeType(PipeType.BYTE).connectionHandler((connection, bytes) -> connection.send(bytes)).start();
+        closeLater(server);
+        PipeClient client = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(Duration.ofMillis(100)).connect();
+        closeLater(client);
+        InputStream in = client.inputStream();
+
+        assertThrows(PipeTimeoutException.class, () -> in.read(new byte[16]));
+        client.outputStream().write("late".getBytes(UTF_8));
+        assertEquals("late", new String(readFully(in, 4), UTF_8));
+    }
+
+    @Test
+    void byteTypeStreamEndsWhenTheServerClosesIt() throws Exception {
+        PipeServer server = builder().pipeType(PipeType.BYTE).connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connection.send("bye".getBytes(UTF_8));
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                connection.close(); // the client has read "bye": nothing unread is discarded
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = byteClient();
+        InputStream in = client.inputStream();
+
+        assertEquals("bye", new String(readFully(in, 3), UTF_8));
+        client.send("!".getBytes(UTF_8));
+        assertEquals(-1, in.read(new byte[8]), "end of stream, however much was asked for");
+    }
+
+    @Test
+    void framedRequestsAreAnsweredOverAByteTypePipeHoweverTheFramesAreCut() throws Exception {
+        LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
+        PipeServer server = builder().pipeType(PipeType.BYTE).connectionHandler(FramedRequests.answering(framing,
+                (client, request) -> new String(request, UTF_8).toUpperCase(java.util.Locale.ROOT).getBytes(UTF_8))).start();
+        closeLater(server);
+        PipeClient client = byteClient();
+        byte[] one = framing.frame("one".getBytes(UTF_8));
+        byte[] two = framing.frame("two".getBytes(UTF_8));
+        byte[] both = new byte[one.length + two.length];
+        System.arraycopy(one, 0, both, 0, one.length);
+        System.arraycopy(two, 0, both, one.length, two.length);
+
+        client.send(both); // two frames in one write
+        byte[] three = framing.frame("three".getBytes(UTF_8));
+        client.send(java.util.Arrays.copyOfRange(three, 0, 2)); // one frame in three writes
+        client.send(java.util.Arrays.copyOfRange(three, 2, 6));
+        client.send(java.util.Arrays.copyOfRange(three, 6, three.length));
+
+        InputStream in = client.inputStream();
+        assertEquals("ONE", new String(framing.read(in), UTF_8));
+        assertEquals("TWO", new String(framing.read(in), UTF_8));
+        assertEquals("THREE", new String(framing.read(in), UTF_8));
+    }
+
+    @Test
+    void frameOverTheMaximumCostsOnlyItsOwnConnection() throws Exception {
+        LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
+        PipeServer server = builder().pipeType(PipeType.BYTE).connectionHandler(FramedRequests.answering(framing,
+                (client, request) -> request)).start();
+        closeLater(server);
+        PipeClient greedy = byteClient();
+        PipeClient modest = byteClient();
+
+        greedy.send(new byte[] {0, 0, 4, 1}); // 1025 bytes announced, none sent
+        assertEquals(-1, greedy.inputStream().read(), "the server closed the greedy client's pipe at the prefix");
+
+        framing.write(modest.outputStream(), "still served".getBytes(UTF_8));
+        assertEquals("still served", new String(framing.read(modest.inputStream()), UTF_8));
+    }
+}
