@@ -11,13 +11,15 @@ import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.ByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * A client of a named pipe: it sends and receives whole messages on a message-type pipe, and
  * reads and writes bytes on a byte-type one ({@link #readMode()}), and either pipe can be read
- * and written as streams ({@link #inputStream()}, {@link #outputStream()}).
+ * and written as streams ({@link #inputStream()}, {@link #outputStream()}) or as a channel
+ * ({@link #channel()}).
  *
  * <pre>{@code
  * try (PipeClient client = PipeClient.connect("mynamedpipe")) {
@@ -56,6 +58,8 @@ public final class PipeClient implements AutoCloseable {
     private final long receiveTimeoutMillis;
     private final PipeInputStream input;
     private final PipeOutputStream output;
+    private final PipeByteChannel channel;
+    private volatile boolean open = true;
 
     private PipeClient(PipeName name, ClientConnection connection, long receiveTimeoutMillis) {
         this.name = name;
@@ -63,6 +67,7 @@ public final class PipeClient implements AutoCloseable {
         this.receiveTimeoutMillis = receiveTimeoutMillis;
         this.input = new PipeInputStream(this, connection, receiveTimeoutMillis);
         this.output = new PipeOutputStream(this, connection);
+        this.channel = new PipeByteChannel(this, connection, receiveTimeoutMillis);
     }
 
     /** Connects to {@code name} with the default options and a 5 s timeout. */
@@ -103,6 +108,19 @@ public final class PipeClient implements AutoCloseable {
      */
     public OutputStream outputStream() {
         return output;
+    }
+
+    /**
+     * The pipe as a {@link ByteChannel}, with the streams' semantics: reads return what has
+     * arrived, writes are one write each. Closing it closes this client.
+     */
+    public ByteChannel channel() {
+        return channel;
+    }
+
+    /** Whether {@link #close()} has not been called yet. */
+    public boolean isOpen() {
+        return open;
     }
 
     /** Sends one whole message (on a byte-type pipe: these bytes, with no boundary kept). */
@@ -155,6 +173,7 @@ public final class PipeClient implements AutoCloseable {
     /** Disconnects, from any thread; a call blocked on this client ends with a PipeClosedException. Idempotent. */
     @Override
     public void close() {
+        open = false;
         connection.close();
     }
 

@@ -145,6 +145,13 @@ public final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Writes {@code text} to the peer's standard input, then closes it: the peer reads to its end. */
+    public void inputThenEnd(String text) throws IOException {
+        try (var in = process.getOutputStream()) {
+            in.write(text.getBytes(UTF_8));
+        }
+    }
+
     /** Everything the peer has printed so far. */
     public List<String> output() {
         synchronized (lines) {

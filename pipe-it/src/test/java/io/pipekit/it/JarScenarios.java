@@ -1,8 +1,12 @@
 package io.pipekit.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.LengthPrefixFraming;
+import io.pipekit.core.ReadMode;
 import io.pipekit.server.PipeServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +60,51 @@ public final class JarScenarios {
             String line = client.output().get(0);
             assertTrue(line.startsWith("pipe-client: ") && line.contains("timed out: no reply within 300ms"), line);
             assertTrue(silent.isRunning(), "the server is unaffected");
+        }
+    }
+
+    /**
+     * {@code pipe-client relay} against {@code pipe-server --mode byte --raw} (a stream echo):
+     * what goes into the relay's standard input comes out of its standard output, and once its
+     * input ends it lingers for the echo, then exits 0.
+     */
+    public static void relayCopiesStdinToThePipeAndThePipeToStdout(String name, Predicate<String> serving) throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--mode", "byte", "--raw")) {
+            server.awaitLine(serving, TIMEOUT);
+            try (ChildProcess relay = ChildProcess.jar("pipe-client.jar", "relay", "--name", name, "--linger", "2s")) {
+                relay.inputThenEnd("first line\nsecond line\n");
+                assertEquals(0, relay.awaitExit(TIMEOUT), () -> "pipe-client relay failed: " + relay.output());
+                assertEquals(List.of("first line", "second line"), relay.output());
+            }
+        }
+    }
+
+    /** {@code pipe-client relay} to a pipe nobody serves: one line, exit 1. */
+    public static void relayToAMissingPipeFailsInOneLine(String name) throws Exception {
+        try (ChildProcess relay = ChildProcess.jar("pipe-client.jar", "relay", "--name", name, "--timeout", "300ms")) {
+            relay.inputThenEnd("");
+            assertEquals(1, relay.awaitExit(TIMEOUT), () -> String.join("\n", relay.output()));
+            assertEquals(1, relay.output().size(), () -> "expected one line, got " + relay.output());
+            assertTrue(relay.output().get(0).startsWith("pipe-client: ") && relay.output().get(0).contains("no such pipe"),
+                    relay.output().get(0));
+        }
+    }
+
+    /**
+     * {@code pipe-server --mode byte} without {@code --raw}: a byte-type pipe whose requests and
+     * answers are u32be frames, split however the client's writes cut them.
+     */
+    public static void byteServerJarAnswersLengthPrefixedFrames(String name, Predicate<String> serving) throws Exception {
+        LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--mode", "byte", "-e", "utf-8", "--echo")) {
+            server.awaitLine(serving, TIMEOUT);
+            try (PipeClient client = PipeClient.builder(name).readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).connect()) {
+                byte[] frame = framing.frame("framed hello".getBytes(UTF_8));
+                client.send(java.util.Arrays.copyOfRange(frame, 0, 3));
+                client.send(java.util.Arrays.copyOfRange(frame, 3, frame.length));
+                assertEquals("framed hello", new String(framing.read(client.inputStream()), UTF_8));
+            }
+            server.awaitLine(line -> line.endsWith("] framed hello"), TIMEOUT);
         }
     }
 }

@@ -215,4 +215,34 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         framing.write(modest.outputStream(), "still served".getBytes(UTF_8));
         assertEquals("still served", new String(framing.read(modest.inputStream()), UTF_8));
     }
+
+    @Test
+    void channelMovesHeapAndDirectBuffersBothWays() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        java.nio.channels.ByteChannel channel = client.channel();
+
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(6).put("direct".getBytes(UTF_8)).flip();
+        assertEquals(6, channel.write(direct));
+        assertEquals(0, direct.remaining(), "a write takes the whole buffer");
+        assertEquals(4, channel.write(java.nio.ByteBuffer.wrap("xheapx".getBytes(UTF_8), 1, 4)));
+
+        java.nio.ByteBuffer intoDirect = java.nio.ByteBuffer.allocateDirect(6);
+        while (intoDirect.hasRemaining()) {
+            channel.read(intoDirect);
+        }
+        byte[] heapArray = new byte[6];
+        java.nio.ByteBuffer intoHeap = java.nio.ByteBuffer.wrap(heapArray, 1, 4);
+        while (intoHeap.hasRemaining()) {
+            channel.read(intoHeap);
+        }
+        byte[] fromDirect = new byte[6];
+        intoDirect.flip().get(fromDirect);
+        assertEquals("direct", new String(fromDirect, UTF_8));
+        assertEquals("heap", new String(heapArray, 1, 4, UTF_8));
+
+        channel.close();
+        assertEquals(false, channel.isOpen());
+        assertThrows(io.pipekit.core.PipeClosedException.class, () -> channel.read(java.nio.ByteBuffer.allocate(1)));
+    }
 }

@@ -35,8 +35,9 @@ final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (PipeClient client = PipeClient.builder(parent.name).readMode(ReadMode.BYTE).connectTimeout(parent.timeout).connect()) {
-            CompletableFuture<Void> pipeToStdout = CompletableFuture.runAsync(() -> copy(client.inputStream(), System.out, client));
-            CompletableFuture<Void> stdinToPipe = CompletableFuture.runAsync(() -> copy(System.in, client.outputStream(), client));
+            // A thread of its own for each direction: both block, so neither may wait in a shared pool.
+            CompletableFuture<Void> pipeToStdout = copying("pipe to stdout", client.inputStream(), System.out, client);
+            CompletableFuture<Void> stdinToPipe = copying("stdin to pipe", System.in, client.outputStream(), client);
             // Whichever ends first: the pipe (the server closed it, or it broke), or stdin.
             CompletableFuture.anyOf(pipeToStdout, stdinToPipe).join();
             if (!pipeToStdout.isDone()) {
@@ -52,6 +53,21 @@ final class RelayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static CompletableFuture<Void> copying(String what, InputStream from, OutputStream to, PipeClient client) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                copy(from, to, client);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, "pipe-client relay: " + what);
+        thread.setDaemon(true); // stdin may never end: the relay exits without waiting for it
+        thread.start();
+        return done;
     }
 
     /** Copies until {@code from} ends; this side's own close (after the linger) is a normal end. */

@@ -18,4 +18,12 @@ class DocExamplesTest {
     void theReadmeAndTutorialExampleRoundTripsOnThisPlatformsTransport() throws Exception {
         assertEquals("Default answer from server", Hello.roundTrip("pipekit-docs-" + UUID.randomUUID()));
     }
+
+    @Test
+    void theAgentStyleExampleSpeaksLengthPrefixedFramesOverAByteTypePipe() throws Exception {
+        String name = "pipekit-agent-" + UUID.randomUUID();
+        try (var server = AgentStyle.serveEmptyAgent(name)) {
+            assertEquals(0, AgentStyle.countIdentities(name));
+        }
+    }
 }

@@ -118,4 +118,19 @@ class RunnableJarsTest {
             }
         }
     }
+
+    @Test
+    void relayJarCopiesStdinToAByteTypePipeAndItsEchoToStdout() throws Exception {
+        JarScenarios.relayCopiesStdinToThePipeAndThePipeToStdout(name, serving(name)::equals);
+    }
+
+    @Test
+    void relayJarReportsAMissingPipeInOneLine() throws Exception {
+        JarScenarios.relayToAMissingPipeFailsInOneLine(name);
+    }
+
+    @Test
+    void byteTypeServerJarAnswersLengthPrefixedFramesHoweverTheyAreCut() throws Exception {
+        JarScenarios.byteServerJarAnswersLengthPrefixedFrames(name, serving(name)::equals);
+    }
 }

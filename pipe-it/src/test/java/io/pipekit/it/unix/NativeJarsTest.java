@@ -101,4 +101,19 @@ class NativeJarsTest {
             }
         }
     }
+
+    @Test
+    void relayJarCopiesStdinToAByteTypePipeAndItsEchoToStdout() throws Exception {
+        JarScenarios.relayCopiesStdinToThePipeAndThePipeToStdout(name, l -> l.startsWith("pipe-server: serving"));
+    }
+
+    @Test
+    void relayJarReportsAMissingPipeInOneLine() throws Exception {
+        JarScenarios.relayToAMissingPipeFailsInOneLine(name);
+    }
+
+    @Test
+    void byteTypeServerJarAnswersLengthPrefixedFramesHoweverTheyAreCut() throws Exception {
+        JarScenarios.byteServerJarAnswersLengthPrefixedFrames(name, l -> l.startsWith("pipe-server: serving"));
+    }
 }
