@@ -87,6 +87,24 @@ def push_table(rows, side, peer):
     return "\n".join(lines)
 
 
+def stream_rounds(rows, side, client, direction):
+    return {r["round"]: r for r in rows if r.get("side") == side and r.get("client") == client
+            and r.get("direction") == direction}
+
+
+def stream_table(rows, side):
+    """Stream throughput: MB/s through the same C stream server, pipekit's streams beside the C client."""
+    lines = ["| direction | pipekit MB/s | C MB/s | throughput ratio | pipekit heap per 64 KiB call |",
+             "|---|---:|---:|---:|---:|"]
+    for direction in ("upload", "download"):
+        a = stream_rounds(rows, side, "pipekit", direction)
+        b = stream_rounds(rows, side, "c", direction)
+        if a and b:
+            lines.append(f"| {direction} | {fmt(med(a, 'megabytesPerSecond'))} | {fmt(med(b, 'megabytesPerSecond'))} "
+                         f"| {fmt_ratio(ratio(a, b, 'megabytesPerSecond'))} | {med(a, 'heapBytesPerChunk'):,.1f} B |")
+    return "\n".join(lines)
+
+
 def cells_of(rows, side, client):
     return sorted({(r["clients"], r["messageBytes"]) for r in rows if r.get("side") == side and r.get("client") == client})
 
@@ -121,6 +139,14 @@ def plot(rows, png):
     fig.savefig(png, dpi=100)
 
 
+def stream_bytes(rows):
+    sizes = {r["bytes"] for r in rows if r.get("side") == "unix-stream"}
+    if not sizes:
+        return "n/a"
+    size = max(sizes)
+    return f"{size // (1 << 20)} MiB" if size >= 1 << 20 else f"{size:,} B"
+
+
 def main(raw, md, png):
     rows = load(raw)
     meta = next((r for r in rows if r.get("side") == "meta"), {})
@@ -133,6 +159,11 @@ def main(raw, md, png):
     wine_med = ratio(per_round(rows, "wine", "pipekit", "c", 1, 64), per_round(rows, "wine", "c-sample", "c", 1, 64), "medianMicros")
     wine_p99 = ratio(per_round(rows, "wine", "pipekit", "c", 1, 64), per_round(rows, "wine", "c-sample", "c", 1, 64), "p99Micros")
     wine_tp_8 = ratio(per_round(rows, "wine", "pipekit", "c", 8, 64), per_round(rows, "wine", "c-sample", "c", 8, 64), "roundTripsPerSecond")
+    client_64k = ratio(per_round(rows, "unix-pinned", "c-epoll", "pipekit", 1, 65536), per_round(rows, "unix-pinned", "c-epoll", "c", 1, 65536), "medianMicros")
+    stream_up = ratio(stream_rounds(rows, "unix-stream", "pipekit", "upload"), stream_rounds(rows, "unix-stream", "c", "upload"), "megabytesPerSecond")
+    stream_down = ratio(stream_rounds(rows, "unix-stream", "pipekit", "download"), stream_rounds(rows, "unix-stream", "c", "download"), "megabytesPerSecond")
+    stream_heap = [r["heapBytesPerChunk"] for r in rows if r.get("side") in ("unix-stream", "wine-stream")
+                   and r.get("client") == "pipekit" and "heapBytesPerChunk" in r]
     probes = [r for r in rows if r.get("client") == "probe"]
     startup = defaultdict(list)
     for r in rows:
@@ -163,7 +194,18 @@ def main(raw, md, png):
     w(f"| Wine, 8 clients, 64 B: throughput ≥ 0.90× | {fmt_ratio(wine_tp_8)} | {verdict(wine_tp_8 and wine_tp_8[0], 0.90, True)} |")
     w(f"| Unix, 16 clients, 64 B: throughput ≥ 0.90× the C epoll server | {fmt_ratio(unix_tp_16)} | {verdict(unix_tp_16 and unix_tp_16[0], 0.90, True)} |")
     w(f"| Unix, 1 client, both pinned to one core: median ≤ 1.15× C | {fmt_ratio(unix_med_1)} | {verdict(unix_med_1 and unix_med_1[0], 1.15)} |")
+    w(f"| Unix, 1 client, 64 KiB, same C echo server, all pinned to one core: pipekit's client median ≤ 1.25× the C client | {fmt_ratio(client_64k)} | {verdict(client_64k and client_64k[0], 1.25)} |")
+    w(f"| Unix, stream upload of {stream_bytes(rows)} through `outputStream()`: throughput ≥ 0.80× the C client | {fmt_ratio(stream_up)} | {verdict(stream_up and stream_up[0], 0.80, True)} |")
+    w(f"| Unix, stream download of {stream_bytes(rows)} through `inputStream()`: throughput ≥ 0.80× the C client | {fmt_ratio(stream_down)} | {verdict(stream_down and stream_down[0], 0.80, True)} |")
+    if stream_heap:
+        w(f"| streams: no heap allocated per 64 KiB call in steady state (the largest average over any run) | "
+          f"{max(stream_heap):,.1f} B | {verdict(max(stream_heap), 1.0)} |")
     for p in probes:
+        if "serverHeapBytesPerPush" in p:
+            w(f"| {p['side']}, {p['messageBytes']} B: heap per pushed message (pushing and server threads) ≤ the message's own array "
+              f"({p['messageBytes']} + 16) | {p['serverHeapBytesPerPush']:,.1f} B | {verdict(round(p['serverHeapBytesPerPush']), p['messageBytes'] + ARRAY_HEADER)} |")
+            w(f"| {p['side']}, {p['messageBytes']} B: zero native allocations per pushed message in steady state | "
+              f"{p['nativeAllocationsPerPush']:.4f} | {verdict(p['nativeAllocationsPerPush'], 0)} |")
         w(f"| {p['side']}, {p['messageBytes']} B: zero native allocations per round trip in steady state | "
           f"{p['nativeAllocationsPerRoundTrip']:.4f} | {verdict(p['nativeAllocationsPerRoundTrip'], 0)} |")
         w(f"| {p['side']}, {p['messageBytes']} B: server heap per round trip, to the whole byte, ≤ the message's own bytes "
@@ -172,6 +214,25 @@ def main(raw, md, png):
     w("")
     w("## Unix domain sockets: pipekit's server beside the C epoll server (same C client)\n")
     w(comparison_table(rows, "unix", "pipekit", "c-epoll", "c", cells_of(rows, "unix", "c")))
+    w("")
+    w("## Unix domain sockets: pipekit's client beside C clients (same C echo server, 1 client)\n")
+    w("The C client blocks in `read` and `write`; with `--poll` it waits for readiness with `poll()` first, as a "
+      "client must that can time out or be closed from another thread (pipekit's waits in a selector). Unpinned, "
+      "each round trip crosses cores twice, and on this virtual machine that wake-up dominates and varies from run "
+      "to run (the C pair alone took 7 µs at 64 B in one run and 47 µs in another): read those rows as noise bands. "
+      "Pinned to one core, no wake-up crosses cores, and the ratio is what each client's own path costs.\n")
+    lines = ["| placement | message | pipekit median | C median | C (poll) median | ratio to C | ratio to C (poll) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for side, placement in (("unix", "unpinned"), ("unix-pinned", "one core")):
+        for size in sorted({r["messageBytes"] for r in rows if r.get("side") == side and r.get("client") == "c-poll"}):
+            a = per_round(rows, side, "c-epoll", "pipekit", 1, size)
+            b = per_round(rows, side, "c-epoll", "c", 1, size)
+            c = per_round(rows, side, "c-epoll", "c-poll", 1, size)
+            if a and b and c:
+                lines.append(f"| {placement} | {size:,} B | {fmt(med(a, 'medianMicros'), ' µs')} | {fmt(med(b, 'medianMicros'), ' µs')} "
+                             f"| {fmt(med(c, 'medianMicros'), ' µs')} | {fmt_ratio(ratio(a, b, 'medianMicros'))} "
+                             f"| {fmt_ratio(ratio(a, c, 'medianMicros'))} |")
+    w("\n".join(lines))
     w("")
     w("## Unix domain sockets: pipekit client and server beside a plain JDK SocketChannel ping-pong (1 client)\n")
     lines = ["| message | pipekit median | plain JDK median | median ratio | p99 ratio |", "|---:|---:|---:|---:|---:|"]
@@ -191,6 +252,15 @@ def main(raw, md, png):
           "with blocking `write` calls.\n")
         w(push_table(rows, "unix-push", "c-push"))
         w("")
+    if any(r.get("side") == "unix-stream" for r in rows):
+        w("## Stream throughput, Unix domain sockets: pipekit's streams beside a C client (same C stream server)\n")
+        w(f"A byte-type pipe's stream: {stream_bytes(rows)} uploaded (then one byte of acknowledgement) or downloaded "
+          "in 64 KiB calls, timed after one untimed transfer on the same connection (bench/c/uds_stream.c, "
+          "bench/java/StreamClient.java, which reads and writes through `PipeClient.inputStream()` and "
+          "`outputStream()` in byte read mode). The heap column is what the client thread allocated per call "
+          "during the timed transfer.\n")
+        w(stream_table(rows, "unix-stream"))
+        w("")
     if has_wine:
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")
         w("Both servers are separate processes that log each request, as the sample does. The sample reads 8 KiB "
@@ -198,6 +268,12 @@ def main(raw, md, png):
           "4 KiB.\n")
         w(comparison_table(rows, "wine", "pipekit", "c-sample", "c", cells_of(rows, "wine", "c")))
         w("")
+        if any(r.get("side") == "wine-stream" for r in rows):
+            w("## Stream throughput, byte-type named pipes under Wine: pipekit's streams beside a C client\n")
+            w("As on Unix, through a byte-type pipe served by bench/c/pipe_stream.c; every 64 KiB `ReadFile` or "
+              "`WriteFile` is a request to the `wineserver` process, which sets the pace for both clients.\n")
+            w(stream_table(rows, "wine-stream"))
+            w("")
         if any(r.get("side") == "wine-push" for r in rows):
             w("## Server push, named pipes under Wine: pipekit's server beside a C server (same C client)\n")
             w("As on Unix; the C server (bench/c/pipe_push.c) writes with blocking `WriteFile` calls on a message-type "
@@ -205,10 +281,17 @@ def main(raw, md, png):
             w(push_table(rows, "wine-push", "c-push"))
             w("")
     w("## Cost per message and start-up\n")
-    w("| side | message | server heap per round trip | native allocations per round trip |")
-    w("|---|---:|---:|---:|")
+    w("| side | message | server heap per round trip | native allocations per round trip | heap per pushed message | native allocations per push |")
+    w("|---|---:|---:|---:|---:|---:|")
     for p in probes:
-        w(f"| {p['side']} | {p['messageBytes']:,} B | {p['serverHeapBytesPerRoundTrip']:,.0f} B | {p['nativeAllocationsPerRoundTrip']:.4f} |")
+        push_heap = f"{p['serverHeapBytesPerPush']:,.0f} B" if "serverHeapBytesPerPush" in p else "n/a"
+        push_native = f"{p['nativeAllocationsPerPush']:.4f}" if "nativeAllocationsPerPush" in p else "n/a"
+        w(f"| {p['side']} | {p['messageBytes']:,} B | {p['serverHeapBytesPerRoundTrip']:,.0f} B | {p['nativeAllocationsPerRoundTrip']:.4f} "
+          f"| {push_heap} | {push_native} |")
+    w("")
+    w("Heap per pushed message counts what `Connection.send` costs the pushing thread and the server thread, with one "
+      "message array sent again and again (bench/java/AllocationProbe.java): the future it returns, and on Windows "
+      "JNA's per-call boxing.")
     w("")
     for side, values in sorted(startup.items()):
         w(f"- Client jar, process start to first answered round trip ({side}): median {statistics.median(values):,.0f} ms over {len(values)} runs.")
@@ -237,6 +320,22 @@ def main(raw, md, png):
       "job of the GitHub workflow is where native numbers would come from. Where pipekit is ahead with several "
       "clients, the reason is design: several listening instances, so clients do not queue on `ERROR_PIPE_BUSY` and "
       "`WaitNamedPipe` as they do with the sample's single one.")
+    w("- **Where a client's round trip goes (Unix).** Profiled with async-profiler (`tools.profiler:async-profiler` "
+      "from Maven Central, `-agentpath:...=start,event=cpu`) at 64 KiB: the client thread spends most of its time in "
+      "`write`, `read` and `epoll_wait` in the kernel. What is pipekit's beyond the C client's path is one copy each "
+      "way between the heap array and a direct buffer, a fresh 64 KiB array per reply (zeroed, then filled), and the "
+      "wait for readiness in a selector where a blocking C client sleeps inside `read`. The readiness wait is what "
+      "makes receive timeouts and `close()` from another thread possible; the `--poll` C client pays the same for it. "
+      "Three fixes came out of the profile: the read buffer holds a frame header more than 64 KiB (a 64 KiB reply "
+      "took 2.7 reads and 0.7 selector waits, now 1.9 and 0.85), warm-up long enough for the JVM's JIT and first "
+      "touch of its heap, and no per-send objects beyond the returned future on the server side.")
+    wine_push_missed = any(p["side"] == "wine" and "serverHeapBytesPerPush" in p
+                           and round(p["serverHeapBytesPerPush"]) > p["messageBytes"] + ARRAY_HEADER for p in probes)
+    if wine_push_missed:
+        w("- **Wine, heap per pushed message.** On Unix a push costs only the future `send` returns. Under Wine it also "
+          "costs JNA's interface-mapped `WriteFileEx` call (an argument array and boxed integers) and the completion "
+          "routine's callback into Java: a few hundred bytes whatever the message's size, so it is within the array "
+          "at 4 KiB and over it at 64 B. Leaner native calls on the Windows path are the subject of their own issue.")
     if wine_heap_missed:
         w("- **Wine, heap per round trip.** Beyond the request array, each completion routine enters Java through JNA's "
       "callback proxy, which builds an `Object[]` of arguments, boxes the two `int`s and wraps the OVERLAPPED address "

@@ -16,10 +16,12 @@ smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true
 if $smoke; then
   ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200
+  STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
   PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}
+  STREAM_BYTES=${STREAM_BYTES:-67108864}; WINE_STREAM_BYTES=${WINE_STREAM_BYTES:-67108864}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -79,9 +81,10 @@ say "build pipekit and the C peers"
 ./mvnw -q -B -DskipTests package
 gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/uds_echo_server" bench/c/uds_echo_server.c
 gcc -O2 -std=gnu2x -Wall -Wextra -Werror -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
+gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/uds_stream" bench/c/uds_stream.c
 gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/uds_push" bench/c/uds_push.c
 javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar \
-  bench/java/AllocationProbe.java bench/java/PushServer.java
+  bench/java/AllocationProbe.java bench/java/PushServer.java bench/java/StreamClient.java
 # --raw: echo bytes as they are, as the C epoll server does; this measures the transport, not a codec.
 java_server=(java -jar pipe-server/target/pipe-server.jar --raw)
 
@@ -125,6 +128,8 @@ for round in $(seq "$ROUNDS"); do
         if [ "$clients" = 1 ]; then
           java -jar pipe-client/target/pipe-client.jar bench --name "$sock" -e utf-8 --clients 1 --size "$size" \
             --round-trips "$trips" --warmup "$warm" --json --no-progress | record unix "$server" pipekit "$round"
+          # The C client again, waiting for readiness with poll() as a client that can time out must.
+          "$work/uds_bench_client" "$sock" 1 "$size" "$trips" "$warm" --poll | record unix "$server" c-poll "$round"
         fi
         stop_server
       done
@@ -148,6 +153,16 @@ for round in $(seq "$ROUNDS"); do
     taskset -c 0 "$work/uds_bench_client" "$sock" 1 64 "$TRIPS" 1000 | record unix-pinned "$server" c "$round"
     stop_server
   done
+  # The clients' own cost at 64 KiB, all on one core with the C echo server: what a round trip costs
+  # each client without the cross-core wake-ups that dominate (and scatter) the unpinned figures.
+  sock="$work/c-epoll.sock"
+  start_unix_server c-epoll "$sock" taskset -c 0
+  trips=$(( TRIPS / 10 + 1 )); warm=$(warmup "$trips" 1 65536)
+  taskset -c 0 "$work/uds_bench_client" "$sock" 1 65536 "$trips" "$warm" | record unix-pinned c-epoll c "$round"
+  taskset -c 0 "$work/uds_bench_client" "$sock" 1 65536 "$trips" "$warm" --poll | record unix-pinned c-epoll c-poll "$round"
+  taskset -c 0 java -jar pipe-client/target/pipe-client.jar bench --name "$sock" -e utf-8 --clients 1 --size 65536 \
+    --round-trips "$trips" --warmup "$warm" --json --no-progress | record unix-pinned c-epoll pipekit "$round"
+  stop_server
 done
 
 # Server push: the same C client asks pipekit's server and the C server for PUSHES messages and
@@ -168,6 +183,19 @@ for round in $(seq "$ROUNDS"); do
     done
   done
 done
+
+# Stream throughput: the same C stream server (no framing: a byte-type pipe's stream) uploaded to
+# and downloaded from by the C client and by pipekit's byte-mode streams, 64 KiB per call.
+say "Unix domain sockets: stream throughput, C and pipekit clients, the C stream server"
+start_server "listening on" "$work/server.log" "$work/uds_stream" server "$work/stream.sock"
+for round in $(seq "$ROUNDS"); do
+  for direction in U D; do
+    "$work/uds_stream" client "$work/stream.sock" "$direction" "$STREAM_BYTES" | record unix-stream c-stream c "$round"
+    java -cp "$work/probe:pipe-client/target/pipe-client.jar" StreamClient "$work/stream.sock" "$direction" "$STREAM_BYTES" \
+      | record unix-stream c-stream pipekit "$round"
+  done
+done
+stop_server
 
 say "allocation per round trip and client start-up (Unix)"
 for size in 64 4096; do
@@ -191,12 +219,13 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   mkdir -p "$work/wine"
   x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/wine/pipe-bench-client.exe" bench/c/pipe_bench_client.c
   x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/wine/pipe-push.exe" bench/c/pipe_push.c
+  x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/wine/pipe-stream.exe" bench/c/pipe_stream.c
   cp pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar "$work/wine/"
   cp -r "$work/probe" "$work/wine/probe"
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -241,6 +270,15 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
           done
         done
       done
+      # Stream throughput through a byte-type pipe: the C stream server, the C client and pipekit'"'"'s streams.
+      serve "listening on" wine pipe-stream.exe server stream-bench
+      for round in $(seq $ROUNDS); do
+        for direction in U D; do
+          echo "stream-c $round $(wine pipe-stream.exe client stream-bench $direction $STREAM_BYTES | tr -d "\r")"
+          echo "stream-pipekit $round $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-client.jar" StreamClient stream-bench $direction $STREAM_BYTES | tr -d "\r")"
+        done
+      done
+      kill $pid; wait $pid 2>/dev/null || true
       for size in 64 4096; do
         echo "pipekit 0 $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size 2000 | tr -d "\r")"
       done
@@ -256,6 +294,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
     case "$server" in
       startup) echo "$json" | record wine pipekit startup "$round" ;;
       push-*) echo "$json" | record wine-push "${server#push-}" c "$round" ;;
+      stream-*) echo "$json" | record wine-stream c-stream "${server#stream-}" "$round" ;;
       meta) echo "$json" | record wine-meta - - 0 ;;
       *) if [ "$round" = 0 ]; then echo "$json" | record wine "$server" probe 0; else echo "$json" | record wine "$server" c "$round"; fi ;;
     esac

@@ -4,10 +4,17 @@
  * prints one JSON object with the same fields as `pipe-client bench --json`, so the same
  * client can be pointed at pipekit's server and at the C epoll server.
  *
- * Usage: uds_bench_client SOCKET_PATH CLIENTS SIZE ROUND_TRIPS WARMUP
+ * With --poll, each socket is non-blocking and waits for readiness with poll() before reading
+ * or writing again, as any client that can time out or be cancelled must wait (pipekit's waits
+ * in a selector); without it, reads and writes block in the kernel.
+ *
+ * Usage: uds_bench_client SOCKET_PATH CLIENTS SIZE ROUND_TRIPS WARMUP [--poll]
  * Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -pthread -o uds_bench_client uds_bench_client.c
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +26,7 @@
 #include <unistd.h>
 
 static const char *path;
-static int size, round_trips, warmup;
+static int size, round_trips, warmup, use_poll;
 static pthread_barrier_t start;
 
 typedef struct { double *micros; int ok; } result_t;
@@ -35,6 +42,12 @@ static int io_all(int fd, uint8_t *buf, size_t len, int writing)
 {
     while (len > 0) {
         ssize_t n = writing ? write(fd, buf, len) : read(fd, buf, len);
+        if (n < 0 && use_poll && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd ready = {.fd = fd, .events = writing ? POLLOUT : POLLIN};
+            if (poll(&ready, 1, -1) < 0)
+                return -1;
+            continue;
+        }
         if (n <= 0)
             return -1;
         buf += n;
@@ -63,7 +76,8 @@ static void *client(void *arg)
     uint32_t len = htonl((uint32_t) size);
     memcpy(frame, &len, 4);
     memset(frame + 4, 'x', (size_t) size);
-    r->ok = connect(fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+    r->ok = connect(fd, (struct sockaddr *) &addr, sizeof addr) == 0
+            && (!use_poll || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0);
     for (int i = 0; r->ok && i < warmup; i++)
         r->ok = round_trip(fd, frame, reply) == 0;
     pthread_barrier_wait(&start);
@@ -86,8 +100,9 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: %s SOCKET_PATH CLIENTS SIZE ROUND_TRIPS WARMUP\n", argv[0]);
+    use_poll = argc == 7 && strcmp(argv[6], "--poll") == 0;
+    if (argc != 6 && !use_poll) {
+        fprintf(stderr, "usage: %s SOCKET_PATH CLIENTS SIZE ROUND_TRIPS WARMUP [--poll]\n", argv[0]);
         return 2;
     }
     path = argv[1];

@@ -18,6 +18,9 @@ public final class Deadline {
     private static final long RETRY_PAUSE_MILLIS = 20;
     private static final long NANOS_PER_MILLI = 1_000_000;
 
+    /** The deadline that never passes: shared, so an untimed call allocates none. */
+    private static final Deadline NEVER = new Deadline(true, Duration.ZERO, System::nanoTime);
+
     private final LongSupplier clock;
     private final boolean unlimited;
     private final long deadlineNanos;
@@ -29,7 +32,7 @@ public final class Deadline {
 
     /** {@code timeoutMillis} from now, or never for a negative value ({@link ClientConnection#NO_TIMEOUT}). */
     public static Deadline afterMillis(long timeoutMillis) {
-        return timeoutMillis < 0 ? new Deadline(true, Duration.ZERO, System::nanoTime) : after(Duration.ofMillis(timeoutMillis));
+        return timeoutMillis < 0 ? NEVER : after(Duration.ofMillis(timeoutMillis));
     }
 
     /** A deadline read off {@code clock}, a {@link System#nanoTime()} stand-in for tests. */

@@ -41,6 +41,10 @@ public final class UnixClientConnection implements ClientConnection {
 
     private final SocketChannel channel;
     private final Path path;
+    // Made once: a stream's reads and writes come in thousands, and each would build its own.
+    private final String sendOperation;
+    private final String receiveOperation;
+    private final String readOperation;
     private final boolean readOnly;
     private final boolean framed;
     private final FrameReader frames;
@@ -52,6 +56,9 @@ public final class UnixClientConnection implements ClientConnection {
     private UnixClientConnection(SocketChannel channel, Path path, ClientConfig config) {
         this.channel = channel;
         this.path = path;
+        this.sendOperation = "send to " + path;
+        this.receiveOperation = "receive from " + path;
+        this.readOperation = "read from " + path;
         this.readOnly = config.readOnly();
         // A socket has no pipe type to ask for: AUTO reads pipekit's default, message-type pipes.
         this.framed = config.readMode() != ReadMode.BYTE;
@@ -104,7 +111,7 @@ public final class UnixClientConnection implements ClientConnection {
 
     @Override
     public void send(byte[] bytes, int offset, int length) throws PipeException {
-        String operation = "send to " + path;
+        String operation = sendOperation;
         ensureOpen(operation);
         if (readOnly) {
             // As on Windows, where a client opened for reading only cannot write to the pipe.
@@ -127,7 +134,7 @@ public final class UnixClientConnection implements ClientConnection {
 
     @Override
     public byte[] receive(long timeoutMillis) throws PipeException {
-        String operation = "receive from " + path;
+        String operation = receiveOperation;
         ensureOpen(operation);
         Deadline deadline = Deadline.afterMillis(timeoutMillis);
         try {
@@ -148,13 +155,20 @@ public final class UnixClientConnection implements ClientConnection {
 
     @Override
     public int read(byte[] into, int offset, int length, long timeoutMillis) throws PipeException {
-        String operation = "read from " + path;
+        String operation = readOperation;
         ensureOpen(operation);
         if (length == 0) {
             return 0;
         }
         Deadline deadline = Deadline.afterMillis(timeoutMillis);
         try {
+            if (frames.input().position() < length) {
+                // Top up without waiting: a stream read should not return the few bytes left over
+                // from the last read when the socket holds more.
+                if (channel.read(frames.input()) < 0 && frames.input().position() == 0 && !frames.midFrame()) {
+                    return -1;
+                }
+            }
             while (true) {
                 int taken = framed ? frames.take(into, offset, length) : takeBytes(into, offset, length);
                 if (taken > 0) {
@@ -278,8 +292,8 @@ public final class UnixClientConnection implements ClientConnection {
                 waitOn = selector;
             }
             try {
-                waitOn.select(timeoutMillis < 0 ? 0 : timeoutMillis);
-                waitOn.selectedKeys().clear();
+                // The action form fills no selected-key set: a wait allocates nothing.
+                waitOn.select(ready -> { }, timeoutMillis < 0 ? 0 : timeoutMillis);
             } catch (ClosedSelectorException closedMeanwhile) {
                 // close() from another thread: the caller finds the connection closed
             }

@@ -1,0 +1,151 @@
+/*
+ * Stream throughput over a byte-type named pipe, both ends in one program: the Windows twin of
+ * bench/c/uds_stream.c, with the same commands ('U' or 'D' and an 8-byte big-endian COUNT).
+ *
+ *   pipe-stream.exe server NAME        serve clients one after another on \\.\pipe\NAME
+ *   pipe-stream.exe client NAME U|D COUNT
+ *                                      upload or download COUNT bytes in 64 KiB calls, timed
+ *                                      from the command to the last byte; prints one JSON object
+ *
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ *          -o pipe-stream.exe pipe_stream.c
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <tchar.h>
+#include <strsafe.h>
+
+#define CHUNK (64 * 1024)
+
+static BOOL ioAll(HANDLE pipe, BYTE *buf, DWORD len, BOOL writing)
+{
+    while (len > 0) {
+        DWORD n = 0;
+        BOOL ok = writing ? WriteFile(pipe, buf, len, &n, NULL) : ReadFile(pipe, buf, len, &n, NULL);
+        if (!ok || n == 0)
+            return FALSE;
+        buf += n;
+        len -= n;
+    }
+    return TRUE;
+}
+
+static BOOL transfer(HANDLE pipe, BYTE *chunk, ULONGLONG count, BOOL writing)
+{
+    while (count > 0) {
+        DWORD len = count < CHUNK ? (DWORD) count : CHUNK, n = 0;
+        BOOL ok = writing ? WriteFile(pipe, chunk, len, &n, NULL) : ReadFile(pipe, chunk, len, &n, NULL);
+        if (!ok || n == 0)
+            return FALSE;
+        count -= n;
+    }
+    return TRUE;
+}
+
+static ULONGLONG countOf(const BYTE *command)
+{
+    ULONGLONG count = 0;
+    for (int i = 1; i < 9; i++)
+        count = count << 8 | command[i];
+    return count;
+}
+
+static int serve(const TCHAR *pipeName)
+{
+    static BYTE chunk[CHUNK];
+    memset(chunk, 'x', sizeof chunk);
+    BOOL announced = FALSE;
+    for (;;) {
+        HANDLE pipe = CreateNamedPipe(pipeName, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT,
+                1, CHUNK, CHUNK, 0, NULL);
+        if (pipe == INVALID_HANDLE_VALUE) {
+            _tprintf(TEXT("CreateNamedPipe failed with %lu.\n"), GetLastError());
+            return 1;
+        }
+        if (!announced) {
+            _tprintf(TEXT("listening on %ls\n"), pipeName);
+            fflush(stdout);
+            announced = TRUE;
+        }
+        if (ConnectNamedPipe(pipe, NULL) || GetLastError() == ERROR_PIPE_CONNECTED) {
+            BYTE command[9];
+            while (ioAll(pipe, command, sizeof command, FALSE)) {
+                if (command[0] == 'U') {
+                    BYTE done = 'k';
+                    if (!transfer(pipe, chunk, countOf(command), FALSE) || !ioAll(pipe, &done, 1, TRUE))
+                        break;
+                } else if (!transfer(pipe, chunk, countOf(command), TRUE)) {
+                    break;
+                }
+            }
+            FlushFileBuffers(pipe);
+            DisconnectNamedPipe(pipe);
+        }
+        CloseHandle(pipe);
+    }
+}
+
+static double timed(HANDLE pipe, BYTE *chunk, char direction, ULONGLONG count)
+{
+    BYTE command[9] = {(BYTE) direction};
+    for (int i = 8; i >= 1; i--)
+        command[i] = (BYTE) (count >> (8 * (8 - i)));
+    LARGE_INTEGER frequency, started, ended;
+    QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&started);
+    if (!ioAll(pipe, command, sizeof command, TRUE))
+        return -1;
+    if (direction == 'U') {
+        BYTE done;
+        if (!transfer(pipe, chunk, count, TRUE) || !ioAll(pipe, &done, 1, FALSE))
+            return -1;
+    } else if (!transfer(pipe, chunk, count, FALSE)) {
+        return -1;
+    }
+    QueryPerformanceCounter(&ended);
+    return (double) (ended.QuadPart - started.QuadPart) / (double) frequency.QuadPart;
+}
+
+int _tmain(int argc, TCHAR *argv[])
+{
+    TCHAR pipeName[256];
+    if (argc == 3 && _tcscmp(argv[1], TEXT("server")) == 0) {
+        StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
+        return serve(pipeName);
+    }
+    if (argc != 5 || _tcscmp(argv[1], TEXT("client")) != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')) {
+        _tprintf(TEXT("usage: pipe-stream.exe server NAME | client NAME U|D COUNT\n"));
+        return 2;
+    }
+    StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
+    HANDLE pipe;
+    int attempts = 0;
+    for (;;) {
+        pipe = CreateFile(pipeName, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (pipe != INVALID_HANDLE_VALUE)
+            break;
+        DWORD error = GetLastError();
+        if (error == ERROR_FILE_NOT_FOUND && attempts++ < 500) {
+            Sleep(10); /* the one-instance server is between two clients */
+            continue;
+        }
+        if (error != ERROR_PIPE_BUSY || !WaitNamedPipe(pipeName, 20000)) {
+            _tprintf(TEXT("cannot connect (%lu).\n"), error);
+            return 1;
+        }
+    }
+    static BYTE chunk[CHUNK];
+    memset(chunk, 'x', sizeof chunk);
+    ULONGLONG count = _tcstoui64(argv[4], NULL, 10);
+    char direction = (char) argv[3][0];
+    double seconds = timed(pipe, chunk, direction, count) < 0 ? -1 : timed(pipe, chunk, direction, count);
+    if (seconds < 0) {
+        _tprintf(TEXT("transfer failed (%lu).\n"), GetLastError());
+        return 1;
+    }
+    printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
+           direction == 'U' ? "upload" : "download", count, seconds, (double) count / seconds / 1e6);
+    CloseHandle(pipe);
+    return 0;
+}

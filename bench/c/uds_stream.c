@@ -1,0 +1,147 @@
+/*
+ * Stream throughput over a Unix domain socket with no framing (a byte-type pipe's stream), both
+ * ends in one program.
+ *
+ *   uds_stream server SOCKET_PATH       serve clients one after another: read a command, one
+ *                                       byte 'U' or 'D' and an 8-byte big-endian COUNT; for
+ *                                       'U' read COUNT bytes and answer one byte, for 'D' write
+ *                                       COUNT bytes
+ *   uds_stream client SOCKET_PATH U|D COUNT
+ *                                       upload or download COUNT bytes in 64 KiB calls, timed
+ *                                       from the command to the last byte; prints one JSON object
+ *
+ * The same server is used by this C client and by pipekit's stream client
+ * (bench/java/StreamClient.java). Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o uds_stream uds_stream.c
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK (64 * 1024)
+
+static int io_all(int fd, uint8_t *buf, size_t len, int writing)
+{
+    while (len > 0) {
+        ssize_t n = writing ? write(fd, buf, len) : read(fd, buf, len);
+        if (n <= 0)
+            return -1;
+        buf += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+/* Moves count bytes in CHUNK-sized calls (the last one shorter). */
+static int transfer(int fd, uint8_t *chunk, uint64_t count, int writing)
+{
+    while (count > 0) {
+        size_t len = count < CHUNK ? (size_t) count : CHUNK;
+        ssize_t n = writing ? write(fd, chunk, len) : read(fd, chunk, len);
+        if (n <= 0)
+            return -1;
+        count -= (uint64_t) n;
+    }
+    return 0;
+}
+
+static struct sockaddr_un address(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+    return addr;
+}
+
+static int serve(const char *path)
+{
+    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr = address(path);
+    unlink(path);
+    if (listener < 0 || bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(listener, 16) < 0) {
+        perror("listen");
+        return 1;
+    }
+    printf("listening on %s\n", path);
+    fflush(stdout);
+    static uint8_t chunk[CHUNK];
+    memset(chunk, 'x', sizeof chunk);
+    for (;;) {
+        int fd = accept(listener, NULL, NULL);
+        if (fd < 0)
+            continue;
+        uint8_t command[9];
+        while (io_all(fd, command, sizeof command, 0) == 0) {
+            uint64_t count = 0;
+            for (int i = 1; i < 9; i++)
+                count = count << 8 | command[i];
+            if (command[0] == 'U') {
+                uint8_t done = 'k';
+                if (transfer(fd, chunk, count, 0) < 0 || io_all(fd, &done, 1, 1) < 0)
+                    break;
+            } else if (transfer(fd, chunk, count, 1) < 0) {
+                break;
+            }
+        }
+        close(fd);
+    }
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* One timed transfer; returns its seconds, or a negative number on failure. */
+static double timed(int fd, uint8_t *chunk, char direction, uint64_t count)
+{
+    uint8_t command[9] = {(uint8_t) direction};
+    for (int i = 8; i >= 1; i--)
+        command[i] = (uint8_t) (count >> (8 * (8 - i)));
+    double started = now();
+    if (io_all(fd, command, sizeof command, 1) < 0)
+        return -1;
+    if (direction == 'U') {
+        uint8_t done;
+        if (transfer(fd, chunk, count, 1) < 0 || io_all(fd, &done, 1, 0) < 0)
+            return -1;
+    } else if (transfer(fd, chunk, count, 0) < 0) {
+        return -1;
+    }
+    return now() - started;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "server") == 0)
+        return serve(argv[2]);
+    if (argc != 5 || strcmp(argv[1], "client") != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')) {
+        fprintf(stderr, "usage: %s server SOCKET_PATH | client SOCKET_PATH U|D COUNT\n", argv[0]);
+        return 2;
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr = address(argv[2]);
+    if (fd < 0 || connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0) {
+        perror("connect");
+        return 1;
+    }
+    static uint8_t chunk[CHUNK];
+    memset(chunk, 'x', sizeof chunk);
+    uint64_t count = strtoull(argv[4], NULL, 10);
+    char direction = argv[3][0];
+    /* One untimed transfer first, as the Java client warms up with. */
+    double seconds = timed(fd, chunk, direction, count) < 0 ? -1 : timed(fd, chunk, direction, count);
+    if (seconds < 0) {
+        fprintf(stderr, "uds_stream: transfer failed\n");
+        return 1;
+    }
+    printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
+           direction == 'U' ? "upload" : "download", (unsigned long long) count, seconds, count / seconds / 1e6);
+    close(fd);
+    return 0;
+}
