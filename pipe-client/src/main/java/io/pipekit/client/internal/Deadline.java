@@ -59,6 +59,23 @@ public final class Deadline {
         return leftNanos <= 0 ? 0 : (leftNanos + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI;
     }
 
+    /**
+     * {@link #expired()} without an object, for calls a stream makes thousands of times: whether
+     * {@code timeoutMillis} (negative: never) has passed since {@code startNanos}.
+     */
+    public static boolean expired(long startNanos, long timeoutMillis) {
+        return timeoutMillis >= 0 && System.nanoTime() - startNanos >= timeoutMillis * NANOS_PER_MILLI;
+    }
+
+    /** {@link #leftMillis()} without an object: see {@link #expired(long, long)}. */
+    public static long leftMillis(long startNanos, long timeoutMillis) {
+        if (timeoutMillis < 0) {
+            return ClientConnection.NO_TIMEOUT;
+        }
+        long leftNanos = timeoutMillis * NANOS_PER_MILLI - (System.nanoTime() - startNanos);
+        return leftNanos <= 0 ? 0 : (leftNanos + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI;
+    }
+
     /** Sleeps before the next connect attempt, never much past the deadline. */
     public void pauseBeforeRetry(String operation) throws PipeException {
         try {

@@ -136,7 +136,7 @@ public final class UnixClientConnection implements ClientConnection {
     public byte[] receive(long timeoutMillis) throws PipeException {
         String operation = receiveOperation;
         ensureOpen(operation);
-        Deadline deadline = Deadline.afterMillis(timeoutMillis);
+        long startNanos = System.nanoTime();
         try {
             while (true) {
                 // Large reads: one system call carries header and body.
@@ -144,7 +144,7 @@ public final class UnixClientConnection implements ClientConnection {
                 if (message != null) {
                     return message;
                 }
-                if (!fill(deadline, timeoutMillis, operation)) {
+                if (!fill(startNanos, timeoutMillis, operation)) {
                     throw new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection");
                 }
             }
@@ -160,7 +160,7 @@ public final class UnixClientConnection implements ClientConnection {
         if (length == 0) {
             return 0;
         }
-        Deadline deadline = Deadline.afterMillis(timeoutMillis);
+        long startNanos = System.nanoTime();
         try {
             if (frames.input().position() < length) {
                 // Top up without waiting: a stream read should not return the few bytes left over
@@ -174,7 +174,7 @@ public final class UnixClientConnection implements ClientConnection {
                 if (taken > 0) {
                     return taken;
                 }
-                if (!fill(deadline, timeoutMillis, operation)) {
+                if (!fill(startNanos, timeoutMillis, operation)) {
                     if (frames.midFrame()) {
                         throw new PeerClosedException(operation, PipeException.NO_CODE,
                                 "the server closed the connection in the middle of a message");
@@ -188,10 +188,11 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     /**
-     * Reads what the socket has into the frame reader's buffer, first waiting for it until the
-     * deadline if it has nothing. Returns false at end of stream.
+     * Reads what the socket has into the frame reader's buffer, first waiting for it until
+     * {@code timeoutMillis} after {@code startNanos} if it has nothing. Returns false at end of
+     * stream. (A primitive deadline, not a {@link Deadline}: a stream reads thousands of times.)
      */
-    private boolean fill(Deadline deadline, long timeoutMillis, String operation) throws IOException {
+    private boolean fill(long startNanos, long timeoutMillis, String operation) throws IOException {
         while (true) {
             int read = channel.read(frames.input());
             if (read < 0) {
@@ -200,10 +201,10 @@ public final class UnixClientConnection implements ClientConnection {
             if (read > 0) {
                 return true;
             }
-            if (deadline.expired()) {
+            if (Deadline.expired(startNanos, timeoutMillis)) {
                 throw new PipeTimeoutException(operation, PipeException.NO_CODE, "nothing within " + timeoutMillis + " ms");
             }
-            readWaiter.await(deadline.leftMillis());
+            readWaiter.await(Deadline.leftMillis(startNanos, timeoutMillis));
             ensureOpen(operation);
         }
     }

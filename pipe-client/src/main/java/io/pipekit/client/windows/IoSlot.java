@@ -8,6 +8,7 @@ import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeTimeoutException;
+import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
@@ -15,7 +16,7 @@ import io.pipekit.core.windows.Overlapped;
 import io.pipekit.core.windows.Win32;
 
 /**
- * One direction of a client's overlapped I/O: its {@code OVERLAPPED}, the event that signals its
+ * One direction of a client's overlapped I/O (its calls direct-mapped: {@link Kernel32Direct}): its {@code OVERLAPPED}, the event that signals its
  * completion, its buffer. A reader and a writer each have one, so the two can be in flight at
  * once on the one handle.
  *
@@ -27,7 +28,6 @@ import io.pipekit.core.windows.Win32;
  */
 final class IoSlot {
     private static final Kernel32 K = Kernel32.INSTANCE;
-    private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
 
     final Overlapped overlapped = new Overlapped();
     final NativeBuffer buffer;
@@ -70,20 +70,21 @@ final class IoSlot {
                 return error;
             }
         } else if (!started) {
-            int woke = KX.WaitForMultipleObjects(2, waitHandles.pointer(), false,
+            int woke = Kernel32Direct.WaitForMultipleObjects(2, waitHandles.pointer(), false,
                     timeoutMillis < 0 ? Kernel32Ex.INFINITE : (int) Math.min(timeoutMillis, Integer.MAX_VALUE - 1));
             if (woke != Kernel32Ex.WAIT_OBJECT_0) {
                 return cancel(file, woke, timeoutMillis, operation);
             }
         }
-        return KX.GetOverlappedResult(file, overlapped.pointer(), transferred, false) ? 0 : Native.getLastError();
+        return Kernel32Direct.GetOverlappedResult(file.getPointer(), overlapped.pointer(), transferred.getPointer(), false)
+                ? 0 : Native.getLastError();
     }
 
     /** The wait ended for another reason than completion: cancel, wait for it, and say why. */
     private int cancel(HANDLE file, int woke, long timeoutMillis, String operation) throws PipeException {
         int waitError = woke == Kernel32Ex.WAIT_FAILED ? Native.getLastError() : 0;
-        KX.CancelIoEx(file, overlapped.pointer());
-        boolean done = KX.GetOverlappedResult(file, overlapped.pointer(), transferred, true);
+        Kernel32Direct.CancelIoEx(file.getPointer(), overlapped.pointer());
+        boolean done = Kernel32Direct.GetOverlappedResult(file.getPointer(), overlapped.pointer(), transferred.getPointer(), true);
         int outcome = done ? 0 : Native.getLastError();
         if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
             throw new PipeClosedException(operation, PipeException.NO_CODE, "the connection was closed");

@@ -13,6 +13,7 @@ import io.pipekit.core.PipeException;
 import io.pipekit.core.ReadMode;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
+import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeHandles;
@@ -40,7 +41,6 @@ import io.pipekit.core.windows.Win32;
  */
 public final class WindowsClientConnection implements ClientConnection {
     private static final Kernel32 K = Kernel32.INSTANCE;
-    private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
     private static final int READ_CHUNK = 64 * 1024;
 
     private final HANDLE handle;
@@ -170,7 +170,7 @@ public final class WindowsClientConnection implements ClientConnection {
 
     private void write(byte[] bytes, int offset, int length, String operation) throws PipeException {
         writer.buffer.put(bytes, offset, length);
-        boolean started = KX.WriteFile(handle, writer.buffer.pointer(), length, null, writer.start());
+        boolean started = Kernel32Direct.WriteFile(handle.getPointer(), writer.buffer.pointer(), length, null, writer.start());
         int error = writer.complete(handle, started, started ? 0 : Native.getLastError(), NO_TIMEOUT, operation);
         if (error != 0) {
             throw Win32.exception(operation, error, null);
@@ -189,11 +189,12 @@ public final class WindowsClientConnection implements ClientConnection {
             if (length == 0) {
                 return 0;
             }
-            Deadline deadline = Deadline.afterMillis(timeoutMillis);
+            long startNanos = System.nanoTime(); // a primitive deadline: a stream reads thousands of times
             while (true) {
                 int want = Math.min(length, reader.buffer.capacity());
-                boolean started = KX.ReadFile(handle, reader.buffer.pointer(), want, null, reader.start());
-                int error = reader.complete(handle, started, started ? 0 : Native.getLastError(), deadline.leftMillis(), operation);
+                boolean started = Kernel32Direct.ReadFile(handle.getPointer(), reader.buffer.pointer(), want, null, reader.start());
+                int error = reader.complete(handle, started, started ? 0 : Native.getLastError(),
+                        Deadline.leftMillis(startNanos, timeoutMillis), operation);
                 if (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_PIPE_NOT_CONNECTED
                         || error == Kernel32Ex.ERROR_NO_DATA) {
                     return -1; // the server closed or disconnected its end: the end of the stream
@@ -228,7 +229,7 @@ public final class WindowsClientConnection implements ClientConnection {
     private byte[] read(Deadline deadline, String operation) throws PipeException {
         while (true) {
             long left = deadline.leftMillis();
-            boolean started = KX.ReadFile(handle, reader.buffer.pointer(), reader.buffer.capacity(), null, reader.start());
+            boolean started = Kernel32Direct.ReadFile(handle.getPointer(), reader.buffer.pointer(), reader.buffer.capacity(), null, reader.start());
             int error = reader.complete(handle, started, started ? 0 : Native.getLastError(), left, operation);
             if (error == 0) {
                 return assembler.finish(reader.buffer, reader.transferred.getValue());

@@ -63,4 +63,21 @@ class DeadlineTest {
         assertFalse(Deadline.afterMillis(-1).expired());
         assertTrue(Deadline.afterMillis(0).expired());
     }
+
+    @Test
+    void theObjectFreeFormAgreesWithTheObject() throws Exception {
+        long start = System.nanoTime();
+        assertFalse(Deadline.expired(start, -1), "no timeout never passes");
+        assertEquals(-1, Deadline.leftMillis(start, -1));
+        assertTrue(Deadline.expired(start, 0));
+        assertEquals(0, Deadline.leftMillis(start, 0));
+        assertFalse(Deadline.expired(start, 60_000));
+        long left = Deadline.leftMillis(start, 60_000);
+        assertTrue(left > 59_000 && left <= 60_000, "rounded up, never more than the timeout: " + left);
+        long shortStart = System.nanoTime();
+        while (!Deadline.expired(shortStart, 3)) {
+            Thread.onSpinWait();
+        }
+        assertTrue(System.nanoTime() - shortStart >= 3_000_000, "a 3 ms deadline never passes before 3 ms");
+    }
 }
