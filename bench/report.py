@@ -255,7 +255,7 @@ def main(raw, md, png):
     if any(r.get("side") == "unix-stream" for r in rows):
         w("## Stream throughput, Unix domain sockets: pipekit's streams beside a C client (same C stream server)\n")
         w(f"A byte-type pipe's stream: {stream_bytes(rows)} uploaded (then one byte of acknowledgement) or downloaded "
-          "in 64 KiB calls, timed after one untimed transfer on the same connection (bench/c/uds_stream.c, "
+          "in 64 KiB calls: the median of five timed transfers after one untimed one, on one connection (bench/c/uds_stream.c, "
           "bench/java/StreamClient.java, which reads and writes through `PipeClient.inputStream()` and "
           "`outputStream()` in byte read mode). The heap column is what the client thread allocated per call "
           "during the timed transfer.\n")

@@ -5,7 +5,8 @@
  *   pipe-stream.exe server NAME        serve clients one after another on \\.\pipe\NAME
  *   pipe-stream.exe client NAME U|D COUNT
  *                                      upload or download COUNT bytes in 64 KiB calls, timed
- *                                      from the command to the last byte; prints one JSON object
+ *                                      from the command to the last byte, once untimed and five
+ *                                      times timed; prints one JSON object with the median
  *
  * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
  *          -o pipe-stream.exe pipe_stream.c
@@ -17,6 +18,7 @@
 #include <strsafe.h>
 
 #define CHUNK (64 * 1024)
+#define TIMED 5
 
 static BOOL ioAll(HANDLE pipe, BYTE *buf, DWORD len, BOOL writing)
 {
@@ -107,6 +109,12 @@ static double timed(HANDLE pipe, BYTE *chunk, char direction, ULONGLONG count)
     return (double) (ended.QuadPart - started.QuadPart) / (double) frequency.QuadPart;
 }
 
+static int byValue(const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y;
+}
+
 int _tmain(int argc, TCHAR *argv[])
 {
     TCHAR pipeName[256];
@@ -139,11 +147,18 @@ int _tmain(int argc, TCHAR *argv[])
     memset(chunk, 'x', sizeof chunk);
     ULONGLONG count = _tcstoui64(argv[4], NULL, 10);
     char direction = (char) argv[3][0];
-    double seconds = timed(pipe, chunk, direction, count) < 0 ? -1 : timed(pipe, chunk, direction, count);
-    if (seconds < 0) {
-        _tprintf(TEXT("transfer failed (%lu).\n"), GetLastError());
-        return 1;
+    double runs[TIMED];
+    for (int i = -1; i < TIMED; i++) {
+        double seconds = timed(pipe, chunk, direction, count);
+        if (seconds < 0) {
+            _tprintf(TEXT("transfer failed (%lu).\n"), GetLastError());
+            return 1;
+        }
+        if (i >= 0)
+            runs[i] = seconds;
     }
+    qsort(runs, TIMED, sizeof runs[0], byValue);
+    double seconds = runs[TIMED / 2];
     printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
            direction == 'U' ? "upload" : "download", count, seconds, (double) count / seconds / 1e6);
     CloseHandle(pipe);

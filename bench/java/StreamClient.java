@@ -9,8 +9,8 @@ import java.util.Locale;
 /**
  * pipekit's side of the stream benchmark: the client of bench/c/uds_stream.c and
  * bench/c/pipe_stream.c, through PipeClient's byte-mode streams. It uploads or downloads COUNT
- * bytes in 64 KiB calls, once untimed (the JVM's warm-up) and once timed, and prints the C
- * client's JSON plus the heap its thread allocated per 64 KiB call during the timed transfer.
+ * bytes in 64 KiB calls, once untimed (the JVM's warm-up) and five times timed, and prints the C
+ * client's JSON (the median transfer) plus the heap its thread allocated per 64 KiB call while timed.
  *
  * Usage: java -cp pipe-client.jar:. StreamClient NAME U|D COUNT
  */
@@ -27,11 +27,17 @@ public final class StreamClient {
             Arrays.fill(chunk, (byte) 'x');
             byte[] command = new byte[9];
             transfer(client, chunk, command, direction, count); // warm-up
+            // The median of five timed transfers, as the C client: one lasts a few milliseconds.
+            double[] runs = new double[5];
             long heapBefore = threads.getCurrentThreadAllocatedBytes();
-            long started = System.nanoTime();
-            transfer(client, chunk, command, direction, count);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            long heap = threads.getCurrentThreadAllocatedBytes() - heapBefore;
+            for (int i = 0; i < runs.length; i++) {
+                long started = System.nanoTime();
+                transfer(client, chunk, command, direction, count);
+                runs[i] = (System.nanoTime() - started) / 1e9;
+            }
+            long heap = (threads.getCurrentThreadAllocatedBytes() - heapBefore) / runs.length;
+            Arrays.sort(runs);
+            double seconds = runs[runs.length / 2];
             System.out.printf(Locale.ROOT, "{\"direction\":\"%s\",\"bytes\":%d,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f,"
                     + "\"heapBytesPerChunk\":%.1f}%n", direction == 'U' ? "upload" : "download", count, seconds,
                     count / seconds / 1e6, (double) heap / Math.max(1, count / CHUNK));

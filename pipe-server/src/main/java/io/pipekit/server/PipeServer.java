@@ -9,6 +9,7 @@ import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.internal.Answerer;
 import io.pipekit.server.internal.DrivenConnection;
 import io.pipekit.server.internal.Session;
+import io.pipekit.server.internal.StreamBridge;
 import io.pipekit.server.unix.SelectorLoop;
 import io.pipekit.server.windows.CompletionRoutineLoop;
 import java.time.Duration;
@@ -136,6 +137,7 @@ public final class PipeServer implements AutoCloseable {
         private RequestHandler handler;
         private AsyncRequestHandler asyncHandler;
         private ConnectionHandler connectionHandler;
+        private StreamHandler streamHandler;
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
         private int listeningInstances = 4;
@@ -156,6 +158,7 @@ public final class PipeServer implements AutoCloseable {
             this.handler = Objects.requireNonNull(handler, "handler");
             this.asyncHandler = null;
             this.connectionHandler = null;
+            this.streamHandler = null;
             return this;
         }
 
@@ -167,6 +170,19 @@ public final class PipeServer implements AutoCloseable {
             this.connectionHandler = Objects.requireNonNull(handler, "handler");
             this.handler = null;
             this.asyncHandler = null;
+            this.streamHandler = null;
+            return this;
+        }
+
+        /**
+         * Serves each connection with blocking streams on a thread of its own, instead of
+         * answering requests on the server thread: see {@link StreamHandler}.
+         */
+        public Builder streamHandler(StreamHandler handler) {
+            this.streamHandler = Objects.requireNonNull(handler, "handler");
+            this.handler = null;
+            this.asyncHandler = null;
+            this.connectionHandler = null;
             return this;
         }
 
@@ -189,6 +205,7 @@ public final class PipeServer implements AutoCloseable {
             this.asyncHandler = Objects.requireNonNull(handler, "handler");
             this.handler = null;
             this.connectionHandler = null;
+            this.streamHandler = null;
             return this;
         }
 
@@ -276,8 +293,8 @@ public final class PipeServer implements AutoCloseable {
          * @throws IllegalStateException if no handler was set
          */
         public PipeServer start() throws PipeException {
-            if (handler == null && asyncHandler == null && connectionHandler == null) {
-                throw new IllegalStateException("set a handler, an asyncHandler or a connectionHandler before start()");
+            if (handler == null && asyncHandler == null && connectionHandler == null && streamHandler == null) {
+                throw new IllegalStateException("set a handler, an asyncHandler, a connectionHandler or a streamHandler before start()");
             }
             ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
                     defaultTimeout, securityDescriptor, maxMessageSize, pipeType);
@@ -285,7 +302,8 @@ public final class PipeServer implements AutoCloseable {
             ServerLoop[] loops = new ServerLoop[1];
             Set<Connection> live = ConcurrentHashMap.newKeySet();
             AtomicBoolean closing = new AtomicBoolean();
-            ConnectionHandler driver = connectionHandler;
+            ConnectionHandler driver = streamHandler != null ? new StreamBridge(streamHandler, name.name(), maxQueuedBytes)
+                    : connectionHandler;
             long queueBound = maxQueuedBytes;
             ServerLoop loop = newLoop(transport, config, connection -> {
                 if (driver != null) {

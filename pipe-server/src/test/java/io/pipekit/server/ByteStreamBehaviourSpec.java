@@ -279,4 +279,67 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         // Any object made per call would cost at least 16 bytes; a few bytes on average is the JVM's own noise.
         assertTrue(perRoundTrip < 16, "the client thread allocated " + perRoundTrip + " B per 2 KiB written and read back");
     }
+
+    @Test
+    void streamHandlerEchoesOneMebibyteOnAThreadOfItsOwn() throws Exception {
+        CompletableFuture<String> handlerThread = new CompletableFuture<>();
+        PipeServer server = builder().pipeType(PipeType.BYTE).streamHandler((connection, in, out) -> {
+            handlerThread.complete(Thread.currentThread().getName());
+            in.transferTo(out);
+        }).start();
+        closeLater(server);
+        PipeClient client = byteClient();
+        byte[] sent = new byte[1 << 20];
+        new Random(10).nextBytes(sent);
+
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                client.outputStream().write(sent);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        byte[] echoed = readFully(client.inputStream(), sent.length);
+        writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertArrayEquals(sent, echoed);
+        assertTrue(handlerThread.get().startsWith("pipekit-stream "), handlerThread.get());
+    }
+
+    /**
+     * A handler that does not read holds back its client: the server stops reading once the bound
+     * waits unread, so the client's writes block instead of the server buffering all it sends.
+     */
+    @Test
+    void streamHandlerThatFallsBehindHoldsItsClientBackAtTheBound() throws Exception {
+        java.util.concurrent.CountDownLatch startReading = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Long> total = new CompletableFuture<>();
+        int size = 8 << 20; // far beyond the bound and any pipe or socket buffer
+        PipeServer server = builder().pipeType(PipeType.BYTE).maxQueuedBytes(64 * 1024).streamHandler((connection, in, out) -> {
+            startReading.await();
+            // Exactly what the client writes, not to the end of the stream: the client stays
+            // connected, so no close races the last bytes (Wine drops what a closing client left unread).
+            total.complete((long) in.readNBytes(size).length);
+        }).start();
+        closeLater(server);
+        PipeClient client = byteClient();
+
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                OutputStream out = client.outputStream();
+                byte[] chunk = new byte[16 * 1024];
+                for (int written = 0; written < size; written += chunk.length) {
+                    out.write(chunk);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(500);
+        assertTrue(!writer.isDone(), "the client wrote 8 MiB while the handler read nothing: the server buffered it all");
+
+        startReading.countDown();
+        writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(size, total.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "every byte reached the handler once it read");
+    }
 }

@@ -53,6 +53,10 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     // Set on the loop thread; read by a sender that finds the connection over.
     private volatile boolean closedHere;
 
+    // Loop-thread state: no further read is asked for while paused (a stream's reader is behind).
+    private boolean readingPaused;
+    private final Runnable resume = this::resumeOnLoop;
+
     /**
      * @param serverClosing whether the server is being closed: then messages it could not write
      *     fail as closed on this side, not as the client's leaving
@@ -83,7 +87,32 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         if (open) {
             onOpened.accept(this);
         }
-        connection.read();
+        if (!readingPaused) {
+            connection.read();
+        }
+    }
+
+    /**
+     * On the loop thread: asks for no more input after the read already in flight, until
+     * {@link #resumeReading()}. The client then fills the pipe and blocks, rather than the server
+     * holding whatever it sends: flow control for a consumer that reads slower than it arrives.
+     */
+    public void pauseReading() {
+        readingPaused = true;
+    }
+
+    /** From any thread: asks for input again after {@link #pauseReading()}. */
+    public void resumeReading() {
+        loop.execute(resume);
+    }
+
+    private void resumeOnLoop() {
+        if (readingPaused) {
+            readingPaused = false;
+            if (open) {
+                connection.read();
+            }
+        }
     }
 
     @Override
@@ -166,7 +195,9 @@ public final class DrivenConnection implements Connection, ServerConnection.List
 
     @Override
     public void messageRead(byte[] message) {
-        connection.read(); // keep a read pending while the handler runs, and while it pushes
+        if (!readingPaused) {
+            connection.read(); // keep a read pending while the handler runs, and while it pushes
+        }
         try {
             handler.messageReceived(this, message);
         } catch (RuntimeException | Error e) {

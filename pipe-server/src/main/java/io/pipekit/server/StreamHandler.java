@@ -1,0 +1,29 @@
+package io.pipekit.server;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Serves one connection with blocking streams, on a thread of its own: for code written against
+ * {@link InputStream} and {@link OutputStream} (a protocol library, {@code in.transferTo(out)}),
+ * which cannot run on the server's one thread. Set with {@link PipeServer.Builder#streamHandler}.
+ *
+ * <pre>{@code
+ * PipeServer.builder("echo").pipeType(PipeType.BYTE)
+ *         .streamHandler((connection, in, out) -> in.transferTo(out))
+ *         .start();
+ * }</pre>
+ *
+ * <p>The input stream returns what the client wrote (on a message-type pipe, its messages one
+ * after another) and -1 once the client has closed its end. It holds at most about
+ * {@link PipeServer.Builder#maxQueuedBytes} that the handler has not read yet: beyond that the
+ * server stops reading this client, whose writes then wait, until the handler catches up. The
+ * output stream sends each {@code write} as one write (one message on a message-type pipe),
+ * waits while the connection's send queue is full, and {@code flush()} waits until everything is
+ * written. When {@code serve} returns or throws, the output is flushed and the connection closed.
+ */
+@FunctionalInterface
+public interface StreamHandler {
+    /** Serves {@code connection} until done; runs on a thread of the connection's own. */
+    void serve(Connection connection, InputStream in, OutputStream out) throws Exception;
+}

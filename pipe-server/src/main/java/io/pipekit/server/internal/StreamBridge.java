@@ -1,0 +1,244 @@
+package io.pipekit.server.internal;
+
+import io.pipekit.core.PipeException;
+import io.pipekit.core.SendQueueFullException;
+import io.pipekit.server.Connection;
+import io.pipekit.server.ConnectionHandler;
+import io.pipekit.server.StreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs a {@link StreamHandler} per connection on a thread of its own, over the connection API:
+ * what arrives on the server thread is queued for the handler's input stream (reading pauses
+ * while more than the bound waits), and what the handler writes is sent with
+ * {@link Connection#send}, waiting while the send queue is full.
+ */
+public final class StreamBridge implements ConnectionHandler {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.server");
+
+    private final StreamHandler handler;
+    private final String pipeName;
+    private final long bound;
+    private final Map<Connection, Inbound> inbound = new HashMap<>(); // server thread only
+
+    public StreamBridge(StreamHandler handler, String pipeName, long bound) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.pipeName = pipeName;
+        this.bound = bound;
+    }
+
+    @Override
+    public void connected(Connection connection) {
+        Inbound in = new Inbound((DrivenConnection) connection, bound);
+        inbound.put(connection, in);
+        Thread thread = new Thread(() -> serve(connection, in), "pipekit-stream " + pipeName + " #" + connection.id());
+        // A handler that never returns must not keep the JVM alive once the server is closed.
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void serve(Connection connection, Inbound in) {
+        Outbound out = new Outbound(connection);
+        try {
+            handler.serve(connection, in, out);
+            out.flush();
+        } catch (Exception e) {
+            if (connection.isOpen()) {
+                LOG.log(Level.WARNING, "the stream handler failed for client " + connection.id() + "; closing its connection", e);
+            }
+        } finally {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void messageReceived(Connection connection, byte[] bytes) {
+        Inbound in = inbound.get(connection);
+        if (in != null && in.add(bytes)) {
+            ((DrivenConnection) connection).pauseReading();
+        }
+    }
+
+    @Override
+    public void closed(Connection connection, PipeException cause) {
+        Inbound in = inbound.remove(connection);
+        if (in != null) {
+            in.end(cause);
+        }
+    }
+
+    /** What arrived and the handler has not read yet, as an InputStream. */
+    static final class Inbound extends InputStream {
+        private final DrivenConnection connection;
+        private final long bound;
+        private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+        private final byte[] one = new byte[1];
+        private byte[] current;
+        private int offset;
+        private long queued;
+        private boolean paused;
+        private boolean ended;
+        private PipeException cause;
+
+        Inbound(DrivenConnection connection, long bound) {
+            this.connection = connection;
+            this.bound = bound;
+        }
+
+        /** On the server thread; returns true if reading should pause now. */
+        synchronized boolean add(byte[] chunk) {
+            if (chunk.length == 0) {
+                return false;
+            }
+            chunks.add(chunk);
+            queued += chunk.length;
+            notifyAll();
+            if (!paused && queued >= bound) {
+                paused = true;
+                return true;
+            }
+            return false;
+        }
+
+        synchronized void end(PipeException cause) {
+            ended = true;
+            this.cause = cause;
+            notifyAll();
+        }
+
+        @Override
+        public int read() throws IOException {
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public synchronized int read(byte[] into, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, into.length);
+            if (len == 0) {
+                return 0;
+            }
+            while (current == null) {
+                current = chunks.poll();
+                offset = 0;
+                if (current != null) {
+                    break;
+                }
+                if (ended) {
+                    if (cause != null) {
+                        throw cause;
+                    }
+                    return -1;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for the client");
+                }
+            }
+            int count = Math.min(len, current.length - offset);
+            System.arraycopy(current, offset, into, off, count);
+            offset += count;
+            queued -= count;
+            if (offset == current.length) {
+                current = null;
+            }
+            if (paused && queued < bound / 2) {
+                paused = false;
+                connection.resumeReading();
+            }
+            return count;
+        }
+
+        @Override
+        public synchronized int available() {
+            return (int) Math.min(Integer.MAX_VALUE, queued);
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    /** The handler's output: each write one send, waiting while the send queue is full. */
+    static final class Outbound extends OutputStream {
+        private final Connection connection;
+        private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+
+        Outbound(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, bytes.length);
+            if (len == 0) {
+                return;
+            }
+            byte[] copy = Arrays.copyOfRange(bytes, off, off + len); // the queue keeps it; the caller may reuse its array
+            while (true) {
+                CompletableFuture<Void> sent = connection.send(copy).toCompletableFuture();
+                if (sent.isCompletedExceptionally() && failure(sent) instanceof SendQueueFullException) {
+                    await(last); // the queue drains down to empty, and then it takes any one message
+                    continue;
+                }
+                if (sent.isCompletedExceptionally()) {
+                    await(sent);
+                }
+                last = sent;
+                return;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            await(last);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                flush();
+            } finally {
+                connection.close();
+            }
+        }
+
+        private static Throwable failure(CompletableFuture<Void> failed) {
+            try {
+                failed.getNow(null);
+                return null;
+            } catch (java.util.concurrent.CompletionException e) {
+                return e.getCause();
+            }
+        }
+
+        private static void await(CompletableFuture<Void> future) throws IOException {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing to the client");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+    }
+}
