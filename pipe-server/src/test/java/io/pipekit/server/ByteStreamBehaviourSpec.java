@@ -3,6 +3,7 @@ package io.pipekit.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -341,5 +342,21 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         startReading.countDown();
         writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(size, total.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "every byte reached the handler once it read");
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsABlockedStreamReadWithinAHundredMilliseconds() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        BlockedCall blocked = BlockedCall.start(() -> client.inputStream().read(new byte[16]));
+        Thread.sleep(200); // blocked in the read by now
+
+        long closedAt = System.nanoTime();
+        client.close();
+
+        assertInstanceOf(io.pipekit.core.PipeClosedException.class, blocked.outcome(TIMEOUT));
+        long latencyNanos = blocked.endedAtNanos() - closedAt;
+        System.out.printf("[%s] close() ended a blocked stream read after %.2f ms%n", transport(), latencyNanos / 1e6);
+        assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the read ended " + latencyNanos / 1e6 + " ms after close()");
     }
 }
