@@ -11,6 +11,7 @@ import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.AsynchronousByteChannel;
 import java.nio.channels.ByteChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,6 +60,7 @@ public final class PipeClient implements AutoCloseable {
     private final PipeInputStream input;
     private final PipeOutputStream output;
     private final PipeByteChannel channel;
+    private final PipeAsyncChannel asyncChannel;
     private volatile boolean open = true;
 
     private PipeClient(PipeName name, ClientConnection connection, long receiveTimeoutMillis) {
@@ -68,6 +70,7 @@ public final class PipeClient implements AutoCloseable {
         this.input = new PipeInputStream(this, connection, receiveTimeoutMillis);
         this.output = new PipeOutputStream(this, connection);
         this.channel = new PipeByteChannel(this, connection, receiveTimeoutMillis);
+        this.asyncChannel = new PipeAsyncChannel(this, channel);
     }
 
     /** Connects to {@code name} with the default options and a 5 s timeout. */
@@ -116,6 +119,16 @@ public final class PipeClient implements AutoCloseable {
      */
     public ByteChannel channel() {
         return channel;
+    }
+
+    /**
+     * The pipe as an {@link AsynchronousByteChannel}: the channel's reads and writes run on a
+     * thread per direction, made on first use, and complete a {@code Future} or call a
+     * {@code CompletionHandler}; one read and one write may be pending at a time. Closing it closes
+     * this client, and a pending operation then fails with an {@code AsynchronousCloseException}.
+     */
+    public AsynchronousByteChannel asyncChannel() {
+        return asyncChannel;
     }
 
     /** Whether {@link #close()} has not been called yet. */
@@ -175,6 +188,7 @@ public final class PipeClient implements AutoCloseable {
     public void close() {
         open = false;
         connection.close();
+        asyncChannel.shutDown();
     }
 
     /** Configures and opens a {@link PipeClient}. */

@@ -359,4 +359,53 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         System.out.printf("[%s] close() ended a blocked stream read after %.2f ms%n", transport(), latencyNanos / 1e6);
         assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the read ended " + latencyNanos / 1e6 + " ms after close()");
     }
+
+    @Test
+    void asyncChannelReadsAndWritesThroughFuturesAndHandlers() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        java.nio.channels.AsynchronousByteChannel channel = client.asyncChannel();
+
+        java.nio.ByteBuffer into = java.nio.ByteBuffer.allocate(5);
+        java.util.concurrent.Future<Integer> read = channel.read(into); // pending before anything is sent
+        assertThrows(java.nio.channels.ReadPendingException.class, () -> channel.read(java.nio.ByteBuffer.allocate(1)));
+        assertEquals(5, channel.write(java.nio.ByteBuffer.wrap("hello".getBytes(UTF_8))).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        read.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        while (into.hasRemaining()) {
+            channel.read(into).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertEquals("hello", new String(into.array(), UTF_8));
+
+        CompletableFuture<Integer> written = new CompletableFuture<>();
+        channel.write(java.nio.ByteBuffer.wrap("again".getBytes(UTF_8)), "attachment",
+                new java.nio.channels.CompletionHandler<Integer, String>() {
+                    @Override
+                    public void completed(Integer count, String attachment) {
+                        written.complete("attachment".equals(attachment) ? count : -1);
+                    }
+
+                    @Override
+                    public void failed(Throwable failure, String attachment) {
+                        written.completeExceptionally(failure);
+                    }
+                });
+        assertEquals(5, written.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals("again", new String(readFully(client.inputStream(), 5), UTF_8));
+    }
+
+    @Test
+    void closingTheAsyncChannelEndsAPendingReadAsAsynchronouslyClosed() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        java.nio.channels.AsynchronousByteChannel channel = client.asyncChannel();
+        java.util.concurrent.Future<Integer> read = channel.read(java.nio.ByteBuffer.allocate(8));
+        Thread.sleep(100); // pending in the read thread by now
+
+        channel.close();
+
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> read.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, e.getCause());
+        assertEquals(false, channel.isOpen());
+    }
 }
