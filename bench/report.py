@@ -93,15 +93,22 @@ def stream_rounds(rows, side, client, direction):
 
 
 def stream_table(rows, side):
-    """Stream throughput: MB/s through the same C stream server, pipekit's streams beside the C client."""
-    lines = ["| direction | pipekit MB/s | C MB/s | throughput ratio | pipekit heap per 64 KiB call |",
-             "|---|---:|---:|---:|---:|"]
+    """Stream throughput: MB/s through the same C stream server, pipekit's streams beside the C client
+    (and, where measured, a plain-JDK blocking SocketChannel client)."""
+    plain = any(r.get("side") == side and r.get("client") == "plain-jdk" for r in rows)
+    lines = ["| direction | pipekit MB/s | C MB/s | throughput ratio | pipekit heap per 64 KiB call |"
+             + (" plain JDK MB/s | plain JDK ÷ C |" if plain else ""),
+             "|---|---:|---:|---:|---:|" + ("---:|---:|" if plain else "")]
     for direction in ("upload", "download"):
         a = stream_rounds(rows, side, "pipekit", direction)
         b = stream_rounds(rows, side, "c", direction)
         if a and b:
-            lines.append(f"| {direction} | {fmt(med(a, 'megabytesPerSecond'))} | {fmt(med(b, 'megabytesPerSecond'))} "
-                         f"| {fmt_ratio(ratio(a, b, 'megabytesPerSecond'))} | {med(a, 'heapBytesPerChunk'):,.1f} B |")
+            line = (f"| {direction} | {fmt(med(a, 'megabytesPerSecond'))} | {fmt(med(b, 'megabytesPerSecond'))} "
+                    f"| {fmt_ratio(ratio(a, b, 'megabytesPerSecond'))} | {med(a, 'heapBytesPerChunk'):,.1f} B |")
+            if plain:
+                p = stream_rounds(rows, side, "plain-jdk", direction)
+                line += f" {fmt(med(p, 'megabytesPerSecond'))} | {fmt_ratio(ratio(p, b, 'megabytesPerSecond'))} |"
+            lines.append(line)
     return "\n".join(lines)
 
 
@@ -258,7 +265,9 @@ def main(raw, md, png):
           "in 64 KiB calls: the median of five timed transfers after one untimed one, on one connection (bench/c/uds_stream.c, "
           "bench/java/StreamClient.java, which reads and writes through `PipeClient.inputStream()` and "
           "`outputStream()` in byte read mode). The heap column is what the client thread allocated per call "
-          "during the timed transfer.\n")
+          "during the timed transfers. The plain-JDK client (bench/java/PlainStream.java) is a blocking "
+          "`SocketChannel` copying each call between a heap array and one direct buffer: what any Java stream "
+          "over `byte[]`s pays, and the ceiling for pipekit's.\n")
         w(stream_table(rows, "unix-stream"))
         w("")
     if has_wine:
@@ -330,13 +339,16 @@ def main(raw, md, png):
       "took 2.7 reads and 0.7 selector waits, now 1.9 and 0.85), warm-up long enough for the JVM's JIT and first "
       "touch of its heap, and no per-send objects beyond the returned future on the server side.")
     stream_missed = (stream_up and stream_up[0] < 0.80) or (stream_down and stream_down[0] < 0.80)
+    plain_up = ratio(stream_rounds(rows, "unix-stream", "plain-jdk", "upload"), stream_rounds(rows, "unix-stream", "c", "upload"),
+                     "megabytesPerSecond")
     if stream_missed:
         w("- **Unix, stream throughput.** A CPU profile of the uploading client (async-profiler, five 64 MiB uploads) "
           "puts 69% of its thread in the kernel's `write` (copying into socket buffers) and 9% in pipekit's one copy "
           "of each 64 KiB from the caller's array into the direct buffer the JDK writes from; the C client makes only "
-          "the `write`. The rest is waiting: when the socket buffer is full pipekit waits for writability in a "
-          "selector, where a blocking C `write` sleeps inside the kernel, and a 64 MiB transfer lasts a few "
-          "milliseconds on a 2-core machine shared with the server, so single transfers moved by half either way. "
+          "the `write`. That copy is the JDK's too: a blocking `SocketChannel` writing from a heap array (the "
+          f"plain-JDK column) reached {fmt_ratio(plain_up)} of the C client's upload in this run. The rest is waiting: when the socket buffer is full "
+          "pipekit waits for writability in a selector, where a blocking `write` sleeps inside the kernel, and a "
+          "64 MiB transfer lasts a few milliseconds on a 2-core machine shared with the server. "
           "Streams allocate nothing per call (the heap column), so the JVM's garbage collector is not part of it.")
     wine_push_missed = any(p["side"] == "wine" and "serverHeapBytesPerPush" in p
                            and round(p["serverHeapBytesPerPush"]) > p["messageBytes"] + ARRAY_HEADER for p in probes)

@@ -193,6 +193,7 @@ for round in $(seq "$ROUNDS"); do
     "$work/uds_stream" client "$work/stream.sock" "$direction" "$STREAM_BYTES" | record unix-stream c-stream c "$round"
     java -cp "$work/probe:pipe-client/target/pipe-client.jar" StreamClient "$work/stream.sock" "$direction" "$STREAM_BYTES" \
       | record unix-stream c-stream pipekit "$round"
+    java bench/java/PlainStream.java "$work/stream.sock" "$direction" "$STREAM_BYTES" | record unix-stream c-stream plain-jdk "$round"
   done
 done
 stop_server
