@@ -5,8 +5,9 @@ package io.pipekit.core;
  *
  * <p>A message-type pipe can be read either way: whole messages, or its bytes as one stream, as
  * go-winio and .NET read it by default. A byte-type pipe can only be read as bytes: Windows
- * refuses message read mode on it (Wine accepts it, which is why pipekit checks the pipe's
- * type itself).
+ * refuses message read mode on it with {@code ERROR_INVALID_PARAMETER} (so do Wine 8 and 10,
+ * measured in {@code Win32PipeRulesTest}), and pipekit refuses it first, with that code and a
+ * message that says to read in byte mode.
  */
 public enum ReadMode {
     /**

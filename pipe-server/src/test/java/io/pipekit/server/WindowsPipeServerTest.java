@@ -231,8 +231,9 @@ class WindowsPipeServerTest extends ByteStreamBehaviourSpec {
     }
 
     /**
-     * Windows refuses message read mode on a byte-type pipe with ERROR_INVALID_PARAMETER; Wine
-     * accepts it. pipekit checks the type itself, so it refuses under Wine too, as on Windows.
+     * Windows refuses message read mode on a byte-type pipe with ERROR_INVALID_PARAMETER (so does
+     * Wine: Win32PipeRulesTest). pipekit asks the type and refuses first, with that code and a
+     * message that says what to do instead.
      */
     @Test
     void messageReadModeOnAByteTypePipeIsRefusedAsWindowsRefusesIt() throws Exception {

@@ -27,8 +27,8 @@ import io.pipekit.core.windows.Win32;
  * {@code ERROR_PIPE_BUSY}, {@code WaitNamedPipe} and try again; then, for message read mode,
  * {@code SetNamedPipeHandleState(PIPE_READMODE_MESSAGE)}. The read mode is the pipe's own type
  * ({@code GetNamedPipeInfo}) unless the caller chose one; message read mode on a byte-type pipe is
- * refused here with {@code ERROR_INVALID_PARAMETER}, as Windows refuses it (Wine accepts it and
- * would leave the client reading a stream as if it were messages). It retries until the deadline, also
+ * refused here, before the call, with the {@code ERROR_INVALID_PARAMETER} Windows would give and a
+ * message that says to read in byte mode. It retries until the deadline, also
  * while the pipe does not exist yet (a client started just before its server), and then says
  * which of the two it met: no such pipe, or every instance busy.
  *

@@ -28,6 +28,7 @@ public final class Kernel32Direct {
 
     public static native boolean GetOverlappedResult(Pointer file, Pointer overlapped, Pointer bytesTransferred, boolean wait);
 
+    /** With the handle array in memory the caller keeps: jna-platform's {@code HANDLE[]} form would marshal a new one per call. */
     public static native int WaitForMultipleObjects(int count, Pointer handles, boolean waitAll, int milliseconds);
 
     public static native boolean CancelIoEx(Pointer file, Pointer overlapped);

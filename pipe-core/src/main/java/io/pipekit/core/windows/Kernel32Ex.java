@@ -87,21 +87,8 @@ public interface Kernel32Ex extends StdCallLibrary {
     /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-writefileex">WriteFileEx</a> */
     boolean WriteFileEx(HANDLE file, Pointer buffer, int bytesToWrite, Pointer overlapped, CompletionRoutine routine);
 
-    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-readfile">ReadFile</a>, into memory the caller owns. */
-    boolean ReadFile(HANDLE file, Pointer buffer, int bytesToRead, IntByReference bytesRead, Pointer overlapped);
-
-    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-writefile">WriteFile</a>, from memory the caller owns. */
-    boolean WriteFile(HANDLE file, Pointer buffer, int bytesToWrite, IntByReference bytesWritten, Pointer overlapped);
-
     /** <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a> */
     int WaitForSingleObjectEx(HANDLE handle, int milliseconds, boolean alertable);
-
-    /**
-     * <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitformultipleobjects">WaitForMultipleObjects</a>,
-     * with the handle array in memory the caller keeps (jna-platform's {@code HANDLE[]} form
-     * would marshal a new native array on every call).
-     */
-    int WaitForMultipleObjects(int count, Pointer handles, boolean waitAll, int milliseconds);
 
     /** <a href="https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getoverlappedresult">GetOverlappedResult</a> */
     boolean GetOverlappedResult(HANDLE file, Pointer overlapped, IntByReference bytesTransferred, boolean wait);
