@@ -22,17 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int io_all(int fd, uint8_t *buf, size_t len, int writing)
-{
-    while (len > 0) {
-        ssize_t n = writing ? write(fd, buf, len) : read(fd, buf, len);
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
+#include "uds_io.h"
 
 static int read_frame(int fd, uint8_t *buf, uint32_t cap, uint32_t *len)
 {
@@ -42,13 +32,6 @@ static int read_frame(int fd, uint8_t *buf, uint32_t cap, uint32_t *len)
     memcpy(len, header, 4);
     *len = ntohl(*len);
     return *len > cap ? -1 : io_all(fd, buf, *len, 0);
-}
-
-static struct sockaddr_un address(const char *path)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
-    return addr;
 }
 
 static int serve(const char *path)

@@ -23,20 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "uds_io.h"
+
 #define CHUNK (64 * 1024)
 #define TIMED 5
-
-static int io_all(int fd, uint8_t *buf, size_t len, int writing)
-{
-    while (len > 0) {
-        ssize_t n = writing ? write(fd, buf, len) : read(fd, buf, len);
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
 
 /* Moves count bytes in CHUNK-sized calls (the last one shorter). */
 static int transfer(int fd, uint8_t *chunk, uint64_t count, int writing)
@@ -49,13 +39,6 @@ static int transfer(int fd, uint8_t *chunk, uint64_t count, int writing)
         count -= (uint64_t) n;
     }
     return 0;
-}
-
-static struct sockaddr_un address(const char *path)
-{
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
-    return addr;
 }
 
 static int serve(const char *path)

@@ -140,7 +140,7 @@ public final class UnixClientConnection implements ClientConnection {
         try {
             while (true) {
                 // Large reads: one system call carries header and body.
-                byte[] message = framed ? frames.next() : takeChunk();
+                byte[] message = framed ? frames.next() : frames.nextChunk();
                 if (message != null) {
                     return message;
                 }
@@ -170,7 +170,7 @@ public final class UnixClientConnection implements ClientConnection {
                 }
             }
             while (true) {
-                int taken = framed ? frames.take(into, offset, length) : takeBytes(into, offset, length);
+                int taken = framed ? frames.take(into, offset, length) : frames.takeBytes(into, offset, length);
                 if (taken > 0) {
                     return taken;
                 }
@@ -207,26 +207,6 @@ public final class UnixClientConnection implements ClientConnection {
             readWaiter.await(Deadline.leftMillis(startNanos, timeoutMillis));
             ensureOpen(operation);
         }
-    }
-
-    /** Byte read mode: everything read so far, as one chunk, or null if nothing is. */
-    private byte[] takeChunk() {
-        ByteBuffer input = frames.input();
-        if (input.position() == 0) {
-            return null;
-        }
-        byte[] chunk = new byte[input.position()];
-        takeBytes(chunk, 0, chunk.length);
-        return chunk;
-    }
-
-    /** Byte read mode: up to {@code length} of the bytes read so far. */
-    private int takeBytes(byte[] into, int offset, int length) {
-        ByteBuffer input = frames.input().flip();
-        int count = Math.min(length, input.remaining());
-        input.get(into, offset, count);
-        input.compact();
-        return count;
     }
 
     @Override

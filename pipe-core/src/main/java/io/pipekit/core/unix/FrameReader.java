@@ -91,6 +91,28 @@ public final class FrameReader {
         }
     }
 
+    /**
+     * A byte-type pipe's stream, which has no frames: every byte read so far, as one chunk, or
+     * {@code null} if there is none.
+     */
+    public byte[] nextChunk() {
+        if (input.position() == 0) {
+            return null;
+        }
+        byte[] chunk = new byte[input.position()];
+        takeBytes(chunk, 0, chunk.length);
+        return chunk;
+    }
+
+    /** A byte-type pipe's stream: up to {@code length} of the bytes read so far, allocating nothing. */
+    public int takeBytes(byte[] into, int offset, int length) {
+        input.flip();
+        int count = Math.min(length, input.remaining());
+        input.get(into, offset, count);
+        input.compact();
+        return count;
+    }
+
     /** Whether part of a frame has arrived and the rest has not: end of stream now means a truncated frame. */
     public boolean midFrame() {
         return body != null || streamLeft > 0 || input.position() > 0;

@@ -85,4 +85,17 @@ class FrameReaderTest {
         assertTrue(reader.midFrame(), "two bytes of the body are still to come");
         assertEquals(0, reader.take(two, 0, 2), "nothing more until more is read");
     }
+
+    @Test
+    void byteTypeStreamComesOutAsReadWithNoHeaderTakenFromIt() {
+        FrameReader reader = new FrameReader(1024, 16);
+        reader.input().put("abcdef".getBytes(UTF_8));
+        byte[] two = new byte[2];
+
+        assertEquals(2, reader.takeBytes(two, 0, 2));
+        assertArrayEquals("ab".getBytes(UTF_8), two);
+        assertArrayEquals("cdef".getBytes(UTF_8), reader.nextChunk(), "the rest, whatever its first bytes would say as a header");
+        assertNull(reader.nextChunk());
+        assertEquals(0, reader.takeBytes(two, 0, 2));
+    }
 }

@@ -85,17 +85,7 @@ final class UnixConnection implements ServerConnection {
 
     /** The next whole frame's message; on a byte-type pipe, every byte read so far. Null if there is none yet. */
     private byte[] nextMessage() throws PipeException {
-        if (framed) {
-            return frames.next();
-        }
-        ByteBuffer input = frames.input();
-        if (input.position() == 0) {
-            return null;
-        }
-        byte[] chunk = new byte[input.position()];
-        input.flip().get(chunk);
-        input.clear();
-        return chunk;
+        return framed ? frames.next() : frames.nextChunk();
     }
 
     /**
