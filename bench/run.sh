@@ -16,12 +16,13 @@ smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true
 if $smoke; then
   ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200
-  STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576
+  STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
   PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}
   STREAM_BYTES=${STREAM_BYTES:-67108864}; WINE_STREAM_BYTES=${WINE_STREAM_BYTES:-67108864}
+  STREAM_WARM=$(( 536870912 / STREAM_BYTES > 2 ? 536870912 / STREAM_BYTES : 2 )); WINE_STREAM_WARM=2; STREAM_TIMED=9
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -187,13 +188,20 @@ done
 # Stream throughput: the same C stream server (no framing: a byte-type pipe's stream) uploaded to
 # and downloaded from by the C client and by pipekit's byte-mode streams, 64 KiB per call.
 say "Unix domain sockets: stream throughput, C and pipekit clients, the C stream server"
+# Every client warms up with the same untimed transfers (at least 512 MiB: after one 64 MiB transfer
+# the JIT was still compiling pipekit's read path, a third of the CPU in a profile) and reports the
+# median of STREAM_TIMED timed ones.
 start_server "listening on" "$work/server.log" "$work/uds_stream" server "$work/stream.sock"
 for round in $(seq "$ROUNDS"); do
   for direction in U D; do
-    "$work/uds_stream" client "$work/stream.sock" "$direction" "$STREAM_BYTES" | record unix-stream c-stream c "$round"
-    java -cp "$work/probe:pipe-client/target/pipe-client.jar" StreamClient "$work/stream.sock" "$direction" "$STREAM_BYTES" \
-      | record unix-stream c-stream pipekit "$round"
-    java bench/java/PlainStream.java "$work/stream.sock" "$direction" "$STREAM_BYTES" | record unix-stream c-stream plain-jdk "$round"
+    "$work/uds_stream" client "$work/stream.sock" "$direction" "$STREAM_BYTES" "$STREAM_WARM" "$STREAM_TIMED" \
+      | record unix-stream c-stream c "$round"
+    for api in stream channel; do
+      java -cp "$work/probe:pipe-client/target/pipe-client.jar" StreamClient "$work/stream.sock" "$direction" "$STREAM_BYTES" \
+        "$api" "$STREAM_WARM" "$STREAM_TIMED" | record unix-stream c-stream "pipekit-$api" "$round"
+    done
+    java bench/java/PlainStream.java "$work/stream.sock" "$direction" "$STREAM_BYTES" "$STREAM_WARM" "$STREAM_TIMED" \
+      | record unix-stream c-stream plain-jdk "$round"
   done
 done
 stop_server
@@ -226,7 +234,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -275,8 +283,10 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       serve "listening on" wine pipe-stream.exe server stream-bench
       for round in $(seq $ROUNDS); do
         for direction in U D; do
-          echo "stream-c $round $(wine pipe-stream.exe client stream-bench $direction $STREAM_BYTES | tr -d "\r")"
-          echo "stream-pipekit $round $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-client.jar" StreamClient stream-bench $direction $STREAM_BYTES | tr -d "\r")"
+          echo "stream-c $round $(wine pipe-stream.exe client stream-bench $direction $STREAM_BYTES $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
+          for api in stream channel; do
+            echo "stream-pipekit-$api $round $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-client.jar" StreamClient stream-bench $direction $STREAM_BYTES $api $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
+          done
         done
       done
       kill $pid; wait $pid 2>/dev/null || true

@@ -3,10 +3,11 @@
  * bench/c/uds_stream.c, with the same commands ('U' or 'D' and an 8-byte big-endian COUNT).
  *
  *   pipe-stream.exe server NAME        serve clients one after another on \\.\pipe\NAME
- *   pipe-stream.exe client NAME U|D COUNT
+ *   pipe-stream.exe client NAME U|D COUNT [WARM TIMED]
  *                                      upload or download COUNT bytes in 64 KiB calls, timed
- *                                      from the command to the last byte, once untimed and five
- *                                      times timed; prints one JSON object with the median
+ *                                      from the command to the last byte, WARM times untimed
+ *                                      (default 1) and TIMED times timed (default 5, at most 64);
+ *                                      prints one JSON object with the median
  *
  * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
  *          -o pipe-stream.exe pipe_stream.c
@@ -18,7 +19,7 @@
 #include <strsafe.h>
 
 #define CHUNK (64 * 1024)
-#define TIMED 5
+#define MAX_TIMED 64
 
 static BOOL ioAll(HANDLE pipe, BYTE *buf, DWORD len, BOOL writing)
 {
@@ -122,8 +123,10 @@ int _tmain(int argc, TCHAR *argv[])
         StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
         return serve(pipeName);
     }
-    if (argc != 5 || _tcscmp(argv[1], TEXT("client")) != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')) {
-        _tprintf(TEXT("usage: pipe-stream.exe server NAME | client NAME U|D COUNT\n"));
+    int warm = argc == 7 ? _ttoi(argv[5]) : 1, timedRuns = argc == 7 ? _ttoi(argv[6]) : 5;
+    if ((argc != 5 && argc != 7) || _tcscmp(argv[1], TEXT("client")) != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')
+        || warm < 0 || timedRuns < 1 || timedRuns > MAX_TIMED) {
+        _tprintf(TEXT("usage: pipe-stream.exe server NAME | client NAME U|D COUNT [WARM TIMED]\n"));
         return 2;
     }
     StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
@@ -147,8 +150,8 @@ int _tmain(int argc, TCHAR *argv[])
     memset(chunk, 'x', sizeof chunk);
     ULONGLONG count = _tcstoui64(argv[4], NULL, 10);
     char direction = (char) argv[3][0];
-    double runs[TIMED];
-    for (int i = -1; i < TIMED; i++) {
+    double runs[MAX_TIMED];
+    for (int i = -warm; i < timedRuns; i++) {
         double seconds = timed(pipe, chunk, direction, count);
         if (seconds < 0) {
             _tprintf(TEXT("transfer failed (%lu).\n"), GetLastError());
@@ -157,8 +160,8 @@ int _tmain(int argc, TCHAR *argv[])
         if (i >= 0)
             runs[i] = seconds;
     }
-    qsort(runs, TIMED, sizeof runs[0], byValue);
-    double seconds = runs[TIMED / 2];
+    qsort(runs, (size_t) timedRuns, sizeof runs[0], byValue);
+    double seconds = runs[timedRuns / 2];
     printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
            direction == 'U' ? "upload" : "download", count, seconds, (double) count / seconds / 1e6);
     CloseHandle(pipe);

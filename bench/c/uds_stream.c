@@ -6,10 +6,11 @@
  *                                       byte 'U' or 'D' and an 8-byte big-endian COUNT; for
  *                                       'U' read COUNT bytes and answer one byte, for 'D' write
  *                                       COUNT bytes
- *   uds_stream client SOCKET_PATH U|D COUNT
+ *   uds_stream client SOCKET_PATH U|D COUNT [WARM TIMED]
  *                                       upload or download COUNT bytes in 64 KiB calls, timed
- *                                       from the command to the last byte, once untimed and five
- *                                       times timed; prints one JSON object with the median
+ *                                       from the command to the last byte, WARM times untimed
+ *                                       (default 1) and TIMED times timed (default 5, at most
+ *                                       64); prints one JSON object with the median
  *
  * The same server is used by this C client and by pipekit's stream client
  * (bench/java/StreamClient.java). Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o uds_stream uds_stream.c
@@ -26,7 +27,7 @@
 #include "uds_io.h"
 
 #define CHUNK (64 * 1024)
-#define TIMED 5
+#define MAX_TIMED 64
 
 /* Moves count bytes in CHUNK-sized calls (the last one shorter). */
 static int transfer(int fd, uint8_t *chunk, uint64_t count, int writing)
@@ -111,8 +112,10 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "server") == 0)
         return serve(argv[2]);
-    if (argc != 5 || strcmp(argv[1], "client") != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')) {
-        fprintf(stderr, "usage: %s server SOCKET_PATH | client SOCKET_PATH U|D COUNT\n", argv[0]);
+    int warm = argc == 7 ? atoi(argv[5]) : 1, timed_runs = argc == 7 ? atoi(argv[6]) : 5;
+    if ((argc != 5 && argc != 7) || strcmp(argv[1], "client") != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')
+        || warm < 0 || timed_runs < 1 || timed_runs > MAX_TIMED) {
+        fprintf(stderr, "usage: %s server SOCKET_PATH | client SOCKET_PATH U|D COUNT [WARM TIMED]\n", argv[0]);
         return 2;
     }
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -125,10 +128,10 @@ int main(int argc, char **argv)
     memset(chunk, 'x', sizeof chunk);
     uint64_t count = strtoull(argv[4], NULL, 10);
     char direction = argv[3][0];
-    /* One untimed transfer first, as the Java client warms up with; then the median of five timed
-     * ones, since one 64 MiB transfer lasts a few milliseconds and a single preemption moves it. */
-    double runs[TIMED];
-    for (int i = -1; i < TIMED; i++) {
+    /* Untimed transfers first, as many as the Java clients warm up with; then the median of the
+     * timed ones, since one 64 MiB transfer lasts a few milliseconds and a single preemption moves it. */
+    double runs[MAX_TIMED];
+    for (int i = -warm; i < timed_runs; i++) {
         double seconds = timed(fd, chunk, direction, count);
         if (seconds < 0) {
             fprintf(stderr, "uds_stream: transfer failed\n");
@@ -137,8 +140,8 @@ int main(int argc, char **argv)
         if (i >= 0)
             runs[i] = seconds;
     }
-    qsort(runs, TIMED, sizeof runs[0], by_value);
-    double seconds = runs[TIMED / 2];
+    qsort(runs, (size_t) timed_runs, sizeof runs[0], by_value);
+    double seconds = runs[timed_runs / 2];
     printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
            direction == 'U' ? "upload" : "download", (unsigned long long) count, seconds, count / seconds / 1e6);
     close(fd);

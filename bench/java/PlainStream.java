@@ -7,11 +7,11 @@ import java.util.Locale;
 
 /**
  * The plain-JDK baseline for the stream benchmark: bench/java/StreamClient.java's protocol and
- * measurement (64 KiB calls, one untimed transfer, the median of five timed ones) over a blocking
+ * measurement (64 KiB calls, WARM untimed transfers, the median of TIMED timed ones) over a blocking
  * SocketChannel, writing from and reading into a heap array through one direct buffer, as any JDK
  * code with byte[]s does. What the JDK allows a Java stream to reach, beside pipekit and C.
  *
- * Usage: java bench/java/PlainStream.java SOCKET_PATH U|D COUNT
+ * Usage: java bench/java/PlainStream.java SOCKET_PATH U|D COUNT [WARM TIMED]
  */
 public final class PlainStream {
     private static final int CHUNK = 64 * 1024;
@@ -19,13 +19,15 @@ public final class PlainStream {
     public static void main(String[] args) throws Exception {
         char direction = args[1].charAt(0);
         long count = Long.parseLong(args[2]);
+        int warm = args.length > 4 ? Integer.parseInt(args[3]) : 1;
+        int timed = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(args[0]));
             byte[] chunk = new byte[CHUNK];
             Arrays.fill(chunk, (byte) 'x');
             ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
-            double[] runs = new double[5];
-            for (int i = -1; i < runs.length; i++) {
+            double[] runs = new double[timed];
+            for (int i = -warm; i < runs.length; i++) {
                 long started = System.nanoTime();
                 ByteBuffer command = ByteBuffer.allocate(9).put((byte) direction).putLong(count).flip();
                 while (command.hasRemaining()) {

@@ -248,6 +248,75 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertThrows(io.pipekit.core.PipeClosedException.class, () -> channel.read(java.nio.ByteBuffer.allocate(1)));
     }
 
+    @Test
+    void channelCarriesOneMebibyteOfDirectBuffersEachWayUnchanged() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        java.nio.channels.ByteChannel channel = client.channel();
+        byte[] sent = new byte[1 << 20];
+        new Random(11).nextBytes(sent);
+
+        // Direct buffers take the fast path (no copy of pipekit's own on Unix sockets): their
+        // bytes must still arrive whole and in order, however the reads cut them.
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                java.nio.ByteBuffer out = java.nio.ByteBuffer.allocateDirect(7000);
+                for (int offset = 0; offset < sent.length; offset += out.capacity()) {
+                    out.clear().put(sent, offset, Math.min(out.capacity(), sent.length - offset)).flip();
+                    channel.write(out);
+                    assertEquals(0, out.remaining(), "a write takes the whole buffer");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        byte[] echoed = new byte[sent.length];
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocateDirect(5000);
+        for (int filled = 0; filled < echoed.length; ) {
+            in.clear().limit(Math.min(in.capacity(), echoed.length - filled));
+            int n = channel.read(in);
+            assertTrue(n > 0, "the echo ended early");
+            in.flip().get(echoed, filled, n);
+            filled += n;
+        }
+        writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertArrayEquals(sent, echoed);
+    }
+
+    @Test
+    void channelReadsAMessageTypePipeIntoDirectBuffersAsOneStream() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connection.send("abc".getBytes(UTF_8));
+                connection.send(new byte[0]);
+                connection.send("defgh".getBytes(UTF_8));
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                connection.close(); // once the client has read everything (see the test above)
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+        java.nio.channels.ByteChannel channel = client.channel();
+
+        StringBuilder read = new StringBuilder();
+        java.nio.ByteBuffer small = java.nio.ByteBuffer.allocateDirect(3); // cuts across the messages' boundaries
+        while (read.length() < 8) {
+            small.clear();
+            int n = channel.read(small);
+            assertTrue(n > 0 && n <= 3, "read " + n);
+            byte[] bytes = new byte[n];
+            small.flip().get(bytes);
+            read.append(new String(bytes, UTF_8));
+        }
+        assertEquals("abcdefgh", read.toString());
+        channel.write(java.nio.ByteBuffer.allocateDirect(4).put("done".getBytes(UTF_8)).flip());
+        assertEquals(-1, channel.read(small.clear()), "the server closed the pipe: end of stream");
+    }
+
     /**
      * Copying a stream allocates nothing per call in steady state: no operation strings, no
      * deadlines, no selected-key nodes, and on Windows no JNA argument arrays (the per-call
@@ -278,6 +347,30 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         }
         long perRoundTrip = (threads.getCurrentThreadAllocatedBytes() - before) / measured;
         // Any object made per call would cost at least 16 bytes; a few bytes on average is the JVM's own noise.
+        assertTrue(perRoundTrip < 16, "the client thread allocated " + perRoundTrip + " B per 2 KiB written and read back");
+    }
+
+    @Test
+    void channelCopyingOfDirectBuffersAllocatesNothingPerCallOnceWarm() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        java.nio.channels.ByteChannel channel = client.channel();
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocateDirect(2048); // within both 4 KiB pipe buffers, as above
+        java.nio.ByteBuffer back = java.nio.ByteBuffer.allocateDirect(2048);
+        int warmUp = 1500;
+        int measured = 500;
+        long before = 0;
+        for (int i = 0; i < warmUp + measured; i++) {
+            if (i == warmUp) {
+                before = threads.getCurrentThreadAllocatedBytes();
+            }
+            channel.write(out.clear());
+            for (back.clear(); back.hasRemaining(); ) {
+                channel.read(back);
+            }
+        }
+        long perRoundTrip = (threads.getCurrentThreadAllocatedBytes() - before) / measured;
         assertTrue(perRoundTrip < 16, "the client thread allocated " + perRoundTrip + " B per 2 KiB written and read back");
     }
 

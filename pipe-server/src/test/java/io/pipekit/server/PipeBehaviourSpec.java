@@ -51,18 +51,20 @@ abstract class PipeBehaviourSpec {
     abstract long openResources() throws Exception;
 
     /**
-     * Asserts that {@link #openResources()} is back to {@code before}. It polls for up to two
-     * seconds rather than reading once: a thread that has just ended (the server's own) may still
-     * hold its OS handle for a moment after {@code join()} returns.
+     * Asserts that {@link #openResources()} is back to {@code before} or below. It polls for up to
+     * two seconds rather than reading once: a thread that has just ended (the server's own) may
+     * still hold its OS handle for a moment after {@code join()} returns. Below is no leak: the
+     * count is the whole process's, and something an earlier test left (a closed server's last
+     * descriptor, a channel the JDK's cleaner frees) may go meanwhile, as it once did here.
      */
     void assertResourcesBackTo(long before, String when) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         long now = openResources();
-        while (now != before && System.nanoTime() - deadline < 0) {
+        while (now > before && System.nanoTime() - deadline < 0) {
             Thread.sleep(20);
             now = openResources();
         }
-        assertEquals(before, now, "resources still held " + when + " (" + resourceKind() + ")");
+        assertTrue(now <= before, "resources still held " + when + " (" + resourceKind() + "): " + now + ", before " + before);
     }
 
     /** What {@link #openResources()} counts, for failure messages. */
@@ -101,14 +103,27 @@ abstract class PipeBehaviourSpec {
         assertOwnResourcesBackTo(resourcesBeforeTest);
     }
 
+    /**
+     * Whether {@link #ownResources()} counts only what pipekit made, so that it must come back to
+     * exactly its count (below would be a double free), rather than the whole process's, which
+     * may also fall as something of an earlier test's goes (then at or below is what is asked).
+     */
+    boolean ownResourcesAreExact() {
+        return false;
+    }
+
     private void assertOwnResourcesBackTo(long before) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         long now = ownResources();
-        while (now != before && System.nanoTime() - deadline < 0) {
+        while (now > before && System.nanoTime() - deadline < 0) {
             Thread.sleep(20);
             now = ownResources();
         }
-        assertEquals(before, now, "the test left resources behind (" + resourceKind() + ")");
+        if (ownResourcesAreExact()) {
+            assertEquals(before, now, "the test left resources behind, or freed some twice (" + resourceKind() + ")");
+        } else {
+            assertTrue(now <= before, "the test left resources behind (" + resourceKind() + "): " + now + ", before " + before);
+        }
     }
 
     PipeServer.Builder builder() {

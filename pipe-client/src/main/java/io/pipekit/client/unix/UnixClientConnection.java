@@ -112,16 +112,41 @@ public final class UnixClientConnection implements ClientConnection {
     @Override
     public void send(byte[] bytes, int offset, int length) throws PipeException {
         String operation = sendOperation;
+        checkWritable(operation);
+        output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
+        writeAll(output, operation);
+    }
+
+    /**
+     * In byte read mode a direct buffer goes to the socket as it is, with no copy on the way: the
+     * one copy C makes. A heap buffer, or a message to frame, is laid out in the output buffer first.
+     */
+    @Override
+    public void send(ByteBuffer from) throws PipeException {
+        String operation = sendOperation;
+        checkWritable(operation);
+        if (framed || !from.isDirect()) {
+            output = framed ? Frames.frame(output, from) : Frames.raw(output, from);
+            writeAll(output, operation);
+        } else {
+            writeAll(from, operation);
+        }
+    }
+
+    private void checkWritable(String operation) throws PipeException {
         ensureOpen(operation);
         if (readOnly) {
             // As on Windows, where a client opened for reading only cannot write to the pipe.
             throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "the client was opened read-only");
         }
-        output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
+    }
+
+    /** Writes all of {@code bytes}, waiting while the socket buffer is full, until close. */
+    private void writeAll(ByteBuffer bytes, String operation) throws PipeException {
         try {
             while (true) {
-                channel.write(output);
-                if (!output.hasRemaining()) {
+                channel.write(bytes);
+                if (!bytes.hasRemaining()) {
                     return;
                 }
                 writeWaiter.await(NO_TIMEOUT); // the socket buffer is full: wait until it drains
@@ -144,7 +169,7 @@ public final class UnixClientConnection implements ClientConnection {
                 if (message != null) {
                     return message;
                 }
-                if (!fill(startNanos, timeoutMillis, operation)) {
+                if (fill(frames.input(), startNanos, timeoutMillis, operation) < 0) {
                     throw new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection");
                 }
             }
@@ -162,24 +187,36 @@ public final class UnixClientConnection implements ClientConnection {
         }
         long startNanos = System.nanoTime();
         try {
+            if (!framed) {
+                int buffered = frames.takeBytes(into, offset, length); // left over from a receive()
+                if (buffered > 0) {
+                    return buffered;
+                }
+                // Read no more than asked, as a blocking read(2) would: nothing is left over to
+                // carry to the next call, and that call starts with a read of its own.
+                ByteBuffer input = frames.input();
+                input.limit(Math.min(length, input.capacity()));
+                try {
+                    if (fill(input, startNanos, timeoutMillis, operation) < 0) {
+                        return -1;
+                    }
+                } finally {
+                    input.limit(input.capacity());
+                }
+                return frames.takeBytes(into, offset, length);
+            }
             if (frames.input().position() < length) {
                 // Top up without waiting: a stream read should not return the few bytes left over
                 // from the last read when the socket holds more.
-                if (channel.read(frames.input()) < 0 && frames.input().position() == 0 && !frames.midFrame()) {
-                    return -1;
-                }
+                channel.read(frames.input());
             }
             while (true) {
-                int taken = framed ? frames.take(into, offset, length) : frames.takeBytes(into, offset, length);
+                int taken = frames.take(into, offset, length);
                 if (taken > 0) {
                     return taken;
                 }
-                if (!fill(startNanos, timeoutMillis, operation)) {
-                    if (frames.midFrame()) {
-                        throw new PeerClosedException(operation, PipeException.NO_CODE,
-                                "the server closed the connection in the middle of a message");
-                    }
-                    return -1;
+                if (fill(frames.input(), startNanos, timeoutMillis, operation) < 0) {
+                    return endOfFrames(operation);
                 }
             }
         } catch (IOException e) {
@@ -188,18 +225,56 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     /**
-     * Reads what the socket has into the frame reader's buffer, first waiting for it until
-     * {@code timeoutMillis} after {@code startNanos} if it has nothing. Returns false at end of
-     * stream. (A primitive deadline, not a {@link Deadline}: a stream reads thousands of times.)
+     * In byte read mode the socket reads straight into {@code into}, with no copy on the way when
+     * it is a direct buffer.
      */
-    private boolean fill(long startNanos, long timeoutMillis, String operation) throws IOException {
-        while (true) {
-            int read = channel.read(frames.input());
-            if (read < 0) {
-                return false;
+    @Override
+    public int read(ByteBuffer into, long timeoutMillis) throws PipeException {
+        String operation = readOperation;
+        ensureOpen(operation);
+        if (!into.hasRemaining()) {
+            return 0;
+        }
+        long startNanos = System.nanoTime();
+        try {
+            if (!framed) {
+                int buffered = frames.takeBytes(into);
+                return buffered > 0 ? buffered : fill(into, startNanos, timeoutMillis, operation);
             }
-            if (read > 0) {
-                return true;
+            while (true) {
+                int taken = frames.take(into);
+                if (taken > 0) {
+                    return taken;
+                }
+                if (fill(frames.input(), startNanos, timeoutMillis, operation) < 0) {
+                    return endOfFrames(operation);
+                }
+            }
+        } catch (IOException e) {
+            throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        }
+    }
+
+    /** End of stream while reading frames as a stream: -1 between frames, an error inside one. */
+    private int endOfFrames(String operation) throws PipeException {
+        if (frames.midFrame()) {
+            throw new PeerClosedException(operation, PipeException.NO_CODE,
+                    "the server closed the connection in the middle of a message");
+        }
+        return -1;
+    }
+
+    /**
+     * Reads what the socket has into {@code target}, first waiting for it until
+     * {@code timeoutMillis} after {@code startNanos} if it has nothing. Returns the count read
+     * (at least 1), or -1 at end of stream. (A primitive deadline, not a {@link Deadline}: a
+     * stream reads thousands of times.)
+     */
+    private int fill(ByteBuffer target, long startNanos, long timeoutMillis, String operation) throws IOException {
+        while (true) {
+            int read = channel.read(target);
+            if (read != 0) {
+                return read;
             }
             if (Deadline.expired(startNanos, timeoutMillis)) {
                 throw new PipeTimeoutException(operation, PipeException.NO_CODE, "nothing within " + timeoutMillis + " ms");

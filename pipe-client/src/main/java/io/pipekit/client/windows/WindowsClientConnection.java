@@ -18,6 +18,7 @@ import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Win32;
+import java.nio.ByteBuffer;
 
 /**
  * The client end of a Windows named pipe, in message or byte read mode, with overlapped I/O
@@ -168,8 +169,26 @@ public final class WindowsClientConnection implements ClientConnection {
         }
     }
 
+    @Override
+    public void send(ByteBuffer from) throws PipeException {
+        String operation = writeOperation;
+        enter(operation);
+        try {
+            int length = from.remaining();
+            writer.buffer.put(from);
+            writeBuffered(length, operation);
+        } finally {
+            leave();
+        }
+    }
+
     private void write(byte[] bytes, int offset, int length, String operation) throws PipeException {
         writer.buffer.put(bytes, offset, length);
+        writeBuffered(length, operation);
+    }
+
+    /** Writes the first {@code length} bytes of the writer's buffer. */
+    private void writeBuffered(int length, String operation) throws PipeException {
         boolean started = Kernel32Direct.WriteFile(handle.getPointer(), writer.buffer.pointer(), length, null, writer.start());
         int error = writer.complete(handle, started, started ? 0 : Native.getLastError(), NO_TIMEOUT, operation);
         if (error != 0) {
@@ -186,31 +205,54 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = readOperation;
         enter(operation);
         try {
-            if (length == 0) {
-                return 0;
+            int count = length == 0 ? 0 : readBuffered(length, timeoutMillis, operation);
+            if (count > 0) {
+                reader.buffer.get(into, offset, count);
             }
-            long startNanos = System.nanoTime(); // a primitive deadline: a stream reads thousands of times
-            while (true) {
-                int want = Math.min(length, reader.buffer.capacity());
-                boolean started = Kernel32Direct.ReadFile(handle.getPointer(), reader.buffer.pointer(), want, null, reader.start());
-                int error = reader.complete(handle, started, started ? 0 : Native.getLastError(),
-                        Deadline.leftMillis(startNanos, timeoutMillis), operation);
-                if (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_PIPE_NOT_CONNECTED
-                        || error == Kernel32Ex.ERROR_NO_DATA) {
-                    return -1; // the server closed or disconnected its end: the end of the stream
-                }
-                // ERROR_MORE_DATA: more of the same message follows, which a stream does not care about.
-                if (error != 0 && error != Kernel32Ex.ERROR_MORE_DATA) {
-                    throw Win32.exception(operation, error, null);
-                }
-                int count = reader.transferred.getValue();
-                if (count > 0) { // an empty message adds nothing to the stream
-                    reader.buffer.get(into, offset, count);
-                    return count;
-                }
-            }
+            return count;
         } finally {
             leave();
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer into, long timeoutMillis) throws PipeException {
+        String operation = readOperation;
+        enter(operation);
+        try {
+            int count = into.hasRemaining() ? readBuffered(into.remaining(), timeoutMillis, operation) : 0;
+            if (count > 0) {
+                reader.buffer.get(into, count);
+            }
+            return count;
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Reads up to {@code length} bytes of the stream into the reader's buffer: returns how many
+     * (at least one), or -1 once the server has closed its end.
+     */
+    private int readBuffered(int length, long timeoutMillis, String operation) throws PipeException {
+        long startNanos = System.nanoTime(); // a primitive deadline: a stream reads thousands of times
+        while (true) {
+            int want = Math.min(length, reader.buffer.capacity());
+            boolean started = Kernel32Direct.ReadFile(handle.getPointer(), reader.buffer.pointer(), want, null, reader.start());
+            int error = reader.complete(handle, started, started ? 0 : Native.getLastError(),
+                    Deadline.leftMillis(startNanos, timeoutMillis), operation);
+            if (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_PIPE_NOT_CONNECTED
+                    || error == Kernel32Ex.ERROR_NO_DATA) {
+                return -1; // the server closed or disconnected its end: the end of the stream
+            }
+            // ERROR_MORE_DATA: more of the same message follows, which a stream does not care about.
+            if (error != 0 && error != Kernel32Ex.ERROR_MORE_DATA) {
+                throw Win32.exception(operation, error, null);
+            }
+            int count = reader.transferred.getValue();
+            if (count > 0) { // an empty message adds nothing to the stream
+                return count;
+            }
         }
     }
 

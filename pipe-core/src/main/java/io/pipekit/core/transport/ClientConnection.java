@@ -3,6 +3,7 @@ package io.pipekit.core.transport;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.ReadMode;
 import java.io.Closeable;
+import java.nio.ByteBuffer;
 
 /**
  * A client's connection to a pipe. In message read mode every receive returns a whole message;
@@ -30,6 +31,12 @@ public interface ClientConnection extends Closeable {
     void send(byte[] bytes, int offset, int length) throws PipeException;
 
     /**
+     * {@link #send(byte[], int, int)} of {@code from}'s remaining bytes, which it consumes. A
+     * direct buffer may go to the pipe with one copy fewer than an array.
+     */
+    void send(ByteBuffer from) throws PipeException;
+
+    /**
      * Reads what has arrived as a stream of bytes, whatever the read mode (a message-type pipe's
      * messages follow each other with no boundary): at least one byte and at most {@code length},
      * waiting at most {@code timeoutMillis}; -1 once the server has closed the connection and
@@ -39,6 +46,12 @@ public interface ClientConnection extends Closeable {
      * @throws io.pipekit.core.PipeTimeoutException if nothing came in time; the connection stays usable
      */
     int read(byte[] into, int offset, int length, long timeoutMillis) throws PipeException;
+
+    /**
+     * {@link #read(byte[], int, int, long)} into what {@code into} has room for, advancing its
+     * position. A direct buffer may be read into with one copy fewer than an array.
+     */
+    int read(ByteBuffer into, long timeoutMillis) throws PipeException;
 
     /**
      * Receives the next whole message, however long, waiting at most {@code timeoutMillis}

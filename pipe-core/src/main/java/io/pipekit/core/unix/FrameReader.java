@@ -75,20 +75,46 @@ public final class FrameReader {
     public int take(byte[] into, int offset, int length) throws PipeException {
         input.flip();
         try {
-            while (streamLeft == 0) {
-                if (input.remaining() < Frames.HEADER_BYTES) {
-                    return 0;
-                }
-                streamLeft = Frames.length(input, maxMessageSize);
-                input.position(input.position() + Frames.HEADER_BYTES);
-            }
-            int count = Math.min(length, Math.min(streamLeft, input.remaining()));
+            int count = Math.min(length, bodyBytesReady());
             input.get(into, offset, count);
             streamLeft -= count;
             return count;
         } finally {
             input.compact();
         }
+    }
+
+    /** {@link #take(byte[], int, int)} into what {@code into} has room for. */
+    public int take(ByteBuffer into) throws PipeException {
+        input.flip();
+        try {
+            int count = Math.min(into.remaining(), bodyBytesReady());
+            moveTo(into, count);
+            streamLeft -= count;
+            return count;
+        } finally {
+            input.compact();
+        }
+    }
+
+    /** With the input flipped: skips headers up to the next body byte; how many body bytes are ready. */
+    private int bodyBytesReady() throws PipeException {
+        while (streamLeft == 0) {
+            if (input.remaining() < Frames.HEADER_BYTES) {
+                return 0;
+            }
+            streamLeft = Frames.length(input, maxMessageSize);
+            input.position(input.position() + Frames.HEADER_BYTES);
+        }
+        return Math.min(streamLeft, input.remaining());
+    }
+
+    /** With the input flipped: moves {@code count} bytes to {@code into}, allocating nothing. */
+    private void moveTo(ByteBuffer into, int count) {
+        int limit = input.limit();
+        input.limit(input.position() + count);
+        into.put(input);
+        input.limit(limit);
     }
 
     /**
@@ -109,6 +135,15 @@ public final class FrameReader {
         input.flip();
         int count = Math.min(length, input.remaining());
         input.get(into, offset, count);
+        input.compact();
+        return count;
+    }
+
+    /** {@link #takeBytes(byte[], int, int)} into what {@code into} has room for. */
+    public int takeBytes(ByteBuffer into) {
+        input.flip();
+        int count = Math.min(into.remaining(), input.remaining());
+        moveTo(into, count);
         input.compact();
         return count;
     }

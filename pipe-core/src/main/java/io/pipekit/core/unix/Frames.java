@@ -54,6 +54,20 @@ public final class Frames {
         return buffer;
     }
 
+    /** {@link #frame(ByteBuffer, byte[])} of {@code message}'s remaining bytes, which it consumes. */
+    public static ByteBuffer frame(ByteBuffer reuse, ByteBuffer message) {
+        ByteBuffer buffer = room(reuse, HEADER_BYTES + message.remaining());
+        buffer.putInt(message.remaining()).put(message).flip();
+        return buffer;
+    }
+
+    /** {@link #raw(ByteBuffer, byte[], int, int)} of {@code bytes}' remaining bytes, which it consumes. */
+    public static ByteBuffer raw(ByteBuffer reuse, ByteBuffer bytes) {
+        ByteBuffer buffer = room(reuse, bytes.remaining());
+        buffer.put(bytes).flip();
+        return buffer;
+    }
+
     private static ByteBuffer room(ByteBuffer reuse, int size) {
         ByteBuffer buffer = reuse.capacity() >= size ? reuse : ByteBuffer.allocateDirect(Math.max(size, 2 * reuse.capacity()));
         buffer.clear();

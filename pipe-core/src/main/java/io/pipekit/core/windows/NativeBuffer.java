@@ -2,6 +2,7 @@ package io.pipekit.core.windows;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 
 /**
  * A native I/O buffer owned by one pipe instance or connection. It grows only when a
@@ -10,9 +11,15 @@ import com.sun.jna.Pointer;
  */
 public final class NativeBuffer {
     private Memory memory;
+    private ByteBuffer view; // the memory as a buffer, made once per allocation: copies from and to buffers allocate nothing
 
     public NativeBuffer(int initialSize) {
-        memory = new Memory(Math.max(1, initialSize));
+        allocate(Math.max(1, initialSize));
+    }
+
+    private void allocate(long size) {
+        memory = new Memory(size);
+        view = memory.getByteBuffer(0, size);
         NativeAllocations.allocated();
     }
 
@@ -22,8 +29,7 @@ public final class NativeBuffer {
             long grown = Math.max(size, Math.min(Integer.MAX_VALUE, memory.size() * 2));
             memory.close();
             NativeAllocations.freed();
-            memory = new Memory(grown);
-            NativeAllocations.allocated();
+            allocate(grown);
         }
     }
 
@@ -36,6 +42,19 @@ public final class NativeBuffer {
     public void put(byte[] data, int offset, int length) {
         ensureCapacity(length);
         memory.write(0, data, offset, length);
+    }
+
+    /** Copies {@code from}'s remaining bytes, which it consumes, to the start of the buffer, growing it first if needed. */
+    public void put(ByteBuffer from) {
+        ensureCapacity(from.remaining());
+        view.clear();
+        view.put(from);
+    }
+
+    /** Copies {@code length} bytes from the start of the buffer into {@code into}, advancing its position. */
+    public void get(ByteBuffer into, int length) {
+        view.clear().limit(length);
+        into.put(view);
     }
 
     /** Copies {@code length} bytes from the start of the buffer. */
@@ -56,6 +75,7 @@ public final class NativeBuffer {
         if (memory != null) {
             memory.close();
             memory = null;
+            view = null;
             NativeAllocations.freed();
         }
     }

@@ -98,4 +98,35 @@ class FrameReaderTest {
         assertNull(reader.nextChunk());
         assertEquals(0, reader.takeBytes(two, 0, 2));
     }
+
+    @Test
+    void framesTakenIntoABufferStopAtItsRoomAndSkipEveryHeader() throws Exception {
+        FrameReader reader = new FrameReader(1024, 64);
+        reader.input().put(frame("ab")).put(frame("")).put(frame("cde"));
+        java.nio.ByteBuffer three = java.nio.ByteBuffer.allocateDirect(3);
+
+        assertEquals(2, reader.take(three), "the first body, then a header to skip before more");
+        assertEquals(1, reader.take(three), "the buffer's last byte of room");
+        assertEquals(0, reader.take(three), "a full buffer takes nothing");
+        three.flip();
+        byte[] got = new byte[3];
+        three.get(got);
+        assertEquals("abc", new String(got, UTF_8));
+
+        java.nio.ByteBuffer rest = java.nio.ByteBuffer.allocate(8);
+        assertEquals(2, reader.take(rest));
+        assertEquals("de", new String(rest.array(), 0, rest.position(), UTF_8));
+        assertFalse(reader.midFrame());
+    }
+
+    @Test
+    void byteTypeStreamTakenIntoABufferLeavesWhatDoesNotFit() {
+        FrameReader reader = new FrameReader(1024, 16);
+        reader.input().put("abcdef".getBytes(UTF_8));
+        java.nio.ByteBuffer four = java.nio.ByteBuffer.allocateDirect(4);
+
+        assertEquals(4, reader.takeBytes(four));
+        assertEquals(0, four.remaining());
+        assertArrayEquals("ef".getBytes(UTF_8), reader.nextChunk());
+    }
 }
