@@ -144,4 +144,53 @@ class Win32PipeRulesTest {
             Reference.reachabilityFence(routine); // JNA's callback stub must outlive the APC
         }
     }
+
+    @Test
+    void readFileExAfterTheClientHasLeftEndsWithBrokenPipe() throws Exception {
+        HANDLE server = server(Kernel32.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED,
+                Kernel32.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE, 1);
+        Overlapped connect = new Overlapped();
+        HANDLE connected = K.CreateEvent(null, true, false, null);
+        handles.add(connected);
+        connect.reset(connected);
+        boolean connectStarted = KX.ConnectNamedPipe(server, connect.pointer());
+        int connectError = connectStarted ? 0 : Native.getLastError();
+        assertEquals(Kernel32Ex.ERROR_IO_PENDING, connectError, "an overlapped connect waits for its client");
+        HANDLE client = client();
+        assertEquals(Kernel32Ex.WAIT_OBJECT_0, K.WaitForSingleObject(connected, 5000), "the connect completed");
+        K.CloseHandle(client); // the client leaves before the server's first read
+        handles.remove(client);
+
+        AtomicInteger calls = new AtomicInteger();
+        int[] routineError = new int[1];
+        Kernel32Ex.CompletionRoutine routine = (error, bytes, overlapped) -> {
+            calls.incrementAndGet();
+            routineError[0] = error;
+        };
+        Overlapped read = new Overlapped();
+        Memory buffer = new Memory(10);
+        HANDLE neverSignalled = K.CreateEvent(null, true, false, null);
+        handles.add(neverSignalled);
+        try {
+            boolean started = KX.ReadFileEx(server, buffer, 10, read.pointer(), routine);
+            int error = started ? 0 : Native.getLastError();
+            int woke = KX.WaitForSingleObjectEx(neverSignalled, 2000, true);
+            String seen = "ReadFileEx returned " + started + " (error " + error + "), the wait " + woke + ", routine calls "
+                    + calls.get() + " (error " + routineError[0] + ", OVERLAPPED status 0x" + Integer.toHexString(read.status()) + ")";
+            // Either refused at once with ERROR_BROKEN_PIPE, or started and its routine told so:
+            // never a read that waits for a client who is gone.
+            assertTrue((!started && (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_PIPE_NOT_CONNECTED)
+                    && calls.get() == 0)
+                    || (started && calls.get() == 1 && routineError[0] != 0), seen);
+        } finally {
+            if (calls.get() == 0) {
+                KX.CancelIoEx(server, null);
+                KX.WaitForSingleObjectEx(neverSignalled, 1000, true);
+            }
+            read.free();
+            connect.free();
+            buffer.close();
+            Reference.reachabilityFence(routine);
+        }
+    }
 }

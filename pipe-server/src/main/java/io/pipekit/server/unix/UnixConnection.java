@@ -1,5 +1,6 @@
 package io.pipekit.server.unix;
 
+import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.unix.FrameReader;
@@ -29,6 +30,8 @@ final class UnixConnection implements ServerConnection {
     private ByteBuffer output;
     private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
     private ServerConnection.Listener listener;
+    private boolean endedUnheard; // ended before setListener: tell the listener when it comes
+    private PipeException unheardCause;
     private boolean closed;
     private boolean readRequested;
     private boolean writePending;
@@ -45,8 +48,18 @@ final class UnixConnection implements ServerConnection {
         this.output = ByteBuffer.allocateDirect(Math.max(writeBufferSize, Frames.HEADER_BYTES));
     }
 
+    /**
+     * Gives the connection its listener. The listener was made (and may have started the first
+     * read) before this call: if the connection ended meanwhile, a read refused at once because
+     * the client had already gone, the listener hears it now. Without this, such a connection
+     * ended unheard: a driven connection stayed listed as open for the server's whole life.
+     */
     void setListener(ServerConnection.Listener listener) {
         this.listener = listener;
+        if (endedUnheard) {
+            endedUnheard = false;
+            listener.closed(unheardCause);
+        }
     }
 
     @Override
@@ -139,8 +152,7 @@ final class UnixConnection implements ServerConnection {
             while (true) {
                 int n = channel.read(frames.input());
                 if (n < 0) {
-                    end(frames.midFrame() ? new PipeException("read frame", PipeException.NO_CODE,
-                            "the client closed the connection in the middle of a frame") : null);
+                    end(leftMidFrame("the client closed the connection"));
                     return;
                 }
                 byte[] message = nextMessage();
@@ -155,8 +167,19 @@ final class UnixConnection implements ServerConnection {
         } catch (PipeException e) {
             end(e);
         } catch (IOException e) {
-            end(new PipeException("read", PipeException.NO_CODE, e.getMessage(), e));
+            // A reset (ECONNRESET), the only error a connected socket's read reports: the client
+            // went, typically with our answers unread.
+            end(leftMidFrame("the connection was reset (" + e.getMessage() + ")"));
         }
+    }
+
+    /**
+     * The client is gone: no failure, unless it went in the middle of a frame, whose part is then
+     * dropped: a {@link PeerClosedException}, as on Windows.
+     */
+    private PipeException leftMidFrame(String how) {
+        return frames.midFrame() ? new PeerClosedException("read frame", PipeException.NO_CODE,
+                how + " in the middle of a message; the part that arrived is dropped") : null;
     }
 
     /** The selector says the socket can take more of the pending frame. */
@@ -216,6 +239,9 @@ final class UnixConnection implements ServerConnection {
         loop.released(this);
         if (listener != null) {
             listener.closed(cause);
+        } else {
+            endedUnheard = true;
+            unheardCause = cause;
         }
     }
 }

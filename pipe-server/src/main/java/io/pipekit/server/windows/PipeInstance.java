@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
+import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.windows.Kernel32Ex;
@@ -44,6 +45,8 @@ final class PipeInstance implements ServerConnection {
     private final MessageAssembler assembler;
 
     private ServerConnection.Listener listener;
+    private boolean endedUnheard; // ended before setListener: tell the listener when it comes
+    private PipeException unheardCause;
     private long clientProcessId = -1;
     private boolean connectedEarly;
     private boolean readPending;
@@ -148,8 +151,18 @@ final class PipeInstance implements ServerConnection {
         return clientProcessId;
     }
 
+    /**
+     * Gives the connection its listener. The listener was made (and may have started the first
+     * read) before this call: if the connection ended meanwhile, a read refused at once because
+     * the client had already gone, the listener hears it now. Without this, such a connection
+     * ended unheard: a driven connection stayed listed as open for the server's whole life.
+     */
     void setListener(ServerConnection.Listener listener) {
         this.listener = listener;
+        if (endedUnheard) {
+            endedUnheard = false;
+            listener.closed(unheardCause);
+        }
     }
 
     @Override
@@ -257,10 +270,17 @@ final class PipeInstance implements ServerConnection {
         }
     }
 
-    /** A broken pipe is the client leaving, not a failure. */
-    private static PipeException endCause(String operation, int error) {
-        return error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_NO_DATA
-                || error == Kernel32Ex.ERROR_OPERATION_ABORTED ? null : Win32.exception(operation, error, null);
+    /**
+     * A broken pipe is the client leaving, not a failure; but a client that left in the middle of
+     * a message (killed while writing it, say) ends with a {@link PeerClosedException}, since the
+     * part that arrived is dropped, as the Unix transport reports a frame cut short.
+     */
+    private PipeException endCause(String operation, int error) {
+        if (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_NO_DATA) {
+            return assembler.inProgress() ? new PeerClosedException(operation, error,
+                    "the client left in the middle of a message; the part that arrived is dropped") : null;
+        }
+        return error == Kernel32Ex.ERROR_OPERATION_ABORTED ? null : Win32.exception(operation, error, null);
     }
 
     /**
@@ -285,6 +305,9 @@ final class PipeInstance implements ServerConnection {
         release(true);
         if (listener != null) {
             listener.closed(endCause);
+        } else {
+            endedUnheard = true;
+            unheardCause = endCause;
         }
     }
 
