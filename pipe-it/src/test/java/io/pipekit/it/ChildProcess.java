@@ -68,6 +68,39 @@ public final class ChildProcess implements AutoCloseable {
         return start(jar, command);
     }
 
+    /**
+     * Starts {@code mainClass} of this JVM's own class path in a JVM of its own (such as a chaos
+     * test's misbehaving client), with {@code args}, and the environment's JVM options as
+     * {@link #jar} does.
+     */
+    public static ChildProcess javaMain(Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String environmentOptions = System.getProperty("pipekit.childJvmOptions", "").strip();
+        if (!environmentOptions.isEmpty()) {
+            command.addAll(List.of(environmentOptions.split("\\s+")));
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return start(mainClass.getSimpleName(), command);
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Kills the child at once (on Windows {@code TerminateProcess}), through its own handle, and
+     * waits until it is gone: a test's way to make a peer vanish mid-operation.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     /** Starts {@code python3 <script> args}, the script given by the system property {@code pipekit.python.client}. */
     public static ChildProcess pythonClient(String... args) {
         String script = System.getProperty("pipekit.python.client");
