@@ -67,6 +67,49 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         assertEquals(connected.get(), closed.get(), "every connection the handler heard of, it heard end");
     }
 
+    /**
+     * Found by the soak: under Windows the loop forgot an ended instance by an address it no
+     * longer had, and so kept every ended connection (and what its handler hung on it) for the
+     * server's life. A connection that has ended must be left to the garbage collector.
+     */
+    @Test
+    void aServerKeepsNothingOfTheConnectionsThatEnded() throws Exception {
+        List<java.lang.ref.WeakReference<Connection>> ended = java.util.Collections.synchronizedList(new ArrayList<>());
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                connection.send(message);
+            }
+
+            @Override
+            public void closed(Connection connection, io.pipekit.core.PipeException cause) {
+                ended.add(new java.lang.ref.WeakReference<>(connection));
+            }
+        }).start();
+        closeLater(server);
+
+        for (int i = 0; i < 50; i++) {
+            try (PipeClient client = clientBuilder().connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect()) {
+                client.transact(new byte[] {(byte) i});
+            }
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (ended.size() < 50 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertEquals(50, ended.size(), "connections heard ending");
+
+        long stillHeld = 50;
+        for (int attempt = 0; attempt < 50 && stillHeld > 0; attempt++) {
+            System.gc();
+            Thread.sleep(20);
+            synchronized (ended) {
+                stillHeld = ended.stream().filter(ref -> ref.get() != null).count();
+            }
+        }
+        assertEquals(0, stillHeld, "ended connections the running server still holds");
+    }
+
     @Test
     void serverPushesToAClientThatAskedNothing() throws Exception {
         PipeServer server = builder().connectionHandler(new ConnectionHandler() {
