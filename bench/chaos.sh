@@ -46,6 +46,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
         || { cat /pipekit/out/wine.log; exit 1; }
       tail -15 /pipekit/out/wine.log'
   tr -d '\r' < "$(dirname "$out")/wine.jsonl" >> "$out"
+  rm -f "$(dirname "$out")/wine.jsonl"
 else
   say "no Docker or no test bed image $image: the Windows side is not measured"
 fi

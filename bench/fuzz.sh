@@ -27,14 +27,16 @@ mkdir -p "$(dirname "$out")"
 : > "$out"
 say() { printf '==> %s\n' "$*" >&2; }
 
+build=$(mktemp -d)   # the class path and the launcher: not results
+trap 'rm -rf "$build"' EXIT
 say "build pipe-core and its test class path"
 ./mvnw -B -ntp -q install -DskipTests -pl pipe-core -am
-./mvnw -B -ntp -q -pl pipe-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$(dirname "$out")/classpath.txt"
+./mvnw -B -ntp -q -pl pipe-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$build/classpath.txt"
 junit_version=$(./mvnw -B -ntp -q help:evaluate -Dexpression=junit.version -DforceStdout)
 ./mvnw -B -ntp -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_version" \
-  -DoutputDirectory="$(dirname "$out")"
-classpath="pipe-core/target/test-classes:pipe-core/target/classes:$(cat "$(dirname "$out")/classpath.txt")"
-launcher="$(dirname "$out")/junit-platform-console-standalone-$junit_version.jar"
+  -DoutputDirectory="$build"
+classpath="pipe-core/target/test-classes:pipe-core/target/classes:$(cat "$build/classpath.txt")"
+launcher="$build/junit-platform-console-standalone-$junit_version.jar"
 
 targets=$(grep -l "@FuzzTest" pipe-core/src/test/java/io/pipekit/core/fuzz/*.java | while read -r file; do
   class=io.pipekit.core.fuzz.$(basename "$file" .java)

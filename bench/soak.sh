@@ -41,7 +41,9 @@ fi
 
 say "build pipekit and the soak's server and load"
 ./mvnw -B -ntp -q install -DskipTests
+# Built into the results folder, which the Wine container mounts, and removed at the end.
 mkdir -p "$out/probe"
+trap 'rm -rf "$out/probe" "$out/pipe-server.jar" "$out/pipe-client.jar"' EXIT
 javac -d "$out/probe" -cp pipe-server/target/pipe-server.jar bench/java/SoakServer.java
 javac -d "$out/probe" -cp pipe-client/target/pipe-client.jar bench/java/SoakLoad.java
 cp pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar "$out/"
