@@ -61,6 +61,11 @@ final class HonestClient implements AutoCloseable {
         }
     }
 
+    /** Whether it is still round-tripping: it stops at its first failure. */
+    boolean running() {
+        return thread.isAlive();
+    }
+
     long roundTrips() {
         return roundTrips.get();
     }
