@@ -48,7 +48,8 @@ failed=0
 for target in $targets; do
   method=${target%%(*}
   log="$(dirname "$out")/${method##*.}.log"
-  say "fuzz $target (${executions:+$executions executions, }at most $duration)"
+  if [ "$executions" -gt 0 ]; then bound="$executions executions, at most $duration"; else bound="$duration"; fi
+  say "fuzz $target ($bound)"
   started=$(date +%s)
   # From pipe-core, so that Jazzer finds the seeds in src/test/resources and saves findings there.
   set +e
