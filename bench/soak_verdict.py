@@ -4,7 +4,7 @@ open connections and descriptors (Unix) or pipekit's handles and native blocks (
 
 Usage: soak_verdict.py SOAK_DIR unix|windows|both DURATION   (writes SOAK_DIR/verdict.jsonl)
 """
-import json, os, statistics, sys
+import json, os, sys
 
 
 def samples(path):
@@ -20,7 +20,7 @@ def samples(path):
     return rows
 
 
-import json, os, statistics, sys
+import json, os, sys
 out, which, duration = sys.argv[1:4]
 verdicts = []
 for t in (["unix", "windows"] if which == "both" else [which]):

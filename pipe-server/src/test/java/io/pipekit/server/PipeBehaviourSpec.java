@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
+import io.pipekit.testing.Resources;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
@@ -58,13 +59,8 @@ abstract class PipeBehaviourSpec {
      * descriptor, a channel the JDK's cleaner frees) may go meanwhile, as it once did here.
      */
     void assertResourcesBackTo(long before, String when) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        long now = openResources();
-        while (now > before && System.nanoTime() - deadline < 0) {
-            Thread.sleep(20);
-            now = openResources();
-        }
-        assertTrue(now <= before, "resources still held " + when + " (" + resourceKind() + "): " + now + ", before " + before);
+        Resources.assertBackTo(this::openResources, before, false, Duration.ofSeconds(2),
+                "resources still held " + when + " (" + resourceKind() + ")");
     }
 
     /** What {@link #openResources()} counts, for failure messages. */
@@ -113,17 +109,8 @@ abstract class PipeBehaviourSpec {
     }
 
     private void assertOwnResourcesBackTo(long before) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        long now = ownResources();
-        while (now > before && System.nanoTime() - deadline < 0) {
-            Thread.sleep(20);
-            now = ownResources();
-        }
-        if (ownResourcesAreExact()) {
-            assertEquals(before, now, "the test left resources behind, or freed some twice (" + resourceKind() + ")");
-        } else {
-            assertTrue(now <= before, "the test left resources behind (" + resourceKind() + "): " + now + ", before " + before);
-        }
+        Resources.assertBackTo(this::ownResources, before, ownResourcesAreExact(), Duration.ofSeconds(2),
+                "the test left resources behind" + (ownResourcesAreExact() ? ", or freed some twice" : "") + " (" + resourceKind() + ")");
     }
 
     PipeServer.Builder builder() {

@@ -1,9 +1,7 @@
 package io.pipekit.server;
 
 import io.pipekit.core.Transport;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
+import io.pipekit.testing.Resources;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
@@ -18,10 +16,7 @@ class UnixPipeBehaviourTest extends ByteStreamBehaviourSpec {
 
     @Override
     long openResources() throws Exception {
-        Path fds = Files.isDirectory(Path.of("/proc/self/fd")) ? Path.of("/proc/self/fd") : Path.of("/dev/fd");
-        try (Stream<Path> open = Files.list(fds)) {
-            return open.count();
-        }
+        return Resources.openDescriptors();
     }
 
     @Override

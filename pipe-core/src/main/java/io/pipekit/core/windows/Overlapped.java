@@ -18,6 +18,10 @@ public final class Overlapped {
     private static final int EVENT_OFFSET = 24;
 
     private final Memory memory = new Memory(SIZE);
+    // Kept apart from the Memory, whose address JNA zeroes on close: an owner that looks its
+    // operation up by address after free must still find the key it registered (a PipeInstance
+    // once did, missed, and kept every ended instance on the heap).
+    private final long address = Pointer.nativeValue(memory);
     private boolean freed;
 
     public Overlapped() {
@@ -36,9 +40,12 @@ public final class Overlapped {
         return memory;
     }
 
-    /** The native address, for looking up the operation a completion routine belongs to. */
+    /**
+     * The native address, for looking up the operation a completion routine belongs to. It stays
+     * what it was after {@link #free()}, so that a lookup table can still be cleaned by it.
+     */
     public long address() {
-        return Pointer.nativeValue(memory);
+        return address;
     }
 
     /**

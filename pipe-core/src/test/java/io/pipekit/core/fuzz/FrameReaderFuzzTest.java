@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.pipekit.core.MessageTooLargeException;
+import io.pipekit.core.PipeException;
 import io.pipekit.core.unix.FrameReader;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -26,80 +27,89 @@ class FrameReaderFuzzTest {
 
     @FuzzTest
     void anyBytesCutAnywhereGiveTheWiresFramesOrTheTypedError(FuzzedDataProvider data) throws Exception {
-        int max = data.consumeInt(0, 300);
-        int chunk = data.consumeInt(1, 64);
-        long cuts = data.consumeLong();
-        byte[] wire = data.consumeRemainingAsBytes();
-        WireModel expected = WireModel.read(wire, 4, true, max);
-
-        FrameReader reader = new FrameReader(max, chunk);
-        Random random = new Random(cuts);
+        Case c = Case.from(data);
         List<byte[]> frames = new ArrayList<>();
-        boolean refused = false;
-        int at = 0;
-        feeding:
-        while (at < wire.length) {
-            int piece = Math.min(1 + random.nextInt(chunk + 8), Math.min(reader.input().remaining(), wire.length - at));
-            reader.input().put(wire, at, piece);
-            at += piece;
-            try {
-                for (byte[] frame; (frame = reader.next()) != null; ) {
-                    frames.add(frame);
-                }
-            } catch (MessageTooLargeException e) {
-                refused = true;
-                break feeding;
+        boolean refused = c.feed(() -> {
+            for (byte[] frame; (frame = c.reader.next()) != null; ) {
+                frames.add(frame);
             }
-        }
+        });
 
-        assertEquals(expected.frames().size(), frames.size(), "frames decoded");
+        assertEquals(c.expected.frames().size(), frames.size(), "frames decoded");
         for (int i = 0; i < frames.size(); i++) {
-            assertArrayEquals(expected.frames().get(i), frames.get(i), "frame " + i);
+            assertArrayEquals(c.expected.frames().get(i), frames.get(i), "frame " + i);
         }
-        assertEquals(expected.oversized(), refused, "refused at an oversized header");
+        assertEquals(c.expected.oversized(), refused, "refused at an oversized header");
         if (!refused) {
-            assertEquals(expected.truncated(), reader.midFrame(), "mid-frame at the end of the wire");
+            assertEquals(c.expected.truncated(), c.reader.midFrame(), "mid-frame at the end of the wire");
         }
     }
 
     @FuzzTest
     void anyBytesTakenAsAStreamGiveTheFramesBodiesInOrder(FuzzedDataProvider data) throws Exception {
-        int max = data.consumeInt(0, 300);
-        int chunk = data.consumeInt(1, 64);
-        long cuts = data.consumeLong();
-        byte[] wire = data.consumeRemainingAsBytes();
-        WireModel expected = WireModel.read(wire, 4, true, max);
-
-        FrameReader reader = new FrameReader(max, chunk);
-        Random random = new Random(cuts);
+        Case c = Case.from(data);
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        byte[] into = new byte[chunk + 8];
-        boolean refused = false;
-        int at = 0;
-        feeding:
-        while (at < wire.length) {
-            int piece = Math.min(1 + random.nextInt(chunk + 8), Math.min(reader.input().remaining(), wire.length - at));
-            reader.input().put(wire, at, piece);
-            at += piece;
-            try {
-                for (int n; (n = reader.take(into, 0, 1 + random.nextInt(into.length))) > 0; ) {
-                    stream.write(into, 0, n);
-                }
-            } catch (MessageTooLargeException e) {
-                refused = true;
-                break feeding;
+        byte[] into = new byte[c.chunk + 8];
+        boolean refused = c.feed(() -> {
+            for (int n; (n = c.reader.take(into, 0, 1 + c.random.nextInt(into.length))) > 0; ) {
+                stream.write(into, 0, n);
             }
-        }
+        });
 
-        byte[] bodies = expected.concatenated();
+        byte[] bodies = c.expected.concatenated();
         byte[] got = stream.toByteArray();
         // A stream hands out a body's bytes as they come: past the last whole frame, the start of
         // a truncated one may be there too.
         assertTrue(got.length >= bodies.length, "a stream read gave " + got.length + " bytes, fewer than the " + bodies.length + " of whole frames");
         assertArrayEquals(bodies, java.util.Arrays.copyOf(got, bodies.length));
-        if (!expected.truncated()) {
+        if (!c.expected.truncated()) {
             assertEquals(bodies.length, got.length, "only a truncated last frame may add bytes");
         }
-        assertEquals(expected.oversized(), refused, "refused at an oversized header");
+        assertEquals(c.expected.oversized(), refused, "refused at an oversized header");
+    }
+
+    /** What the reader does with the bytes read so far; the typed refusal ends the feeding. */
+    @FunctionalInterface
+    private interface Drain {
+        void run() throws PipeException;
+    }
+
+    /** One fuzz input: a limit, a read size, the cuts' seed and the wire, with its reference reading. */
+    private static final class Case {
+        final int chunk;
+        final Random random;
+        final byte[] wire;
+        final WireModel expected;
+        final FrameReader reader;
+
+        private Case(int max, int chunk, long cuts, byte[] wire) {
+            this.chunk = chunk;
+            this.random = new Random(cuts);
+            this.wire = wire;
+            this.expected = WireModel.read(wire, 4, true, max);
+            this.reader = new FrameReader(max, chunk);
+        }
+
+        static Case from(FuzzedDataProvider data) {
+            int max = data.consumeInt(0, 300);
+            int chunk = data.consumeInt(1, 64);
+            long cuts = data.consumeLong();
+            return new Case(max, chunk, cuts, data.consumeRemainingAsBytes());
+        }
+
+        /** Feeds the wire to the reader in random pieces, draining after each; true if it was refused. */
+        boolean feed(Drain drain) throws PipeException {
+            for (int at = 0; at < wire.length; ) {
+                int piece = Math.min(1 + random.nextInt(chunk + 8), Math.min(reader.input().remaining(), wire.length - at));
+                reader.input().put(wire, at, piece);
+                at += piece;
+                try {
+                    drain.run();
+                } catch (MessageTooLargeException e) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 }

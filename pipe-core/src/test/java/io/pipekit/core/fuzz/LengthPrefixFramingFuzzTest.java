@@ -28,15 +28,11 @@ class LengthPrefixFramingFuzzTest {
 
     @FuzzTest
     void anyStreamReadsAsTheWiresFramesThenATypedEnd(FuzzedDataProvider data) throws Exception {
-        int width = data.pickValue(WIDTHS);
-        boolean bigEndian = data.consumeBoolean();
-        int max = data.consumeInt(0, 300);
-        long cuts = data.consumeLong();
-        byte[] wire = data.consumeRemainingAsBytes();
-        WireModel expected = WireModel.read(wire, width, bigEndian, max);
-        LengthPrefixFraming framing = LengthPrefixFraming.of(width, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, max);
+        Case c = Case.from(data);
+        LengthPrefixFraming framing = c.framing();
+        WireModel expected = c.expected();
 
-        InputStream in = new ShortReads(wire, new Random(cuts));
+        InputStream in = new ShortReads(c.wire(), c.cuts());
         List<byte[]> frames = new ArrayList<>();
         String end;
         try {
@@ -56,15 +52,12 @@ class LengthPrefixFramingFuzzTest {
 
     @FuzzTest
     void anyChunksFedToTheDecoderGiveTheWiresFrames(FuzzedDataProvider data) throws Exception {
-        int width = data.pickValue(WIDTHS);
-        boolean bigEndian = data.consumeBoolean();
-        int max = data.consumeInt(0, 300);
-        long cuts = data.consumeLong();
-        byte[] wire = data.consumeRemainingAsBytes();
-        WireModel expected = WireModel.read(wire, width, bigEndian, max);
-        LengthPrefixFraming.Decoder decoder = LengthPrefixFraming.of(width, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, max).decoder();
+        Case c = Case.from(data);
+        byte[] wire = c.wire();
+        WireModel expected = c.expected();
+        LengthPrefixFraming.Decoder decoder = c.framing().decoder();
 
-        Random random = new Random(cuts);
+        Random random = c.cuts();
         List<byte[]> frames = new ArrayList<>();
         boolean refused = false;
         try {
@@ -98,6 +91,19 @@ class LengthPrefixFramingFuzzTest {
         InputStream in = new ByteArrayInputStream(framing.frame(message));
         assertArrayEquals(message, framing.read(in));
         assertNull(framing.read(in), "one frame, then a clean end");
+    }
+
+    /** One fuzz input: a framing (width, byte order, limit), the cuts' seed and the wire, with its reference reading. */
+    private record Case(LengthPrefixFraming framing, Random cuts, byte[] wire, WireModel expected) {
+        static Case from(FuzzedDataProvider data) {
+            int width = data.pickValue(WIDTHS);
+            boolean bigEndian = data.consumeBoolean();
+            int max = data.consumeInt(0, 300);
+            long cuts = data.consumeLong();
+            byte[] wire = data.consumeRemainingAsBytes();
+            return new Case(LengthPrefixFraming.of(width, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, max),
+                    new Random(cuts), wire, WireModel.read(wire, width, bigEndian, max));
+        }
     }
 
     private static void assertFramesEqual(List<byte[]> expected, List<byte[]> actual) {

@@ -13,6 +13,7 @@ import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
 import io.pipekit.it.ChildProcess;
+import io.pipekit.testing.Resources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -317,18 +318,7 @@ abstract class ChaosSpec {
     }
 
     long assertResourcesBackTo(long before, String when) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long now = resources();
-        while ((resourcesAreExact() ? now != before : now > before) && System.nanoTime() - deadline < 0) {
-            Thread.sleep(20);
-            now = resources();
-        }
-        if (resourcesAreExact()) {
-            assertEquals(before, now, "resources " + when);
-        } else {
-            assertTrue(now <= before, "resources " + when + ": " + now + ", before " + before);
-        }
-        return now;
+        return Resources.assertBackTo(this::resources, before, resourcesAreExact(), Duration.ofSeconds(10), "resources " + when);
     }
 
     static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> what) throws InterruptedException {

@@ -3,15 +3,14 @@ package io.pipekit.it.chaos;
 import io.pipekit.core.PipeName;
 import io.pipekit.core.Transport;
 import io.pipekit.core.unix.SocketPaths;
+import io.pipekit.testing.Resources;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -30,10 +29,7 @@ class UnixChaosTest extends ChaosSpec {
 
     @Override
     long resources() throws Exception {
-        Path fds = Files.isDirectory(Path.of("/proc/self/fd")) ? Path.of("/proc/self/fd") : Path.of("/dev/fd");
-        try (Stream<Path> open = Files.list(fds)) {
-            return open.count();
-        }
+        return Resources.openDescriptors();
     }
 
     @Override

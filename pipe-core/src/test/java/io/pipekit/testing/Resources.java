@@ -1,0 +1,50 @@
+package io.pipekit.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The leak checks' two tools, shared by the behaviour specs and the chaos suite: counting this
+ * process's open descriptors, and waiting for a count to come back to its baseline.
+ */
+public final class Resources {
+    private Resources() {
+    }
+
+    /** This process's open file descriptors ({@code /proc/self/fd} on Linux, {@code /dev/fd} on macOS). */
+    public static long openDescriptors() throws IOException {
+        Path fds = Files.isDirectory(Path.of("/proc/self/fd")) ? Path.of("/proc/self/fd") : Path.of("/dev/fd");
+        try (Stream<Path> open = Files.list(fds)) {
+            return open.count();
+        }
+    }
+
+    /**
+     * Asserts that {@code count} comes back to {@code before} within {@code wait}, polling rather
+     * than reading once: a thread that has just ended may hold its handle a moment longer. With
+     * {@code exact}, the count must equal {@code before} (a count of only what pipekit made: below
+     * would be a double free); without, at or below it (a process-wide count, which also falls as
+     * something unrelated goes). Returns the last count.
+     */
+    public static long assertBackTo(Callable<Long> count, long before, boolean exact, Duration wait, String what) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long now = count.call();
+        while ((exact ? now != before : now > before) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+            now = count.call();
+        }
+        if (exact) {
+            assertEquals(before, now, what);
+        } else {
+            assertTrue(now <= before, what + ": " + now + ", before " + before);
+        }
+        return now;
+    }
+}
