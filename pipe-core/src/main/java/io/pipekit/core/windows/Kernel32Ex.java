@@ -61,19 +61,6 @@ public interface Kernel32Ex extends StdCallLibrary {
     /** NTSTATUS in OVERLAPPED.Internal for a message longer than the read buffer (a warning). */
     int STATUS_BUFFER_OVERFLOW = 0x80000005;
 
-    /**
-     * An I/O completion routine ({@code LPOVERLAPPED_COMPLETION_ROUTINE}). Queued as an APC to
-     * the thread that started the I/O; runs when that thread waits alertably.
-     */
-    interface CompletionRoutine extends StdCallCallback {
-        void invoke(int errorCode, int bytesTransferred, Pointer overlapped);
-    }
-
-    /** An asynchronous procedure call ({@code PAPCFUNC}). */
-    interface ApcRoutine extends StdCallCallback {
-        void invoke(Pointer parameter);
-    }
-
     /** <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-createnamedpipew">CreateNamedPipeW</a> */
     HANDLE CreateNamedPipe(String name, int openMode, int pipeMode, int maxInstances, int outBufferSize,
             int inBufferSize, int defaultTimeOut, Pointer securityAttributes);
@@ -81,23 +68,11 @@ public interface Kernel32Ex extends StdCallLibrary {
     /** <a href="https://learn.microsoft.com/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe">ConnectNamedPipe</a> */
     boolean ConnectNamedPipe(HANDLE pipe, Pointer overlapped);
 
-    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-readfileex">ReadFileEx</a> */
-    boolean ReadFileEx(HANDLE file, Pointer buffer, int bytesToRead, Pointer overlapped, CompletionRoutine routine);
-
-    /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-writefileex">WriteFileEx</a> */
-    boolean WriteFileEx(HANDLE file, Pointer buffer, int bytesToWrite, Pointer overlapped, CompletionRoutine routine);
-
-    /** <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a> */
-    int WaitForSingleObjectEx(HANDLE handle, int milliseconds, boolean alertable);
-
     /** <a href="https://learn.microsoft.com/windows/win32/api/ioapiset/nf-ioapiset-getoverlappedresult">GetOverlappedResult</a> */
     boolean GetOverlappedResult(HANDLE file, Pointer overlapped, IntByReference bytesTransferred, boolean wait);
 
     /** <a href="https://learn.microsoft.com/windows/win32/fileio/cancelioex-func">CancelIoEx</a> */
     boolean CancelIoEx(HANDLE file, Pointer overlapped);
-
-    /** <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-queueuserapc">QueueUserAPC</a> */
-    int QueueUserAPC(ApcRoutine routine, HANDLE thread, Pointer parameter);
 
     /** <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-getnamedpipeclientprocessid">GetNamedPipeClientProcessId</a> */
     boolean GetNamedPipeClientProcessId(HANDLE pipe, IntByReference clientProcessId);

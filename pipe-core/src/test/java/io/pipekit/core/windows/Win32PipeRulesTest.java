@@ -115,7 +115,7 @@ class Win32PipeRulesTest {
         assertTrue(K.WriteFile(client, message, message.length, written, null), () -> "WriteFile " + Native.getLastError());
         AtomicInteger calls = new AtomicInteger();
         int[] routineBytes = new int[1];
-        Kernel32Ex.CompletionRoutine routine = (error, bytes, overlapped) -> {
+        Kernel32Direct.IoCompletion routine = (error, bytes, overlapped) -> {
             calls.incrementAndGet();
             routineBytes[0] = bytes;
         };
@@ -124,7 +124,7 @@ class Win32PipeRulesTest {
         HANDLE neverSignalled = K.CreateEvent(null, true, false, null);
         handles.add(neverSignalled);
         try {
-            boolean started = KX.ReadFileEx(server, buffer, 10, read.pointer(), routine);
+            boolean started = Kernel32Direct.ReadFileEx(server.getPointer(), buffer, 10, read.pointer(), routine);
             int error = started ? 0 : Native.getLastError();
 
             if (Wine.isRunning()) {
@@ -134,7 +134,7 @@ class Win32PipeRulesTest {
             } else {
                 assertTrue(started, () -> "ReadFileEx failed with " + error);
             }
-            assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, KX.WaitForSingleObjectEx(neverSignalled, 2000, true));
+            assertEquals(Kernel32Ex.WAIT_IO_COMPLETION, Kernel32Direct.WaitForSingleObjectEx(neverSignalled.getPointer(), 2000, true));
             assertEquals(1, calls.get(), "the completion routine runs once either way");
             assertEquals(10, routineBytes[0]);
             assertEquals(Kernel32Ex.STATUS_BUFFER_OVERFLOW, read.status(), "the OVERLAPPED says more of the message is waiting");
@@ -163,7 +163,7 @@ class Win32PipeRulesTest {
 
         AtomicInteger calls = new AtomicInteger();
         int[] routineError = new int[1];
-        Kernel32Ex.CompletionRoutine routine = (error, bytes, overlapped) -> {
+        Kernel32Direct.IoCompletion routine = (error, bytes, overlapped) -> {
             calls.incrementAndGet();
             routineError[0] = error;
         };
@@ -172,9 +172,9 @@ class Win32PipeRulesTest {
         HANDLE neverSignalled = K.CreateEvent(null, true, false, null);
         handles.add(neverSignalled);
         try {
-            boolean started = KX.ReadFileEx(server, buffer, 10, read.pointer(), routine);
+            boolean started = Kernel32Direct.ReadFileEx(server.getPointer(), buffer, 10, read.pointer(), routine);
             int error = started ? 0 : Native.getLastError();
-            int woke = KX.WaitForSingleObjectEx(neverSignalled, 2000, true);
+            int woke = Kernel32Direct.WaitForSingleObjectEx(neverSignalled.getPointer(), 2000, true);
             String seen = "ReadFileEx returned " + started + " (error " + error + "), the wait " + woke + ", routine calls "
                     + calls.get() + " (error " + routineError[0] + ", OVERLAPPED status 0x" + Integer.toHexString(read.status()) + ")";
             // Either refused at once with ERROR_BROKEN_PIPE, or started and its routine told so:
@@ -185,7 +185,7 @@ class Win32PipeRulesTest {
         } finally {
             if (calls.get() == 0) {
                 KX.CancelIoEx(server, null);
-                KX.WaitForSingleObjectEx(neverSignalled, 1000, true);
+                Kernel32Direct.WaitForSingleObjectEx(neverSignalled.getPointer(), 1000, true);
             }
             read.free();
             connect.free();

@@ -1,7 +1,6 @@
 package io.pipekit.server.windows;
 
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
@@ -11,15 +10,14 @@ import io.pipekit.core.PipeType;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
+import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeSecurity;
 import io.pipekit.core.windows.Win32;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.pipekit.core.PipeAccessDeniedException;
@@ -50,7 +48,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private final Acceptor acceptor;
 
     // Loop-thread state.
-    private final Map<Long, PipeInstance> byIoOverlapped = new HashMap<>();
+    private final OverlappedTable<PipeInstance> byIoOverlapped = new OverlappedTable<>();
     private final ListenRetry listenRetry = new ListenRetry();
     private final List<PipeInstance> listening = new ArrayList<>();
     private int liveInstances;
@@ -68,20 +66,20 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     // The native callbacks. Held in fields for the loop's whole life, so that JNA's callback
     // stubs cannot be collected while the kernel may still call them.
-    private final Kernel32Ex.CompletionRoutine readRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, true);
-    private final Kernel32Ex.CompletionRoutine writeRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, false);
-    private final Kernel32Ex.ApcRoutine drainTasks = parameter -> runTasks();
+    private final Kernel32Direct.IoCompletion readRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, true);
+    private final Kernel32Direct.IoCompletion writeRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, false);
+    private final Kernel32Direct.Apc drainTasks = parameter -> runTasks();
 
     public CompletionRoutineLoop(ServerConfig config, Acceptor acceptor) {
         this.config = config;
         this.acceptor = acceptor;
     }
 
-    Kernel32Ex.CompletionRoutine readRoutine() {
+    Kernel32Direct.IoCompletion readRoutine() {
         return readRoutine;
     }
 
-    Kernel32Ex.CompletionRoutine writeRoutine() {
+    Kernel32Direct.IoCompletion writeRoutine() {
         return writeRoutine;
     }
 
@@ -118,7 +116,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
     public void run() throws PipeException {
         try {
             while (!stopping || liveInstances > 0) {
-                int woke = KX.WaitForSingleObjectEx(connectEvent, listenRetry.waitMillis(System.nanoTime()), true);
+                int woke = Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), listenRetry.waitMillis(System.nanoTime()), true);
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
                     // Reset before collecting, so a connect completing during the sweep signals again;
                     // replenish() re-signals for the ones its own ConnectNamedPipe calls reset.
@@ -146,7 +144,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 return false;
             }
             tasks.add(task);
-            if (apcQueued.compareAndSet(false, true) && KX.QueueUserAPC(drainTasks, loopThread, Pointer.NULL) == 0) {
+            if (apcQueued.compareAndSet(false, true) && Kernel32Direct.QueueUserAPC(drainTasks, loopThread.getPointer(), 0) == 0) {
                 apcQueued.set(false);
                 tasks.remove(task);
                 LOG.log(Level.ERROR, "QueueUserAPC failed with Win32 error " + Native.getLastError());
@@ -188,7 +186,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
         K.SetEvent(connectEvent);
         // Connected ones: cancel their I/O; each releases itself once its completion has run.
-        for (PipeInstance instance : new ArrayList<>(byIoOverlapped.values())) {
+        for (PipeInstance instance : byIoOverlapped.values()) {
             if (!listening.contains(instance)) {
                 instance.close();
             }
@@ -344,8 +342,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     /** A completion routine ran: route it to its instance by the OVERLAPPED's address. */
-    private void completed(Pointer overlapped, int error, int bytes, boolean read) {
-        PipeInstance instance = byIoOverlapped.get(Pointer.nativeValue(overlapped));
+    private void completed(long overlapped, int error, int bytes, boolean read) {
+        PipeInstance instance = byIoOverlapped.get(overlapped);
         if (instance == null) {
             LOG.log(Level.ERROR, "completion for an OVERLAPPED pipekit does not own; ignored");
             return;
@@ -376,7 +374,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     private void drainCancelledConnects() {
         while (!listening.isEmpty()) {
-            KX.WaitForSingleObjectEx(connectEvent, 1000, true);
+            Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), 1000, true);
             K.ResetEvent(connectEvent);
             collectConnects();
         }

@@ -7,6 +7,7 @@ import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
+import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeBuffer;
@@ -171,7 +172,7 @@ final class PipeInstance implements ServerConnection {
             return;
         }
         readOverlapped.reset(null);
-        if (!KX.ReadFileEx(handle, readBuffer.pointer(), readBuffer.capacity(), readOverlapped.pointer(), loop.readRoutine())) {
+        if (!Kernel32Direct.ReadFileEx(handle.getPointer(), readBuffer.pointer(), readBuffer.capacity(), readOverlapped.pointer(), loop.readRoutine())) {
             int error = Native.getLastError();
             // Wine (8.0) returns FALSE with ERROR_MORE_DATA when part of a long message is ready at
             // once, yet still queues the completion routine, as Windows does after returning TRUE.
@@ -201,7 +202,7 @@ final class PipeInstance implements ServerConnection {
         writeBuffer.put(message);
         bytesToWrite = message.length;
         writeOverlapped.reset(null);
-        if (!KX.WriteFileEx(handle, writeBuffer.pointer(), message.length, writeOverlapped.pointer(), loop.writeRoutine())) {
+        if (!Kernel32Direct.WriteFileEx(handle.getPointer(), writeBuffer.pointer(), message.length, writeOverlapped.pointer(), loop.writeRoutine())) {
             end(endCause("WriteFileEx", Native.getLastError()));
             return;
         }
