@@ -131,6 +131,43 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         assertEquals("from another thread", new String(client.receive(TIMEOUT), UTF_8));
     }
 
+    /**
+     * The loop thread sends from its own callbacks without waking itself (no APC, no selector
+     * wake-up): what it gives itself must still go out before it waits again, or this chain would
+     * stall after its first message with nothing left to wake the loop.
+     */
+    @Test
+    void aHandlerPushesAChainOfMessagesFromTheServerThreadAlone() throws Exception {
+        int count = 200;
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                sendFrom(connection, 0);
+            }
+
+            private void sendFrom(Connection connection, int i) {
+                threads.add(Thread.currentThread().getName());
+                if (i < count) {
+                    connection.send(ByteBuffer.allocate(4).putInt(i).array())
+                            .whenComplete((ok, failure) -> sendFrom(connection, i + 1)); // the next once this one is written
+                }
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        for (int i = 0; i < count; i++) {
+            assertEquals(i, ByteBuffer.wrap(client.receive(TIMEOUT)).getInt());
+        }
+        assertEquals(List.of("pipekit-server " + server.name().name()), threads.stream().distinct().toList(),
+                "every send of the chain came from the server thread");
+    }
+
     @Test
     void pushAndRequestsCrossInBothDirectionsAtOnceInOrder() throws Exception {
         int count = duplexMessages();

@@ -43,6 +43,7 @@ public final class SelectorLoop implements ServerLoop {
     private final ServerConfig config;
     private final Acceptor acceptor;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private Thread javaThread; // the loop's; a stale read elsewhere is never the reader itself
     private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
     private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>(); // loop thread only
     private final Set<UnixConnection> connections = new LinkedHashSet<>();
@@ -64,6 +65,7 @@ public final class SelectorLoop implements ServerLoop {
 
     @Override
     public void open() throws PipeException {
+        javaThread = Thread.currentThread();
         if (config.securityDescriptor() != null) {
             LOG.log(Level.WARNING, "an SDDL security descriptor applies to Windows pipes only; on Unix the socket's "
                     + "directory is owner-only and clients of other users are refused");
@@ -108,7 +110,7 @@ public final class SelectorLoop implements ServerLoop {
             while (!(stopping && connections.isEmpty())) {
                 // The Consumer forms hand each ready key straight to dispatch: no selected-key set
                 // to iterate, so no iterator allocated per wake-up.
-                if (deferred.isEmpty()) {
+                if (deferred.isEmpty() && tasks.isEmpty()) {
                     selector.select(dispatcher);
                 } else {
                     selector.selectNow(dispatcher); // work is waiting: look for events without blocking
@@ -213,7 +215,11 @@ public final class SelectorLoop implements ServerLoop {
                 return false;
             }
             tasks.add(task);
-            selector.wakeup();
+            if (Thread.currentThread() != javaThread) {
+                // The loop thread itself runs its tasks before it selects again: a wake-up would
+                // cost it a write to the selector's wake-up descriptor and an empty select.
+                selector.wakeup();
+            }
             return true;
         }
     }

@@ -16,6 +16,7 @@ import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeSecurity;
 import io.pipekit.core.windows.Win32;
 import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,7 +38,8 @@ import io.pipekit.core.PipeAccessDeniedException;
  * ({@link ListenRetry}).
  *
  * <p>Other threads reach the loop only through {@link #execute}, which queues the task and an
- * APC ({@code QueueUserAPC}) that runs it on the loop thread at its next alertable wait.
+ * APC ({@code QueueUserAPC}) that runs it on the loop thread at its next alertable wait. A task
+ * the loop thread gives itself needs no APC: it runs after the current wait, before the next.
  */
 public final class CompletionRoutineLoop implements ServerLoop {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -57,6 +59,11 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private boolean stopping;
     private HANDLE connectEvent;
     private PipeSecurity security;
+
+    // Tasks the loop thread gives itself (a handler's send, say): run after the current wait, with
+    // no APC, so no kernel call. Loop-thread state, like the thread it is checked against.
+    private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
+    private Thread javaThread; // the loop's; a stale read elsewhere is never the reader itself
 
     // Cross-thread state: the task queue and the handle other threads queue APCs to.
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -85,6 +92,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     @Override
     public void open() throws PipeException {
+        javaThread = Thread.currentThread();
         try {
             connectEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null)); // manual reset, as in the sample
             if (connectEvent == null) {
@@ -127,6 +135,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                     // memory, so leak it rather than free it under the kernel.
                     throw Win32.lastError("WaitForSingleObjectEx");
                 }
+                runOwnTasks();
                 // Instances released since the last wait may have freed room under maxInstances, and
                 // a retry after failed listens may be due. Called here, at the loop's top level only,
                 // so that a failing instance's release can never recurse into making another.
@@ -139,6 +148,15 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     @Override
     public boolean execute(Runnable task) {
+        if (Thread.currentThread() == javaThread) {
+            // From the loop thread itself (a routine or a task that sends): it runs before the next
+            // wait, so an APC, a kernel request under Wine, would only wake a thread that is awake.
+            if (loopThread == null) {
+                return false;
+            }
+            ownTasks.add(task);
+            return true;
+        }
         synchronized (threadLock) {
             if (loopThread == null) {
                 return false;
@@ -167,11 +185,22 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private void runTasks() {
         apcQueued.set(false);
         for (Runnable task; (task = tasks.poll()) != null; ) {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "task on the server thread failed", e);
-            }
+            runTask(task);
+        }
+    }
+
+    /** Every task the loop thread gave itself, including those they give it in turn. */
+    private void runOwnTasks() {
+        for (Runnable task; (task = ownTasks.poll()) != null; ) {
+            runTask(task);
+        }
+    }
+
+    private static void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "task on the server thread failed", e);
         }
     }
 
@@ -388,6 +417,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             }
         }
         tasks.clear();
+        ownTasks.clear();
         if (connectEvent != null) {
             NativeHandles.close(connectEvent);
             connectEvent = null;
