@@ -128,6 +128,49 @@ def cells_of(rows, side, client):
     return sorted({(r["clients"], r["messageBytes"]) for r in rows if r.get("side") == side and r.get("client") == client})
 
 
+REQUEST_SERVERS = [("c-sample", "C sample server", "round trip"), ("pipekit", "pipekit `pipe-server --quiet`", "round trip"),
+                   ("c-push", "C push server (bench/c/pipe_push.c)", "push"),
+                   ("pipekit-push", "pipekit, pushing from a thread of its own (bench/java/PushServer.java)", "push"),
+                   ("pipekit-push-loop", "pipekit, pushing from the server thread (`PushServer NAME loop`)", "push")]
+
+
+def request_rows(rows):
+    return {r["server"]: r for r in rows if r.get("side") == "wine-requests"}
+
+
+def request_ratio(by, a, b):
+    """Median and spread of the per-repetition ratios a/b (repetitions run side by side)."""
+    if a not in by or b not in by:
+        return None
+    values = [x["perTrip"] / y["perTrip"] for x, y in zip(by[a]["reps"], by[b]["reps"]) if y["perTrip"]]
+    return (statistics.median(values), min(values), max(values)) if values else None
+
+
+def medians_of(reps, field):
+    keys = {k for r in reps for k in r[field]}
+    out = {k: statistics.median(r[field].get(k, 0) for r in reps) for k in keys}
+    return {k: v for k, v in out.items() if abs(v) >= 0.05}
+
+
+def describe(counts):
+    return ", ".join(f"{k} {v:.2f}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])) or "–"
+
+
+def requests_table(by):
+    lines = ["| server | per message: median [min–max] | by thread (medians) | by request (medians) | first 500 round trips, by thread |",
+             "|---|---:|---|---|---|"]
+    for server, title, unit in REQUEST_SERVERS:
+        if server not in by:
+            continue
+        r = by[server]
+        values = [x["perTrip"] for x in r["reps"]]
+        cold = r.get("cold") or {}
+        cold_text = f"{cold['perTrip']:.2f}: " + describe({k: v for k, v in cold["threads"].items() if v >= 0.05}) if cold else "n/a"
+        lines.append(f"| {title} | {statistics.median(values):.2f} per {unit} [{min(values):.2f}–{max(values):.2f}] "
+                     f"| {describe(medians_of(r['reps'], 'threads'))} | {describe(medians_of(r['reps'], 'types'))} | {cold_text} |")
+    return "\n".join(lines)
+
+
 def plot(rows, png):
     import matplotlib
     matplotlib.use("Agg")
@@ -215,6 +258,11 @@ def main(raw, md, png):
     w(f"| Wine, same C client, 1 client, 64 B: median ≤ 1.10× the C sample server | {fmt_ratio(wine_med)} | {verdict(wine_med and wine_med[0], 1.10)} |")
     w(f"| Wine, same C client, 1 client, 64 B: p99 ≤ 1.25× | {fmt_ratio(wine_p99)} | {verdict(wine_p99 and wine_p99[0], 1.25)} |")
     w(f"| Wine, 8 clients, 64 B: throughput ≥ 0.90× | {fmt_ratio(wine_tp_8)} | {verdict(wine_tp_8 and wine_tp_8[0], 0.90, True)} |")
+    requests = request_rows(rows)
+    requests_rt = request_ratio(requests, "pipekit", "c-sample")
+    if requests_rt:
+        w(f"| Wine, 1 client, 64 B: wineserver requests per round trip, every thread of the server process, ≤ 1.10× the C sample "
+          f"(checked in CI) | {fmt_ratio(requests_rt)} | {verdict(requests_rt[0], 1.10)} |")
     w(f"| Unix, 16 clients, 64 B: throughput ≥ 0.90× the C epoll server | {fmt_ratio(unix_tp_16)} | {verdict(unix_tp_16 and unix_tp_16[0], 0.90, True)} |")
     w(f"| Unix, 1 client, both pinned to one core: median ≤ 1.15× C | {fmt_ratio(unix_med_1)} | {verdict(unix_med_1 and unix_med_1[0], 1.15)} |")
     w(f"| Unix, 1 client, 64 KiB, same C echo server, all pinned to one core: pipekit's client median ≤ 1.25× the C client | {fmt_ratio(client_64k)} | {verdict(client_64k and client_64k[0], 1.25)} |")
@@ -310,6 +358,42 @@ def main(raw, md, png):
               "pipe, and the client reads in message mode.\n")
             w(push_table(rows, "wine-push", "c-push"))
             w("")
+    if requests:
+        push_ratio = request_ratio(requests, "pipekit-push", "c-push")
+        push_loop_ratio = request_ratio(requests, "pipekit-push-loop", "c-push")
+        w("## Kernel transitions per message under Wine: wineserver requests\n")
+        w("Under Wine every operation on a kernel object (a wait, a pipe read or write, an event set, an async result "
+          "fetched) is a request to the `wineserver` process, and the wineserver can log each one with the thread that "
+          "made it (`wineserver -d1`). bench/wine_requests.sh runs each server in the test bed with that trace on and "
+          "drives it with one C client connection (bench/c/pipe_probe_client.c, 64-byte messages) in phases: the first "
+          "500 round trips, a warm-up, then repetitions of a short and a long phase, every server's next to the "
+          "others'. Requests per message are (long − short) ÷ (difference in messages), counted on every thread of the "
+          "server process and on no other process; ratios are the median of the per-repetition ratios.\n")
+        w(requests_table(requests))
+        w("")
+        w(f"pipekit ÷ C sample, per round trip: {fmt_ratio(requests_rt)}. Per push, pipekit ÷ the C push server: "
+          f"{fmt_ratio(push_ratio)} from a thread of its own, {fmt_ratio(push_loop_ratio)} from the server thread.\n")
+        w("How to read it:\n")
+        w("- **Not every request is fixed per message.** One `read` and one `write` per round trip are; the `select` "
+          "(waits, and the completion routines' APCs being fetched) and `get_async_result` counts depend on whether the "
+          "next request is already in the pipe when the server reads again, which is timing. A faster server finds it "
+          "there less often and makes *more* requests. That is why the figures are medians of repetitions run side by "
+          "side, and why a server slower by a JNA proxy per call once counted fewer.")
+        w("- **Only the loop thread touches the pipe.** Every `read` and `write` of pipekit's server process is made by "
+          "its loop thread (`pipekit-server NAME`); the check in bench/wine_requests.sh fails otherwise.")
+        w("- **The first round trips cost more: the JIT.** While HotSpot compiles the server's hot path, its compiler "
+          "threads (`C1 CompilerThread0`, `C2 CompilerThread0`) make requests of their own: on Windows, JDK 17's "
+          "`ThreadCritical` is an auto-reset event (`WaitForSingleObject` to enter, `SetEvent` to leave), taken for "
+          "every arena chunk a compiler allocates, and under Wine each is a wineserver request. That is start-up; it "
+          "ends when compilation does. Binding the per-message calls with JNA's direct mapping and direct callbacks "
+          "left much less code to compile.")
+        w("- **Push costs a hand-off.** The C push server writes from the pipe's own thread with blocking `WriteFile`: "
+          "a `write` and a wait per message. pipekit's pusher is another thread: its sends reach the loop through an APC "
+          "(`queue_apc`, only when the loop has no hand-out pending), and the benchmark's window of 64 sends in flight "
+          "parks and unparks the pusher (HotSpot's park is an event: `event_op` and `select`). Pushing from the "
+          "server thread pays neither: a send made on the loop thread is handed out before its next wait, with no APC. "
+          "What is left beyond the C server's pair is the completion routine's APC, fetched in the alertable wait.")
+        w("")
     w("## Cost per message and start-up\n")
     w("| side | message | server heap per round trip | native allocations per round trip | heap per pushed message | native allocations per push |")
     w("|---|---:|---:|---:|---:|---:|")
@@ -320,8 +404,7 @@ def main(raw, md, png):
           f"| {push_heap} | {push_native} |")
     w("")
     w("Heap per pushed message counts what `Connection.send` costs the pushing thread and the server thread, with one "
-      "message array sent again and again (bench/java/AllocationProbe.java): the future it returns, and on Windows "
-      "JNA's per-call boxing.")
+      "message array sent again and again (bench/java/AllocationProbe.java): the future it returns.")
     w("")
     for side, values in sorted(startup.items()):
         w(f"- Client jar, process start to first answered round trip ({side}): median {statistics.median(values):,.0f} ms over {len(values)} runs.")
@@ -373,16 +456,12 @@ def main(raw, md, png):
           "15 ms on a 2-core machine shared with the server.")
     wine_push_missed = any(p["side"] == "wine" and "serverHeapBytesPerPush" in p
                            and round(p["serverHeapBytesPerPush"]) > p["messageBytes"] + ARRAY_HEADER for p in probes)
-    if wine_push_missed:
-        w("- **Wine, heap per pushed message.** On Unix a push costs only the future `send` returns. Under Wine it also "
-          "costs JNA's interface-mapped `WriteFileEx` call (an argument array and boxed integers) and the completion "
-          "routine's callback into Java: a few hundred bytes whatever the message's size, so it is within the array "
-          "at 4 KiB and over it at 64 B. Leaner native calls on the Windows path are the subject of their own issue.")
-    if wine_heap_missed:
-        w("- **Wine, heap per round trip.** Beyond the request array, each completion routine enters Java through JNA's "
-      "callback proxy, which builds an `Object[]` of arguments, boxes the two `int`s and wraps the OVERLAPPED address "
-      "in a `Pointer`: consistent with the few hundred bytes measured, though not separately profiled under Wine. "
-      "Removing it would mean replacing JNA's callbacks with hand-written JNI, which pipekit does not do.")
+    if wine_push_missed or wine_heap_missed:
+        w("- **Wine, heap per message.** The per-message path allocates the request array and, for a push, the future "
+          "`send` returns: the JNA calls on it are direct-mapped, the completion routines are direct callbacks with "
+          "primitive arguments, and completions find their instance in a table keyed by the `OVERLAPPED`'s address as "
+          "a `long`, without boxing it. What a short run shows beyond that is one-off (a class loaded, a table grown) "
+          "averaged over too few messages: over 2,000 round trips it was 3 bytes each, over 20,000 under half a byte.")
     w("")
     w("## What limits these numbers\n")
     w("- The machine has 2 cores. Client and server threads compete for them, and a round trip costs two "
@@ -391,8 +470,10 @@ def main(raw, md, png):
     w("- Under Wine every pipe operation is a request to the `wineserver` process, so a round trip there is "
       "hundreds of microseconds where published Windows-native figures for C named pipes are around 9–15 µs; the "
       "Wine ratios compare designs under the same overhead, not absolute Windows speed.")
-    w("- pipekit calls kernel32 through JNA interface mapping (reflection and argument conversion per call) and "
-      "copies each message between native memory and the Java heap once per direction; the C peers do neither.")
+    w("- pipekit calls kernel32 through JNA: the per-message calls (`ReadFileEx`, `WriteFileEx`, the alertable wait, "
+      "`QueueUserAPC`, the completion routines) through its direct mapping, which allocates nothing, the rest through "
+      "interface mapping. It copies each message between native memory and the Java heap once per direction; the C "
+      "peers do neither.")
     w("- The Java server's heap per round trip is the request and reply arrays plus the handler's own work; the "
       "native buffers are reused, so steady state allocates no native memory.")
     with open(md, "w") as f:

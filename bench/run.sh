@@ -17,12 +17,16 @@ smoke=false
 if $smoke; then
   ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200
   STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
+  WINE_PROBE_TRIPS=2000
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
   PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}
   STREAM_BYTES=${STREAM_BYTES:-67108864}; WINE_STREAM_BYTES=${WINE_STREAM_BYTES:-67108864}
   STREAM_WARM=$(( 536870912 / STREAM_BYTES > 2 ? 536870912 / STREAM_BYTES : 2 )); WINE_STREAM_WARM=2; STREAM_TIMED=9
+  # Heap per round trip under Wine over 20,000 round trips: over 2,000, a few one-off kilobytes
+  # (a class loaded, a table grown) still showed as 3 bytes per round trip.
+  WINE_PROBE_TRIPS=${WINE_PROBE_TRIPS:-20000}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -61,6 +65,7 @@ start_server() { # ready-prefix logfile command...
 }
 stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
 
+requests_failed=false
 say "machine and versions"
 python3 - "$raw" <<'PY'
 import json, os, platform, subprocess, sys
@@ -234,7 +239,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -291,7 +296,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       done
       kill $pid; wait $pid 2>/dev/null || true
       for size in 64 4096; do
-        echo "pipekit 0 $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size 2000 | tr -d "\r")"
+        echo "pipekit 0 $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size $PROBE_TRIPS | tr -d "\r")"
       done
       serve "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-server.jar --quiet --name startup
       echo "meta 0 {\"wine\": \"$(wine --version)\", \"windowsJava\": \"$(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -version 2>&1 | head -1 | tr -d "\r\"")\"}"
@@ -310,6 +315,15 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       *) if [ "$round" = 0 ]; then echo "$json" | record wine "$server" probe 0; else echo "$json" | record wine "$server" c "$round"; fi ;;
     esac
   done < "$work/wine.out"
+
+  # Kernel transitions per message: wineserver requests per round trip, pipekit's server beside the
+  # C sample's, counted from the wineserver's trace (deterministic enough to check: see the script).
+  say "Windows named pipes under Wine: wineserver requests per message (bench/wine_requests.sh)"
+  requests_mode=(); $smoke && requests_mode=(--smoke)
+  bench/wine_requests.sh "${requests_mode[@]}" "$work/requests.jsonl" || requests_failed=true
+  while read -r line; do
+    echo "$line" | record wine-requests "$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["server"])' "$line")" c 0
+  done < "$work/requests.jsonl"
 else
   say "Windows side SKIPPED: no Docker engine or no test bed image $image (run pipe-it/src/test/wine/build-image.sh)"
 fi
@@ -322,4 +336,8 @@ if $smoke; then
 else
   python3 bench/report.py "$raw" docs/performance.md docs/performance.png
   say "raw results in $raw; docs/performance.md and docs/performance.png regenerated"
+fi
+if $requests_failed; then
+  say "FAILED: pipekit's wineserver requests per message (above)"
+  exit 1
 fi

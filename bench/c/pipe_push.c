@@ -1,9 +1,9 @@
 /*
  * Server push over a Windows message-type named pipe, both ends in one program.
  *
- *   pipe-push.exe server NAME            serve \\.\pipe\NAME, one client at a time: read one
- *                                        message "COUNT SIZE", then write COUNT messages of SIZE
- *                                        bytes as fast as the pipe takes them
+ *   pipe-push.exe server NAME            serve \\.\pipe\NAME, one client at a time: for each
+ *                                        message "COUNT SIZE" it reads, write COUNT messages of
+ *                                        SIZE bytes as fast as the pipe takes them
  *   pipe-push.exe client NAME COUNT SIZE ask for COUNT messages of SIZE bytes and time them from
  *                                        the request to the last one; prints one JSON object
  *
@@ -35,16 +35,16 @@ static int Serve(LPCTSTR pipeName)
             _tprintf(TEXT("listening on %ls\n"), pipeName);
             fflush(stdout);
         }
-        if ((ConnectNamedPipe(h, NULL) || GetLastError() == ERROR_PIPE_CONNECTED)
-                && ReadFile(h, request, sizeof request - 1, &n, NULL)) {
-            request[n] = 0;
-            if (sscanf(request, "%d %d", &count, &size) == 2 && count > 0 && size >= 0) {
-                BYTE *message = calloc((size_t) size + 1, 1);
-                for (int i = 0; i < count && WriteFile(h, message, (DWORD) size, &n, NULL); i++)
-                    ;
-                free(message);
-                while (ReadFile(h, request, sizeof request, &n, NULL))
-                    ; /* until the client leaves */
+        if (ConnectNamedPipe(h, NULL) || GetLastError() == ERROR_PIPE_CONNECTED) {
+            /* Every request on the connection is answered, until the client leaves. */
+            while (ReadFile(h, request, sizeof request - 1, &n, NULL)) {
+                request[n] = 0;
+                if (sscanf(request, "%d %d", &count, &size) == 2 && count > 0 && size >= 0) {
+                    BYTE *message = calloc((size_t) size + 1, 1);
+                    for (int i = 0; i < count && WriteFile(h, message, (DWORD) size, &n, NULL); i++)
+                        ;
+                    free(message);
+                }
             }
         }
         DisconnectNamedPipe(h);

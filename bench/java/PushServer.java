@@ -12,17 +12,26 @@ import java.util.concurrent.Semaphore;
  * peer (bench/c/uds_push.c, bench/c/pipe_push.c) serves the same protocol; the same C client
  * measures both.
  *
- * Usage: java -cp pipe-server.jar:pipe-client.jar:. PushServer NAME
+ * <p>With {@code loop}, it pushes from the server thread itself instead: the handler sends the
+ * first messages, and each one's completion (which runs on the server thread) sends the next,
+ * with the same window. No thread hands messages over then.
+ *
+ * Usage: java -cp pipe-server.jar:pipe-client.jar:. PushServer NAME [loop]
  */
 public final class PushServer {
     public static void main(String[] args) throws Exception {
+        boolean fromLoop = args.length > 1 && args[1].equals("loop");
         PipeServer server = PipeServer.builder(args[0]).connectionHandler(new ConnectionHandler() {
             @Override
             public void messageReceived(Connection connection, byte[] request) {
                 String[] countAndSize = new String(request, StandardCharsets.US_ASCII).trim().split(" ");
                 int count = Integer.parseInt(countAndSize[0]);
                 byte[] message = new byte[Integer.parseInt(countAndSize[1])];
-                new Thread(() -> push(connection, count, message), "pusher").start();
+                if (fromLoop) {
+                    new LoopPusher(connection, count, message).start();
+                } else {
+                    new Thread(() -> push(connection, count, message), "pusher").start();
+                }
             }
         }).start();
         System.out.println("pipe-server: serving " + server.endpoint());
@@ -42,6 +51,41 @@ public final class PushServer {
                     connection.close();
                 }
                 window.release();
+            });
+        }
+    }
+
+    /** Pushes from the server thread: sends keep the window full as earlier ones complete. */
+    private static final class LoopPusher {
+        private final Connection connection;
+        private final byte[] message;
+        private int left;
+
+        LoopPusher(Connection connection, int count, byte[] message) {
+            this.connection = connection;
+            this.message = message;
+            this.left = count;
+        }
+
+        void start() {
+            int inFlight = (int) Math.max(1, Math.min(64, PipeServer.DEFAULT_MAX_QUEUED_BYTES / Math.max(1, message.length)));
+            for (int i = 0; i < inFlight; i++) {
+                sendNext();
+            }
+        }
+
+        private void sendNext() {
+            if (left == 0 || !connection.isOpen()) {
+                return;
+            }
+            left--;
+            connection.send(message).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    System.err.println("PushServer: a push failed: " + failure);
+                    connection.close();
+                } else {
+                    sendNext();
+                }
             });
         }
     }
