@@ -46,6 +46,7 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
 
             @Override
             public void messageReceived(Connection connection, byte[] message) {
+                connection.send(message);
             }
 
             @Override
@@ -57,6 +58,13 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
 
         for (int i = 0; i < 200; i++) {
             clientBuilder().connectTimeout(TIMEOUT).connect().close();
+        }
+        // A last client's answer says the server has taken every connect before it: each of those
+        // had completed before this one began, and the loop collects every completed connect at
+        // once. Without it the count below could be read before the last connect was taken.
+        try (PipeClient last = client()) {
+            last.send("last".getBytes(UTF_8));
+            assertEquals("last", new String(last.receive(TIMEOUT), UTF_8));
         }
 
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
