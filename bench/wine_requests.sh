@@ -4,7 +4,7 @@
 # C client. Runs in the Wine test bed image with the wineserver's request trace on (-d1), then
 # counts the trace with bench/wine_requests.py: per round trip, per thread, per request type.
 #
-#   bench/wine_requests.sh [--smoke] OUT.jsonl
+#   bench/wine_requests.sh [--smoke] OUT.jsonl       (JDK=21 or JDK=25: pipekit on that Java line)
 #
 # Fails unless pipekit's server makes at most MAX_RATIO (1.10) times the C sample server's requests
 # per round trip, and unless only its loop thread reads and writes the pipe.
@@ -48,9 +48,11 @@ javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar bench
 cp pipe-server/target/pipe-server.jar "$work/"
 
 docker run --rm --network none -v "$work:/bench" -e COLD="$COLD" -e WARM="$WARM" -e PUSH_WARM="$PUSH_WARM" -e REPS="$REPS" \
-  -e SHORT="$SHORT" -e LONG="$LONG" "$image" bash -c '
+  -e SHORT="$SHORT" -e LONG="$LONG" -e JDK="${JDK:-}" "$image" bash -c '
   set -e
   cd /bench
+  # JDK=21 or 25 runs pipekit on that line of the test bed instead of 17.
+  if [ -n "$JDK" ]; then PIPEKIT_JAVA=/opt/jdk/$JDK/bin/java.exe; eval "PIPEKIT_JAVA_OPTIONS=\$PIPEKIT_JDK_OPTIONS_$JDK"; fi
   # One wineserver for the whole run, tracing every request of every process to a file.
   wineserver -p -d1 2> trace.log
   : > marks.txt
