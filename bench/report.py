@@ -171,6 +171,37 @@ def requests_table(by):
     return "\n".join(lines)
 
 
+
+# The probe's results at adcb023, before the per-message calls were direct-mapped and before the
+# loop stopped waking itself: bench/wine_requests.sh run on a checkout of that commit (full mode).
+BEFORE = ("adcb023", "bench/results/requests-adcb023.jsonl")
+
+
+def before_after_table(by, before_path):
+    try:
+        with open(before_path) as f:
+            before = {r["server"]: r for r in (json.loads(line) for line in f if line.strip())}
+    except OSError:
+        return None
+
+    def compilers(phase):
+        return sum(v for k, v in (phase or {}).get("threads", {}).items() if "CompilerThread" in k)
+
+    lines = [f"| measure | before ({BEFORE[0]}) | now |", "|---|---:|---:|"]
+    rows = [("requests per round trip, steady state, ÷ the C sample", lambda b: fmt_ratio(request_ratio(b, "pipekit", "c-sample"))),
+            ("requests per round trip, first 500 round trips", lambda b: f"{b['pipekit']['cold']['perTrip']:.2f} (C sample {b['c-sample']['cold']['perTrip']:.2f})"),
+            ("… of them on the JIT's compiler threads", lambda b: f"{compilers(b['pipekit']['cold']):.2f}"),
+            ("requests per round trip over the warm-up, on the compiler threads", lambda b: f"{compilers(b['pipekit']['warmup']):.2f} over {b['pipekit']['warmup']['trips']:,}"),
+            ("requests per push from the server thread", lambda b: f"{b['pipekit-push-loop']['perTrip']:.2f} (C push server {b['c-push']['perTrip']:.2f})"),
+            ("requests per push from a thread of its own", lambda b: f"{b['pipekit-push']['perTrip']:.2f}")]
+    for what, cell in rows:
+        try:
+            lines.append(f"| {what} | {cell(before)} | {cell(by)} |")
+        except (KeyError, TypeError):
+            pass
+    return "\n".join(lines)
+
+
 def plot(rows, png):
     import matplotlib
     matplotlib.use("Agg")
@@ -341,9 +372,11 @@ def main(raw, md, png):
         w("")
     if has_wine:
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")
-        w("Both servers are separate processes that log each request, as the sample does. The sample reads 8 KiB "
-          "requests and ignores `ERROR_MORE_DATA`, so it cannot serve 64 KiB messages: the Wine comparison stops at "
-          "4 KiB.\n")
+        w("Both servers are separate processes that log each request, as the sample does. Each round starts each "
+          "server once and warms it up with the same round trips (30,000 in a full run: under Wine the JVM's JIT "
+          "takes tens of thousands to compile the hot path) before timing every client count and size against it. "
+          "The sample reads 8 KiB requests and ignores `ERROR_MORE_DATA`, so it cannot serve 64 KiB messages: the Wine "
+          "comparison stops at 4 KiB.\n")
         w(comparison_table(rows, "wine", "pipekit", "c-sample", "c", cells_of(rows, "wine", "c")))
         w("")
         if any(r.get("side") == "wine-stream" for r in rows):
@@ -373,6 +406,19 @@ def main(raw, md, png):
         w("")
         w(f"pipekit ÷ C sample, per round trip: {fmt_ratio(requests_rt)}. Per push, pipekit ÷ the C push server: "
           f"{fmt_ratio(push_ratio)} from a thread of its own, {fmt_ratio(push_loop_ratio)} from the server thread.\n")
+        jdk25 = {r["server"]: r for r in rows if r.get("side") == "wine-requests-jdk25"}
+        if "pipekit" in jdk25:
+            cold25 = jdk25["pipekit"]["cold"]
+            w(f"The same probe with pipekit on JDK 25 (`JDK=25 bench/wine_requests.sh --smoke`): the first 500 round trips "
+              f"cost {cold25['perTrip']:.2f} requests each ({describe({k: v for k, v in cold25['threads'].items() if v >= 0.05})}; "
+              f"the C sample {jdk25['c-sample']['cold']['perTrip']:.2f}), and steady state "
+              f"{fmt_ratio(request_ratio(jdk25, 'pipekit', 'c-sample'))} the C sample's.\n")
+        table = before_after_table(requests, BEFORE[1])
+        if table:
+            w(f"Before and after the Windows path was made lean (the probe run on a checkout of {BEFORE[0]}, "
+              f"results in `{BEFORE[1]}`):\n")
+            w(table)
+            w("")
         w("How to read it:\n")
         w("- **Not every request is fixed per message.** One `read` and one `write` per round trip are; the `select` "
           "(waits, and the completion routines' APCs being fetched) and `get_async_result` counts depend on whether the "
@@ -382,11 +428,15 @@ def main(raw, md, png):
         w("- **Only the loop thread touches the pipe.** Every `read` and `write` of pipekit's server process is made by "
           "its loop thread (`pipekit-server NAME`); the check in bench/wine_requests.sh fails otherwise.")
         w("- **The first round trips cost more: the JIT.** While HotSpot compiles the server's hot path, its compiler "
-          "threads (`C1 CompilerThread0`, `C2 CompilerThread0`) make requests of their own: on Windows, JDK 17's "
-          "`ThreadCritical` is an auto-reset event (`WaitForSingleObject` to enter, `SetEvent` to leave), taken for "
-          "every arena chunk a compiler allocates, and under Wine each is a wineserver request. That is start-up; it "
-          "ends when compilation does. Binding the per-message calls with JNA's direct mapping and direct callbacks "
-          "left much less code to compile.")
+          "threads (`C1 CompilerThread0`, `C2 CompilerThread0`) make requests of their own: on Windows, the "
+          "`ThreadCritical` of JDK 17 and 21 is an auto-reset event (`WaitForSingleObject` to enter, `SetEvent` to "
+          "leave), taken for every arena chunk a compiler allocates, and under Wine each is a wineserver request. "
+          "That is start-up; it ends when compilation does. JDK 25 takes a critical section instead, and its "
+          "compilers make no requests. Binding the per-message calls with JNA's direct mapping and direct callbacks "
+          "left less code to compile.")
+        w("- **Other processes are not counted.** A trace holds every process's requests: the client's own start-up "
+          "reads the registry (`open_key`, `enum_key`, `get_key_value`: Wine's `msxml` and URL-protocol keys), and "
+          "so do Wine's service processes. Counted by process, none of it is the server's.")
         w("- **Push costs a hand-off.** The C push server writes from the pipe's own thread with blocking `WriteFile`: "
           "a `write` and a wait per message. pipekit's pusher is another thread: its sends reach the loop through an APC "
           "(`queue_apc`, only when the loop has no hand-out pending), and the benchmark's window of 64 sends in flight "
@@ -427,7 +477,12 @@ def main(raw, md, png):
       "calls (a JNI transition and a copy between the direct buffer and the heap `byte[]` handed to the handler), "
       "and, on 2 cores shared by the server and the 16 client threads, the scheduling cost of a longer path per wake-up.")
     w("- **Wine, round-trip ratios" + (" (missed in this run)" if wine_missed else " (met in this run, but read the spread)") + ".** Every named-pipe call under Wine is a round trip to the `wineserver` process; pipekit "
-      "makes the same calls as the sample plus JNA's dispatch into Java for each completion routine. On this 2-core "
+      "makes the same calls as the sample plus JNA's dispatch into Java for each completion routine, and the same "
+      "number of wineserver requests per round trip (the request table below). A JFR profile of `pipe-server --quiet` "
+      "under Wine (`-XX:StartFlightRecording=settings=profile`, 30,000 round trips after as many of warm-up) took 1,245 "
+      "samples of its loop thread in native code, all in the three calls the sample makes too (the alertable wait 692, "
+      "`WriteFileEx` 355, `ReadFileEx` 198), and not one in pipekit's Java code: what a round trip costs there is "
+      "Wine's and the scheduler's. On this 2-core "
       "machine the per-round ratios under Wine spread from about half to more than twice (see the brackets in the Wine "
       "table), at every client count, so a single-client ratio near 1 cannot be told apart from noise here; the Windows "
       "job of the GitHub workflow is where native numbers would come from. Where pipekit is ahead with several "

@@ -17,7 +17,7 @@ smoke=false
 if $smoke; then
   ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200
   STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
-  WINE_PROBE_TRIPS=2000
+  WINE_PROBE_TRIPS=2000; WINE_WARM=200
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
@@ -26,7 +26,7 @@ else
   STREAM_WARM=$(( 536870912 / STREAM_BYTES > 2 ? 536870912 / STREAM_BYTES : 2 )); WINE_STREAM_WARM=2; STREAM_TIMED=9
   # Heap per round trip under Wine over 20,000 round trips: over 2,000, a few one-off kilobytes
   # (a class loaded, a table grown) still showed as 3 bytes per round trip.
-  WINE_PROBE_TRIPS=${WINE_PROBE_TRIPS:-20000}
+  WINE_PROBE_TRIPS=${WINE_PROBE_TRIPS:-20000}; WINE_WARM=${WINE_WARM:-30000}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -239,7 +239,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -251,21 +251,25 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
         for _ in $(seq 400); do grep -q "^$ready" server.log && return 0; sleep 0.05; done
         cat server.log >&2; return 1
       }
+      # Each round starts each server once and warms it up with the same WARM round trips (the
+      # JVM compiles the hot path meanwhile: under Wine that takes tens of thousands of round
+      # trips), then times every client count and size against it; the servers take turns.
       for round in $(seq $ROUNDS); do
-        for clients in $CLIENTS; do
-          for size in 64 4096; do
-            trips=$(( TRIPS / clients + 1 ))
-            for server in pipekit c-sample; do
-              name=bench-$server-$round-$clients-$size
-              if [ $server = pipekit ]; then
-                serve "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-server.jar --name $name
-              else
-                serve "listening on" wine "$PIPEKIT_PEERS/sample-server.exe" $name
-              fi
+        for server in pipekit c-sample; do
+          name=bench-$server-$round
+          if [ $server = pipekit ]; then
+            serve "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-server.jar --name $name
+          else
+            serve "listening on" wine "$PIPEKIT_PEERS/sample-server.exe" $name
+          fi
+          wine pipe-bench-client.exe $name 1 64 $WARM 0 > warm.out 2>&1
+          for clients in $CLIENTS; do
+            for size in 64 4096; do
+              trips=$(( TRIPS / clients + 1 ))
               echo "$server $round $(wine pipe-bench-client.exe $name $clients $size $trips $(( trips / 10 + 1 )) | tr -d "\r")"
-              kill $pid; wait $pid 2>/dev/null || true
             done
           done
+          kill $pid; wait $pid 2>/dev/null || true
         done
       done
       # Server push: the same C client asks each server for PUSHES messages (64 KiB: a tenth).
@@ -324,6 +328,13 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   while read -r line; do
     echo "$line" | record wine-requests "$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["server"])' "$line")" c 0
   done < "$work/requests.jsonl"
+  if ! $smoke; then
+    # The same on JDK 25, whose HotSpot takes no wineserver request in its compilers' ThreadCritical.
+    JDK=25 bench/wine_requests.sh --smoke "$work/requests-25.jsonl" || requests_failed=true
+    while read -r line; do
+      echo "$line" | record wine-requests-jdk25 "$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["server"])' "$line")" c 0
+    done < "$work/requests-25.jsonl"
+  fi
 else
   say "Windows side SKIPPED: no Docker engine or no test bed image $image (run pipe-it/src/test/wine/build-image.sh)"
 fi
