@@ -39,7 +39,8 @@ import io.pipekit.core.PipeAccessDeniedException;
  *
  * <p>Other threads reach the loop only through {@link #execute}, which queues the task and an
  * APC ({@code QueueUserAPC}) that runs it on the loop thread at its next alertable wait. A task
- * the loop thread gives itself needs no APC: it runs after the current wait, before the next.
+ * the loop thread gives itself needs no APC: it runs as soon as the routine or task that gave it
+ * returns, or, given outside one, before the next wait.
  */
 public final class CompletionRoutineLoop implements ServerLoop {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -149,8 +150,9 @@ public final class CompletionRoutineLoop implements ServerLoop {
     @Override
     public boolean execute(Runnable task) {
         if (Thread.currentThread() == javaThread) {
-            // From the loop thread itself (a routine or a task that sends): it runs before the next
-            // wait, so an APC, a kernel request under Wine, would only wake a thread that is awake.
+            // From the loop thread itself (a routine or a task that sends): it runs when that routine
+            // or task returns, or after the wait, so an APC, a kernel request under Wine, would only
+            // wake a thread that is awake.
             if (loopThread == null) {
                 return false;
             }
@@ -187,6 +189,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
         for (Runnable task; (task = tasks.poll()) != null; ) {
             runTask(task);
         }
+        runOwnTasks();
     }
 
     /** Every task the loop thread gave itself, including those they give it in turn. */
@@ -388,6 +391,10 @@ public final class CompletionRoutineLoop implements ServerLoop {
             log(Level.ERROR, "serving client " + instance.id() + " failed; closing its connection", e);
             instance.close();
         }
+        // Before the next routine: one alertable wait runs every APC queued, those queued while it
+        // runs included, so a client that keeps the reads completing could keep it from returning.
+        // Tasks left for after the wait (a handler's close at the send-queue bound) would starve.
+        runOwnTasks();
     }
 
     /** An instance has closed its handle and freed its memory. */
