@@ -27,11 +27,19 @@ def load(path):
 
 
 def per_round(rows, side, server, client, clients=None, size=None):
-    out = {}
+    """One result per round; where a round timed a cell several times, their median, field by field."""
+    runs = defaultdict(list)
     for r in rows:
         if r.get("side") == side and r.get("server") == server and r.get("client") == client \
                 and (clients is None or r.get("clients") == clients) and (size is None or r.get("messageBytes") == size):
-            out[r["round"]] = r
+            runs[r["round"]].append(r)
+    out = {}
+    for k, rs in runs.items():
+        merged = dict(rs[-1])
+        for field, value in rs[-1].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and field != "round":
+                merged[field] = statistics.median(x[field] for x in rs if field in x)
+        out[k] = merged
     return out
 
 
@@ -374,7 +382,9 @@ def main(raw, md, png):
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")
         w("Both servers are separate processes that log each request, as the sample does. Each round starts each "
           "server once and warms it up with the same round trips (30,000 in a full run: under Wine the JVM's JIT "
-          "takes tens of thousands to compile the hot path) before timing every client count and size against it. "
+          "takes tens of thousands to compile the hot path) before timing every client count and size against it; "
+          "with one client, where a round trip is a few hundred microseconds and the machine's state moves it by a "
+          "fifth, each cell is timed three times in a row and counts as the median of the three. "
           "The sample reads 8 KiB requests and ignores `ERROR_MORE_DATA`, so it cannot serve 64 KiB messages: the Wine "
           "comparison stops at 4 KiB.\n")
         w(comparison_table(rows, "wine", "pipekit", "c-sample", "c", cells_of(rows, "wine", "c")))
