@@ -16,12 +16,12 @@ class UnixPipeBehaviourTest extends ByteStreamBehaviourSpec {
 
     @Override
     long openResources() throws Exception {
-        return Resources.openDescriptors();
+        return Resources.openChannelDescriptors();
     }
 
     @Override
     String resourceKind() {
-        return "open file descriptors";
+        return "open socket, pipe and selector descriptors";
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * The chaos scenarios over Unix domain sockets, where a peer can also send bytes that are not
- * frames at all: garbage, and frames cut short. Resources are this process's open descriptors.
+ * frames at all: garbage, and frames cut short. Resources are this process's open socket, pipe and
+ * selector descriptors.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class UnixChaosTest extends ChaosSpec {
@@ -29,7 +30,7 @@ class UnixChaosTest extends ChaosSpec {
 
     @Override
     long resources() throws Exception {
-        return Resources.openDescriptors();
+        return Resources.openChannelDescriptors();
     }
 
     @Override
