@@ -61,8 +61,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private HANDLE connectEvent;
     private PipeSecurity security;
 
-    // Tasks the loop thread gives itself (a handler's send, say): run after the current wait, with
-    // no APC, so no kernel call. Loop-thread state, like the thread it is checked against.
+    // Tasks the loop thread gives itself (a handler's send, say): run when the routine or task that
+    // gave them returns, or before the next wait; no APC, so no kernel call. Loop-thread state.
     private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
     private Thread javaThread; // the loop's; a stale read elsewhere is never the reader itself
 
