@@ -22,20 +22,7 @@
 #include <string.h>
 #include <tchar.h>
 #include <strsafe.h>
-
-static int ReadMessage(HANDLE h, BYTE *buffer, DWORD capacity, DWORD *length)
-{
-    DWORD n;
-    BOOL ok;
-    *length = 0;
-    do { /* one message may take several reads: ERROR_MORE_DATA says it continues */
-        ok = ReadFile(h, buffer, capacity, &n, NULL);
-        if (!ok && GetLastError() != ERROR_MORE_DATA)
-            return -1;
-        *length += n;
-    } while (!ok);
-    return 0;
-}
+#include "pipe_io.h"
 
 static void Signal(LPCTSTR prefix, int phase, BOOL wait)
 {
@@ -55,7 +42,7 @@ int _tmain(int argc, TCHAR *argv[])
 {
     TCHAR pipeName[256];
     HANDLE h;
-    DWORD mode = PIPE_READMODE_MESSAGE, n, got;
+    DWORD n, got;
     if (argc < 5 || (_tcscmp(argv[2], TEXT("rt")) != 0 && _tcscmp(argv[2], TEXT("push")) != 0)) {
         _tprintf(TEXT("usage: pipe-probe-client.exe NAME rt|push SIZE COUNT...\n"));
         return 2;
@@ -66,12 +53,8 @@ int _tmain(int argc, TCHAR *argv[])
     for (int i = 0; i + 1 < size; i += 2)
         message[i] = 'x'; /* UTF-16LE 'x's ending in NUL, as the sample's client sends */
     StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[1]);
-    for (;;) {
-        h = CreateFile(pipeName, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-        if (h != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY || !WaitNamedPipe(pipeName, 20000))
-            break;
-    }
-    if (h == INVALID_HANDLE_VALUE || !SetNamedPipeHandleState(h, &mode, NULL, NULL)) {
+    h = OpenMessagePipe(pipeName);
+    if (h == INVALID_HANDLE_VALUE) {
         _tprintf(TEXT("connect failed with %lu.\n"), GetLastError());
         return 1;
     }

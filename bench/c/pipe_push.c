@@ -18,6 +18,7 @@
 #include <string.h>
 #include <tchar.h>
 #include <strsafe.h>
+#include "pipe_io.h"
 
 static int Serve(LPCTSTR pipeName)
 {
@@ -54,17 +55,12 @@ static int Serve(LPCTSTR pipeName)
 
 static int Receive(LPCTSTR pipeName, int count, int size)
 {
-    HANDLE h;
-    DWORD mode = PIPE_READMODE_MESSAGE, n;
+    DWORD n;
     char request[64];
     BYTE *buffer = malloc(65536);
     LARGE_INTEGER frequency, started, ended;
-    for (;;) {
-        h = CreateFile(pipeName, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-        if (h != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY || !WaitNamedPipe(pipeName, 20000))
-            break;
-    }
-    if (h == INVALID_HANDLE_VALUE || !SetNamedPipeHandleState(h, &mode, NULL, NULL)) {
+    HANDLE h = OpenMessagePipe(pipeName);
+    if (h == INVALID_HANDLE_VALUE) {
         _tprintf(TEXT("connect failed with %lu.\n"), GetLastError());
         return 1;
     }
@@ -76,16 +72,11 @@ static int Receive(LPCTSTR pipeName, int count, int size)
         return 1;
     }
     for (int i = 0; i < count; i++) {
-        DWORD got = 0;
-        BOOL ok;
-        do { /* one message may take several reads: ERROR_MORE_DATA says it continues */
-            ok = ReadFile(h, buffer, 65536, &n, NULL);
-            if (!ok && GetLastError() != ERROR_MORE_DATA) {
-                _tprintf(TEXT("ReadFile failed with %lu at message %d.\n"), GetLastError(), i);
-                return 1;
-            }
-            got += n;
-        } while (!ok);
+        DWORD got;
+        if (ReadMessage(h, buffer, 65536, &got) != 0) {
+            _tprintf(TEXT("ReadFile failed with %lu at message %d.\n"), GetLastError(), i);
+            return 1;
+        }
         if (got != (DWORD) size) {
             _tprintf(TEXT("message %d has %lu bytes, not %d.\n"), i, got, size);
             return 1;
