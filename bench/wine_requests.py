@@ -21,7 +21,9 @@ Usage:
   wine_requests.py check RESULTS.jsonl [MAX_RATIO]
     fails (status 1) unless pipekit's server makes at most MAX_RATIO (default 1.10) times the C
     sample server's requests per round trip (the median of the ratios of repetitions run side by
-    side), and only its loop thread reads and writes the pipe.
+    side), only its loop thread reads and writes the pipe, one read and one write per round trip,
+    other threads make at most 0.25 requests per round trip, and the loop at most 0.05 of kinds
+    the sample never makes.
 MARKS lines: `server NAME UNIX_PID` and `mark NAME LABEL FIRST_LINE LAST_LINE TRIPS`, LABEL one of
 cold, warm, short-R, long-R: the trace lines written while that phase ran. The cold phase (the
 first round trips after the server started) and the warm-up are reported whole, per round trip.
@@ -197,6 +199,20 @@ def check(results_path, max_ratio):
                 threads = {t for t, types in rep.get("threadTypes", {}).items() if types.get(request, 0) > 0.01}
                 if threads - {LOOP}:
                     failures.append("%s: %s requests on %s, not only on the loop thread" % (server, request, sorted(threads)))
+    # What a regression would add is a kind of request or a thread the sample does not have (an
+    # event set per message, an APC, a hand-off to another thread): judged on the medians, so that
+    # one repetition's JIT burst is not taken for one.
+    sample_kinds = {"select", "read", "write", "get_async_result"}
+    reps = by["pipekit"]["reps"]
+    other_threads = statistics.median(sum(v for t, v in r["threads"].items() if t != LOOP) for r in reps)
+    other_kinds = statistics.median(sum(v for k, v in r["threadTypes"].get(LOOP, {}).items() if k not in sample_kinds)
+                                    for r in reps)
+    print("per round trip, beyond the loop thread: %.2f; of kinds the sample never makes, on the loop: %.2f"
+          % (other_threads, other_kinds))
+    if other_threads > 0.25:
+        failures.append("threads other than the loop make %.2f requests per round trip" % other_threads)
+    if other_kinds > 0.05:
+        failures.append("the loop makes %.2f requests per round trip of kinds the C sample never makes" % other_kinds)
     for failure in failures:
         print("FAILED: " + failure)
     return 1 if failures else 0
