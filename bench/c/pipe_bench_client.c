@@ -16,6 +16,7 @@
 #include <string.h>
 #include <tchar.h>
 #include <strsafe.h>
+#include "pipe_io.h"
 
 static TCHAR pipeName[256];
 static int size, roundTrips, warmup;
@@ -28,32 +29,21 @@ typedef struct { double *micros; int ok; } RESULT;
 static int RoundTrip(HANDLE h, BYTE *message, BYTE *reply, DWORD replyCap)
 {
     DWORD n;
-    BOOL ok;
     if (!WriteFile(h, message, (DWORD) size, &n, NULL) || n != (DWORD) size)
         return -1;
-    do {
-        ok = ReadFile(h, reply, replyCap, &n, NULL);
-        if (!ok && GetLastError() != ERROR_MORE_DATA)
-            return -1;
-    } while (!ok);
-    return 0;
+    return ReadMessage(h, reply, replyCap, &n);
 }
 
 static DWORD WINAPI Client(LPVOID arg)
 {
     RESULT *r = arg;
     HANDLE h;
-    DWORD mode = PIPE_READMODE_MESSAGE;
     BYTE *message = calloc((size_t) size, 1), *reply = malloc(65536);
     int i;
     for (i = 0; i + 1 < size; i += 2)
         message[i] = 'x';            /* UTF-16LE 'x's; the last two bytes stay 0: the NUL */
-    for (;;) {
-        h = CreateFile(pipeName, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-        if (h != INVALID_HANDLE_VALUE || GetLastError() != ERROR_PIPE_BUSY || !WaitNamedPipe(pipeName, 20000))
-            break;
-    }
-    r->ok = h != INVALID_HANDLE_VALUE && SetNamedPipeHandleState(h, &mode, NULL, NULL);
+    h = OpenMessagePipe(pipeName);
+    r->ok = h != INVALID_HANDLE_VALUE;
     for (i = 0; r->ok && i < warmup; i++)
         r->ok = RoundTrip(h, message, reply, 65536) == 0;
     InterlockedIncrement(&readyCount);

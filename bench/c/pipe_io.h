@@ -1,6 +1,7 @@
 /*
- * What the Windows named-pipe bench clients share (pipe_push.c, pipe_probe_client.c): opening a
- * message-type pipe as the sample's client does, and reading one whole message.
+ * What the Windows named-pipe bench clients share (pipe_bench_client.c, pipe_push.c,
+ * pipe_probe_client.c): opening a message-type pipe as the sample's client does, and reading one
+ * whole message.
  */
 #ifndef PIPE_IO_H
 #define PIPE_IO_H
