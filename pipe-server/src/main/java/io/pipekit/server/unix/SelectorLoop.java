@@ -43,7 +43,6 @@ public final class SelectorLoop implements ServerLoop {
     private final ServerConfig config;
     private final Acceptor acceptor;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private Thread javaThread; // the loop's; a stale read elsewhere is never the reader itself
     private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
     private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>(); // loop thread only
     private final Set<UnixConnection> connections = new LinkedHashSet<>();
@@ -65,7 +64,6 @@ public final class SelectorLoop implements ServerLoop {
 
     @Override
     public void open() throws PipeException {
-        javaThread = Thread.currentThread();
         if (config.securityDescriptor() != null) {
             LOG.log(Level.WARNING, "an SDDL security descriptor applies to Windows pipes only; on Unix the socket's "
                     + "directory is owner-only and clients of other users are refused");
@@ -215,11 +213,7 @@ public final class SelectorLoop implements ServerLoop {
                 return false;
             }
             tasks.add(task);
-            if (Thread.currentThread() != javaThread) {
-                // The loop thread itself runs its tasks before it selects again: a wake-up would
-                // cost it a write to the selector's wake-up descriptor and an empty select.
-                selector.wakeup();
-            }
+            selector.wakeup();
             return true;
         }
     }
