@@ -9,17 +9,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NativeAllocations {
     private static final AtomicLong ALLOCATED = new AtomicLong();
-    private static final AtomicLong FREED = new AtomicLong();
+    // Its own counter, not ALLOCATED - FREED: two reads could straddle an allocation or a free
+    // made meanwhile on another thread, and a leak check would then start from a count one off.
+    private static final AtomicLong LIVE = new AtomicLong();
 
     private NativeAllocations() {
     }
 
     static void allocated() {
         ALLOCATED.incrementAndGet();
+        LIVE.incrementAndGet();
     }
 
     static void freed() {
-        FREED.incrementAndGet();
+        LIVE.decrementAndGet();
     }
 
     /** How many native blocks pipekit has allocated since the JVM started. */
@@ -29,6 +32,6 @@ public final class NativeAllocations {
 
     /** How many of pipekit's native blocks are allocated and not yet freed. */
     public static long liveCount() {
-        return ALLOCATED.get() - FREED.get();
+        return LIVE.get();
     }
 }

@@ -27,9 +27,12 @@ public final class NativeBuffer {
     public void ensureCapacity(int size) {
         if (size > memory.size()) {
             long grown = Math.max(size, Math.min(Integer.MAX_VALUE, memory.size() * 2));
-            memory.close();
-            NativeAllocations.freed();
+            // The new block before the old one goes: the live count never dips below what this
+            // buffer holds, so a leak check reading it from another thread meanwhile is not one short.
+            Memory old = memory;
             allocate(grown);
+            old.close();
+            NativeAllocations.freed();
         }
     }
 

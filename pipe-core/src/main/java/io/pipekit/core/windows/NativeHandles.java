@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * moves only with pipekit's handles, on both.
  */
 public final class NativeHandles {
-    private static final AtomicLong OPENED = new AtomicLong();
-    private static final AtomicLong CLOSED = new AtomicLong();
+    // One counter, not opened - closed: two reads could straddle a close made meanwhile on another thread.
+    private static final AtomicLong LIVE = new AtomicLong();
 
     private NativeHandles() {
     }
@@ -30,7 +30,7 @@ public final class NativeHandles {
      */
     public static HANDLE opened(HANDLE handle) {
         if (isValid(handle)) {
-            OPENED.incrementAndGet();
+            LIVE.incrementAndGet();
         }
         return handle;
     }
@@ -39,14 +39,14 @@ public final class NativeHandles {
     public static boolean close(HANDLE handle) {
         boolean closed = Kernel32.INSTANCE.CloseHandle(handle);
         if (closed) {
-            CLOSED.incrementAndGet();
+            LIVE.decrementAndGet();
         }
         return closed;
     }
 
     /** How many handles pipekit has opened and not yet closed. */
     public static long liveCount() {
-        return OPENED.get() - CLOSED.get();
+        return LIVE.get();
     }
 
     private static boolean isValid(HANDLE handle) {
