@@ -3,9 +3,11 @@ package io.pipekit.client;
 import io.pipekit.client.unix.UnixClientConnection;
 import io.pipekit.client.windows.WindowsClientConnection;
 import io.pipekit.core.MessageCodec;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
 import io.pipekit.core.ReadMode;
+import io.pipekit.core.ServerTrust;
 import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
@@ -38,7 +40,8 @@ import java.util.Objects;
  * server closed the connection ({@link io.pipekit.core.PeerClosedException}), this client was
  * closed ({@link io.pipekit.core.PipeClosedException}), a message was too long
  * ({@link io.pipekit.core.MessageTooLargeException}).
- * By default the server may identify this client but not impersonate it.
+ * By default the server may identify this client but not impersonate it, and this client
+ * accepts only a server that runs as its own user or as the system ({@link Builder#serverTrust}).
  *
  * <p>Threads: one thread may receive while another sends (one reader and one writer at a
  * time; {@link #transact} counts as both). {@link #close()} may be called from any thread: a
@@ -131,6 +134,11 @@ public final class PipeClient implements AutoCloseable {
         return asyncChannel;
     }
 
+    /** Who serves the pipe, as the operating system vouches for it: checked against {@link Builder#serverTrust} when connecting. */
+    public PeerIdentity serverIdentity() {
+        return connection.serverIdentity();
+    }
+
     /** Whether {@link #close()} has not been called yet. */
     public boolean isOpen() {
         return open;
@@ -201,6 +209,7 @@ public final class PipeClient implements AutoCloseable {
         private Duration receiveTimeout;
         private Transport transport = Transport.forThisOs();
         private ReadMode readMode = ReadMode.AUTO;
+        private ServerTrust serverTrust = ServerTrust.currentUserOrSystem();
 
         private Builder(PipeName name) {
             this.name = name;
@@ -263,9 +272,21 @@ public final class PipeClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which servers to accept, by the user the server process runs as; checked right after
+         * connecting, before anything is sent. Default: {@link ServerTrust#currentUserOrSystem()},
+         * which stops a squatter of any other user. A server of another user fails the connect
+         * with an {@link io.pipekit.core.UntrustedServerException}.
+         */
+        public Builder serverTrust(ServerTrust trust) {
+            this.serverTrust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
         /** Connects, retrying as the class comment describes. */
         public PipeClient connect() throws PipeException {
-            ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize, readMode);
+            ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize, readMode,
+                    serverTrust);
             ClientConnection connection = switch (transport) {
                 case WINDOWS_NAMED_PIPES -> WindowsClientConnection.connect(config);
                 case UNIX_DOMAIN_SOCKETS -> UnixClientConnection.connect(config);

@@ -1,5 +1,7 @@
 package io.pipekit.server;
 
+import io.pipekit.core.PeerIdentity;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -12,8 +14,30 @@ public interface Connection {
     /** A number unique among this server's connections, for logs. */
     long id();
 
-    /** The client's process id, or -1 where the transport cannot tell (Unix sockets). */
-    long clientProcessId();
+    /** Who the client is, as the operating system vouches for it, read once when it connected. */
+    PeerIdentity clientIdentity();
+
+    /**
+     * Runs {@code work} on the calling thread in the client's security context, and reverts
+     * afterwards on every path, whether {@code work} returns or throws. On Windows this is
+     * impersonation ({@code ImpersonateNamedPipeClient}'s token, put on this thread):
+     * <ul>
+     *   <li>A client that connected with pipekit's default ({@code SECURITY_IDENTIFICATION})
+     *       lets {@code work} see who it is (its token), not act as it: opening a file as the
+     *       client fails with {@code ERROR_BAD_IMPERSONATION_LEVEL}. The client must allow
+     *       impersonation for that ({@code PipeClient.Builder.allowImpersonation}).</li>
+     *   <li>It must not span an asynchronous boundary. The context belongs to this thread:
+     *       work handed to an executor, or continued in a {@code CompletableFuture} stage, runs as
+     *       the server, and code that assumed otherwise fails open or closed by accident. Do the
+     *       work that needs the client's rights inside {@code work}, on this thread.</li>
+     *   <li>On the server thread it holds up every other client while it runs, as any handler does.</li>
+     * </ul>
+     *
+     * @throws UnsupportedOperationException on Unix sockets, which have no impersonation
+     * @throws IllegalStateException if the client's token could not be read
+     * @throws Exception what {@code work} throws
+     */
+    <T> T runAsClient(Callable<T> work) throws Exception;
 
     /**
      * Sends one whole message, from any thread, at any time; never blocks. Messages go out in the

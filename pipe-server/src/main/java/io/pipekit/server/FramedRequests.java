@@ -52,7 +52,7 @@ public final class FramedRequests implements ConnectionHandler {
         if (decoder == null) {
             return; // closed while these bytes were on their way
         }
-        ClientInfo client = new ClientInfo(connection.id(), connection.clientProcessId());
+        ClientInfo client = ClientInfo.of(connection);
         try {
             decoder.feed(bytes, 0, bytes.length, request -> answer(connection, client, request));
         } catch (MessageTooLargeException e) {

@@ -5,6 +5,7 @@ import io.pipekit.core.PipeName;
 import io.pipekit.core.PipeType;
 import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ServerConfig;
+import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.internal.Answerer;
 import io.pipekit.server.internal.DrivenConnection;
@@ -53,6 +54,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * otherwise.
  */
 public final class PipeServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.server");
+
+    /** What hears a refused client's connection end: nothing is left to do. */
+    private static final ServerConnection.Listener REFUSED = new ServerConnection.Listener() {
+        @Override
+        public void messageRead(byte[] message) {
+        }
+
+        @Override
+        public void messageWritten() {
+        }
+
+        @Override
+        public void closed(PipeException cause) {
+        }
+    };
+
     /** The default of {@link Builder#maxQueuedBytes}: 1 MiB per connection. */
     public static final long DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
 
@@ -148,6 +166,7 @@ public final class PipeServer implements AutoCloseable {
         private int maxMessageSize = 16 * 1024 * 1024;
         private Transport transport = Transport.forThisOs();
         private PipeType pipeType = PipeType.MESSAGE;
+        private Admission admission = Admission.everyone();
 
         private Builder(PipeName name) {
             this.name = name;
@@ -285,6 +304,16 @@ public final class PipeServer implements AutoCloseable {
         }
 
         /**
+         * Who may be served, decided from each client's identity when it connects, before any of
+         * its messages is read (default: everyone the pipe's access rules let in). A refused
+         * client is disconnected and logged; the server goes on.
+         */
+        public Builder admission(Admission admission) {
+            this.admission = Objects.requireNonNull(admission, "admission");
+            return this;
+        }
+
+        /**
          * Starts serving on a new thread and returns once the pipe is served.
          *
          * @throws PipeException if the pipe cannot be served, for example because another
@@ -305,7 +334,12 @@ public final class PipeServer implements AutoCloseable {
             ConnectionHandler driver = streamHandler != null ? new StreamBridge(streamHandler, name.name(), maxQueuedBytes)
                     : connectionHandler;
             long queueBound = maxQueuedBytes;
+            Admission admits = admission;
             ServerLoop loop = newLoop(transport, config, connection -> {
+                if (!admitted(admits, connection, name)) {
+                    connection.close();
+                    return REFUSED;
+                }
                 if (driver != null) {
                     DrivenConnection driven = new DrivenConnection(connection, loops[0], driver, queueBound, closing::get,
                             live::add, live::remove);
@@ -339,6 +373,23 @@ public final class PipeServer implements AutoCloseable {
             return server[0];
         }
 
+        /** Asks the admission; a refusal, or a failure of the admission itself, is logged. */
+        private static boolean admitted(Admission admission, ServerConnection connection, PipeName name) {
+            boolean admitted;
+            try {
+                admitted = admission.admits(connection.clientIdentity());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "the admission check failed for client " + connection.id() + " ("
+                        + connection.clientIdentity() + ") on " + name + "; refusing it", e);
+                return false;
+            }
+            if (!admitted) {
+                LOG.log(System.Logger.Level.WARNING, "refused client " + connection.id() + " (" + connection.clientIdentity()
+                        + ") on " + name + ": the admission check said no");
+            }
+            return admitted;
+        }
+
         private static void serve(ServerLoop loop, CompletableFuture<Void> opened, PipeServer[] server) {
             try {
                 try {
@@ -350,7 +401,7 @@ public final class PipeServer implements AutoCloseable {
                 opened.complete(null);
                 loop.run();
             } catch (Throwable e) {
-                System.getLogger("io.pipekit.server").log(System.Logger.Level.ERROR, "the server loop failed", e);
+                LOG.log(System.Logger.Level.ERROR, "the server loop failed", e);
             } finally {
                 server[0].terminated.countDown();
             }

@@ -1,13 +1,23 @@
 package io.pipekit.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
+import io.pipekit.core.unix.PeerCredentials;
+import java.util.Optional;
+import java.util.OptionalLong;
 import io.pipekit.testing.Resources;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /** The shared behaviour on Unix domain sockets, natively on Linux and macOS. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
-class UnixPipeBehaviourTest extends ByteStreamBehaviourSpec {
+class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
 
     @Override
     Transport transport() {
@@ -27,5 +37,40 @@ class UnixPipeBehaviourTest extends ByteStreamBehaviourSpec {
     @Override
     int manyClients() {
         return 1000;
+    }
+
+    @Override
+    void assertIsThisProcessUser(PeerIdentity identity) {
+        assertEquals(OptionalLong.of(PeerCredentials.currentUid()), identity.uid(), identity::describe);
+        assertEquals(Optional.of(System.getProperty("user.name")), identity.user(), identity::describe);
+        assertTrue(identity.sid().isEmpty() && identity.sessionId().isEmpty(), "no Windows notions on Unix: " + identity);
+    }
+
+    @Override
+    String anotherUser() {
+        return Long.toString(PeerCredentials.currentUid() + 4242); // a uid nobody here runs as
+    }
+
+    @Override
+    String thisUser() {
+        return System.getProperty("user.name");
+    }
+
+    /** A second server on the name: refused while the first one serves it. */
+    @Override
+    boolean squatOnce(String name) {
+        try (PipeServer squatter = PipeServer.builder(name).transport(transport()).handler((c, r) -> r).start()) {
+            return true;
+        } catch (PipeAccessDeniedException expected) {
+            return false;
+        } catch (PipeException e) {
+            throw new AssertionError("the squat attempt failed otherwise than refused: " + e, e);
+        }
+    }
+
+    @Override
+    void assertRunAsClientBehaviour(ClientInfo client) {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> client.runAsClient(() -> 1));
+        assertTrue(e.getMessage().contains("not supported on Unix"), e.getMessage());
     }
 }

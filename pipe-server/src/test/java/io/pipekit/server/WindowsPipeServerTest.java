@@ -14,7 +14,12 @@ import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.pipekit.client.PipeClient;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.Tokens;
+import com.sun.jna.platform.win32.Advapi32;
+import java.util.Optional;
 import io.pipekit.core.PipeType;
 import io.pipekit.core.ReadMode;
 import io.pipekit.core.Transport;
@@ -34,7 +39,7 @@ import io.pipekit.core.PipeBusyException;
 
 /** What only Windows named pipes do: Win32 error codes, client process ids, DACLs, native memory. */
 @WindowsOnly
-class WindowsPipeServerTest extends ByteStreamBehaviourSpec {
+class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
     @Override
     Transport transport() {
@@ -120,20 +125,6 @@ class WindowsPipeServerTest extends ByteStreamBehaviourSpec {
         PipeException e = assertThrows(PipeAccessDeniedException.class, () -> builder().handler((c, r) -> r).start());
 
         assertEquals(PipeException.ERROR_ACCESS_DENIED, e.code(), e.getMessage());
-    }
-
-    @Test
-    void handlerIsToldTheClientProcessId() throws Exception {
-        ConcurrentLinkedQueue<ClientInfo> seen = new ConcurrentLinkedQueue<>();
-        PipeServer server = builder().handler((client, request) -> {
-            seen.add(client);
-            return request;
-        }).start();
-        closeLater(server);
-
-        client().transact(new byte[] {1});
-
-        assertEquals(ProcessHandle.current().pid(), seen.peek().processId());
     }
 
     @Test
@@ -270,5 +261,86 @@ class WindowsPipeServerTest extends ByteStreamBehaviourSpec {
 
         assertEquals(ReadMode.BYTE, client.readMode());
         assertEquals("abcdefg", new String(readFully(client.inputStream(), 7), UTF_8));
+    }
+
+    // --- identity (IdentityBehaviourSpec) --------------------------------------------------------
+
+    @Override
+    void assertIsThisProcessUser(PeerIdentity identity) {
+        try {
+            assertEquals(Optional.of(Tokens.currentUserSid()), identity.sid(), identity::describe);
+        } catch (PipeException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(identity.uid().isEmpty(), "no uid on Windows: " + identity);
+    }
+
+    @Override
+    String anotherUser() {
+        return "S-1-5-20"; // NETWORK SERVICE: no test runs as it
+    }
+
+    @Override
+    String thisUser() {
+        try {
+            return Tokens.currentUserSid();
+        } catch (PipeException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Creates the pipe as a squatter would: a first instance of a new pipe of that name. Windows
+     * refuses it while any instance exists (FILE_FLAG_FIRST_PIPE_INSTANCE); Wine ignores that
+     * flag, but with maxInstances(1) it refuses a second instance all the same. Either way it can
+     * only succeed in a moment when the name has no instance at all.
+     */
+    @Override
+    boolean squatOnce(String name) {
+        HANDLE squat = Kernel32.INSTANCE.CreateNamedPipe("\\\\.\\pipe\\" + name,
+                Kernel32.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE,
+                Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, null);
+        if (WinBase.INVALID_HANDLE_VALUE.equals(squat)) {
+            return false;
+        }
+        Kernel32.INSTANCE.CloseHandle(squat);
+        return true;
+    }
+
+    /**
+     * Inside runAsClient the thread has a token, the client's; after it, returned or thrown, the
+     * thread has none again (ERROR_NO_TOKEN), as before.
+     */
+    @Override
+    void assertRunAsClientBehaviour(ClientInfo client) throws Exception {
+        assertEquals(ERROR_NO_TOKEN, threadTokenUser().error(), "the server thread impersonates nobody before");
+        ThreadToken inside = client.runAsClient(WindowsPipeServerTest::threadTokenUser);
+        assertEquals(client.identity().sid().orElseThrow(), inside.sid(), "the thread's token inside runAsClient is the client's");
+        assertEquals(ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient returned");
+
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> client.runAsClient(() -> {
+            assertEquals(0, threadTokenUser().error());
+            throw new IllegalStateException("failed as the client");
+        }));
+        assertEquals("failed as the client", thrown.getMessage());
+        assertEquals(ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient threw");
+    }
+
+    private static final int ERROR_NO_TOKEN = 1008;
+
+    /** The current thread's impersonation token's user, or the error that says it has none. */
+    record ThreadToken(String sid, int error) {
+    }
+
+    private static ThreadToken threadTokenUser() {
+        WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
+        if (!Advapi32.INSTANCE.OpenThreadToken(Kernel32.INSTANCE.GetCurrentThread(), WinNT.TOKEN_QUERY, true, token)) {
+            return new ThreadToken(null, Native.getLastError());
+        }
+        try {
+            return new ThreadToken(Advapi32Util.getTokenAccount(token.getValue()).sidString, 0);
+        } finally {
+            Kernel32.INSTANCE.CloseHandle(token.getValue());
+        }
     }
 }

@@ -5,7 +5,10 @@ import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.UntrustedServerException;
+import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.PipeTimeoutException;
 import io.pipekit.core.ReadMode;
 import io.pipekit.core.transport.ClientConfig;
@@ -40,6 +43,7 @@ public final class UnixClientConnection implements ClientConnection {
     private static final int READ_CHUNK = 64 * 1024;
 
     private final SocketChannel channel;
+    private final PeerIdentity server;
     private final Path path;
     // Made once: a stream's reads and writes come in thousands, and each would build its own.
     private final String sendOperation;
@@ -53,7 +57,8 @@ public final class UnixClientConnection implements ClientConnection {
     private ByteBuffer output = ByteBuffer.allocateDirect(4096);
     private volatile boolean closed;
 
-    private UnixClientConnection(SocketChannel channel, Path path, ClientConfig config) {
+    private UnixClientConnection(SocketChannel channel, Path path, ClientConfig config, PeerIdentity server) {
+        this.server = server;
         this.channel = channel;
         this.path = path;
         this.sendOperation = "send to " + path;
@@ -77,8 +82,13 @@ public final class UnixClientConnection implements ClientConnection {
             try {
                 channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 channel.connect(UnixDomainSocketAddress.of(path));
+                PeerIdentity server = PeerCredentials.of(channel);
+                if (!PeerCredentials.trusted(server, config.serverTrust())) {
+                    closeQuietly(channel);
+                    throw new UntrustedServerException(operation, server, config.serverTrust());
+                }
                 channel.configureBlocking(false);
-                return new UnixClientConnection(channel, path, config);
+                return new UnixClientConnection(channel, path, config, server);
             } catch (SocketException e) {
                 // No socket file yet (ENOENT), or a stale one nobody accepts on (ECONNREFUSED): the
                 // server may be starting.
@@ -87,6 +97,8 @@ public final class UnixClientConnection implements ClientConnection {
                     throw new NoSuchPipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
                 }
                 deadline.pauseBeforeRetry(operation);
+            } catch (PipeException e) {
+                throw e;
             } catch (IOException e) {
                 closeQuietly(channel);
                 throw new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
@@ -102,6 +114,11 @@ public final class UnixClientConnection implements ClientConnection {
                 // nothing more to free
             }
         }
+    }
+
+    @Override
+    public PeerIdentity serverIdentity() {
+        return server;
     }
 
     @Override

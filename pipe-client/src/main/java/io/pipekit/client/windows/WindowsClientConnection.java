@@ -9,7 +9,10 @@ import io.pipekit.client.internal.Deadline;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.ServerTrust;
+import io.pipekit.core.UntrustedServerException;
 import io.pipekit.core.ReadMode;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
@@ -17,6 +20,7 @@ import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeHandles;
+import io.pipekit.core.windows.PipeServerIdentity;
 import io.pipekit.core.windows.Win32;
 import java.nio.ByteBuffer;
 
@@ -54,13 +58,16 @@ public final class WindowsClientConnection implements ClientConnection {
     private final IoSlot writer;
     private final MessageAssembler assembler;
     private final ReadMode readMode;
+    private final PeerIdentity server;
     private final Object lifecycle = new Object();
     private int callsInFlight;
     private boolean closed;
     private boolean freed;
 
-    private WindowsClientConnection(HANDLE handle, String path, int maxMessageSize, ReadMode readMode) throws PipeException {
+    private WindowsClientConnection(HANDLE handle, String path, int maxMessageSize, ReadMode readMode, PeerIdentity server)
+            throws PipeException {
         this.handle = handle;
+        this.server = server;
         this.path = path;
         this.writeOperation = "WriteFile " + path;
         this.readOperation = "ReadFile " + path;
@@ -99,7 +106,9 @@ public final class WindowsClientConnection implements ClientConnection {
             HANDLE handle = NativeHandles.opened(K.CreateFile(path, access, 0, null, Kernel32.OPEN_EXISTING, flags, null));
             if (!WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
                 try {
-                    return new WindowsClientConnection(handle, path, config.maxMessageSize(), setReadMode(handle, path, config.readMode()));
+                    PeerIdentity server = verifiedServer(handle, path, config.serverTrust());
+                    return new WindowsClientConnection(handle, path, config.maxMessageSize(), setReadMode(handle, path, config.readMode()),
+                            server);
                 } catch (PipeException e) {
                     NativeHandles.close(handle);
                     throw e;
@@ -127,6 +136,15 @@ public final class WindowsClientConnection implements ClientConnection {
         }
     }
 
+    /** Who serves the pipe; an {@link UntrustedServerException} if {@code trust} does not accept it. */
+    private static PeerIdentity verifiedServer(HANDLE handle, String path, ServerTrust trust) throws PipeException {
+        PeerIdentity server = PipeServerIdentity.of(handle);
+        if (!PipeServerIdentity.trusted(server, trust)) {
+            throw new UntrustedServerException("connect " + path, server, trust);
+        }
+        return server;
+    }
+
     /** Chooses the read mode from the request and the pipe's type, and sets it. */
     private static ReadMode setReadMode(HANDLE handle, String path, ReadMode requested) throws PipeException {
         IntByReference flags = new IntByReference();
@@ -151,6 +169,11 @@ public final class WindowsClientConnection implements ClientConnection {
     private static PipeException timedOut(String path, ClientConfig config) {
         return new PipeBusyException("connect " + path, Kernel32Ex.ERROR_SEM_TIMEOUT,
                 "timed out after " + config.connectTimeout().toMillis() + " ms: every instance of the pipe stayed busy");
+    }
+
+    @Override
+    public PeerIdentity serverIdentity() {
+        return server;
     }
 
     @Override

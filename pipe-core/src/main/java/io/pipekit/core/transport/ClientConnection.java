@@ -1,5 +1,6 @@
 package io.pipekit.core.transport;
 
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.ReadMode;
 import java.io.Closeable;
@@ -15,6 +16,9 @@ import java.nio.ByteBuffer;
 public interface ClientConnection extends Closeable {
     /** The timeout that means: wait as long as it takes. */
     long NO_TIMEOUT = -1;
+
+    /** Who serves the pipe, read when the connection was made (and checked against the client's {@code ServerTrust}). */
+    PeerIdentity serverIdentity();
 
     /** The read mode in effect: {@link ReadMode#MESSAGE} or {@link ReadMode#BYTE}, never {@code AUTO}. */
     ReadMode readMode();

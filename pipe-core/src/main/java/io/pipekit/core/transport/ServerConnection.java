@@ -1,6 +1,8 @@
 package io.pipekit.core.transport;
 
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import java.util.concurrent.Callable;
 
 /**
  * One connected client as the server loop sees it. Every method must be called on the loop
@@ -28,8 +30,16 @@ public interface ServerConnection {
     /** A number for logs, unique among this server's connections. */
     long id();
 
-    /** The connected client's process id, or -1 where the transport cannot tell. */
-    long clientProcessId();
+    /** Who the client is, read when it connected. */
+    PeerIdentity clientIdentity();
+
+    /**
+     * Runs {@code work} on the calling thread as the client (Windows impersonation), reverting
+     * afterwards on every path.
+     *
+     * @throws UnsupportedOperationException where the transport cannot impersonate (Unix sockets)
+     */
+    <T> T runAsClient(Callable<T> work) throws Exception;
 
     /** Starts reading the next whole message, unless a read is in flight already. */
     void read();

@@ -2,12 +2,13 @@ package io.pipekit.core.windows;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import com.sun.jna.win32.StdCallLibrary;
 import com.sun.jna.win32.W32APIOptions;
 
-/** The advapi32 functions pipekit calls that {@code jna-platform} lacks: SDDL conversion. */
+/** The advapi32 functions pipekit calls that {@code jna-platform} lacks: SDDL conversion, pipe impersonation. */
 public interface Advapi32Ex extends StdCallLibrary {
     /** The bindings, loaded once. */
     Advapi32Ex INSTANCE = Native.load("advapi32", Advapi32Ex.class, W32APIOptions.DEFAULT_OPTIONS);
@@ -28,4 +29,10 @@ public interface Advapi32Ex extends StdCallLibrary {
      */
     boolean ConvertSecurityDescriptorToStringSecurityDescriptor(Pointer securityDescriptor, int revision,
             int securityInformation, PointerByReference sddl, IntByReference length);
+
+    /**
+     * <a href="https://learn.microsoft.com/windows/win32/api/namedpipeapi/nf-namedpipeapi-impersonatenamedpipeclient">ImpersonateNamedPipeClient</a>:
+     * the calling thread takes the pipe client's security context until {@code RevertToSelf}.
+     */
+    boolean ImpersonateNamedPipeClient(HANDLE pipe);
 }

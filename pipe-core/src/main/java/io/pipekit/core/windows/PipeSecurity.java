@@ -3,10 +3,7 @@ package io.pipekit.core.windows;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.win32.Advapi32;
-import com.sun.jna.platform.win32.Advapi32Util;
 import com.sun.jna.platform.win32.Kernel32;
-import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.ptr.PointerByReference;
 import io.pipekit.core.PipeException;
 
@@ -39,7 +36,7 @@ public final class PipeSecurity {
 
     /** The SDDL of pipekit's default: full control for the current user and SYSTEM, nobody else. */
     public static String currentUserOnlySddl() throws PipeException {
-        return "D:P(A;;FA;;;" + currentUserSid() + ")(A;;FA;;;SY)";
+        return "D:P(A;;FA;;;" + Tokens.currentUserSid() + ")(A;;FA;;;SY)";
     }
 
     /** pipekit's default descriptor; see {@link #currentUserOnlySddl()}. */
@@ -56,19 +53,6 @@ public final class PipeSecurity {
                     Native.getLastError(), "not a valid SDDL security descriptor");
         }
         return new PipeSecurity(sddl, descriptor.getValue());
-    }
-
-    private static String currentUserSid() throws PipeException {
-        WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
-        if (!Advapi32.INSTANCE.OpenProcessToken(Kernel32.INSTANCE.GetCurrentProcess(), WinNT.TOKEN_QUERY, token)) {
-            throw Win32.lastError("OpenProcessToken");
-        }
-        NativeHandles.opened(token.getValue());
-        try {
-            return Advapi32Util.getTokenAccount(token.getValue()).sidString;
-        } finally {
-            NativeHandles.close(token.getValue());
-        }
     }
 
     /** The SDDL this descriptor was made from. */

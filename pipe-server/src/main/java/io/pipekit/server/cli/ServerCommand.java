@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code java -jar pipe-server.jar}: the documented sample server as a command. It serves
  * {@code mynamedpipe}, logs each request as {@code [connection] request} and answers
- * {@code Default answer from server}, or echoes with {@code --echo}, until stopped (Ctrl-C).
+ * {@code Default answer from server}, or echoes with {@code --echo}, or tells the client who it
+ * is with {@code --whoami}, until stopped (Ctrl-C).
  * With {@code --mode byte} it serves a byte-type pipe: with {@code --raw} a stream echo, else
  * the same answers in length-prefixed frames ({@code --frame}).
  */
@@ -33,6 +34,10 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--echo", description = "Answer each request with itself instead of \"" + DEFAULT_ANSWER + "\".")
     boolean echo;
+
+    @Option(names = "--whoami", description = "Answer each request with the client's identity as one line, "
+            + "pid=<n> user=<name> sid=<S-1-...>|uid=<n> elevated=<yes|no|unknown>, in the request's encoding.")
+    boolean whoami;
 
     @Option(names = {"-q", "--quiet"}, description = "Do not log each request (for benchmarks).")
     boolean quiet;
@@ -98,6 +103,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (whoami && (echo || raw || broadcast)) {
+            throw new IllegalArgumentException("--whoami answers requests itself: not with --echo, --raw or --broadcast");
+        }
         MessageCodec<String> codec = MessageCodecs.text(encoding);
         PrintWriter out = new CommandLine(this).getOut();
         RequestHandler handler = raw ? (client, request) -> request : RequestHandler.using(codec, (client, request) -> {
@@ -105,7 +113,7 @@ public final class ServerCommand implements Callable<Integer> {
                 out.println("[" + client.connectionId() + "] " + request);
                 out.flush();
             }
-            return echo ? request : DEFAULT_ANSWER;
+            return whoami ? client.identity().describe() : echo ? request : DEFAULT_ANSWER;
         });
         PipeServer.Builder builder = PipeServer.builder(name)
                 .listeningInstances(listening)

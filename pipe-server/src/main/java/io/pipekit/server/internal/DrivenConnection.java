@@ -1,6 +1,7 @@
 package io.pipekit.server.internal;
 
 import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.SendQueueFullException;
@@ -9,6 +10,7 @@ import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.Connection;
 import io.pipekit.server.ConnectionHandler;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -121,8 +123,13 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     }
 
     @Override
-    public long clientProcessId() {
-        return connection.clientProcessId();
+    public PeerIdentity clientIdentity() {
+        return connection.clientIdentity();
+    }
+
+    @Override
+    public <T> T runAsClient(Callable<T> work) throws Exception {
+        return connection.runAsClient(work);
     }
 
     @Override

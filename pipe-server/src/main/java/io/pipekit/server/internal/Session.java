@@ -26,7 +26,7 @@ public final class Session implements ServerConnection.Listener {
     public Session(ServerConnection connection, Answerer answerer) {
         this.connection = connection;
         this.answerer = answerer;
-        this.client = new ClientInfo(connection.id(), connection.clientProcessId());
+        this.client = ClientInfo.of(connection);
     }
 
     /** Starts the chain with the first read. */
@@ -47,8 +47,7 @@ public final class Session implements ServerConnection.Listener {
             failure = new NullPointerException("the handler answered null");
         }
         if (failure != null) {
-            LOG.log(Level.WARNING, "handler failed for client " + client.connectionId() + " (pid " + client.processId()
-                    + "); closing its connection", failure);
+            LOG.log(Level.WARNING, "handler failed for " + client + "; closing its connection", failure);
             connection.close();
             return;
         }

@@ -1,7 +1,9 @@
 package io.pipekit.server.unix;
 
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeType;
+import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
@@ -22,8 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import io.pipekit.core.PipeAccessDeniedException;
 
 /**
@@ -164,8 +164,8 @@ public final class SelectorLoop implements ServerLoop {
             return;
         }
         try {
-            UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            String user = peer.user().getName();
+            PeerIdentity peer = PeerCredentials.of(channel); // before anything is read: the admission sees it
+            String user = peer.user().orElse("unknown");
             if (!user.equals(ownUser)) {
                 LOG.log(Level.WARNING, "refused a client of user " + user + " on " + socketPath + ": only " + ownUser + " may connect");
                 channel.close();
@@ -173,7 +173,7 @@ public final class SelectorLoop implements ServerLoop {
             }
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, 0);
-            UnixConnection connection = new UnixConnection(this, channel, key, nextId++,
+            UnixConnection connection = new UnixConnection(this, channel, key, nextId++, peer,
                     config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize(),
                     config.pipeType() == PipeType.MESSAGE);
             key.attach(connection);

@@ -1,6 +1,7 @@
 package io.pipekit.server.unix;
 
 import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.unix.FrameReader;
@@ -8,6 +9,7 @@ import io.pipekit.core.unix.Frames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -25,6 +27,7 @@ final class UnixConnection implements ServerConnection {
     private final SocketChannel channel;
     private final SelectionKey key;
     private final long id;
+    private final PeerIdentity client;
     private final FrameReader frames;
     private final boolean framed;
     private ByteBuffer output;
@@ -37,13 +40,14 @@ final class UnixConnection implements ServerConnection {
     private boolean writePending;
     private int interestOps;
 
-    UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id,
+    UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id, PeerIdentity client,
             int maxMessageSize, int readChunk, int writeBufferSize, boolean framed) {
         this.loop = loop;
         this.framed = framed;
         this.channel = channel;
         this.key = key;
         this.id = id;
+        this.client = client;
         this.frames = new FrameReader(maxMessageSize, readChunk);
         this.output = ByteBuffer.allocateDirect(Math.max(writeBufferSize, Frames.HEADER_BYTES));
     }
@@ -68,8 +72,15 @@ final class UnixConnection implements ServerConnection {
     }
 
     @Override
-    public long clientProcessId() {
-        return -1; // the JDK's SO_PEERCRED gives the user, not the process
+    public PeerIdentity clientIdentity() {
+        return client;
+    }
+
+    /** Unix sockets have no impersonation: a server acts as another user only by being given its rights. */
+    @Override
+    public <T> T runAsClient(Callable<T> work) {
+        throw new UnsupportedOperationException("runAsClient is not supported on Unix domain sockets: they have no "
+                + "impersonation. Check the client's identity (uid) and decide for it instead");
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private final OverlappedTable<PipeInstance> byIoOverlapped = new OverlappedTable<>();
     private final ListenRetry listenRetry = new ListenRetry();
     private final List<PipeInstance> listening = new ArrayList<>();
+    // Disconnected instances kept open to listen again: see keepToListenAgain. Counted in liveInstances.
+    private final ArrayDeque<HANDLE> spareHandles = new ArrayDeque<>();
     private int liveInstances;
     private long nextId = 1;
     private boolean firstInstanceCreated;
@@ -217,6 +219,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             instance.cancelConnect();
         }
         K.SetEvent(connectEvent);
+        closeSpareHandles();
         // Connected ones: cancel their I/O; each releases itself once its completion has run.
         for (PipeInstance instance : byIoOverlapped.values()) {
             if (!listening.contains(instance)) {
@@ -282,7 +285,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private boolean wantsAnotherListener() {
-        return !stopping && listening.size() < config.listeningInstances() && config.allowsAnotherInstance(liveInstances);
+        return !stopping && listening.size() < config.listeningInstances()
+                && (!spareHandles.isEmpty() || config.allowsAnotherInstance(liveInstances));
     }
 
     /** Says so once per run of failures, not once per attempt: a failing name must not flood the log. */
@@ -297,8 +301,24 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
     }
 
-    /** The sample's {@code CreateAndConnectInstance}, with pipekit's security defaults. */
+    /**
+     * The sample's {@code CreateAndConnectInstance}, with pipekit's security defaults: an instance
+     * on a spare handle if there is one, else on a new one.
+     */
     private PipeInstance createInstance() throws PipeException {
+        HANDLE handle = spareHandles.poll();
+        if (handle == null) {
+            handle = createPipeHandle();
+            liveInstances++;
+        }
+        PipeInstance instance = new PipeInstance(this, handle, nextId++, config.inBufferSize(), config.outBufferSize(),
+                config.maxMessageSize());
+        byIoOverlapped.put(instance.readOverlapped.address(), instance);
+        byIoOverlapped.put(instance.writeOverlapped.address(), instance);
+        return instance;
+    }
+
+    private HANDLE createPipeHandle() throws PipeException {
         int openMode = Kernel32Ex.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED
                 // The first instance claims the name: if another process serves it already, fail
                 // rather than become one more instance of somebody else's pipe (pipe squatting).
@@ -323,12 +343,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                     "the pipe is already served by another server");
         }
         firstInstanceCreated = true;
-        liveInstances++;
-        PipeInstance instance = new PipeInstance(this, handle, nextId++, config.inBufferSize(), config.outBufferSize(),
-                config.maxMessageSize());
-        byIoOverlapped.put(instance.readOverlapped.address(), instance);
-        byIoOverlapped.put(instance.writeOverlapped.address(), instance);
-        return instance;
+        return handle;
     }
 
     /**
@@ -408,6 +423,30 @@ public final class CompletionRoutineLoop implements ServerLoop {
         // loop replenishes after each wait instead.
     }
 
+    /**
+     * Offered the handle of an instance whose client has gone, disconnected: keeps it to listen
+     * again if another listener is wanted, and says whether it did (else the instance closes it).
+     * This is what holds the name while a server with few instances turns over its clients: with
+     * {@code maxInstances(1)}, closing the one instance before making the next would leave the
+     * name without any instance for a moment, and a process of another user could create the pipe
+     * in that gap, with its own security (pipe squatting). A reused handle never lets go of it.
+     */
+    boolean keepToListenAgain(HANDLE handle) {
+        if (stopping || listening.size() + spareHandles.size() >= config.listeningInstances()) {
+            return false;
+        }
+        spareHandles.add(handle);
+        liveInstances++;
+        return true;
+    }
+
+    private void closeSpareHandles() {
+        for (HANDLE handle; (handle = spareHandles.poll()) != null; ) {
+            NativeHandles.close(handle);
+            liveInstances--;
+        }
+    }
+
     private void drainCancelledConnects() {
         while (!listening.isEmpty()) {
             Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), 1000, true);
@@ -417,6 +456,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private void freeLoopResources() {
+        closeSpareHandles();
         synchronized (threadLock) {
             if (loopThread != null) {
                 NativeHandles.close(loopThread);

@@ -5,6 +5,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.windows.Kernel32Direct;
@@ -13,8 +14,10 @@ import io.pipekit.core.windows.MessageAssembler;
 import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Overlapped;
+import io.pipekit.core.windows.PipeClientToken;
 import io.pipekit.core.windows.Win32;
 import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
 
 /**
  * One pipe instance, the sample's {@code PIPEINST}: the handle, the OVERLAPPEDs, the request
@@ -48,7 +51,7 @@ final class PipeInstance implements ServerConnection {
     private ServerConnection.Listener listener;
     private boolean endedUnheard; // ended before setListener: tell the listener when it comes
     private PipeException unheardCause;
-    private long clientProcessId = -1;
+    private PipeClientToken client; // read when the client connects
     private boolean connectedEarly;
     private boolean readPending;
     private boolean writePending;
@@ -134,10 +137,9 @@ final class PipeInstance implements ServerConnection {
         }
     }
 
-    /** A client is connected: learn who it is before anyone asks. */
+    /** A client is connected: learn who it is before anyone asks, and before any message is read. */
     void connected() {
-        IntByReference pid = new IntByReference();
-        clientProcessId = KX.GetNamedPipeClientProcessId(handle, pid) ? Integer.toUnsignedLong(pid.getValue()) : -1;
+        client = PipeClientToken.of(handle);
     }
 
     // --- ServerConnection --------------------------------------------------------------------
@@ -148,8 +150,13 @@ final class PipeInstance implements ServerConnection {
     }
 
     @Override
-    public long clientProcessId() {
-        return clientProcessId;
+    public PeerIdentity clientIdentity() {
+        return client.identity();
+    }
+
+    @Override
+    public <T> T runAsClient(Callable<T> work) throws Exception {
+        return client.runAs(work);
     }
 
     /**
@@ -239,7 +246,7 @@ final class PipeInstance implements ServerConnection {
             }
             message = assembler.finish(readBuffer, bytesRead);
         } catch (PipeException tooLong) {
-            loop.log(System.Logger.Level.WARNING, "client " + id + " (pid " + clientProcessId + "): " + tooLong.getMessage()
+            loop.log(System.Logger.Level.WARNING, "client " + id + " (" + client.identity() + "): " + tooLong.getMessage()
                     + "; closing its connection", null);
             end(tooLong);
             return;
@@ -313,23 +320,27 @@ final class PipeInstance implements ServerConnection {
     }
 
     /**
-     * Disconnects (if asked), closes the handle and frees the native memory: exactly once, and
-     * only when no I/O of this instance is pending.
+     * Disconnects (if asked), closes the handle or hands it back to the loop to listen again, and
+     * frees the native memory: exactly once, and only when no I/O of this instance is pending.
      */
     void release(boolean disconnect) {
         if (released) {
             return;
         }
         released = true;
-        if (disconnect) {
-            K.DisconnectNamedPipe(handle);
-        }
+        boolean keepHandle = disconnect && K.DisconnectNamedPipe(handle);
         // First: the loop finds this instance by its OVERLAPPEDs, and lets go of it here. (Told
         // after the frees, it once looked up address 0, kept every ended instance, and with it the
         // connection and its handler's state: a soak's heap grew 100 MB in 10 minutes. Overlapped
         // now keeps its address after free as well.)
         loop.released(this);
-        NativeHandles.close(handle);
+        // A disconnected handle may listen again as a new instance, so that the name is never let go.
+        if (!(keepHandle && loop.keepToListenAgain(handle))) {
+            NativeHandles.close(handle);
+        }
+        if (client != null) {
+            client.close();
+        }
         connectOverlapped.free();
         readOverlapped.free();
         writeOverlapped.free();

@@ -1,0 +1,22 @@
+package io.pipekit.core;
+
+/**
+ * The process serving a pipe is not one the client trusts ({@link ServerTrust}): a squatter,
+ * perhaps, that created the name before the real server. The connect fails with this before the
+ * client sends anything; {@link #server()} says who was found.
+ */
+public final class UntrustedServerException extends PipeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient PeerIdentity server;
+
+    public UntrustedServerException(String operation, PeerIdentity server, ServerTrust trust) {
+        super(operation, NO_CODE, "the server (" + server.describe() + ") is not " + trust.describe() + "; nothing was sent");
+        this.server = server;
+    }
+
+    /** Who serves the pipe. */
+    public PeerIdentity server() {
+        return server;
+    }
+}

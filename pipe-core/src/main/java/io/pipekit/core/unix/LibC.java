@@ -1,0 +1,33 @@
+package io.pipekit.core.unix;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The few libc functions the Unix transport calls that the JDK does not offer: a socket peer's
+ * process id and ids ({@code getsockopt}), and users' and groups' ids by name. Linux and macOS
+ * lay out the {@code passwd} and {@code group} fields read here alike.
+ */
+interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int SOL_SOCKET_LINUX = 1;
+    int SO_PEERCRED_LINUX = 17; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+    int SOL_LOCAL_MACOS = 0;
+    int LOCAL_PEERPID_MACOS = 2; // pid_t
+
+    /** Offsets of {@code pw_uid} and {@code pw_gid} in {@code struct passwd}, and {@code gr_gid} in {@code struct group}: after two pointers. */
+    int PW_UID_OFFSET = 2 * Native.POINTER_SIZE;
+    int PW_GID_OFFSET = PW_UID_OFFSET + 4;
+    int GR_GID_OFFSET = 2 * Native.POINTER_SIZE;
+
+    int getsockopt(int fd, int level, int option, Pointer value, IntByReference length);
+
+    int getuid();
+
+    Pointer getpwnam(String name);
+
+    Pointer getgrnam(String name);
+}

@@ -1,0 +1,114 @@
+package io.pipekit.core.unix;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.ServerTrust;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.channels.SocketChannel;
+import java.util.OptionalLong;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * Who is at the other end of a connected Unix domain socket, as the kernel recorded it when the
+ * peer connected (or, for a client, when the server listened).
+ *
+ * <p>The JDK's {@code SO_PEERCRED} option gives the user and group names. The process id, and
+ * the ids as numbers, need {@code getsockopt} on the descriptor, which the JDK does not expose:
+ * pipekit reads it through {@code sun.nio.ch}, which works when the JVM exports that package
+ * ({@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}; pipekit's runnable jars say so in
+ * their manifests). Without it the ids come from the names, and the process id is unknown.
+ */
+public final class PeerCredentials {
+    private static final Method FD_VAL = fdValMethod();
+
+    private PeerCredentials() {
+    }
+
+    /** The peer of {@code channel}, a connected Unix domain socket. */
+    public static PeerIdentity of(SocketChannel channel) throws IOException {
+        UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        String user = principal.user().getName();
+        int fd = descriptor(channel);
+        if (fd >= 0 && Platform.isLinux()) {
+            Memory ucred = new Memory(12);
+            IntByReference length = new IntByReference(12);
+            if (LibC.INSTANCE.getsockopt(fd, LibC.SOL_SOCKET_LINUX, LibC.SO_PEERCRED_LINUX, ucred, length) == 0) {
+                return PeerIdentity.unix(Integer.toUnsignedLong(ucred.getInt(0)), Integer.toUnsignedLong(ucred.getInt(4)),
+                        Integer.toUnsignedLong(ucred.getInt(8)), user);
+            }
+        }
+        long pid = -1;
+        if (fd >= 0 && Platform.isMac()) {
+            Memory value = new Memory(4);
+            IntByReference length = new IntByReference(4);
+            if (LibC.INSTANCE.getsockopt(fd, LibC.SOL_LOCAL_MACOS, LibC.LOCAL_PEERPID_MACOS, value, length) == 0) {
+                pid = Integer.toUnsignedLong(value.getInt(0));
+            }
+        }
+        return PeerIdentity.unix(pid, uidOf(user).orElse(-1), gidOf(principal.group().getName()), user);
+    }
+
+    /** Whether {@code trust} accepts {@code server}, by its uid; a server whose uid is unknown is not accepted. */
+    public static boolean trusted(PeerIdentity server, ServerTrust trust) {
+        if (trust.acceptsAnyServer()) {
+            return true;
+        }
+        if (server.uid().isEmpty()) {
+            return false;
+        }
+        long uid = server.uid().getAsLong();
+        return trust.acceptsCurrentUser() && uid == currentUid() || trust.acceptsSystem() && uid == 0
+                || trust.users().stream().anyMatch(user -> uidOf(user).equals(OptionalLong.of(uid)));
+    }
+
+    /** This process's user id. */
+    public static long currentUid() {
+        return Integer.toUnsignedLong(LibC.INSTANCE.getuid());
+    }
+
+    /** The uid of a user given by name, or as a number. */
+    public static OptionalLong uidOf(String user) {
+        if (user.chars().allMatch(Character::isDigit) && !user.isEmpty()) {
+            return OptionalLong.of(Long.parseLong(user)); // the JDK names a uid without an account by its number
+        }
+        Pointer passwd = LibC.INSTANCE.getpwnam(user);
+        return passwd == null ? OptionalLong.empty() : OptionalLong.of(Integer.toUnsignedLong(passwd.getInt(LibC.PW_UID_OFFSET)));
+    }
+
+    private static long gidOf(String group) {
+        if (group.chars().allMatch(Character::isDigit) && !group.isEmpty()) {
+            return Long.parseLong(group);
+        }
+        Pointer entry = LibC.INSTANCE.getgrnam(group);
+        return entry == null ? -1 : Integer.toUnsignedLong(entry.getInt(LibC.GR_GID_OFFSET));
+    }
+
+    /** The socket's descriptor, or -1 where the JVM does not let pipekit read it. */
+    private static int descriptor(SocketChannel channel) {
+        if (FD_VAL == null) {
+            return -1;
+        }
+        try {
+            return (int) FD_VAL.invoke(channel);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static Method fdValMethod() {
+        try {
+            Class<?> selectable = Class.forName("sun.nio.ch.SelChImpl");
+            if (!selectable.getModule().isExported(selectable.getPackageName(), PeerCredentials.class.getModule())) {
+                return null;
+            }
+            return selectable.getMethod("getFDVal");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

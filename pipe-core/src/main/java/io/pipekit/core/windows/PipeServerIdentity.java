@@ -1,0 +1,106 @@
+package io.pipekit.core.windows;
+
+import com.sun.jna.platform.win32.Advapi32;
+import com.sun.jna.platform.win32.Advapi32Util;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinDef.ULONGByReference;
+import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.PointerByReference;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PeerIdentity.Elevation;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.ServerTrust;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Who serves a pipe, as a client reads it: the server's process id and session, and the user of
+ * its process token. A client may not open the token of a process of another user (a service
+ * running as {@code LocalSystem}, say); then the user is the pipe object's owner, which the
+ * server's token set when it created the pipe, and elevation is unknown.
+ */
+public final class PipeServerIdentity {
+    private static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+    private static final int SE_KERNEL_OBJECT = 6;
+    private static final int OWNER_SECURITY_INFORMATION = 0x1;
+
+    private static final Kernel32 K = Kernel32.INSTANCE;
+
+    private PipeServerIdentity() {
+    }
+
+    /** Reads who serves {@code pipe}, a client's handle. */
+    public static PeerIdentity of(HANDLE pipe) throws PipeException {
+        ULONGByReference value = new ULONGByReference();
+        if (!K.GetNamedPipeServerProcessId(pipe, value)) {
+            throw Win32.lastError("GetNamedPipeServerProcessId");
+        }
+        long pid = value.getValue().longValue();
+        int session = K.GetNamedPipeServerSessionId(pipe, value) ? value.getValue().intValue() : -1;
+        Tokens.Facts facts = processTokenFacts((int) pid);
+        if (facts != null) {
+            return facts.identity(pid, session);
+        }
+        String owner = pipeOwnerSid(pipe);
+        return PeerIdentity.windows(pid, session, owner, Tokens.accountName(owner), Elevation.UNKNOWN, null);
+    }
+
+    /** Whether {@code trust} accepts {@code server}, by its user's SID; a server whose user is unknown is not accepted. */
+    public static boolean trusted(PeerIdentity server, ServerTrust trust) throws PipeException {
+        if (trust.acceptsAnyServer()) {
+            return true;
+        }
+        Set<String> sids = new HashSet<>();
+        if (trust.acceptsCurrentUser()) {
+            sids.add(Tokens.currentUserSid());
+        }
+        if (trust.acceptsSystem()) {
+            sids.add(Tokens.SYSTEM_SID);
+            sids.add(Tokens.ADMINISTRATORS_SID); // only ever a pipe's owner: a group is no process's user
+        }
+        for (String user : trust.users()) {
+            sids.add(Tokens.sidOf(user));
+        }
+        return server.sid().map(sids::contains).orElse(false);
+    }
+
+    /** The facts of the server process's token, or {@code null} if this client may not open it. */
+    private static Tokens.Facts processTokenFacts(int pid) {
+        HANDLE process = NativeHandles.opened(K.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, pid));
+        if (process == null) {
+            return null;
+        }
+        try {
+            WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
+            if (!Advapi32.INSTANCE.OpenProcessToken(process, WinNT.TOKEN_QUERY, token)) {
+                return null;
+            }
+            NativeHandles.opened(token.getValue());
+            try {
+                return Tokens.read(token.getValue());
+            } catch (PipeException unreadable) {
+                return null;
+            } finally {
+                NativeHandles.close(token.getValue());
+            }
+        } finally {
+            NativeHandles.close(process);
+        }
+    }
+
+    private static String pipeOwnerSid(HANDLE pipe) throws PipeException {
+        PointerByReference owner = new PointerByReference();
+        PointerByReference descriptor = new PointerByReference();
+        int error = Advapi32.INSTANCE.GetSecurityInfo(pipe, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, owner, null, null, null,
+                descriptor);
+        if (error != 0) {
+            throw Win32.exception("GetSecurityInfo(pipe owner)", error, null);
+        }
+        try {
+            return Advapi32Util.convertSidToStringSid(new WinNT.PSID(owner.getValue()));
+        } finally {
+            K.LocalFree(descriptor.getValue());
+        }
+    }
+}

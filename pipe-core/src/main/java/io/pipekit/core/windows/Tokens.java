@@ -1,0 +1,126 @@
+package io.pipekit.core.windows;
+
+import com.sun.jna.platform.win32.Advapi32;
+import com.sun.jna.platform.win32.Advapi32Util;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.Win32Exception;
+import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PeerIdentity.Elevation;
+import io.pipekit.core.PeerIdentity.IntegrityLevel;
+import io.pipekit.core.PipeException;
+
+/**
+ * Reads who an access token stands for: its user's SID and account name, whether it is
+ * elevated, and its integrity level. The token must be open for {@code TOKEN_QUERY}.
+ */
+public final class Tokens {
+    /** {@code LocalSystem}: the account of most services. */
+    public static final String SYSTEM_SID = "S-1-5-18";
+    /** {@code BUILTIN\Administrators}: the owner of what an elevated administrator or a service creates. */
+    public static final String ADMINISTRATORS_SID = "S-1-5-32-544";
+
+    private static final Advapi32 A = Advapi32.INSTANCE;
+
+    private Tokens() {
+    }
+
+    /** What a token says about its user; {@code name} is {@code null} when the SID maps to no account. */
+    public record Facts(String sid, String name, Elevation elevation, IntegrityLevel integrity) {
+        /** These facts as a Windows peer's identity. */
+        public PeerIdentity identity(long processId, int sessionId) {
+            return PeerIdentity.windows(processId, sessionId, sid, name, elevation, integrity);
+        }
+    }
+
+    /** Reads {@code token}'s facts. The user is required; elevation and integrity are unknown where the token will not say. */
+    public static Facts read(HANDLE token) throws PipeException {
+        String sid = userSid(token);
+        return new Facts(sid, accountName(sid), elevation(token), integrity(token));
+    }
+
+    /** The SID of the user this process runs as. */
+    public static String currentUserSid() throws PipeException {
+        WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
+        if (!A.OpenProcessToken(Kernel32.INSTANCE.GetCurrentProcess(), WinNT.TOKEN_QUERY, token)) {
+            throw Win32.lastError("OpenProcessToken");
+        }
+        NativeHandles.opened(token.getValue());
+        try {
+            return userSid(token.getValue());
+        } finally {
+            NativeHandles.close(token.getValue());
+        }
+    }
+
+    /** {@code DOMAIN\name} of a SID, or {@code null} if no account has it. */
+    public static String accountName(String sid) {
+        try {
+            Advapi32Util.Account account = Advapi32Util.getAccountBySid(sid);
+            return account.domain == null || account.domain.isEmpty() ? account.name : account.domain + "\\" + account.name;
+        } catch (Win32Exception unknown) {
+            return null;
+        }
+    }
+
+    /**
+     * The SID of an account given by name ({@code DOMAIN\name}, or {@code name}) or already as a
+     * SID string ({@code S-1-...}), which is returned as it is.
+     */
+    public static String sidOf(String account) throws PipeException {
+        if (account.regionMatches(true, 0, "S-1-", 0, 4)) {
+            return account.toUpperCase(java.util.Locale.ROOT);
+        }
+        try {
+            return Advapi32Util.getAccountByName(account).sidString;
+        } catch (Win32Exception e) {
+            throw new PipeException("LookupAccountName \"" + account + "\"", e.getErrorCode(), "no such account");
+        }
+    }
+
+    private static String userSid(HANDLE token) throws PipeException {
+        IntByReference size = new IntByReference();
+        A.GetTokenInformation(token, WinNT.TOKEN_INFORMATION_CLASS.TokenUser, null, 0, size);
+        if (size.getValue() <= 0) {
+            throw Win32.lastError("GetTokenInformation(TokenUser)");
+        }
+        WinNT.TOKEN_USER user = new WinNT.TOKEN_USER(size.getValue());
+        if (!A.GetTokenInformation(token, WinNT.TOKEN_INFORMATION_CLASS.TokenUser, user, size.getValue(), size)) {
+            throw Win32.lastError("GetTokenInformation(TokenUser)");
+        }
+        user.read();
+        return Advapi32Util.convertSidToStringSid(user.User.Sid);
+    }
+
+    private static Elevation elevation(HANDLE token) {
+        WinNT.TOKEN_ELEVATION elevation = new WinNT.TOKEN_ELEVATION();
+        IntByReference size = new IntByReference();
+        if (!A.GetTokenInformation(token, WinNT.TOKEN_INFORMATION_CLASS.TokenElevation, elevation, elevation.size(), size)) {
+            return Elevation.UNKNOWN;
+        }
+        elevation.read();
+        return elevation.TokenIsElevated != 0 ? Elevation.YES : Elevation.NO;
+    }
+
+    private static IntegrityLevel integrity(HANDLE token) {
+        IntByReference size = new IntByReference();
+        A.GetTokenInformation(token, WinNT.TOKEN_INFORMATION_CLASS.TokenIntegrityLevel, null, 0, size);
+        if (size.getValue() <= 0) {
+            return null;
+        }
+        // TOKEN_MANDATORY_LABEL is one SID_AND_ATTRIBUTES, as TOKEN_USER is: the same structure reads it.
+        WinNT.TOKEN_USER label = new WinNT.TOKEN_USER(size.getValue());
+        if (!A.GetTokenInformation(token, WinNT.TOKEN_INFORMATION_CLASS.TokenIntegrityLevel, label, size.getValue(), size)) {
+            return null;
+        }
+        label.read();
+        String sid = Advapi32Util.convertSidToStringSid(label.User.Sid); // S-1-16-<rid>
+        try {
+            return IntegrityLevel.ofRid(Long.parseLong(sid.substring(sid.lastIndexOf('-') + 1)));
+        } catch (NumberFormatException notALabel) {
+            return null;
+        }
+    }
+}

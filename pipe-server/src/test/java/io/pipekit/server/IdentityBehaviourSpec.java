@@ -1,0 +1,234 @@
+package io.pipekit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.ServerTrust;
+import io.pipekit.core.UntrustedServerException;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Identity and trust, both ways: the server learns who each client is before reading it, may
+ * refuse it, may act as it; the client checks who serves the name before sending anything; and
+ * the name is never free for a squatter to take. Part of the shared specification: each
+ * transport's subclass runs it, and says what "this process's user" and "another user" are.
+ */
+abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
+
+    /** Asserts that {@code identity} is this process's user (its SID, or its uid). */
+    abstract void assertIsThisProcessUser(PeerIdentity identity);
+
+    /** A user this process does not run as, as {@link ServerTrust#user} takes it. */
+    abstract String anotherUser();
+
+    /**
+     * Tries once to take {@code name} while a server holds it: returns whether a squatter
+     * managed to (and lets go of it at once). Windows: create the pipe, first instance. Unix:
+     * serve the name with a second server.
+     */
+    abstract boolean squatOnce(String name) throws Exception;
+
+    /** Checks what {@code runAsClient} does on this transport, called from a request handler. */
+    abstract void assertRunAsClientBehaviour(ClientInfo client) throws Exception;
+
+    @Test
+    void handlerIsToldWhoTheClientIsItsProcessAndItsUser() throws Exception {
+        ConcurrentLinkedQueue<ClientInfo> seen = new ConcurrentLinkedQueue<>();
+        closeLater(builder().handler((client, request) -> {
+            seen.add(client);
+            return request;
+        }).start());
+
+        client().transact(new byte[] {1});
+
+        PeerIdentity identity = seen.peek().identity();
+        assertEquals(OptionalLong.of(ProcessHandle.current().pid()), identity.processId(), identity::describe);
+        assertIsThisProcessUser(identity);
+        assertTrue(identity.user().isPresent(), identity::describe);
+    }
+
+    @Test
+    void connectionHandlerKnowsTheClientBeforeItsFirstMessage() throws Exception {
+        CompletableFuture<PeerIdentity> atConnect = new CompletableFuture<>();
+        closeLater(builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                atConnect.complete(connection.clientIdentity());
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start());
+
+        client(); // sends nothing
+
+        PeerIdentity identity = atConnect.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(OptionalLong.of(ProcessHandle.current().pid()), identity.processId());
+        assertIsThisProcessUser(identity);
+    }
+
+    @Test
+    void admissionRefusesAClientBeforeReadingItAndTheServerGoesOn() throws Exception {
+        List<PeerIdentity> asked = new CopyOnWriteArrayList<>();
+        AtomicInteger answered = new AtomicInteger();
+        AtomicBoolean refuseNext = new AtomicBoolean(true);
+        closeLater(builder()
+                .admission(client -> {
+                    asked.add(client);
+                    return !refuseNext.getAndSet(false);
+                })
+                .handler((client, request) -> {
+                    answered.incrementAndGet();
+                    return request;
+                }).start());
+
+        assertRefused("let me in".getBytes(UTF_8));
+        PipeClient admitted = client();
+        assertArrayEquals("hello".getBytes(UTF_8), admitted.transact("hello".getBytes(UTF_8)));
+
+        assertEquals(1, answered.get(), "the refused client's message was never handled");
+        assertEquals(2, asked.size());
+        assertIsThisProcessUser(asked.get(0));
+    }
+
+    /**
+     * Connects, sends {@code message} and expects the connection closed: during the connect
+     * itself (Windows: the pipe is already disconnected when the client sets its read mode), or
+     * at the first send or receive.
+     */
+    private void assertRefused(byte[] message) {
+        assertThrows(PeerClosedException.class, () -> {
+            try (PipeClient refused = clientBuilder().connectTimeout(TIMEOUT).connect()) {
+                refused.send(message);
+                refused.receive();
+            }
+        });
+    }
+
+    @Test
+    void admissionThatThrowsRefusesOnlyThatClient() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        closeLater(builder()
+                .admission(client -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("the admission check broke");
+                    }
+                    return true;
+                })
+                .handler((client, request) -> request).start());
+
+        assertRefused(new byte[] {1});
+        assertArrayEquals(new byte[] {2}, client().transact(new byte[] {2}));
+    }
+
+    @Test
+    void runAsClientBehavesAsTheTransportAllows() throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        closeLater(builder().handler((client, request) -> {
+            try {
+                assertRunAsClientBehaviour(client);
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+            return request;
+        }).start());
+
+        PipeClient client = clientBuilder().allowImpersonation().connectTimeout(TIMEOUT).connect();
+        closeLater(client);
+        client.transact(new byte[] {1});
+
+        Throwable failure = outcome.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (failure != null) {
+            throw new AssertionError(failure);
+        }
+    }
+
+    @Test
+    void clientKnowsWhoServesThePipeAndTrustsItsOwnUserByDefault() throws Exception {
+        echoServer(builder());
+
+        PipeClient client = client();
+
+        assertEquals(OptionalLong.of(ProcessHandle.current().pid()), client.serverIdentity().processId());
+        assertIsThisProcessUser(client.serverIdentity());
+    }
+
+    @Test
+    void clientRefusesAServerOfAnotherUserAndSendsNothing() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        closeLater(builder().handler((client, request) -> {
+            requests.incrementAndGet();
+            return request;
+        }).start());
+
+        UntrustedServerException refused = assertThrows(UntrustedServerException.class,
+                () -> clientBuilder().serverTrust(ServerTrust.user(anotherUser())).connectTimeout(TIMEOUT).connect());
+
+        assertIsThisProcessUser(refused.server());
+        assertTrue(refused.getMessage().contains("nothing was sent"), refused.getMessage());
+        // Trusting that user as well as this one lets it in; the server saw nothing from the refused one.
+        PipeClient trusting = clientBuilder().serverTrust(ServerTrust.user(anotherUser()).orUser(thisUser()))
+                .connectTimeout(TIMEOUT).connect();
+        closeLater(trusting);
+        trusting.transact(new byte[] {7});
+        assertEquals(1, requests.get());
+    }
+
+    /** This process's user, as {@link ServerTrust#user} takes it. */
+    abstract String thisUser() throws PipeException;
+
+    @Test
+    void squatterNeverTakesTheNameWhileOneInstanceTurnsOverClients() throws Exception {
+        echoServer(builder().maxInstances(1).listeningInstances(1));
+        AtomicBoolean churning = new AtomicBoolean(true);
+        AtomicInteger rounds = new AtomicInteger();
+        CompletableFuture<PipeException> churn = CompletableFuture.supplyAsync(() -> {
+            try {
+                while (churning.get()) {
+                    try (PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect()) {
+                        client.transact(new byte[] {(byte) rounds.get()});
+                    }
+                    rounds.incrementAndGet();
+                }
+                return null;
+            } catch (PipeException e) {
+                return e; // a client that reached the squatter's pipe, say
+            }
+        });
+        int attempts = 0;
+        int squatted = 0;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while ((System.nanoTime() < until || attempts < 200) && !churn.isDone()) {
+            if (squatOnce(name)) {
+                squatted++;
+            }
+            attempts++;
+        }
+        churning.set(false);
+        PipeException churnFailure = churn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(0, squatted, "a squatter took the name " + squatted + " times in " + attempts + " attempts, over "
+                + rounds + " client turnovers");
+        if (churnFailure != null) {
+            throw new AssertionError("a churning client failed after " + rounds + " rounds", churnFailure);
+        }
+        assertTrue(rounds.get() >= 20, "only " + rounds + " clients turned over: no churn to squat into");
+    }
+}
