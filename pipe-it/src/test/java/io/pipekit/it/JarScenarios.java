@@ -107,4 +107,27 @@ public final class JarScenarios {
             server.awaitLine(line -> line.endsWith("] framed hello"), TIMEOUT);
         }
     }
+
+    /**
+     * {@code pipe-server --whoami} answers the client jar with the client's identity: the process
+     * id of that very client process, and {@code userFact} ({@code sid=S-1-...} or {@code uid=N}),
+     * the user this test runs as, which the client jar runs as too.
+     */
+    public static void whoamiServerJarTellsTheClientJarWhoItIs(String name, Predicate<String> serving, String userFact) throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--whoami")) {
+            server.awaitLine(serving, TIMEOUT);
+            try (ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "who am I?")) {
+                assertEquals(0, client.awaitExit(TIMEOUT), () -> "pipe-client failed: " + client.output());
+                assertEquals(1, client.output().size(), () -> "one line: " + client.output());
+                assertWhoami(client.output().get(0), client.pid(), userFact);
+            }
+        }
+    }
+
+    /** Asserts that {@code line} is a whoami answer naming process {@code pid} and holding {@code userFact}. */
+    public static void assertWhoami(String line, long pid, String userFact) {
+        assertTrue(line.matches("pid=\\d+ user=\\S+ (sid=S-1-[0-9-]+|uid=\\d+) elevated=(yes|no|unknown)"), line);
+        assertTrue(line.startsWith("pid=" + pid + " "), () -> "the client process is " + pid + ": " + line);
+        assertTrue(line.contains(" " + userFact + " "), () -> "expected " + userFact + ": " + line);
+    }
 }

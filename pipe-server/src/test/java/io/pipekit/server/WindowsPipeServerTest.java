@@ -32,7 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeBusyException;
@@ -324,6 +326,53 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         }));
         assertEquals("failed as the client", thrown.getMessage());
         assertEquals(ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient threw");
+    }
+
+    /**
+     * pipekit's client lets the server identify it, not act as it (SECURITY_IDENTIFICATION):
+     * inside runAsClient, opening a file as such a client fails on Windows with
+     * ERROR_BAD_IMPERSONATION_LEVEL, and works once the client allows impersonation. Wine 10 does
+     * not enforce the level: it opens the file either way, which this test records so that a Wine
+     * that starts enforcing it is noticed. The Windows rule is checked by the Windows CI job.
+     */
+    @Test
+    void identificationLevelClientCanBeIdentifiedButNotActedAsOnWindows() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("pipekit-as-client", ".txt");
+        try {
+            CompletableFuture<Integer> asIdentified = new CompletableFuture<>();
+            CompletableFuture<Integer> asImpersonated = new CompletableFuture<>();
+            closeLater(builder().handler((client, request) -> {
+                (request[0] == 0 ? asIdentified : asImpersonated).complete(client.runAsClient(() -> openError(file.toString())));
+                return request;
+            }).start());
+
+            client().transact(new byte[] {0});
+            PipeClient impersonable = clientBuilder().allowImpersonation().connectTimeout(TIMEOUT).connect();
+            closeLater(impersonable);
+            impersonable.transact(new byte[] {1});
+
+            assertEquals(0, asImpersonated.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "opened as a client that allows impersonation");
+            int identified = asIdentified.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (Wine.isRunning()) {
+                assertEquals(0, identified, "Wine " + Wine.version().get() + " now enforces the impersonation level");
+            } else {
+                assertEquals(ERROR_BAD_IMPERSONATION_LEVEL, identified, "opened a file as a client that only allows identification");
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    private static final int ERROR_BAD_IMPERSONATION_LEVEL = 1346;
+
+    /** Opens {@code path} for reading on this thread, as whoever it runs as: 0, or the Win32 error. */
+    private static int openError(String path) {
+        HANDLE file = Kernel32.INSTANCE.CreateFile(path, WinNT.GENERIC_READ, WinNT.FILE_SHARE_READ, null, WinNT.OPEN_EXISTING, 0, null);
+        if (WinBase.INVALID_HANDLE_VALUE.equals(file)) {
+            return Native.getLastError();
+        }
+        Kernel32.INSTANCE.CloseHandle(file);
+        return 0;
     }
 
     private static final int ERROR_NO_TOKEN = 1008;

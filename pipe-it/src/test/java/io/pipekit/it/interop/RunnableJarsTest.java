@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.it.ChildProcess;
+import io.pipekit.core.windows.Tokens;
 import io.pipekit.it.JarScenarios;
 import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
@@ -70,6 +71,23 @@ class RunnableJarsTest {
                 assertEquals("reply: Default answer from server", client.awaitLine(l -> l.startsWith("reply:"), TIMEOUT));
             }
             server.awaitLine(l -> l.endsWith("] Hello from C"), TIMEOUT);
+        }
+    }
+
+    @Test
+    void whoamiServerJarTellsTheClientJarItsProcessAndUser() throws Exception {
+        JarScenarios.whoamiServerJarTellsTheClientJarWhoItIs(name, serving(name)::equals, "sid=" + Tokens.currentUserSid());
+    }
+
+    @Test
+    void whoamiServerJarTellsTheCSampleClientItsProcessAndUser() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--whoami")) {
+            server.awaitLine(serving(name)::equals, TIMEOUT);
+            try (ChildProcess client = ChildProcess.cPeer("sample-client.exe", name, "who am I?")) {
+                assertEquals(0, client.awaitExit(TIMEOUT), () -> "the C client failed: " + client.output());
+                String reply = client.awaitLine(l -> l.startsWith("reply:"), TIMEOUT).substring("reply: ".length());
+                JarScenarios.assertWhoami(reply, client.pid(), "sid=" + Tokens.currentUserSid());
+            }
         }
     }
 

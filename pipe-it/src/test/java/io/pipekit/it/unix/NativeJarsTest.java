@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.it.ChildProcess;
+import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.it.JarScenarios;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +63,12 @@ class NativeJarsTest {
             assertTrue(client.output().get(0).startsWith("pipe-client: ") && client.output().get(0).contains("no such pipe"),
                     client.output().get(0));
         }
+    }
+
+    @Test
+    void whoamiServerJarTellsTheClientJarItsProcessAndUser() throws Exception {
+        JarScenarios.whoamiServerJarTellsTheClientJarWhoItIs(name, l -> l.startsWith("pipe-server: serving"),
+                "uid=" + PeerCredentials.currentUid());
     }
 
     @Test
