@@ -1,11 +1,20 @@
 package io.pipekit.it.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.testing.WindowsOnly;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import io.pipekit.core.MessageCodecs;
+import io.pipekit.core.PipeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The docs' examples, run: on the host JVM (Unix domain sockets on Linux and macOS) and, through
@@ -25,5 +34,41 @@ class DocExamplesTest {
         try (var server = AgentStyle.serveEmptyAgent(name)) {
             assertEquals(0, AgentStyle.countIdentities(name));
         }
+    }
+
+    @Test
+    void theAllowListAdmitsItsUsersAndRefusesOthers() throws Exception {
+        String name = "pipekit-allow-" + UUID.randomUUID();
+        try (var server = SecureAgent.serveAllowList(name, Set.of(thisUser()))) {
+            try (var client = SecureAgent.connectToService(name, "S-1-5-20")) {
+                assertTrue(client.transact(MessageCodecs.utf8(), "who am I?").contains(thisUser()));
+            }
+        }
+        try (var server = SecureAgent.serveAllowList(name, Set.of("S-1-5-20", "4242424"))) {
+            assertThrows(PipeException.class, () -> {
+                try (var client = SecureAgent.connectToService(name, "S-1-5-20")) {
+                    client.transact(MessageCodecs.utf8(), "who am I?");
+                }
+            });
+        }
+    }
+
+    @Test
+    @EnabledOnOs(OS.WINDOWS)
+    void theFileSizeServerReadsWhatTheClientNamesAsTheClient() throws Exception {
+        String name = "pipekit-as-client-" + UUID.randomUUID();
+        Path file = Files.createTempFile("pipekit-doc", ".txt");
+        try (var server = SecureAgent.serveFileSizesAsTheClient(name)) {
+            Files.writeString(file, "twelve bytes");
+            assertEquals("12", SecureAgent.fileSize(name, file.toString()));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** This process's user, as the allow-list names it: its SID on Windows, its uid on Unix. */
+    private static String thisUser() throws PipeException {
+        return System.getProperty("os.name").startsWith("Windows") ? io.pipekit.core.windows.Tokens.currentUserSid()
+                : Long.toString(io.pipekit.core.unix.PeerCredentials.currentUid());
     }
 }
