@@ -72,6 +72,15 @@ class NativeJarsTest {
     }
 
     @Test
+    void whoamiServerJarRefusesAnotherAnswerInOneLine() throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--whoami", "--echo")) {
+            assertEquals(1, server.awaitExit(TIMEOUT));
+            assertEquals(List.of("pipe-server: --whoami answers requests itself: not with --echo, --raw or --broadcast"),
+                    server.output());
+        }
+    }
+
+    @Test
     void broadcastServerJarRelaysWhatOneClientSendsToEveryListener() throws Exception {
         JarScenarios.broadcastReachesEveryListener(name, l -> l.startsWith("pipe-server: serving"), List.of("first", "ação"));
     }
