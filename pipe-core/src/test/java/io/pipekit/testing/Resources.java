@@ -37,10 +37,35 @@ public final class Resources {
         }
     }
 
+    /**
+     * This process's open sockets and pipes: {@link #openChannelDescriptors()} without the
+     * selectors' descriptors. For a check that must not count the selectors a client makes
+     * lazily, the first time it has to wait in one direction, which may come at any moment of a
+     * long-lived connection. Linux only ({@code /proc/self/fd}); elsewhere every descriptor.
+     */
+    public static long openSocketsAndPipes() throws IOException {
+        Path proc = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(proc)) {
+            return openChannelDescriptors();
+        }
+        try (Stream<Path> open = Files.list(proc)) {
+            return open.filter(descriptor -> isKind(descriptor, "socket:", "pipe:")).count();
+        }
+    }
+
     private static boolean isChannel(Path descriptor) {
+        return isKind(descriptor, "socket:", "pipe:", "anon_inode:");
+    }
+
+    private static boolean isKind(Path descriptor, String... prefixes) {
         try {
             String target = Files.readSymbolicLink(descriptor).toString();
-            return target.startsWith("socket:") || target.startsWith("pipe:") || target.startsWith("anon_inode:");
+            for (String prefix : prefixes) {
+                if (target.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException e) {
             return false; // closed while listed: the list's own directory descriptor, or a race
         }

@@ -43,9 +43,9 @@ final class HonestClient implements AutoCloseable {
     private void run() {
         try {
             for (boolean first = true; !stopping; first = false) {
-                // The first message is the largest, so that every buffer and waiter the connection
-                // will ever make exists before a scenario counts the resources it starts from: one
-                // made later (a Unix writer's selector, two descriptors) once read as a leak.
+                // The first message is the largest, so that every native buffer of the connection
+                // has grown to its final size before a scenario counts the resources it starts from
+                // (Windows counts pipekit's native blocks exactly).
                 // Then mostly small messages, and now and then one up to the maximum: sizes spread
                 // over every order of magnitude, as the "0 B to 1 MiB" asks.
                 int size = first ? maxSize

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * The chaos scenarios over Unix domain sockets, where a peer can also send bytes that are not
- * frames at all: garbage, and frames cut short. Resources are this process's open socket, pipe and
- * selector descriptors.
+ * frames at all: garbage, and frames cut short. Resources are this process's open sockets and pipes.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class UnixChaosTest extends ChaosSpec {
@@ -28,9 +27,16 @@ class UnixChaosTest extends ChaosSpec {
         return Transport.UNIX_DOMAIN_SOCKETS;
     }
 
+    /**
+     * Sockets and pipes, not selectors: the honest client, in this process, makes its reader's and
+     * writer's selectors the first time each has to wait, and a writer that the server keeps up
+     * with may first wait long after the baseline (CI once read those two descriptors as a leak,
+     * twice, after the honest client's first message had been made the largest to prevent it).
+     * A selector leaked per connection is caught by the behaviour specs, which count them.
+     */
     @Override
     long resources() throws Exception {
-        return Resources.openChannelDescriptors();
+        return Resources.openSocketsAndPipes();
     }
 
     @Override
