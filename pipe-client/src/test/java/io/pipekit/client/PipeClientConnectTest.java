@@ -1,5 +1,6 @@
 package io.pipekit.client;
 
+import io.pipekit.core.Win32Errors;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +55,7 @@ class PipeClientConnectTest {
                 () -> PipeClient.builder(name).connectTimeout(Duration.ofMillis(300)).connect());
 
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-        assertEquals(PipeException.ERROR_FILE_NOT_FOUND, e.code(), e.getMessage());
+        assertEquals(Win32Errors.ERROR_FILE_NOT_FOUND, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("no such pipe"), e.getMessage());
         assertTrue(elapsedMillis >= 300, "gave up after " + elapsedMillis + " ms, before its timeout");
     }
@@ -69,7 +70,7 @@ class PipeClientConnectTest {
                     () -> PipeClient.builder(name).connectTimeout(Duration.ofMillis(500)).connect());
 
             long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-            assertEquals(PipeException.ERROR_SEM_TIMEOUT, e.code(), e.getMessage());
+            assertEquals(Win32Errors.ERROR_SEM_TIMEOUT, e.code(), e.getMessage());
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
             assertTrue(elapsedMillis >= 400, "gave up after " + elapsedMillis + " ms");
         }
@@ -81,7 +82,7 @@ class PipeClientConnectTest {
 
         PipeException e = assertThrows(NoSuchPipeException.class, () -> PipeClient.builder(name).connectTimeout(Duration.ZERO).connect());
 
-        assertEquals(PipeException.ERROR_FILE_NOT_FOUND, e.code());
+        assertEquals(Win32Errors.ERROR_FILE_NOT_FOUND, e.code());
         assertTrue((System.nanoTime() - started) / 1_000_000 < 1000, "one attempt should not wait");
     }
 

@@ -4,35 +4,24 @@ import java.io.IOException;
 
 /**
  * The one exception pipekit throws for a failed pipe operation. It carries the operation
- * that failed ({@code "CreateNamedPipe \\.\pipe\x"}), the Win32 error code (or
- * {@link #NO_CODE} where none applies, as on Unix sockets) and that code's symbolic name, so
+ * that failed ({@code "CreateNamedPipe \\.\pipe\x"}), the Win32 error code (one of
+ * {@link Win32Errors}, or {@link #NO_CODE} where none applies, as on Unix sockets) and that
+ * code's symbolic name, so
  * callers can branch on {@link #code()} and people can read the message:
  * {@code connect \\.\pipe\x: no such pipe (ERROR_FILE_NOT_FOUND, 2)}.
+ *
+ * <p>The hierarchy is sealed: every subtype is pipekit's, and final, so a {@code catch} or a
+ * {@code switch} over them sees every kind there is, and no subtype outside pipekit can claim
+ * to be one of them. The constructors stay public for fakes and tests of code that handles
+ * these failures; they refuse a missing operation.
  */
-public class PipeException extends IOException {
+public sealed class PipeException extends IOException
+        permits MessageTooLargeException, NoSuchPipeException, PeerClosedException, PipeAccessDeniedException,
+        PipeBusyException, PipeClosedException, PipeTimeoutException, SendQueueFullException, UntrustedServerException {
     private static final long serialVersionUID = 1L;
 
     /** The value of {@link #code()} when the failure has no Win32 error code. */
     public static final int NO_CODE = -1;
-
-    /** The file (here: the pipe) does not exist. */
-    public static final int ERROR_FILE_NOT_FOUND = 2;
-    /** Access is denied; for a server, the name is already served (first instance taken). */
-    public static final int ERROR_ACCESS_DENIED = 5;
-    /** The other end closed the pipe. */
-    public static final int ERROR_BROKEN_PIPE = 109;
-    /** A wait for the pipe timed out. */
-    public static final int ERROR_SEM_TIMEOUT = 121;
-    /** Every instance of the pipe is busy. */
-    public static final int ERROR_PIPE_BUSY = 231;
-    /** The pipe is being closed. */
-    public static final int ERROR_NO_DATA = 232;
-    /** No process is on the other end of the pipe. */
-    public static final int ERROR_PIPE_NOT_CONNECTED = 233;
-    /** More data is available: the message is longer than the buffer. */
-    public static final int ERROR_MORE_DATA = 234;
-    /** The I/O operation was aborted (cancelled, or its thread exited). */
-    public static final int ERROR_OPERATION_ABORTED = 995;
 
     private final String operation;
     private final int code;
@@ -49,9 +38,16 @@ public class PipeException extends IOException {
 
     /** A failure without a Win32 code, or with a cause. */
     public PipeException(String operation, int code, String explanation, Throwable cause) {
-        super(message(operation, code, explanation), cause);
+        super(message(checkedOperation(operation), code, explanation), cause);
         this.operation = operation;
         this.code = code;
+    }
+
+    private static String checkedOperation(String operation) {
+        if (operation == null || operation.isBlank()) {
+            throw new IllegalArgumentException("a PipeException names the operation that failed");
+        }
+        return operation;
     }
 
     private static String message(String operation, int code, String explanation) {
@@ -80,6 +76,6 @@ public class PipeException extends IOException {
 
     /** The symbolic name of a Win32 error code; codes pipekit does not name read {@code WIN32_ERROR_<n>}. */
     public static String symbolicName(int code) {
-        return Win32ErrorNames.of(code);
+        return Win32Errors.name(code);
     }
 }

@@ -1,5 +1,6 @@
 package io.pipekit.core;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,11 @@ import java.util.Objects;
  * path may be at most {@value #MAX_PATH_LENGTH} characters, as Windows requires. Pipes on
  * other machines ({@code \\server\pipe\...}) are refused: pipekit serves and connects
  * locally only.
+ *
+ * <p>Two names are the same pipe when they differ only in case, as Windows has it, on every
+ * transport: the Unix transport names a pipe's socket by its {@link #canonical()} form. An
+ * absolute socket path ({@code /run/app/control.sock}, Unix only) is a file name, and compares
+ * exactly.
  */
 public final class PipeName {
     /** The longest full pipe path Windows accepts, {@code \\.\pipe\} included. */
@@ -67,19 +73,33 @@ public final class PipeName {
         return LOCAL_PREFIX + name;
     }
 
+    /**
+     * Whether this is an absolute Unix socket path ({@code /run/app/control.sock}) rather than a
+     * pipe name: a path the Unix transport uses as it is, and compares as it is.
+     */
+    public boolean isSocketPath() {
+        return name.startsWith("/");
+    }
+
+    /**
+     * The name as pipes compare it: a pipe name in one case (Windows compares pipe names without
+     * regard to case, and the Unix transport names a pipe's socket file by this form, so that a
+     * name means the same pipe on both); a socket path exactly as given, since Unix file names are
+     * case-sensitive.
+     */
+    public String canonical() {
+        return isSocketPath() ? name : name.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether both name the same pipe: pipe names compare without regard to case, socket paths exactly. */
     @Override
     public boolean equals(Object o) {
-        // Windows compares pipe names without regard to case; equals and hashCode fold alike.
-        return o instanceof PipeName other && folded().equals(other.folded());
+        return o instanceof PipeName other && canonical().equals(other.canonical());
     }
 
     @Override
     public int hashCode() {
-        return folded().hashCode();
-    }
-
-    private String folded() {
-        return name.toUpperCase(java.util.Locale.ROOT);
+        return canonical().hashCode();
     }
 
     @Override

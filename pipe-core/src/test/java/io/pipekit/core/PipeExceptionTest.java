@@ -1,6 +1,8 @@
 package io.pipekit.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,7 +15,7 @@ class PipeExceptionTest {
 
     @Test
     void messageNamesTheOperationTheExplanationAndTheCode() {
-        PipeException e = new PipeException("connect \\\\.\\pipe\\x", PipeException.ERROR_PIPE_BUSY,
+        PipeException e = new PipeException("connect \\\\.\\pipe\\x", Win32Errors.ERROR_PIPE_BUSY,
                 "all instances are busy");
 
         assertEquals("connect \\\\.\\pipe\\x: all instances are busy (ERROR_PIPE_BUSY, 231)", e.getMessage());
@@ -21,14 +23,14 @@ class PipeExceptionTest {
 
     @Test
     void messageWithoutExplanationSaysFailed() {
-        PipeException e = new PipeException("ReadFile", PipeException.ERROR_BROKEN_PIPE);
+        PipeException e = new PipeException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE);
 
         assertEquals("ReadFile: failed (ERROR_BROKEN_PIPE, 109)", e.getMessage());
     }
 
     @Test
     void operationAndCodeAreAvailableToCallers() {
-        PipeException e = new PipeException("connect \\\\.\\pipe\\x", PipeException.ERROR_FILE_NOT_FOUND,
+        PipeException e = new PipeException("connect \\\\.\\pipe\\x", Win32Errors.ERROR_FILE_NOT_FOUND,
                 "no such pipe");
 
         assertEquals("connect \\\\.\\pipe\\x", e.operation());
@@ -38,15 +40,15 @@ class PipeExceptionTest {
 
     @Test
     void knownCodesHaveTheirSymbolicNames() {
-        assertEquals("ERROR_FILE_NOT_FOUND", PipeException.symbolicName(PipeException.ERROR_FILE_NOT_FOUND));
-        assertEquals("ERROR_ACCESS_DENIED", PipeException.symbolicName(PipeException.ERROR_ACCESS_DENIED));
-        assertEquals("ERROR_BROKEN_PIPE", PipeException.symbolicName(PipeException.ERROR_BROKEN_PIPE));
-        assertEquals("ERROR_SEM_TIMEOUT", PipeException.symbolicName(PipeException.ERROR_SEM_TIMEOUT));
-        assertEquals("ERROR_PIPE_BUSY", PipeException.symbolicName(PipeException.ERROR_PIPE_BUSY));
-        assertEquals("ERROR_NO_DATA", PipeException.symbolicName(PipeException.ERROR_NO_DATA));
-        assertEquals("ERROR_PIPE_NOT_CONNECTED", PipeException.symbolicName(PipeException.ERROR_PIPE_NOT_CONNECTED));
-        assertEquals("ERROR_MORE_DATA", PipeException.symbolicName(PipeException.ERROR_MORE_DATA));
-        assertEquals("ERROR_OPERATION_ABORTED", PipeException.symbolicName(PipeException.ERROR_OPERATION_ABORTED));
+        assertEquals("ERROR_FILE_NOT_FOUND", PipeException.symbolicName(Win32Errors.ERROR_FILE_NOT_FOUND));
+        assertEquals("ERROR_ACCESS_DENIED", PipeException.symbolicName(Win32Errors.ERROR_ACCESS_DENIED));
+        assertEquals("ERROR_BROKEN_PIPE", PipeException.symbolicName(Win32Errors.ERROR_BROKEN_PIPE));
+        assertEquals("ERROR_SEM_TIMEOUT", PipeException.symbolicName(Win32Errors.ERROR_SEM_TIMEOUT));
+        assertEquals("ERROR_PIPE_BUSY", PipeException.symbolicName(Win32Errors.ERROR_PIPE_BUSY));
+        assertEquals("ERROR_NO_DATA", PipeException.symbolicName(Win32Errors.ERROR_NO_DATA));
+        assertEquals("ERROR_PIPE_NOT_CONNECTED", PipeException.symbolicName(Win32Errors.ERROR_PIPE_NOT_CONNECTED));
+        assertEquals("ERROR_MORE_DATA", PipeException.symbolicName(Win32Errors.ERROR_MORE_DATA));
+        assertEquals("ERROR_OPERATION_ABORTED", PipeException.symbolicName(Win32Errors.ERROR_OPERATION_ABORTED));
         assertEquals("ERROR_IO_PENDING", PipeException.symbolicName(997));
         assertEquals("ERROR_PIPE_CONNECTED", PipeException.symbolicName(535));
     }
@@ -76,11 +78,37 @@ class PipeExceptionTest {
         PipeException e = new PipeException("connect /tmp/x.sock", PipeException.NO_CODE, "refused", cause);
 
         assertSame(cause, e.getCause());
-        assertNull(new PipeException("ReadFile", PipeException.ERROR_BROKEN_PIPE).getCause());
+        assertNull(new PipeException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE).getCause());
     }
 
     @Test
     void itIsAnIOException() {
-        assertInstanceOf(IOException.class, new PipeException("ReadFile", PipeException.ERROR_BROKEN_PIPE));
+        assertInstanceOf(IOException.class, new PipeException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE));
+    }
+
+    @Test
+    void theHierarchyIsSealedAndEveryKindIsFinal() {
+        // Once, anyone could subclass PipeException, and a handler's catch could meet kinds
+        // pipekit never made.
+        assertTrue(PipeException.class.isSealed());
+        Class<?>[] kinds = PipeException.class.getPermittedSubclasses();
+        assertEquals(9, kinds.length, java.util.Arrays.toString(kinds));
+        for (Class<?> kind : kinds) {
+            assertTrue(java.lang.reflect.Modifier.isFinal(kind.getModifiers()), kind + " is final");
+        }
+    }
+
+    @Test
+    void anExceptionWithoutAnOperationIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new PipeException(null, 5));
+        assertThrows(IllegalArgumentException.class, () -> new PeerClosedException(" ", PipeException.NO_CODE, "gone"));
+    }
+
+    @Test
+    void codeNamesComeFromTheOneListOfWin32Codes() {
+        assertEquals("ERROR_PIPE_BUSY", PipeException.symbolicName(231));
+        assertEquals("ERROR_BAD_IMPERSONATION_LEVEL", Win32Errors.name(Win32Errors.ERROR_BAD_IMPERSONATION_LEVEL));
+        assertEquals("NO_CODE", Win32Errors.name(PipeException.NO_CODE));
+        assertEquals("WIN32_ERROR_4242", Win32Errors.name(4242));
     }
 }

@@ -1,6 +1,7 @@
 package io.pipekit.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,25 @@ class PipeNameTest {
 
         assertEquals(lower, mixed);
         assertEquals(lower.hashCode(), mixed.hashCode());
+    }
+
+    @Test
+    void socketPathsDifferingOnlyInCaseAreDifferentSockets() {
+        // Unix file names are case-sensitive: these are two sockets, and must not compare equal
+        // (they once did, folded like pipe names).
+        PipeName upper = PipeName.of("/run/App/control.sock");
+        PipeName lower = PipeName.of("/run/app/control.sock");
+
+        assertNotEquals(upper, lower);
+        assertTrue(upper.isSocketPath());
+        assertEquals("/run/App/control.sock", upper.canonical());
+        assertEquals(upper, PipeName.of("/run/App/control.sock"));
+    }
+
+    @Test
+    void aPipeNamesCanonicalFormIsLowerCase() {
+        assertEquals("mynamedpipe", PipeName.of("\\\\.\\pipe\\MyNamedPipe").canonical());
+        assertFalse(PipeName.of("MyNamedPipe").isSocketPath());
     }
 
     @Test

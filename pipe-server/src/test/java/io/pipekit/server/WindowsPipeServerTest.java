@@ -1,5 +1,6 @@
 package io.pipekit.server;
 
+import io.pipekit.core.Win32Errors;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,7 +127,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
         PipeException e = assertThrows(PipeAccessDeniedException.class, () -> builder().handler((c, r) -> r).start());
 
-        assertEquals(PipeException.ERROR_ACCESS_DENIED, e.code(), e.getMessage());
+        assertEquals(Win32Errors.ERROR_ACCESS_DENIED, e.code(), e.getMessage());
     }
 
     @Test
@@ -311,27 +312,27 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
     /**
      * Inside runAsClient the thread has a token, the client's; after it, returned or thrown, the
-     * thread has none again (ERROR_NO_TOKEN), as before.
+     * thread has none again (Win32Errors.ERROR_NO_TOKEN), as before.
      */
     @Override
     void assertRunAsClientBehaviour(ClientInfo client) throws Exception {
-        assertEquals(ERROR_NO_TOKEN, threadTokenUser().error(), "the server thread impersonates nobody before");
+        assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenUser().error(), "the server thread impersonates nobody before");
         ThreadToken inside = client.runAsClient(WindowsPipeServerTest::threadTokenUser);
         assertEquals(client.identity().sid().orElseThrow(), inside.sid(), "the thread's token inside runAsClient is the client's");
-        assertEquals(ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient returned");
+        assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient returned");
 
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> client.runAsClient(() -> {
             assertEquals(0, threadTokenUser().error());
             throw new IllegalStateException("failed as the client");
         }));
         assertEquals("failed as the client", thrown.getMessage());
-        assertEquals(ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient threw");
+        assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient threw");
     }
 
     /**
      * pipekit's client lets the server identify it, not act as it (SECURITY_IDENTIFICATION):
      * inside runAsClient, opening a file as such a client fails on Windows with
-     * ERROR_BAD_IMPERSONATION_LEVEL, and works once the client allows impersonation. Wine 10 does
+     * Win32Errors.ERROR_BAD_IMPERSONATION_LEVEL, and works once the client allows impersonation. Wine 10 does
      * not enforce the level: it opens the file either way, which this test records so that a Wine
      * that starts enforcing it is noticed. The Windows rule is checked by the Windows CI job.
      */
@@ -356,14 +357,12 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
             if (Wine.isRunning()) {
                 assertEquals(0, identified, "Wine " + Wine.version().get() + " now enforces the impersonation level");
             } else {
-                assertEquals(ERROR_BAD_IMPERSONATION_LEVEL, identified, "opened a file as a client that only allows identification");
+                assertEquals(Win32Errors.ERROR_BAD_IMPERSONATION_LEVEL, identified, "opened a file as a client that only allows identification");
             }
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
     }
-
-    private static final int ERROR_BAD_IMPERSONATION_LEVEL = 1346;
 
     /** Opens {@code path} for reading on this thread, as whoever it runs as: 0, or the Win32 error. */
     private static int openError(String path) {
@@ -374,8 +373,6 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         Kernel32.INSTANCE.CloseHandle(file);
         return 0;
     }
-
-    private static final int ERROR_NO_TOKEN = 1008;
 
     /** The current thread's impersonation token's user, or the error that says it has none. */
     record ThreadToken(String sid, int error) {

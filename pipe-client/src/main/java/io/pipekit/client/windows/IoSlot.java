@@ -1,5 +1,6 @@
 package io.pipekit.client.windows;
 
+import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
@@ -64,9 +65,9 @@ final class IoSlot {
      * @throws PipeTimeoutException if {@code timeoutMillis} passed first (negative: no limit)
      */
     int complete(HANDLE file, boolean started, int error, long timeoutMillis, String operation) throws PipeException {
-        if (!started && error != Kernel32Ex.ERROR_IO_PENDING) {
+        if (!started && error != Win32Errors.ERROR_IO_PENDING) {
             // Done at once: either finished (ERROR_MORE_DATA: part of a message) or failed.
-            if (error != Kernel32Ex.ERROR_MORE_DATA) {
+            if (error != Win32Errors.ERROR_MORE_DATA) {
                 return error;
             }
         } else if (!started) {
@@ -89,10 +90,10 @@ final class IoSlot {
         if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
             throw new PipeClosedException(operation, PipeException.NO_CODE, "the connection was closed");
         }
-        if (outcome != Kernel32Ex.ERROR_OPERATION_ABORTED) {
+        if (outcome != Win32Errors.ERROR_OPERATION_ABORTED) {
             return outcome; // it completed before the cancel reached it: a result like any other
         }
-        if (woke == Kernel32Ex.WAIT_TIMEOUT) {
+        if (woke == Win32Errors.WAIT_TIMEOUT) {
             throw new PipeTimeoutException(operation, PipeException.NO_CODE, "nothing within " + timeoutMillis + " ms");
         }
         throw Win32.exception("WaitForMultipleObjects", waitError, null);

@@ -1,5 +1,6 @@
 package io.pipekit.client.windows;
 
+import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
@@ -115,7 +116,7 @@ public final class WindowsClientConnection implements ClientConnection {
                 }
             }
             int error = Native.getLastError();
-            if (error == Kernel32Ex.ERROR_PIPE_BUSY) {
+            if (error == Win32Errors.ERROR_PIPE_BUSY) {
                 sawBusy = true;
                 if (deadline.expired()) {
                     throw timedOut(path, config);
@@ -124,7 +125,7 @@ public final class WindowsClientConnection implements ClientConnection {
                 // means the server went away meanwhile: either way, try again until the deadline.
                 // Never 0 here: to WaitNamedPipe that means the server's default wait (NMPWAIT_USE_DEFAULT_WAIT).
                 K.WaitNamedPipe(path, (int) Math.max(1, Math.min(deadline.leftMillis(), Integer.MAX_VALUE)));
-            } else if (error == Kernel32Ex.ERROR_FILE_NOT_FOUND) {
+            } else if (error == Win32Errors.ERROR_FILE_NOT_FOUND) {
                 if (deadline.expired()) {
                     throw sawBusy ? timedOut(path, config)
                             : new NoSuchPipeException("connect " + path, error, "no such pipe (is the server running?)");
@@ -155,7 +156,7 @@ public final class WindowsClientConnection implements ClientConnection {
         ReadMode mode = requested == ReadMode.AUTO ? (messageType ? ReadMode.MESSAGE : ReadMode.BYTE) : requested;
         if (mode == ReadMode.MESSAGE) {
             if (!messageType) {
-                throw Win32.exception("SetNamedPipeHandleState " + path, Kernel32Ex.ERROR_INVALID_PARAMETER,
+                throw Win32.exception("SetNamedPipeHandleState " + path, Win32Errors.ERROR_INVALID_PARAMETER,
                         "message read mode needs a message-type pipe, and this one is byte-type: read it in byte mode");
             }
             IntByReference readMessages = new IntByReference(Kernel32Ex.PIPE_READMODE_MESSAGE);
@@ -167,7 +168,7 @@ public final class WindowsClientConnection implements ClientConnection {
     }
 
     private static PipeException timedOut(String path, ClientConfig config) {
-        return new PipeBusyException("connect " + path, Kernel32Ex.ERROR_SEM_TIMEOUT,
+        return new PipeBusyException("connect " + path, Win32Errors.ERROR_SEM_TIMEOUT,
                 "timed out after " + config.connectTimeout().toMillis() + " ms: every instance of the pipe stayed busy");
     }
 
@@ -264,12 +265,12 @@ public final class WindowsClientConnection implements ClientConnection {
             boolean started = Kernel32Direct.ReadFile(handle.getPointer(), reader.buffer.pointer(), want, null, reader.start());
             int error = reader.complete(handle, started, started ? 0 : Native.getLastError(),
                     Deadline.leftMillis(startNanos, timeoutMillis), operation);
-            if (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_PIPE_NOT_CONNECTED
-                    || error == Kernel32Ex.ERROR_NO_DATA) {
+            if (error == Win32Errors.ERROR_BROKEN_PIPE || error == Win32Errors.ERROR_PIPE_NOT_CONNECTED
+                    || error == Win32Errors.ERROR_NO_DATA) {
                 return -1; // the server closed or disconnected its end: the end of the stream
             }
             // ERROR_MORE_DATA: more of the same message follows, which a stream does not care about.
-            if (error != 0 && error != Kernel32Ex.ERROR_MORE_DATA) {
+            if (error != 0 && error != Win32Errors.ERROR_MORE_DATA) {
                 throw Win32.exception(operation, error, null);
             }
             int count = reader.transferred.getValue();
@@ -299,7 +300,7 @@ public final class WindowsClientConnection implements ClientConnection {
             if (error == 0) {
                 return assembler.finish(reader.buffer, reader.transferred.getValue());
             }
-            if (error != Kernel32Ex.ERROR_MORE_DATA) {
+            if (error != Win32Errors.ERROR_MORE_DATA) {
                 assembler.take(); // drop any part of a message: the connection is over
                 throw Win32.exception(operation, error, null);
             }

@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <ul>
  *   <li>An absolute path ({@code /run/app/control.sock}) is used as it is.</li>
- *   <li>A name ({@code mynamedpipe}) maps to {@code $XDG_RUNTIME_DIR/pipekit/mynamedpipe.sock}
+ *   <li>A name ({@code mynamedpipe}, in lower case: pipe names ignore case) maps to {@code $XDG_RUNTIME_DIR/pipekit/mynamedpipe.sock}
  *       when {@code XDG_RUNTIME_DIR} is set, otherwise to
  *       {@code <java.io.tmpdir>/pipekit-<user>/mynamedpipe.sock}.</li>
  * </ul>
@@ -42,9 +42,9 @@ public final class SocketPaths {
 
     /** As {@link #forName(PipeName)}, with the environment given (for tests). */
     static Path forName(PipeName name, Map<String, String> env, String tmpdir, String user) throws PipeException {
-        String n = name.name();
+        String n = name.canonical(); // a pipe name in one case, so that MyPipe and mypipe are one socket, as on Windows
         Path path;
-        if (n.startsWith("/")) {
+        if (name.isSocketPath()) {
             path = Path.of(n);
         } else {
             if (n.contains("/")) {

@@ -38,23 +38,7 @@ public interface Kernel32Ex extends StdCallLibrary {
     int INFINITE = 0xFFFFFFFF;
     int WAIT_OBJECT_0 = 0;
     int WAIT_IO_COMPLETION = 0xC0;
-    int WAIT_TIMEOUT = 0x102;
     int WAIT_FAILED = 0xFFFFFFFF;
-
-    int ERROR_IO_PENDING = 997;
-    int ERROR_PIPE_CONNECTED = 535;
-    int ERROR_NO_DATA = 232;
-    int ERROR_MORE_DATA = 234;
-    int ERROR_PIPE_BUSY = 231;
-    int ERROR_FILE_NOT_FOUND = 2;
-    int ERROR_PATH_NOT_FOUND = 3;
-    int ERROR_ACCESS_DENIED = 5;
-    int ERROR_SEM_TIMEOUT = 121;
-    int ERROR_OPERATION_ABORTED = 995;
-    int ERROR_BROKEN_PIPE = 109;
-    int ERROR_INVALID_PARAMETER = 87;
-    int ERROR_PIPE_NOT_CONNECTED = 233;
-    int ERROR_NOT_FOUND = 1168;
 
     /** NTSTATUS in OVERLAPPED.Internal while the I/O is pending. */
     int STATUS_PENDING = 0x00000103;

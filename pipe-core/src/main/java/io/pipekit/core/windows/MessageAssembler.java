@@ -46,13 +46,6 @@ public final class MessageAssembler {
         return message;
     }
 
-    /** Appends one chunk from a Java array. */
-    public void append(byte[] chunk, int offset, int count) throws PipeException {
-        ensureRoom(count);
-        System.arraycopy(chunk, offset, bytes, length, count);
-        length += count;
-    }
-
     private void ensureRoom(int count) throws PipeException {
         if ((long) length + count > maxMessageSize) {
             int total = length + count;

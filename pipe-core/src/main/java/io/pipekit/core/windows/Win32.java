@@ -1,5 +1,6 @@
 package io.pipekit.core.windows;
 
+import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerClosedException;
@@ -23,13 +24,13 @@ public final class Win32 {
     /** The exception for {@code code}; {@code explanation} may be {@code null} for the default text. */
     public static PipeException exception(String operation, int code, String explanation) {
         return switch (code) {
-            case Kernel32Ex.ERROR_FILE_NOT_FOUND, Kernel32Ex.ERROR_PATH_NOT_FOUND ->
+            case Win32Errors.ERROR_FILE_NOT_FOUND, Win32Errors.ERROR_PATH_NOT_FOUND ->
                     new NoSuchPipeException(operation, code, explanation != null ? explanation : "no such pipe");
-            case Kernel32Ex.ERROR_PIPE_BUSY, Kernel32Ex.ERROR_SEM_TIMEOUT ->
+            case Win32Errors.ERROR_PIPE_BUSY, Win32Errors.ERROR_SEM_TIMEOUT ->
                     new PipeBusyException(operation, code, explanation != null ? explanation : "every instance of the pipe is busy");
-            case Kernel32Ex.ERROR_BROKEN_PIPE, Kernel32Ex.ERROR_NO_DATA, Kernel32Ex.ERROR_PIPE_NOT_CONNECTED ->
+            case Win32Errors.ERROR_BROKEN_PIPE, Win32Errors.ERROR_NO_DATA, Win32Errors.ERROR_PIPE_NOT_CONNECTED ->
                     new PeerClosedException(operation, code, explanation != null ? explanation : "the other end closed the pipe");
-            case Kernel32Ex.ERROR_ACCESS_DENIED ->
+            case Win32Errors.ERROR_ACCESS_DENIED ->
                     new PipeAccessDeniedException(operation, code, explanation != null ? explanation : "access denied");
             default -> new PipeException(operation, code, explanation);
         };

@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.windows.MessageAssembler;
+import io.pipekit.core.windows.NativeChunks;
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -34,7 +35,7 @@ class MessageAssemblerFuzzTest {
                 int count = chunk.length - offset;
                 whole.write(chunk, offset, count);
                 try {
-                    assembler.append(chunk, offset, count);
+                    NativeChunks.append(assembler, chunk, offset, count);
                 } catch (MessageTooLargeException e) {
                     refused = true;
                     break;

@@ -35,6 +35,19 @@ class SocketPathsTest {
     }
 
     @Test
+    void namesDifferingOnlyInCaseShareOneSocketAsOnWindows(@TempDir Path tmp) throws Exception {
+        Path mixed = SocketPaths.forName(PipeName.of("MyNamedPipe"), Map.of(), tmp.toString(), USER);
+
+        assertEquals(SocketPaths.forName(PipeName.of("mynamedpipe"), Map.of(), tmp.toString(), USER), mixed);
+        assertEquals("mynamedpipe.sock", mixed.getFileName().toString());
+    }
+
+    @Test
+    void absoluteSocketPathKeepsItsCase() throws Exception {
+        assertEquals(Path.of("/run/App/Ctl.sock"), SocketPaths.forName(PipeName.of("/run/App/Ctl.sock"), Map.of(), "/unused", USER));
+    }
+
+    @Test
     void absoluteSocketPathIsUsedAsGiven() throws Exception {
         assertEquals(Path.of("/run/app/ctl.sock"), SocketPaths.forName(PipeName.of("/run/app/ctl.sock"), Map.of(), "/unused", USER));
     }

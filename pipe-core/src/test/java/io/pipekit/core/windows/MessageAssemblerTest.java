@@ -17,9 +17,9 @@ class MessageAssemblerTest {
     void chunksReassembleIntoOneMessageInOrder() throws PipeException {
         MessageAssembler assembler = new MessageAssembler(1000);
 
-        assembler.append(new byte[] {1, 2, 3}, 0, 3);
-        assembler.append(new byte[] {4, 5}, 0, 2);
-        assembler.append(new byte[] {6}, 0, 1);
+        NativeChunks.append(assembler, new byte[] {1, 2, 3}, 0, 3);
+        NativeChunks.append(assembler, new byte[] {4, 5}, 0, 2);
+        NativeChunks.append(assembler, new byte[] {6}, 0, 1);
 
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, assembler.take());
     }
@@ -28,7 +28,7 @@ class MessageAssemblerTest {
     void appendTakesOnlyTheGivenRangeOfTheChunk() throws PipeException {
         MessageAssembler assembler = new MessageAssembler(1000);
 
-        assembler.append(new byte[] {9, 9, 1, 2, 3, 9}, 2, 3);
+        NativeChunks.append(assembler, new byte[] {9, 9, 1, 2, 3, 9}, 2, 3);
 
         assertArrayEquals(new byte[] {1, 2, 3}, assembler.take());
     }
@@ -36,10 +36,10 @@ class MessageAssemblerTest {
     @Test
     void takeStartsAFreshMessage() throws PipeException {
         MessageAssembler assembler = new MessageAssembler(1000);
-        assembler.append(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 0, 8);
+        NativeChunks.append(assembler, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 0, 8);
         assembler.take();
 
-        assembler.append(new byte[] {42, 43}, 0, 2);
+        NativeChunks.append(assembler, new byte[] {42, 43}, 0, 2);
 
         assertArrayEquals(new byte[] {42, 43}, assembler.take());
     }
@@ -52,10 +52,10 @@ class MessageAssemblerTest {
     @Test
     void takenMessageIsNotChangedByLaterAppends() throws PipeException {
         MessageAssembler assembler = new MessageAssembler(1000);
-        assembler.append(new byte[] {1, 2}, 0, 2);
+        NativeChunks.append(assembler, new byte[] {1, 2}, 0, 2);
         byte[] first = assembler.take();
 
-        assembler.append(new byte[] {7, 7}, 0, 2);
+        NativeChunks.append(assembler, new byte[] {7, 7}, 0, 2);
 
         assertArrayEquals(new byte[] {1, 2}, first);
     }
@@ -65,7 +65,7 @@ class MessageAssemblerTest {
         MessageAssembler assembler = new MessageAssembler(1000);
         assertFalse(assembler.inProgress());
 
-        assembler.append(new byte[] {1}, 0, 1);
+        NativeChunks.append(assembler, new byte[] {1}, 0, 1);
         assertTrue(assembler.inProgress());
 
         assembler.take();
@@ -75,9 +75,9 @@ class MessageAssemblerTest {
     @Test
     void messageOverTheLimitIsRefusedNamingTheLimit() throws PipeException {
         MessageAssembler assembler = new MessageAssembler(1000);
-        assembler.append(new byte[600], 0, 600);
+        NativeChunks.append(assembler, new byte[600], 0, 600);
 
-        PipeException e = assertThrows(PipeException.class, () -> assembler.append(new byte[401], 0, 401));
+        PipeException e = assertThrows(PipeException.class, () -> NativeChunks.append(assembler, new byte[401], 0, 401));
 
         assertTrue(e.getMessage().contains("more than 1000 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("1001"), e.getMessage());
@@ -88,7 +88,7 @@ class MessageAssemblerTest {
     void singleChunkOverTheLimitIsRefused() {
         MessageAssembler assembler = new MessageAssembler(10);
 
-        PipeException e = assertThrows(PipeException.class, () -> assembler.append(new byte[11], 0, 11));
+        PipeException e = assertThrows(PipeException.class, () -> NativeChunks.append(assembler, new byte[11], 0, 11));
 
         assertTrue(e.getMessage().contains("10"), e.getMessage());
     }
@@ -96,11 +96,11 @@ class MessageAssemblerTest {
     @Test
     void assemblerIsUsableForANewMessageAfterARefusal() throws PipeException {
         MessageAssembler assembler = new MessageAssembler(10);
-        assembler.append(new byte[] {1, 2, 3, 4, 5, 6}, 0, 6);
-        assertThrows(PipeException.class, () -> assembler.append(new byte[5], 0, 5));
+        NativeChunks.append(assembler, new byte[] {1, 2, 3, 4, 5, 6}, 0, 6);
+        assertThrows(PipeException.class, () -> NativeChunks.append(assembler, new byte[5], 0, 5));
 
         assertFalse(assembler.inProgress());
-        assembler.append(new byte[] {7, 8, 9}, 0, 3);
+        NativeChunks.append(assembler, new byte[] {7, 8, 9}, 0, 3);
 
         assertArrayEquals(new byte[] {7, 8, 9}, assembler.take());
     }
@@ -110,8 +110,8 @@ class MessageAssemblerTest {
         MessageAssembler assembler = new MessageAssembler(10);
         byte[] message = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 
-        assembler.append(message, 0, 4);
-        assembler.append(message, 4, 6);
+        NativeChunks.append(assembler, message, 0, 4);
+        NativeChunks.append(assembler, message, 4, 6);
 
         assertArrayEquals(message, assembler.take());
     }
@@ -125,7 +125,7 @@ class MessageAssemblerTest {
         MessageAssembler assembler = new MessageAssembler(size);
 
         for (int offset = 0; offset < size; offset += chunk) {
-            assembler.append(message, offset, chunk);
+            NativeChunks.append(assembler, message, offset, chunk);
         }
 
         assertArrayEquals(message, assembler.take());
@@ -136,10 +136,10 @@ class MessageAssemblerTest {
         MessageAssembler assembler = new MessageAssembler(1 << 16);
         byte[] large = new byte[5000];
         Arrays.fill(large, (byte) 0x55);
-        assembler.append(large, 0, large.length);
+        NativeChunks.append(assembler, large, 0, large.length);
         assembler.take();
 
-        assembler.append(new byte[] {1, 2, 3}, 0, 3);
+        NativeChunks.append(assembler, new byte[] {1, 2, 3}, 0, 3);
 
         assertArrayEquals(new byte[] {1, 2, 3}, assembler.take());
     }
@@ -186,7 +186,7 @@ class MessageAssemblerTest {
             buffer.put(new byte[] {1, 2, 3, 4});
             assertArrayEquals(new byte[] {1, 2, 3}, assembler.finish(buffer, 3));
 
-            assembler.append(new byte[] {9, 9}, 0, 2);
+            NativeChunks.append(assembler, new byte[] {9, 9}, 0, 2);
             assertArrayEquals(new byte[] {9, 9, 1, 2}, assembler.finish(buffer, 2), "a last chunk after earlier ones joins them");
             assertArrayEquals(new byte[0], assembler.take(), "and leaves nothing behind");
         } finally {

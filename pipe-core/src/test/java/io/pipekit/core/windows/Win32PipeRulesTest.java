@@ -1,5 +1,6 @@
 package io.pipekit.core.windows;
 
+import io.pipekit.core.Win32Errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -31,8 +32,6 @@ import org.junit.jupiter.api.Test;
 class Win32PipeRulesTest {
     private static final Kernel32 K = Kernel32.INSTANCE;
     private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
-    private static final int ERROR_INVALID_PARAMETER = 87;
-    private static final int ERROR_ACCESS_DENIED = 5;
     private static final int PIPE_TYPE_BYTE = 0;
     private final String path = "\\\\.\\pipe\\pipekit-rules-" + UUID.randomUUID();
     private final List<HANDLE> handles = new ArrayList<>();
@@ -69,7 +68,7 @@ class Win32PipeRulesTest {
             assertNotEquals(WinBase.INVALID_HANDLE_VALUE, second, "Wine " + Wine.version().get() + " now honours the flag");
         } else {
             assertEquals(WinBase.INVALID_HANDLE_VALUE, second);
-            assertEquals(ERROR_ACCESS_DENIED, Native.getLastError());
+            assertEquals(Win32Errors.ERROR_ACCESS_DENIED, Native.getLastError());
         }
     }
 
@@ -81,7 +80,7 @@ class Win32PipeRulesTest {
         boolean set = K.SetNamedPipeHandleState(client, new IntByReference(Kernel32Ex.PIPE_READMODE_MESSAGE), null, null);
 
         assertFalse(set, "message read mode on a byte-type pipe");
-        assertEquals(ERROR_INVALID_PARAMETER, Native.getLastError());
+        assertEquals(Win32Errors.ERROR_INVALID_PARAMETER, Native.getLastError());
     }
 
     @Test
@@ -91,7 +90,7 @@ class Win32PipeRulesTest {
         Overlapped connect = new Overlapped();
         try {
             assertFalse(KX.ConnectNamedPipe(server, connect.pointer()));
-            assertEquals(Kernel32Ex.ERROR_PIPE_CONNECTED, Native.getLastError(), "the client came before ConnectNamedPipe");
+            assertEquals(Win32Errors.ERROR_PIPE_CONNECTED, Native.getLastError(), "the client came before ConnectNamedPipe");
         } finally {
             connect.free();
         }
@@ -102,7 +101,7 @@ class Win32PipeRulesTest {
         assertNotEquals(WinBase.INVALID_HANDLE_VALUE, server(Kernel32.PIPE_ACCESS_DUPLEX, Kernel32.PIPE_TYPE_MESSAGE, 1));
 
         assertEquals(WinBase.INVALID_HANDLE_VALUE, server(Kernel32.PIPE_ACCESS_DUPLEX, Kernel32.PIPE_TYPE_MESSAGE, 1));
-        assertEquals(Kernel32Ex.ERROR_PIPE_BUSY, Native.getLastError());
+        assertEquals(Win32Errors.ERROR_PIPE_BUSY, Native.getLastError());
     }
 
     @Test
@@ -130,7 +129,7 @@ class Win32PipeRulesTest {
             if (Wine.isRunning()) {
                 // Wine: FALSE with ERROR_MORE_DATA when the first part is there at once, routine still queued.
                 assertFalse(started, "Wine " + Wine.version().get() + " now returns TRUE, as Windows does");
-                assertEquals(Kernel32Ex.ERROR_MORE_DATA, error);
+                assertEquals(Win32Errors.ERROR_MORE_DATA, error);
             } else {
                 assertTrue(started, () -> "ReadFileEx failed with " + error);
             }
@@ -155,7 +154,7 @@ class Win32PipeRulesTest {
         connect.reset(connected);
         boolean connectStarted = KX.ConnectNamedPipe(server, connect.pointer());
         int connectError = connectStarted ? 0 : Native.getLastError();
-        assertEquals(Kernel32Ex.ERROR_IO_PENDING, connectError, "an overlapped connect waits for its client");
+        assertEquals(Win32Errors.ERROR_IO_PENDING, connectError, "an overlapped connect waits for its client");
         HANDLE client = client();
         assertEquals(Kernel32Ex.WAIT_OBJECT_0, K.WaitForSingleObject(connected, 5000), "the connect completed");
         K.CloseHandle(client); // the client leaves before the server's first read
@@ -179,7 +178,7 @@ class Win32PipeRulesTest {
                     + calls.get() + " (error " + routineError[0] + ", OVERLAPPED status 0x" + Integer.toHexString(read.status()) + ")";
             // Either refused at once with ERROR_BROKEN_PIPE, or started and its routine told so:
             // never a read that waits for a client who is gone.
-            assertTrue((!started && (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_PIPE_NOT_CONNECTED)
+            assertTrue((!started && (error == Win32Errors.ERROR_BROKEN_PIPE || error == Win32Errors.ERROR_PIPE_NOT_CONNECTED)
                     && calls.get() == 0)
                     || (started && calls.get() == 1 && routineError[0] != 0), seen);
         } finally {

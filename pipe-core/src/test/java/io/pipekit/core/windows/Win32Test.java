@@ -1,5 +1,6 @@
 package io.pipekit.core.windows;
 
+import io.pipekit.core.Win32Errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,14 +17,14 @@ class Win32Test {
 
     @Test
     void eachPipeConditionGetsItsTypeAndKeepsItsWin32Code() {
-        assertTyped(NoSuchPipeException.class, Kernel32Ex.ERROR_FILE_NOT_FOUND);
-        assertTyped(NoSuchPipeException.class, Kernel32Ex.ERROR_PATH_NOT_FOUND);
-        assertTyped(PipeBusyException.class, Kernel32Ex.ERROR_PIPE_BUSY);
-        assertTyped(PipeBusyException.class, Kernel32Ex.ERROR_SEM_TIMEOUT);
-        assertTyped(PeerClosedException.class, Kernel32Ex.ERROR_BROKEN_PIPE);
-        assertTyped(PeerClosedException.class, Kernel32Ex.ERROR_NO_DATA);
-        assertTyped(PeerClosedException.class, Kernel32Ex.ERROR_PIPE_NOT_CONNECTED);
-        assertTyped(PipeAccessDeniedException.class, Kernel32Ex.ERROR_ACCESS_DENIED);
+        assertTyped(NoSuchPipeException.class, Win32Errors.ERROR_FILE_NOT_FOUND);
+        assertTyped(NoSuchPipeException.class, Win32Errors.ERROR_PATH_NOT_FOUND);
+        assertTyped(PipeBusyException.class, Win32Errors.ERROR_PIPE_BUSY);
+        assertTyped(PipeBusyException.class, Win32Errors.ERROR_SEM_TIMEOUT);
+        assertTyped(PeerClosedException.class, Win32Errors.ERROR_BROKEN_PIPE);
+        assertTyped(PeerClosedException.class, Win32Errors.ERROR_NO_DATA);
+        assertTyped(PeerClosedException.class, Win32Errors.ERROR_PIPE_NOT_CONNECTED);
+        assertTyped(PipeAccessDeniedException.class, Win32Errors.ERROR_ACCESS_DENIED);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pipekit.server.windows;
 
+import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
@@ -133,7 +134,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                     // replenish() re-signals for the ones its own ConnectNamedPipe calls reset.
                     K.ResetEvent(connectEvent);
                     collectConnects();
-                } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Kernel32Ex.WAIT_TIMEOUT) {
+                } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
                     // Cannot happen with a valid event; if it does, pending I/O may still own native
                     // memory, so leak it rather than free it under the kernel.
                     throw Win32.lastError("WaitForSingleObjectEx");
@@ -332,14 +333,14 @@ public final class CompletionRoutineLoop implements ServerLoop {
         if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
             int error = Native.getLastError();
             String operation = "CreateNamedPipe " + config.name().path();
-            if (!firstInstanceCreated && error == Kernel32Ex.ERROR_ACCESS_DENIED) {
+            if (!firstInstanceCreated && error == Win32Errors.ERROR_ACCESS_DENIED) {
                 throw new PipeAccessDeniedException(operation, error, "the pipe is already served by another server");
             }
             throw Win32.exception(operation, error, null);
         }
         if (!firstInstanceCreated && otherInstancesExist(handle)) {
             NativeHandles.close(handle);
-            throw new PipeAccessDeniedException("CreateNamedPipe " + config.name().path(), Kernel32Ex.ERROR_ACCESS_DENIED,
+            throw new PipeAccessDeniedException("CreateNamedPipe " + config.name().path(), Win32Errors.ERROR_ACCESS_DENIED,
                     "the pipe is already served by another server");
         }
         firstInstanceCreated = true;
@@ -365,7 +366,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             listening.remove(instance);
             int error = instance.connectResult();
             if (error != 0 || stopping) {
-                if (!stopping && error != Kernel32Ex.ERROR_NO_DATA) {
+                if (!stopping && error != Win32Errors.ERROR_NO_DATA) {
                     log(Level.WARNING, "ConnectNamedPipe on instance " + instance.id() + " failed", new PipeException("ConnectNamedPipe", error));
                 }
                 instance.release(error == 0);

@@ -1,5 +1,6 @@
 package io.pipekit.server.windows;
 
+import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
@@ -82,8 +83,8 @@ final class PipeInstance implements ServerConnection {
      * that stopped it; the instance must then be released.
      */
     int listen(HANDLE connectEvent) {
-        int error = Kernel32Ex.ERROR_NO_DATA;
-        for (int attempt = 0; attempt < 3 && error == Kernel32Ex.ERROR_NO_DATA; attempt++) {
+        int error = Win32Errors.ERROR_NO_DATA;
+        for (int attempt = 0; attempt < 3 && error == Win32Errors.ERROR_NO_DATA; attempt++) {
             connectOverlapped.reset(connectEvent);
             if (KX.ConnectNamedPipe(handle, connectOverlapped.pointer())) {
                 connectedEarly = true; // documented never to happen overlapped; treat it as connected
@@ -92,15 +93,15 @@ final class PipeInstance implements ServerConnection {
             }
             error = Native.getLastError();
             switch (error) {
-                case Kernel32Ex.ERROR_IO_PENDING:
+                case Win32Errors.ERROR_IO_PENDING:
                     return 0;
-                case Kernel32Ex.ERROR_PIPE_CONNECTED:
+                case Win32Errors.ERROR_PIPE_CONNECTED:
                     // The client came between CreateNamedPipe and ConnectNamedPipe: connected, but the
                     // event will not be signalled for it, so signal it ourselves as the sample does.
                     connectedEarly = true;
                     K.SetEvent(connectEvent);
                     return 0;
-                case Kernel32Ex.ERROR_NO_DATA:
+                case Win32Errors.ERROR_NO_DATA:
                     // A client came and already left: no connection to serve. Make the instance
                     // listen again rather than hand out a dead "connection".
                     K.DisconnectNamedPipe(handle);
@@ -184,7 +185,7 @@ final class PipeInstance implements ServerConnection {
             // Wine (8.0) returns FALSE with ERROR_MORE_DATA when part of a long message is ready at
             // once, yet still queues the completion routine, as Windows does after returning TRUE.
             // Either way the routine comes: the read is pending.
-            if (error != Kernel32Ex.ERROR_MORE_DATA) {
+            if (error != Win32Errors.ERROR_MORE_DATA) {
                 end(endCause("ReadFileEx", error));
                 return;
             }
@@ -232,7 +233,7 @@ final class PipeInstance implements ServerConnection {
         }
         // The routine's error code can read 0 for a partial message; the OVERLAPPED's own
         // NTSTATUS (STATUS_BUFFER_OVERFLOW) is the truth.
-        boolean moreData = readOverlapped.status() == Kernel32Ex.STATUS_BUFFER_OVERFLOW || errorCode == Kernel32Ex.ERROR_MORE_DATA;
+        boolean moreData = readOverlapped.status() == Kernel32Ex.STATUS_BUFFER_OVERFLOW || errorCode == Win32Errors.ERROR_MORE_DATA;
         if (errorCode != 0 && !moreData) {
             end(endCause("ReadFileEx", errorCode));
             return;
@@ -284,11 +285,11 @@ final class PipeInstance implements ServerConnection {
      * part that arrived is dropped, as the Unix transport reports a frame cut short.
      */
     private PipeException endCause(String operation, int error) {
-        if (error == Kernel32Ex.ERROR_BROKEN_PIPE || error == Kernel32Ex.ERROR_NO_DATA) {
+        if (error == Win32Errors.ERROR_BROKEN_PIPE || error == Win32Errors.ERROR_NO_DATA) {
             return assembler.inProgress() ? new PeerClosedException(operation, error,
                     "the client left in the middle of a message; the part that arrived is dropped") : null;
         }
-        return error == Kernel32Ex.ERROR_OPERATION_ABORTED ? null : Win32.exception(operation, error, null);
+        return error == Win32Errors.ERROR_OPERATION_ABORTED ? null : Win32.exception(operation, error, null);
     }
 
     /**
