@@ -259,7 +259,10 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
-        /** What a client's {@code WaitNamedPipe} with the default wait waits for (default 5 s, as in the sample). */
+        /**
+         * What a client's {@code WaitNamedPipe} with the default wait waits for (default 5 s, as in
+         * the sample). Windows named pipes only: a Unix socket has nothing of the kind.
+         */
         public Builder defaultTimeout(Duration timeout) {
             this.defaultTimeout = timeout;
             return this;
@@ -269,6 +272,8 @@ public final class PipeServer implements AutoCloseable {
          * The pipe's security descriptor in SDDL, such as {@code D:P(A;;FA;;;WD)}. Default: full
          * control for the current user and SYSTEM only. Give the owner {@code FA} (or at least
          * {@code FILE_CREATE_PIPE_INSTANCE}), or the server cannot create its further instances.
+         * Windows named pipes only: on Unix sockets it is not applied, with a warning, and the
+         * socket stays owner-only, which is at least as strict (see docs/security.md).
          */
         public Builder securityDescriptor(String sddl) {
             this.securityDescriptor = sddl;

@@ -26,7 +26,7 @@ public final class Session implements ServerConnection.Listener {
     public Session(ServerConnection connection, Answerer answerer) {
         this.connection = connection;
         this.answerer = answerer;
-        this.client = ClientInfo.of(connection);
+        this.client = new SessionClient(connection);
     }
 
     /** Starts the chain with the first read. */

@@ -1,0 +1,15 @@
+/**
+ * pipekit's client: {@code PipeClient}, with its streams and channels ({@code io.pipekit.client}).
+ * The transports and the command-line tool are inside.
+ */
+module io.pipekit.client {
+    requires transitive io.pipekit.core;
+    requires com.sun.jna;
+    requires com.sun.jna.platform;
+    requires static info.picocli; // the command-line tool only: library users need not have it
+
+    exports io.pipekit.client;
+
+    // picocli sets the commands' @Option fields reflectively.
+    opens io.pipekit.client.cli to info.picocli;
+}

@@ -1,0 +1,46 @@
+package io.pipekit.it.modules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Rules about the sources themselves, which no single module's tests can see. */
+class SourceRulesTest {
+    private static final Path ROOT = Path.of(System.getProperty("pipekit.repo.root")).toAbsolutePath().normalize();
+    private static final Pattern WIN32_CODE = Pattern.compile("\\bint\\s+(ERROR_[A-Z_]+|WAIT_TIMEOUT)\\s*=");
+
+    @Test
+    void win32ErrorCodesAreNamedOnlyInWin32Errors() throws IOException {
+        // They were once listed in three places (PipeException, Kernel32Ex, a name table), which
+        // could disagree.
+        List<String> elsewhere;
+        List<Path> sources;
+        try (Stream<Path> files = Files.walk(ROOT)) {
+            sources = files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/")
+                    && !p.toString().contains("/target/")).toList();
+        }
+        elsewhere = sources.stream()
+                .filter(p -> !p.getFileName().toString().equals("Win32Errors.java"))
+                .filter(p -> WIN32_CODE.matcher(read(p)).find())
+                .map(p -> ROOT.relativize(p).toString())
+                .toList();
+        assertTrue(sources.size() > 100, "found the sources under " + ROOT);
+        assertEquals(List.of(), elsewhere, "Win32 error codes declared outside io.pipekit.core.Win32Errors");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
