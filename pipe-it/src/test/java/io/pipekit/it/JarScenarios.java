@@ -130,4 +130,21 @@ public final class JarScenarios {
         assertTrue(line.startsWith("pid=" + pid + " "), () -> "the client process is " + pid + ": " + line);
         assertTrue(line.contains(" " + userFact + " "), () -> "expected " + userFact + ": " + line);
     }
+
+    /**
+     * A client in this process connected to {@code pipe-server.jar} in another knows who serves it:
+     * that process's id, and {@code userFact}, this test's user. Client and server in one process
+     * could not tell the two ends' identities apart; here they differ by process.
+     */
+    public static void clientKnowsTheServerJarsProcess(String name, Predicate<String> serving, String userFact) throws Exception {
+        try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name)) {
+            server.awaitLine(serving, TIMEOUT);
+            try (PipeClient client = PipeClient.builder(name).connectTimeout(TIMEOUT).connect()) {
+                String described = client.serverIdentity().describe();
+                assertTrue(described.startsWith("pid=" + server.pid() + " "), () -> "the server jar is process " + server.pid() + ": " + described);
+                assertTrue(described.contains(" " + userFact + " "), () -> "expected " + userFact + ": " + described);
+                assertTrue(server.pid() != ProcessHandle.current().pid());
+            }
+        }
+    }
 }

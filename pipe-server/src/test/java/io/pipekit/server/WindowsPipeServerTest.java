@@ -312,7 +312,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
     /**
      * Inside runAsClient the thread has a token, the client's; after it, returned or thrown, the
-     * thread has none again (Win32Errors.ERROR_NO_TOKEN), as before.
+     * thread has none again (ERROR_NO_TOKEN), as before; after a nested one, the outer one's.
      */
     @Override
     void assertRunAsClientBehaviour(ClientInfo client) throws Exception {
@@ -320,6 +320,14 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         ThreadToken inside = client.runAsClient(WindowsPipeServerTest::threadTokenUser);
         assertEquals(client.identity().sid().orElseThrow(), inside.sid(), "the thread's token inside runAsClient is the client's");
         assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient returned");
+
+        // Nested: the inner one puts back the outer one's impersonation, not the process's own token.
+        ThreadToken afterInner = client.runAsClient(() -> {
+            client.runAsClient(WindowsPipeServerTest::threadTokenUser);
+            return threadTokenUser();
+        });
+        assertEquals(0, afterInner.error(), "still the client after a nested runAsClient returned");
+        assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after the outer one");
 
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> client.runAsClient(() -> {
             assertEquals(0, threadTokenUser().error());

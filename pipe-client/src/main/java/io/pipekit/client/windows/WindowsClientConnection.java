@@ -110,7 +110,7 @@ public final class WindowsClientConnection implements ClientConnection {
                     PeerIdentity server = verifiedServer(handle, path, config.serverTrust());
                     return new WindowsClientConnection(handle, path, config.maxMessageSize(), setReadMode(handle, path, config.readMode()),
                             server);
-                } catch (PipeException e) {
+                } catch (PipeException | RuntimeException e) {
                     NativeHandles.close(handle);
                     throw e;
                 }

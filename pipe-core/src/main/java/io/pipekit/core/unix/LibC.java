@@ -2,8 +2,10 @@ package io.pipekit.core.unix;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The few libc functions the Unix transport calls that the JDK does not offer: a socket peer's
@@ -14,20 +16,24 @@ interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
     int SOL_SOCKET_LINUX = 1;
-    int SO_PEERCRED_LINUX = 17; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+    /** {@code SO_PEERCRED}: 17, but 21 on the POWER architecture. Gives {@code struct ucred { pid_t pid; uid_t uid; gid_t gid; }}. */
+    int SO_PEERCRED_LINUX = com.sun.jna.Platform.isPPC() ? 21 : 17;
     int SOL_LOCAL_MACOS = 0;
     int LOCAL_PEERPID_MACOS = 2; // pid_t
 
     /** Offsets of {@code pw_uid} and {@code pw_gid} in {@code struct passwd}, and {@code gr_gid} in {@code struct group}: after two pointers. */
+    int STRUCT_ROOM = 256; // larger than struct passwd and struct group on every platform pipekit runs on
+    int STRINGS_ROOM = 16384; // the strings the entry points to
     int PW_UID_OFFSET = 2 * Native.POINTER_SIZE;
     int PW_GID_OFFSET = PW_UID_OFFSET + 4;
     int GR_GID_OFFSET = 2 * Native.POINTER_SIZE;
 
     int getsockopt(int fd, int level, int option, Pointer value, IntByReference length);
 
-    int getuid();
+    int geteuid();
 
-    Pointer getpwnam(String name);
+    /** The reentrant forms: the loop thread and client threads may look names up at once. */
+    int getpwnam_r(String name, Pointer passwd, Pointer buffer, NativeLong bufferSize, PointerByReference result);
 
-    Pointer getgrnam(String name);
+    int getgrnam_r(String name, Pointer group, Pointer buffer, NativeLong bufferSize, PointerByReference result);
 }

@@ -2,8 +2,9 @@ package io.pipekit.core.unix;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
+import com.sun.jna.NativeLong;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.ServerTrust;
 import java.io.IOException;
@@ -66,9 +67,9 @@ public final class PeerCredentials {
                 || trust.users().stream().anyMatch(user -> uidOf(user).equals(OptionalLong.of(uid)));
     }
 
-    /** This process's user id. */
+    /** This process's effective user id: the one the kernel records for its sockets. */
     public static long currentUid() {
-        return Integer.toUnsignedLong(LibC.INSTANCE.getuid());
+        return Integer.toUnsignedLong(LibC.INSTANCE.geteuid());
     }
 
     /** The uid of a user given by name, or as a number. */
@@ -76,16 +77,21 @@ public final class PeerCredentials {
         if (user.chars().allMatch(Character::isDigit) && !user.isEmpty()) {
             return OptionalLong.of(Long.parseLong(user)); // the JDK names a uid without an account by its number
         }
-        Pointer passwd = LibC.INSTANCE.getpwnam(user);
-        return passwd == null ? OptionalLong.empty() : OptionalLong.of(Integer.toUnsignedLong(passwd.getInt(LibC.PW_UID_OFFSET)));
+        Memory entry = new Memory(LibC.STRUCT_ROOM);
+        PointerByReference found = new PointerByReference();
+        int error = LibC.INSTANCE.getpwnam_r(user, entry, new Memory(LibC.STRINGS_ROOM), new NativeLong(LibC.STRINGS_ROOM), found);
+        return error != 0 || found.getValue() == null ? OptionalLong.empty()
+                : OptionalLong.of(Integer.toUnsignedLong(entry.getInt(LibC.PW_UID_OFFSET)));
     }
 
     private static long gidOf(String group) {
         if (group.chars().allMatch(Character::isDigit) && !group.isEmpty()) {
             return Long.parseLong(group);
         }
-        Pointer entry = LibC.INSTANCE.getgrnam(group);
-        return entry == null ? -1 : Integer.toUnsignedLong(entry.getInt(LibC.GR_GID_OFFSET));
+        Memory entry = new Memory(LibC.STRUCT_ROOM);
+        PointerByReference found = new PointerByReference();
+        int error = LibC.INSTANCE.getgrnam_r(group, entry, new Memory(LibC.STRINGS_ROOM), new NativeLong(LibC.STRINGS_ROOM), found);
+        return error != 0 || found.getValue() == null ? -1 : Integer.toUnsignedLong(entry.getInt(LibC.GR_GID_OFFSET));
     }
 
     /** The socket's descriptor, or -1 where the JVM does not let pipekit read it. */

@@ -9,6 +9,7 @@ import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.Win32Errors;
 import java.util.concurrent.Callable;
 
 /**
@@ -48,7 +49,7 @@ public final class PipeClientToken implements AutoCloseable {
         }
         try {
             return new PipeClientToken(Tokens.read(token).identity(pid, session), token);
-        } catch (PipeException unreadable) {
+        } catch (PipeException | RuntimeException unreadable) {
             NativeHandles.close(token);
             return new PipeClientToken(PeerIdentity.windows(pid, session, null, null, Elevation.UNKNOWN, null), null);
         }
@@ -77,28 +78,62 @@ public final class PipeClientToken implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} on the calling thread in the client's security context, and reverts
-     * afterwards, whether it returns or throws. The context belongs to this thread only: work
+     * Runs {@code work} on the calling thread in the client's security context, and puts back
+     * what the thread ran as before (its own process's token, or an earlier impersonation),
+     * whether {@code work} returns or throws. The context belongs to this thread only: work
      * that {@code work} hands to another thread, or continues after an asynchronous boundary,
      * runs as the server.
      *
      * @throws IllegalStateException if the client's token could not be read, or the connection is closed
      */
     public <T> T runAs(Callable<T> work) throws Exception {
-        // Locked only while the token is put on the thread, which then holds its own reference:
-        // the server thread closing the connection meanwhile never waits for the work.
-        synchronized (this) {
-            if (token == null) {
-                throw new IllegalStateException("the client's token is not available (or the connection is closed): " + identity);
+        // What the thread impersonated before, if anything, is put back afterwards: a runAsClient
+        // inside another, or in code that already impersonates, must not end it early.
+        HANDLE previous = currentThreadToken();
+        try {
+            // Locked only while the token is put on the thread, which then holds its own reference:
+            // the server thread closing the connection meanwhile never waits for the work.
+            synchronized (this) {
+                if (token == null) {
+                    throw new IllegalStateException("the client's token is not available (or the connection is closed): " + identity);
+                }
+                if (!A.SetThreadToken(null, token)) {
+                    throw Win32.lastError("SetThreadToken");
+                }
             }
-            if (!A.SetThreadToken(null, token)) {
-                throw Win32.lastError("SetThreadToken");
+            try {
+                return work.call();
+            } finally {
+                restore(previous);
+            }
+        } finally {
+            if (previous != null) {
+                NativeHandles.close(previous);
             }
         }
-        try {
-            return work.call();
-        } finally {
+    }
+
+    /** The token the calling thread impersonates with, or {@code null} if it runs as its process. */
+    private static HANDLE currentThreadToken() throws PipeException {
+        WinNT.HANDLEByReference current = new WinNT.HANDLEByReference();
+        if (A.OpenThreadToken(K.GetCurrentThread(), WinNT.TOKEN_IMPERSONATE, true, current)) {
+            return NativeHandles.opened(current.getValue());
+        }
+        int error = Native.getLastError();
+        if (error == Win32Errors.ERROR_NO_TOKEN) {
+            return null;
+        }
+        throw Win32.exception("OpenThreadToken", error, null);
+    }
+
+    /** Puts {@code previous} back on the thread, or reverts to the process's own token if there was none. */
+    private static void restore(HANDLE previous) {
+        if (previous == null) {
             revert();
+        } else if (!A.SetThreadToken(null, previous)) {
+            revert(); // at least not the client's: the process's own rights
+            throw new IllegalStateException("could not restore the thread's earlier impersonation (SetThreadToken, Win32 error "
+                    + Native.getLastError() + "); it runs as the process now");
         }
     }
 

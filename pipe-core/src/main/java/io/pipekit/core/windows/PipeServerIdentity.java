@@ -1,7 +1,6 @@
 package io.pipekit.core.windows;
 
 import com.sun.jna.platform.win32.Advapi32;
-import com.sun.jna.platform.win32.Advapi32Util;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinDef.ULONGByReference;
 import com.sun.jna.platform.win32.WinNT;
@@ -42,11 +41,21 @@ public final class PipeServerIdentity {
         if (facts != null) {
             return facts.identity(pid, session);
         }
-        String owner = pipeOwnerSid(pipe);
+        String owner = ownerSid(pipe);
         return PeerIdentity.windows(pid, session, owner, Tokens.accountName(owner), Elevation.UNKNOWN, null);
     }
 
-    /** Whether {@code trust} accepts {@code server}, by its user's SID; a server whose user is unknown is not accepted. */
+    /**
+     * Whether {@code trust} accepts {@code server}, by the SID of its user; a server whose user is
+     * unknown is not accepted.
+     *
+     * <p>The user is that of the process {@code GetNamedPipeServerProcessId} names, which is the
+     * process that created the pipe. A process id names a process only while it lives: a squatter
+     * that created the pipe, handed its handle to another process and exited could, if a trusted
+     * process got its id in the meantime, pass. Deciding on the pipe object's owner instead
+     * would close that; it cannot be tested here, since Wine reports a pipe's owner wrongly (the
+     * token's primary group, or none), so pipekit does not rely on it yet.
+     */
     public static boolean trusted(PeerIdentity server, ServerTrust trust) throws PipeException {
         if (trust.acceptsAnyServer()) {
             return true;
@@ -89,7 +98,8 @@ public final class PipeServerIdentity {
         }
     }
 
-    private static String pipeOwnerSid(HANDLE pipe) throws PipeException {
+    /** The SID of the owner of the pipe object {@code pipe} (a client's handle) belongs to. */
+    private static String ownerSid(HANDLE pipe) throws PipeException {
         PointerByReference owner = new PointerByReference();
         PointerByReference descriptor = new PointerByReference();
         int error = Advapi32.INSTANCE.GetSecurityInfo(pipe, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, owner, null, null, null,
@@ -98,7 +108,7 @@ public final class PipeServerIdentity {
             throw Win32.exception("GetSecurityInfo(pipe owner)", error, null);
         }
         try {
-            return Advapi32Util.convertSidToStringSid(new WinNT.PSID(owner.getValue()));
+            return Tokens.sidString(new WinNT.PSID(owner.getValue()), "pipe owner");
         } finally {
             K.LocalFree(descriptor.getValue());
         }

@@ -11,6 +11,9 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PeerIdentity.IntegrityLevel;
 import io.pipekit.core.PipeException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads who an access token stands for: its user's SID and account name, whether it is
@@ -23,6 +26,8 @@ public final class Tokens {
     public static final String ADMINISTRATORS_SID = "S-1-5-32-544";
 
     private static final Advapi32 A = Advapi32.INSTANCE;
+    private static final int MAX_ACCOUNT_NAMES = 1024;
+    private static final Map<String, Optional<String>> ACCOUNT_NAMES = new ConcurrentHashMap<>();
 
     private Tokens() {
     }
@@ -55,15 +60,30 @@ public final class Tokens {
         }
     }
 
-    /** {@code DOMAIN\name} of a SID, or {@code null} if no account has it. */
+    /**
+     * {@code DOMAIN\name} of a SID, or {@code null} if no account has it. Remembered per SID: for a
+     * domain account {@code LookupAccountSid} may ask a domain controller, and the server thread
+     * asks it for every client that connects.
+     */
     public static String accountName(String sid) {
+        Optional<String> known = ACCOUNT_NAMES.get(sid);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        String name;
         try {
             Advapi32Util.Account account = Advapi32Util.getAccountBySid(sid);
-            return account.domain == null || account.domain.isEmpty() ? account.name : account.domain + "\\" + account.name;
+            name = account.domain == null || account.domain.isEmpty() ? account.name : account.domain + "\\" + account.name;
         } catch (Win32Exception unknown) {
-            return null;
+            name = null;
         }
+        if (ACCOUNT_NAMES.size() >= MAX_ACCOUNT_NAMES) {
+            ACCOUNT_NAMES.clear(); // a machine has few accounts; this only bounds a pathological many
+        }
+        ACCOUNT_NAMES.put(sid, Optional.ofNullable(name));
+        return name;
     }
+
 
     /**
      * The SID of an account given by name ({@code DOMAIN\name}, or {@code name}) or already as a
@@ -91,7 +111,16 @@ public final class Tokens {
             throw Win32.lastError("GetTokenInformation(TokenUser)");
         }
         user.read();
-        return Advapi32Util.convertSidToStringSid(user.User.Sid);
+        return sidString(user.User.Sid, "TokenUser");
+    }
+
+    /** A SID as a string; jna-platform throws an unchecked Win32Exception, made a PipeException here. */
+    static String sidString(WinNT.PSID sid, String what) throws PipeException {
+        try {
+            return Advapi32Util.convertSidToStringSid(sid);
+        } catch (Win32Exception e) {
+            throw new PipeException("ConvertSidToStringSid(" + what + ")", e.getErrorCode(), "not a valid SID");
+        }
     }
 
     private static Elevation elevation(HANDLE token) {
@@ -116,10 +145,10 @@ public final class Tokens {
             return null;
         }
         label.read();
-        String sid = Advapi32Util.convertSidToStringSid(label.User.Sid); // S-1-16-<rid>
         try {
+            String sid = sidString(label.User.Sid, "TokenIntegrityLevel"); // S-1-16-<rid>
             return IntegrityLevel.ofRid(Long.parseLong(sid.substring(sid.lastIndexOf('-') + 1)));
-        } catch (NumberFormatException notALabel) {
+        } catch (PipeException | NumberFormatException notALabel) {
             return null;
         }
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import io.pipekit.core.MessageCodecs;
+import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class DocExamplesTest {
             }
         }
         try (var server = SecureAgent.serveAllowList(name, Set.of("S-1-5-20", "4242424"))) {
-            assertThrows(PipeException.class, () -> {
+            assertThrows(PeerClosedException.class, () -> {
                 try (var client = SecureAgent.connectToService(name, "S-1-5-20")) {
                     client.transact(MessageCodecs.utf8(), "who am I?");
                 }

@@ -80,6 +80,11 @@ class RunnableJarsTest {
     }
 
     @Test
+    void clientKnowsTheServerJarsProcessAndUser() throws Exception {
+        JarScenarios.clientKnowsTheServerJarsProcess(name, serving(name)::equals, "sid=" + Tokens.currentUserSid());
+    }
+
+    @Test
     void whoamiServerJarTellsTheCSampleClientItsProcessAndUser() throws Exception {
         try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--whoami")) {
             server.awaitLine(serving(name)::equals, TIMEOUT);

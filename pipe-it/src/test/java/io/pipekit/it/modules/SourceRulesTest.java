@@ -24,8 +24,10 @@ class SourceRulesTest {
         List<String> elsewhere;
         List<Path> sources;
         try (Stream<Path> files = Files.walk(ROOT)) {
-            sources = files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/")
-                    && !p.toString().contains("/target/")).toList();
+            sources = files.filter(p -> {
+                String path = p.toString().replace('\\', '/'); // Windows paths too (the GitHub job)
+                return path.endsWith(".java") && path.contains("/src/") && !path.contains("/target/");
+            }).toList();
         }
         elsewhere = sources.stream()
                 .filter(p -> !p.getFileName().toString().equals("Win32Errors.java"))

@@ -72,6 +72,12 @@ class NativeJarsTest {
     }
 
     @Test
+    void clientKnowsTheServerJarsProcessAndUser() throws Exception {
+        JarScenarios.clientKnowsTheServerJarsProcess(name, l -> l.startsWith("pipe-server: serving"),
+                "uid=" + PeerCredentials.currentUid());
+    }
+
+    @Test
     void whoamiServerJarRefusesAnotherAnswerInOneLine() throws Exception {
         try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name, "--whoami", "--echo")) {
             assertEquals(1, server.awaitExit(TIMEOUT));

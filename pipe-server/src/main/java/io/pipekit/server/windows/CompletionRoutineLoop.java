@@ -59,7 +59,6 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private final ArrayDeque<HANDLE> spareHandles = new ArrayDeque<>();
     private int liveInstances;
     private long nextId = 1;
-    private boolean firstInstanceCreated;
     private boolean stopping;
     private HANDLE connectEvent;
     private PipeSecurity security;
@@ -265,7 +264,9 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 listened = true;
                 int error = instance.listen(connectEvent);
                 if (error != 0) {
-                    instance.release(false);
+                    // Disconnected and kept to listen again if wanted, rather than closed: it may be
+                    // the handle that holds the name.
+                    instance.release(true);
                     listenFailed(Win32.exception("ConnectNamedPipe " + config.name().path(), error, null));
                     return;
                 }
@@ -320,10 +321,12 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private HANDLE createPipeHandle() throws PipeException {
+        // An instance made while no handle of ours holds the name (the first, or one after every
+        // instance was lost) claims it: if another process serves it already, fail rather than
+        // become one more instance of somebody else's pipe (pipe squatting).
+        boolean claiming = liveInstances == 0;
         int openMode = Kernel32Ex.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED
-                // The first instance claims the name: if another process serves it already, fail
-                // rather than become one more instance of somebody else's pipe (pipe squatting).
-                | (firstInstanceCreated ? 0 : Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE);
+                | (claiming ? Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
         int type = config.pipeType() == PipeType.MESSAGE
                 ? Kernel32Ex.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE
                 : Kernel32Ex.PIPE_TYPE_BYTE | Kernel32Ex.PIPE_READMODE_BYTE; // each read's bytes go to the listener as they come
@@ -333,17 +336,16 @@ public final class CompletionRoutineLoop implements ServerLoop {
         if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
             int error = Native.getLastError();
             String operation = "CreateNamedPipe " + config.name().path();
-            if (!firstInstanceCreated && error == Win32Errors.ERROR_ACCESS_DENIED) {
+            if (claiming && error == Win32Errors.ERROR_ACCESS_DENIED) {
                 throw new PipeAccessDeniedException(operation, error, "the pipe is already served by another server");
             }
             throw Win32.exception(operation, error, null);
         }
-        if (!firstInstanceCreated && otherInstancesExist(handle)) {
+        if (claiming && otherInstancesExist(handle)) {
             NativeHandles.close(handle);
             throw new PipeAccessDeniedException("CreateNamedPipe " + config.name().path(), Win32Errors.ERROR_ACCESS_DENIED,
                     "the pipe is already served by another server");
         }
-        firstInstanceCreated = true;
         return handle;
     }
 
@@ -369,7 +371,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 if (!stopping && error != Win32Errors.ERROR_NO_DATA) {
                     log(Level.WARNING, "ConnectNamedPipe on instance " + instance.id() + " failed", new PipeException("ConnectNamedPipe", error));
                 }
-                instance.release(error == 0);
+                instance.release(true); // kept to listen again unless stopping: it may hold the name
                 continue;
             }
             accept(instance);
@@ -377,10 +379,10 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private void accept(PipeInstance instance) {
-        instance.connected();
         // The replacement listens before this client is served.
         replenish();
         try {
+            instance.connected();
             ServerConnection.Listener listener = acceptor.accepted(instance);
             instance.setListener(listener);
         } catch (RuntimeException e) {
