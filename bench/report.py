@@ -382,7 +382,10 @@ def main(raw, md, png):
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")
         w("Both servers are separate processes that log each request, as the sample does. Each round starts each "
           "server once and warms it up with the same round trips (30,000 in a full run: under Wine the JVM's JIT "
-          "takes tens of thousands to compile the hot path) before timing every client count and size against it; "
+          "takes tens of thousands to compile the hot path), spread over ten connections (the first few clients to "
+          "connect and leave make the JIT throw away and redo its work on the hot path, "
+          "`CompletionRoutineLoop.completed`, for thousands of round trips each), before timing every client count "
+          "and size against it; "
           "with one client, where a round trip is a few hundred microseconds and the machine's state moves it by a "
           "fifth, each cell is timed three times in a row and counts as the median of the three. "
           "The sample reads 8 KiB requests and ignores `ERROR_MORE_DATA`, so it cannot serve 64 KiB messages: the Wine "
