@@ -7,6 +7,8 @@
 #
 # Usage: bench/wine_cpu.sh [RUNS]    (default 2 runs per server; needs perf, Docker and the
 #                                     test bed image; builds nothing but the C client)
+#        SERVER_JVM_OPTIONS="-XX:+UseSerialGC" bench/wine_cpu.sh 2   (JVM options for pipekit's server,
+#                                     as docs/performance.md's tried ones were given)
 # Under Wine, perf cannot name symbols in jvm.dll, jnidispatch.dll or JIT code: they all show as
 # "[JIT]" (anonymous executable memory), so the JVM's user-space time is reported as one sum.
 set -euo pipefail

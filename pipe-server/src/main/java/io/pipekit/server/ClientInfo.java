@@ -1,6 +1,7 @@
 package io.pipekit.server;
 
 import io.pipekit.core.PeerIdentity;
+import io.pipekit.server.internal.ConnectedClient;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -28,52 +29,11 @@ public interface ClientInfo {
     /** The client of a driven connection: {@link #runAsClient} impersonates it. */
     static ClientInfo of(Connection connection) {
         Objects.requireNonNull(connection, "connection");
-        return new ClientInfo() {
-            @Override
-            public long connectionId() {
-                return connection.id();
-            }
-
-            @Override
-            public PeerIdentity identity() {
-                return connection.clientIdentity();
-            }
-
-            @Override
-            public <T> T runAsClient(Callable<T> work) throws Exception {
-                return connection.runAsClient(work);
-            }
-
-            @Override
-            public String toString() {
-                return "client " + connection.id() + " (" + connection.clientIdentity() + ")";
-            }
-        };
+        return new ConnectedClient(connection.id(), connection.clientIdentity(), connection::runAsClient);
     }
 
     /** A client made by hand, for testing a handler: {@link #runAsClient} is not supported. */
     static ClientInfo of(long connectionId, PeerIdentity identity) {
-        Objects.requireNonNull(identity, "identity");
-        return new ClientInfo() {
-            @Override
-            public long connectionId() {
-                return connectionId;
-            }
-
-            @Override
-            public PeerIdentity identity() {
-                return identity;
-            }
-
-            @Override
-            public <T> T runAsClient(Callable<T> work) {
-                throw new UnsupportedOperationException("this ClientInfo was made by hand: it has no client to impersonate");
-            }
-
-            @Override
-            public String toString() {
-                return "client " + connectionId + " (" + identity + ")";
-            }
-        };
+        return ConnectedClient.unconnected(connectionId, Objects.requireNonNull(identity, "identity"));
     }
 }

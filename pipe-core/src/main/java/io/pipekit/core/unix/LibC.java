@@ -21,11 +21,10 @@ interface LibC extends Library {
     int SOL_LOCAL_MACOS = 0;
     int LOCAL_PEERPID_MACOS = 2; // pid_t
 
-    /** Offsets of {@code pw_uid} and {@code pw_gid} in {@code struct passwd}, and {@code gr_gid} in {@code struct group}: after two pointers. */
+    /** Offsets of {@code pw_uid} in {@code struct passwd} and {@code gr_gid} in {@code struct group}: after two pointers. */
     int STRUCT_ROOM = 256; // larger than struct passwd and struct group on every platform pipekit runs on
     int STRINGS_ROOM = 16384; // the strings the entry points to
     int PW_UID_OFFSET = 2 * Native.POINTER_SIZE;
-    int PW_GID_OFFSET = PW_UID_OFFSET + 4;
     int GR_GID_OFFSET = 2 * Native.POINTER_SIZE;
 
     int getsockopt(int fd, int level, int option, Pointer value, IntByReference length);

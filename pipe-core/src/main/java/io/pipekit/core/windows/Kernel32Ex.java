@@ -58,9 +58,6 @@ public interface Kernel32Ex extends StdCallLibrary {
     /** <a href="https://learn.microsoft.com/windows/win32/fileio/cancelioex-func">CancelIoEx</a> */
     boolean CancelIoEx(HANDLE file, Pointer overlapped);
 
-    /** <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-getnamedpipeclientprocessid">GetNamedPipeClientProcessId</a> */
-    boolean GetNamedPipeClientProcessId(HANDLE pipe, IntByReference clientProcessId);
-
     /** <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-getprocesshandlecount">GetProcessHandleCount</a>, for leak checks. */
     boolean GetProcessHandleCount(HANDLE process, IntByReference handleCount);
 }
