@@ -42,10 +42,11 @@ class WindowsSuitesUnderWineTest {
                 Path.of(property("pipekit.testClasses.dir")))) {
             String wine = bed.wineVersion();
             System.out.println("[wine] test bed " + image + " running " + wine + ", JDKs " + bed.jdkLines());
-            for (String jdk : bed.jdkLines()) {
+            DeveloperFilter filter = DeveloperFilter.fromSystemProperties();
+            for (String jdk : filter.jdks(bed.jdkLines())) {
                 String java = bed.javaVersion(jdk);
                 long started = System.nanoTime();
-                WineTestBed.SuiteRun run = bed.runWindowsSuites(jdk, WindowsOnly.TAG, SUITE_TIMEOUT,
+                WineTestBed.SuiteRun run = bed.runWindowsSuites(jdk, WindowsOnly.TAG, filter.selector(), SUITE_TIMEOUT,
                         Path.of(property("pipekit.windowsSuite.dir"), "reports", "jdk" + jdk));
                 System.out.printf("[wine] JDK %s (%s): %d Windows tests ran under %s in %.1f s; the launcher said:%n%s%n",
                         jdk, java, run.results().size(), wine, (System.nanoTime() - started) / 1e9, run.output().indent(2));

@@ -73,7 +73,8 @@ final class WineTestBed implements AutoCloseable {
      * Windows runtime of {@code jdkLine}, gives up after {@code timeout}, and copies the JUnit report
      * to {@code reportDir}.
      */
-    SuiteRun runWindowsSuites(String jdkLine, String tag, Duration timeout, Path reportDir) throws IOException, InterruptedException {
+    SuiteRun runWindowsSuites(String jdkLine, String tag, String selector, Duration timeout, Path reportDir)
+            throws IOException, InterruptedException {
         String reports = REPORTS_DIR + "/" + jdkLine;
         String options = "${PIPEKIT_JDK_OPTIONS_" + jdkLine + ":-}";
         String script = String.join(" ",
@@ -90,7 +91,7 @@ final class WineTestBed implements AutoCloseable {
                 "-cp \"$(winepath -w " + SUITE_DIR + "/classpath)\\\\*;$(winepath -w " + TEST_CLASSES_DIR + ");"
                         + "$(winepath -w " + SUITE_DIR + "/junit-platform-console-standalone.jar)\"",
                 "org.junit.platform.console.ConsoleLauncher execute",
-                "--select-package=io.pipekit",
+                selector,
                 "--include-tag=" + tag,
                 "--fail-if-no-tests",
                 "--details=tree --details-theme=ascii --disable-ansi-colors --disable-banner",
