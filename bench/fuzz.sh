@@ -44,6 +44,16 @@ targets=$(grep -l "@FuzzTest" pipe-core/src/test/java/io/pipekit/core/fuzz/*.jav
   grep -A1 "@FuzzTest" "$file" | grep -o 'void [a-zA-Z]*' | sed "s/void \(.*\)/$class#\1(com.code_intelligence.jazzer.api.FuzzedDataProvider)/"
 done)
 
+# Every @FuzzTest in the sources must be a target here: a grep that finds none, or misses one whose
+# annotation and method are not on adjacent lines, must fail the run, not fuzz nothing and pass.
+declared=$(cat pipe-core/src/test/java/io/pipekit/core/fuzz/*.java | grep -cE "^[[:space:]]*@FuzzTest" || true)
+found=$(wc -w <<< "$targets")
+if [ "$declared" -eq 0 ] || [ "$found" -ne "$declared" ]; then
+  say "the sources declare $declared @FuzzTest targets and this script found $found: refusing to fuzz a partial set"
+  exit 1
+fi
+say "$found fuzz targets"
+
 failed=0
 for target in $targets; do
   method=${target%%(*}
