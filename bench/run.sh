@@ -7,7 +7,8 @@
 #   bench/run.sh --smoke    one tiny round of everything, results in a temp folder, docs untouched
 #
 # Unix side runs natively; the Windows side runs in the Wine test bed image (build it with
-# pipe-it/src/test/wine/build-image.sh; without Docker that side is skipped, and said so).
+# pipe-it/src/test/wine/build-image.sh; without Docker that side is skipped, and said so, except
+# with CI=true, where it fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -345,6 +346,11 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   fi
 else
   say "Windows side SKIPPED: no Docker engine or no test bed image $image (run pipe-it/src/test/wine/build-image.sh)"
+  # CI requires the Windows side, as the test gate requires the Windows suite.
+  if [ "${CI:-}" = true ]; then
+    say "CI=true: the Windows side is required; failing"
+    exit 1
+  fi
 fi
 
 say "report"
