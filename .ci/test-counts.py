@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """Prints how many tests ran on each JDK, from the Surefire reports of the last ./mvnw verify:
 the host tests (target/surefire-reports on the build JDK, target/surefire-reports-jdk25 on 25) and
-the Windows tests that pipe-it ran under Wine, one test bed run per JDK. Fails if a JDK that must
-have run shows no tests."""
+the Windows tests that pipe-it ran under Wine, one test bed run per JDK.
+
+Fails when a JDK that must have run did not, when any test failed, and when the Windows suite did
+not really run: every Windows-only test of the census (pipe-it/target/windows-suite/census.txt,
+found on the host by the test bed's own selection, so never typed in) must have run under Wine on
+each JDK, and a test may be skipped under Wine only if .ci/wine-skips.tsv names it with a reason.
+On the host, a skipped test must be a Windows-only one of the census, or named in
+.ci/host-skips.tsv with a reason."""
 import glob
+import os
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -30,8 +37,35 @@ def outcome(case):
     return "passed"
 
 
+def key(class_name, test_name):
+    """io.pipekit.x.SomeTest, someMethod(int)[2] -> SomeTest.someMethod (as WindowsSuiteCensus names tests)."""
+    return class_name.rsplit(".", 1)[-1] + "." + test_name.split("(", 1)[0]
+
+
+def listed(path):
+    """SimpleClass.method<TAB>reason lines of a reviewed list; a line without a reason is an error."""
+    entries = {}
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        test, _, reason = line.partition("\t")
+        if not reason.strip():
+            sys.exit(f"{path}: every entry needs a reason after a tab: {line!r}")
+        entries[test.strip()] = reason.strip()
+    return entries
+
+
+here = os.path.dirname(os.path.abspath(__file__))
+wine_skips = listed(os.path.join(here, "wine-skips.tsv"))
+host_skips = listed(os.path.join(here, "host-skips.tsv"))
+census_file = "pipe-it/target/windows-suite/census.txt"
+census = set(open(census_file).read().split()) if os.path.exists(census_file) else set()
+
 host = {}
 wine = {}
+wine_ran = {}        # JDK line -> the census keys that have a result under Wine
+problems = []
 for folder in ("surefire-reports", "surefire-reports-jdk25"):
     reports = list(suites(f"*/target/{folder}/TEST-*.xml"))
     # A class that was skipped whole (a Windows-only one, on Linux) reports no properties: the
@@ -41,11 +75,23 @@ for folder in ("surefire-reports", "surefire-reports-jdk25"):
     for suite in reports:
         for case in suite.iter("testcase"):
             # pipe-it reports each Windows test as "... <Class.method()> [Wine 10.0, JDK 21]".
-            inner = re.search(r"\[Wine ([^,\]]+), JDK (\d+)\]$", case.get("name", ""))
+            name = case.get("name", "")
+            inner = re.search(r"\[Wine ([^,\]]+), JDK (\d+)\]$", name)
             if inner:
                 wine.setdefault(f"JDK {inner.group(2)} under Wine {inner.group(1)}", Counter())[outcome(case)] += 1
+                # "... everyWindowsOnlyTestPassesUnderWineOnEveryJdk() SomeTest.someMethod() [Wine ...]"; the
+                # suite's own checks per JDK name no test method.
+                test = re.search(r"\(\) (\w+)\.(\w+)\(", name)
+                if test:
+                    k = test.group(1) + "." + test.group(2)
+                    wine_ran.setdefault(inner.group(2), set()).add(k)
+                    if outcome(case) == "skipped" and k not in wine_skips:
+                        problems.append(f"{k} was skipped under Wine on JDK {inner.group(2)}, and .ci/wine-skips.tsv does not list it")
             else:
                 host.setdefault(f"JDK {jdk} on the host", Counter())[outcome(case)] += 1
+                k = key(case.get("classname", ""), name)
+                if outcome(case) == "skipped" and k not in census and k not in host_skips:
+                    problems.append(f"{k} was skipped on the host ({folder}), is not Windows-only, and .ci/host-skips.tsv does not list it")
 
 ok = True
 for title, counts in [("host", host), ("Windows, under Wine", wine)]:
@@ -53,7 +99,9 @@ for title, counts in [("host", host), ("Windows, under Wine", wine)]:
     for where, c in sorted(counts.items()):
         print(f"  {where}: {c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped")
     if counts is host:
-        print("  (skipped on the host: the Windows-only tests, which ran under Wine below)")
+        print(f"  (skipped on the host: the Windows-only tests, which ran under Wine below, and {len(host_skips)} listed in .ci/host-skips.tsv)")
+    else:
+        print(f"  (the census: {len(census)} Windows-only tests, every one required on each JDK; {len(wine_skips)} may skip, as .ci/wine-skips.tsv says)")
     if not counts:
         print("  none")
         ok = False
@@ -64,6 +112,20 @@ if not {"17", "25"} <= host_lines:
 wine_lines = {re.match(r"JDK (\d+)", k).group(1) for k in wine}
 if not {"17", "21", "25"} <= wine_lines:
     print(f"the Windows tests must run under Wine on JDK 17, 21 and 25; they ran on {sorted(wine_lines)}")
+    ok = False
+if not census:
+    problems.append(f"no census of the Windows-only tests ({census_file}): WindowsSuitesUnderWineTest did not run")
+for line in ("17", "21", "25"):
+    missing = census - wine_ran.get(line, set())
+    if missing:
+        problems.append(f"{len(missing)} of the {len(census)} Windows-only tests never ran under Wine on JDK {line}: {sorted(missing)[:10]}")
+for test in sorted(set(wine_skips) - census):
+    problems.append(f".ci/wine-skips.tsv lists {test}, which is not a Windows-only test of the census")
+for problem in problems[:20]:
+    print(problem)
+if len(problems) > 20:
+    print(f"... and {len(problems) - 20} more")
+if problems:
     ok = False
 if any(c["failed"] for c in list(host.values()) + list(wine.values())):
     ok = False

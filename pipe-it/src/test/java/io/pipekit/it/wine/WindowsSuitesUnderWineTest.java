@@ -2,6 +2,7 @@ package io.pipekit.it.wine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
@@ -37,6 +39,12 @@ class WindowsSuitesUnderWineTest {
         String image = TestBedImage.tagFor(Path.of(property("pipekit.testbed.sources")));
         WindowsTestBedGate.checkAvailable(image);
 
+        // What must run under Wine, found here on the host by the same selection: each JDK's run
+        // is held to it, and .ci/test-counts.py reads it back as the floor.
+        Set<String> census = WindowsSuiteCensus.discover();
+        WindowsSuiteCensus.write(census, Path.of(property("pipekit.windowsSuite.dir"), "census.txt"));
+        SuiteCompleteness completeness = SuiteCompleteness.of(census, Path.of(property("pipekit.repo.root")));
+
         List<DynamicNode> perJdk = new ArrayList<>();
         try (WineTestBed bed = WineTestBed.start(image, Path.of(property("pipekit.windowsSuite.dir")),
                 Path.of(property("pipekit.testClasses.dir")))) {
@@ -50,20 +58,25 @@ class WindowsSuitesUnderWineTest {
                         Path.of(property("pipekit.windowsSuite.dir"), "reports", "jdk" + jdk));
                 System.out.printf("[wine] JDK %s (%s): %d Windows tests ran under %s in %.1f s; the launcher said:%n%s%n",
                         jdk, java, run.results().size(), wine, (System.nanoTime() - started) / 1e9, run.output().indent(2));
-                perJdk.add(asContainer(shortWine(wine), jdk, java, run));
+                perJdk.add(asContainer(shortWine(wine), jdk, java, run, completeness));
             }
         }
         return perJdk.stream();
     }
 
-    private static DynamicContainer asContainer(String wine, String jdk, String java, WineTestBed.SuiteRun run) {
+    private static DynamicContainer asContainer(String wine, String jdk, String java, WineTestBed.SuiteRun run,
+            SuiteCompleteness completeness) {
         String where = " [Wine " + wine + ", JDK " + jdk + "]";
         DynamicTest launcher = dynamicTest("the Windows suite ran and the launcher exited cleanly" + where, () -> {
             assertFalse(run.results().isEmpty(), () -> "no Windows test ran under Wine on JDK " + jdk + "; the launcher said:\n" + run.output());
             assertEquals(0, run.exitCode(), () -> "the launcher inside Wine exited with " + run.exitCode() + ":\n" + run.output());
         });
+        DynamicTest complete = dynamicTest("every Windows-only test ran, and only the listed ones skipped" + where, () -> {
+            List<String> problems = completeness.problems(run.results());
+            assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+        });
         return dynamicContainer("JDK " + jdk + " (" + java + ") under Wine " + wine,
-                Stream.concat(Stream.of(launcher), run.results().stream().map(result -> asDynamicTest(result, where))));
+                Stream.concat(Stream.of(launcher, complete), run.results().stream().map(result -> asDynamicTest(result, where))));
     }
 
     private static DynamicTest asDynamicTest(InnerTestResult result, String where) {
