@@ -17,11 +17,6 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 
-def suites(pattern):
-    for path in glob.glob(pattern):
-        yield ET.parse(path).getroot()
-
-
 def java_version(suite):
     for prop in suite.iter("property"):
         if prop.get("name") == "java.version":
@@ -63,16 +58,19 @@ census_file = "pipe-it/target/windows-suite/census.txt"
 census = set(open(census_file).read().split()) if os.path.exists(census_file) else set()
 
 host = {}
+host_by_module = {}   # (module, JDK title) -> Counter
 wine = {}
 wine_ran = {}        # JDK line -> the census keys that have a result under Wine
 problems = []
 for folder in ("surefire-reports", "surefire-reports-jdk25"):
-    reports = list(suites(f"*/target/{folder}/TEST-*.xml"))
+    paths = glob.glob(f"*/target/{folder}/TEST-*.xml")
+    reports = [ET.parse(path).getroot() for path in paths]
     # A class that was skipped whole (a Windows-only one, on Linux) reports no properties: the
     # folder's JDK is the one its other reports name.
     versions = Counter(v for v in map(java_version, reports) if v != "?")
     jdk = versions.most_common(1)[0][0] if versions else "?"
-    for suite in reports:
+    for path, suite in zip(paths, reports):
+        module = path.split("/", 1)[0]
         for case in suite.iter("testcase"):
             # pipe-it reports each Windows test as "... <Class.method()> [Wine 10.0, JDK 21]".
             name = case.get("name", "")
@@ -89,6 +87,7 @@ for folder in ("surefire-reports", "surefire-reports-jdk25"):
                         problems.append(f"{k} was skipped under Wine on JDK {inner.group(2)}, and .ci/wine-skips.tsv does not list it")
             else:
                 host.setdefault(f"JDK {jdk} on the host", Counter())[outcome(case)] += 1
+                host_by_module.setdefault((module, f"JDK {jdk}"), Counter())[outcome(case)] += 1
                 k = key(case.get("classname", ""), name)
                 if outcome(case) == "skipped" and k not in census and k not in host_skips:
                     problems.append(f"{k} was skipped on the host ({folder}), is not Windows-only, and .ci/host-skips.tsv does not list it")
@@ -130,5 +129,28 @@ if problems:
 if any(c["failed"] for c in list(host.values()) + list(wine.values())):
     ok = False
 total = sum((c for c in list(host.values()) + list(wine.values())), Counter())
+
+
+def doc_block():
+    """The counts as the Markdown table docs/testbed.md carries between its test-counts markers."""
+    rows = ["| where | passed | failed | skipped |", "|---|---:|---:|---:|"]
+    for (module, jdk), c in sorted(host_by_module.items()):
+        rows.append(f"| {module}, host, {jdk} | {c['passed']} | {c['failed']} | {c['skipped']} |")
+    for where, c in sorted(wine.items()):
+        rows.append(f"| {where} | {c['passed']} | {c['failed']} | {c['skipped']} |")
+    rows.append(f"| all | {total['passed']} | {total['failed']} | {total['skipped']} |")
+    return ("Windows-only tests in the census: " + str(len(census)) + f"; may skip under Wine: {len(wine_skips)}; "
+            f"may skip on the host besides them: {len(host_skips)}. Under Wine each JDK also counts its two suite "
+            "checks (the launcher's exit, the census), and a parameterized or factory test once per case.\n\n"
+            + "\n".join(rows))
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "--write-doc":
+    # Rewrites the block between the markers from this run's reports: run after a full ./mvnw verify.
+    doc = open(sys.argv[2], encoding="utf-8").read()
+    begin, end = "<!-- test-counts:begin -->", "<!-- test-counts:end -->"
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    open(sys.argv[2], "w", encoding="utf-8").write(f"{head}{begin}\n{doc_block()}\n{end}{tail}")
 print(f"all: {total['passed']} passed, {total['failed']} failed, {total['skipped']} skipped")
 sys.exit(0 if ok else 1)
