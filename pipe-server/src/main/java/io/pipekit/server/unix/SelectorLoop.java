@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeClosedException;
 
 /**
  * The server loop on Unix domain sockets, on one thread: {@code Selector.select()} stands in
@@ -56,6 +57,7 @@ public final class SelectorLoop implements ServerLoop {
     private long nextId = 1;
     private boolean stopping;
     private boolean finished;
+    private volatile boolean stopRequested; // sticky: a stop before the selector exists is not lost
 
     public SelectorLoop(ServerConfig config, Acceptor acceptor) {
         this.config = config;
@@ -64,6 +66,9 @@ public final class SelectorLoop implements ServerLoop {
 
     @Override
     public void open() throws PipeException {
+        if (stopRequested) {
+            throw new PipeClosedException("bind " + config.name().name(), PipeException.NO_CODE, "the server was stopped before it opened");
+        }
         if (config.securityDescriptor() != null) {
             LOG.log(Level.WARNING, "an SDDL security descriptor applies to Windows pipes only; on Unix the socket's "
                     + "directory is owner-only and clients of other users are refused");
@@ -105,6 +110,9 @@ public final class SelectorLoop implements ServerLoop {
     @Override
     public void run() throws PipeException {
         try {
+            if (stopRequested) {
+                beginStop(); // asked while opening, before execute could take the stop
+            }
             while (!(stopping && connections.isEmpty())) {
                 // The Consumer forms hand each ready key straight to dispatch: no selected-key set
                 // to iterate, so no iterator allocated per wake-up.
@@ -225,6 +233,7 @@ public final class SelectorLoop implements ServerLoop {
 
     @Override
     public void stop() {
+        stopRequested = true;
         execute(this::beginStop);
     }
 

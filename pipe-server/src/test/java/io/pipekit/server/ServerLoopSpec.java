@@ -1,0 +1,196 @@
+package io.pipekit.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeName;
+import io.pipekit.core.PipeType;
+import io.pipekit.core.Transport;
+import io.pipekit.core.transport.ServerConfig;
+import io.pipekit.core.transport.ServerConnection;
+import io.pipekit.core.transport.ServerLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport seam's loop contract ({@link ServerLoop}: a sticky stop, {@code execute}'s promise,
+ * an acceptor that fails), written once and run on each transport's loop by a subclass.
+ */
+abstract class ServerLoopSpec {
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    final String name = "pipekit-loop-" + UUID.randomUUID();
+    private final List<Running> running = new ArrayList<>();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    abstract Transport transport();
+
+    abstract ServerLoop newLoop(ServerConfig config, ServerLoop.Acceptor acceptor);
+
+    /** How many loops {@link #tasksRacingStopAreRunOrRefusedNeverDropped} stops under a flood of tasks. */
+    abstract int raceRounds();
+
+    ServerConfig config(String pipe, int maxInstances) {
+        return new ServerConfig(PipeName.of(pipe), maxInstances, 1, 4096, 4096, Duration.ofSeconds(5), null, 1 << 20, PipeType.MESSAGE);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable client : clients) {
+            client.close();
+        }
+        for (Running loop : running) {
+            loop.close();
+        }
+    }
+
+    /** A loop on a thread of its own, as PipeServer runs one: open, then (once let) run. */
+    final class Running implements AutoCloseable {
+        final ServerLoop loop;
+        final CompletableFuture<Void> opened = new CompletableFuture<>();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        final CountDownLatch mayRun;
+        final Thread thread;
+
+        Running(ServerLoop loop, boolean runAtOnce) {
+            this.loop = loop;
+            this.mayRun = new CountDownLatch(runAtOnce ? 0 : 1);
+            this.thread = new Thread(this::serve, "loop under test " + name);
+            running.add(this);
+            thread.start();
+        }
+
+        private void serve() {
+            try {
+                try {
+                    loop.open();
+                } catch (Throwable e) {
+                    opened.completeExceptionally(e);
+                    ended.complete(null);
+                    return;
+                }
+                opened.complete(null);
+                mayRun.await();
+                loop.run();
+                ended.complete(null);
+            } catch (Throwable e) {
+                ended.completeExceptionally(e);
+            }
+        }
+
+        void awaitOpened() throws Exception {
+            opened.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Waits for run() to return, and says how it did. */
+        void awaitEnded(String why) throws Exception {
+            try {
+                ended.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                fail("the loop still runs " + TIMEOUT.toSeconds() + " s after " + why);
+            }
+            thread.join(TIMEOUT.toMillis());
+        }
+
+        @Override
+        public void close() throws Exception {
+            loop.stop();
+            mayRun.countDown();
+            thread.join(TIMEOUT.toMillis());
+            assertTrue(!thread.isAlive(), "the loop did not stop within " + TIMEOUT);
+        }
+    }
+
+    /** What an echo server's connection does: read, write back, read again. */
+    static ServerConnection.Listener echo(ServerConnection connection) {
+        ServerConnection.Listener listener = new ServerConnection.Listener() {
+            @Override
+            public void messageRead(byte[] message) {
+                connection.write(message);
+            }
+
+            @Override
+            public void messageWritten() {
+                connection.read();
+            }
+
+            @Override
+            public void closed(PipeException cause) {
+            }
+        };
+        connection.read();
+        return listener;
+    }
+
+    static final ServerConnection.Listener SILENT = new ServerConnection.Listener() {
+        @Override
+        public void messageRead(byte[] message) {
+        }
+
+        @Override
+        public void messageWritten() {
+        }
+
+        @Override
+        public void closed(PipeException cause) {
+        }
+    };
+
+    PipeClient client(String pipe) throws PipeException {
+        PipeClient client = PipeClient.builder(pipe).transport(transport()).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
+        clients.add(client);
+        return client;
+    }
+
+    /** An echo loop serves {@code pipe}: the name is free, and served. */
+    void assertNameCanBeServed(String pipe) throws Exception {
+        Running echoLoop = new Running(newLoop(config(pipe, ServerConfig.UNLIMITED_INSTANCES), ServerLoopSpec::echo), true);
+        echoLoop.awaitOpened();
+        byte[] request = "served by the next loop".getBytes(UTF_8);
+        assertArrayEquals(request, client(pipe).transact(request));
+    }
+
+    @Test
+    void stopBeforeOpenMakesOpenFailAndClaimNothing() throws Exception {
+        ServerLoop loop = newLoop(config(name, ServerConfig.UNLIMITED_INSTANCES), ServerLoopSpec::echo);
+
+        loop.stop(); // no thread to wake yet: the stop must still be heard
+        Running stopped = new Running(loop, true);
+
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, stopped::awaitOpened,
+                "open() after stop() served the name");
+        assertInstanceOf(PipeClosedException.class, e.getCause());
+        stopped.awaitEnded("a failed open");
+        assertNameCanBeServed(name);
+    }
+
+    @Test
+    void stopBetweenOpenAndRunMakesRunReturn() throws Exception {
+        Running loop = new Running(newLoop(config(name, ServerConfig.UNLIMITED_INSTANCES), ServerLoopSpec::echo), false);
+        loop.awaitOpened();
+
+        loop.loop.stop();
+        loop.mayRun.countDown();
+
+        loop.awaitEnded("stop() before run()");
+        assertNameCanBeServed(name);
+    }
+}
