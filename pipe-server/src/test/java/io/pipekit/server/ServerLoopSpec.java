@@ -193,4 +193,82 @@ abstract class ServerLoopSpec {
         loop.awaitEnded("stop() before run()");
         assertNameCanBeServed(name);
     }
+
+    /**
+     * A task another thread hands the loop while it stops, after the last of its connections
+     * has closed: {@code execute} said it would run, so it runs. The construction is exact: with
+     * one instance and no I/O pending, closing the one connection (from a task the loop gave
+     * itself) is the loop's last act before it finishes, and the connection's listener waits for
+     * the other thread's {@code execute} to return while it hears of the close.
+     */
+    @Test
+    void taskAcceptedWhileTheLoopStopsStillRuns() throws Exception {
+        ServerLoop[] loops = new ServerLoop[1];
+        AtomicBoolean accepted = new AtomicBoolean();
+        CountDownLatch ran = new CountDownLatch(1);
+        CountDownLatch closedHeard = new CountDownLatch(1);
+        loops[0] = newLoop(config(name, 1), connection -> {
+            loops[0].stop();
+            return new ServerConnection.Listener() {
+                @Override
+                public void messageRead(byte[] message) {
+                }
+
+                @Override
+                public void messageWritten() {
+                }
+
+                @Override
+                public void closed(PipeException cause) {
+                    Thread other = new Thread(() -> accepted.set(loops[0].execute(ran::countDown)));
+                    other.start();
+                    try {
+                        other.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    closedHeard.countDown();
+                }
+            };
+        });
+        Running loop = new Running(loops[0], true);
+        loop.awaitOpened();
+
+        client(name);
+
+        loop.awaitEnded("the connection's close");
+        assertEquals(0, closedHeard.getCount(), "the listener never heard its connection close");
+        assertTrue(accepted.get(), "execute refused a task before the loop had finished");
+        assertEquals(0, ran.getCount(), "execute accepted a task the loop then dropped");
+    }
+
+    /** Tasks flood in from another thread while the loop stops: each is run or refused, none dropped. */
+    @Test
+    void tasksRacingStopAreRunOrRefusedNeverDropped() throws Exception {
+        for (int round = 0; round < raceRounds(); round++) {
+            Running loop = new Running(newLoop(config(name + "-" + round, ServerConfig.UNLIMITED_INSTANCES), ServerLoopSpec::echo), true);
+            loop.awaitOpened();
+            AtomicLong acceptedTasks = new AtomicLong();
+            AtomicLong ranTasks = new AtomicLong();
+            CountDownLatch flooding = new CountDownLatch(1000);
+            Thread racer = new Thread(() -> {
+                // Bounded, so that a loop that runs tasks slower than they come still gets to finish.
+                for (int i = 0; i < 2_000_000 && loop.loop.execute(ranTasks::incrementAndGet); i++) {
+                    acceptedTasks.incrementAndGet();
+                    flooding.countDown();
+                }
+                while (flooding.getCount() > 0) {
+                    flooding.countDown();
+                }
+            });
+            racer.start();
+            flooding.await();
+
+            loop.loop.stop();
+
+            loop.awaitEnded("stop()");
+            racer.join(TIMEOUT.toMillis());
+            assertEquals(acceptedTasks.get(), ranTasks.get(), "round " + round + ": tasks execute accepted but the loop never ran");
+        }
+    }
 }

@@ -22,20 +22,26 @@ public interface ServerLoop {
     /**
      * Claims the name and starts listening. Fails if another server already serves it, and
      * with a {@link io.pipekit.core.PipeClosedException} if {@link #stop} came first: then it
-     * claims nothing. If it fails, everything it acquired is already released.
+     * claims nothing. If it fails, everything it acquired is already released, and every task
+     * {@link #execute} accepted has run.
      */
     void open() throws PipeException;
 
     /**
      * Serves until {@link #stop()}, at once if it came before (during {@link #open} included):
-     * returns only once every connection is closed, every pending I/O has completed and every
-     * native resource is freed.
+     * returns only once every connection is closed, every pending I/O has completed, every
+     * task {@link #execute} accepted has run and every native resource is freed.
      */
     void run() throws PipeException;
 
     /**
-     * Runs {@code task} on the loop thread soon, waking the loop if it waits. Returns
-     * {@code false}, and drops the task, if the loop has already stopped.
+     * Runs {@code task} on the loop thread soon, waking the loop if it waits.
+     *
+     * @return {@code true} if the task will run, exactly once, on the loop thread: a task accepted
+     *     while the loop stops still runs before {@link #run} returns (or {@link #open} fails),
+     *     possibly after every connection has closed; {@code false} if it never will, because the
+     *     loop is not open yet or has finished (the task is dropped, and the caller must not wait
+     *     for it)
      */
     boolean execute(Runnable task);
 

@@ -242,7 +242,9 @@ public final class SelectorLoop implements ServerLoop {
             return;
         }
         stopping = true;
-        acceptKey.cancel();
+        if (acceptKey != null) { // null when a stop queued during a failing open() runs as it cleans up
+            acceptKey.cancel();
+        }
         closeServerSocket();
         for (UnixConnection connection : new ArrayList<>(connections)) {
             connection.close();
@@ -281,14 +283,16 @@ public final class SelectorLoop implements ServerLoop {
     private void closeQuietly() {
         closeServerSocket();
         synchronized (lifecycle) {
-            finished = true;
-            tasks.clear();
-            if (selector != null) {
-                try {
-                    selector.close();
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "closing the selector failed", e);
-                }
+            finished = true; // from here execute refuses: nothing can queue behind the tasks run below
+        }
+        // Tasks execute accepted since the last round: it promised they run, so they run, now
+        // that every connection has closed (they find them closed), rather than being dropped.
+        runTasks();
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the selector failed", e);
             }
         }
     }

@@ -473,11 +473,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
         synchronized (threadLock) {
             if (loopThread != null) {
                 NativeHandles.close(loopThread);
-                loopThread = null;
+                loopThread = null; // from here execute refuses: nothing can queue behind the tasks run below
             }
         }
-        tasks.clear();
-        ownTasks.clear();
+        // Tasks execute accepted since the last wait (another thread's, whose APC no wait will run
+        // now, or the loop's own): it promised they run, so they run, while the event they may
+        // touch still exists, and find every connection closed, rather than being dropped.
+        runTasks();
         if (connectEvent != null) {
             NativeHandles.close(connectEvent);
             connectEvent = null;
