@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.pipekit.client.PipeClient;
+import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
@@ -270,5 +271,50 @@ abstract class ServerLoopSpec {
             racer.join(TIMEOUT.toMillis());
             assertEquals(acceptedTasks.get(), ranTasks.get(), "round " + round + ": tasks execute accepted but the loop never ran");
         }
+    }
+
+    @Test
+    void acceptorThatThrowsCostsOnlyThatConnection() throws Exception {
+        assertAcceptorFailureCostsOnlyItsConnection(connection -> {
+            throw new IllegalStateException("the acceptor fails");
+        });
+    }
+
+    @Test
+    void acceptorThatThrowsAnErrorCostsOnlyThatConnection() throws Exception {
+        assertAcceptorFailureCostsOnlyItsConnection(connection -> {
+            throw new AssertionError("the acceptor fails with an Error");
+        });
+    }
+
+    /**
+     * With room for one client only, the first client's acceptor fails: its connection must be
+     * closed and forgotten, or the second client would never be served, and the loop, waiting
+     * for the forgotten connection to close, would never stop.
+     */
+    private void assertAcceptorFailureCostsOnlyItsConnection(Function<ServerConnection, ServerConnection.Listener> failing)
+            throws Exception {
+        CountDownLatch firstSeen = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        Running loop = new Running(newLoop(config(name, 1), connection -> {
+            if (first.getAndSet(false)) {
+                firstSeen.countDown();
+                return failing.apply(connection);
+            }
+            return echo(connection);
+        }), true);
+        loop.awaitOpened();
+
+        try {
+            client(name);
+        } catch (PeerClosedException closedAsItConnected) {
+            // Windows: the instance may be disconnected before the client sets its read mode.
+        }
+        assertTrue(firstSeen.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the first client was never accepted");
+        byte[] request = "served after the failed accept".getBytes(UTF_8);
+        assertArrayEquals(request, client(name).transact(request));
+
+        loop.loop.stop();
+        loop.awaitEnded("stop()");
     }
 }

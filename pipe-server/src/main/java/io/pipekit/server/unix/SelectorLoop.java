@@ -167,10 +167,11 @@ public final class SelectorLoop implements ServerLoop {
             if (channel == null) {
                 return;
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
             return;
         }
+        UnixConnection connection = null;
         try {
             PeerIdentity peer = PeerCredentials.of(channel); // before anything is read: the admission sees it
             String user = peer.user().orElse("unknown");
@@ -181,7 +182,7 @@ public final class SelectorLoop implements ServerLoop {
             }
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, 0);
-            UnixConnection connection = new UnixConnection(this, channel, key, nextId++, peer,
+            connection = new UnixConnection(this, channel, key, nextId++, peer,
                     config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize(),
                     config.pipeType() == PipeType.MESSAGE);
             key.attach(connection);
@@ -191,8 +192,14 @@ public final class SelectorLoop implements ServerLoop {
             }
             ServerConnection.Listener listener = acceptor.accepted(connection);
             connection.setListener(listener);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too (an acceptor's, or a native library's): as for a failing connection in
+            // dispatch, it costs this client its connection, not every client the loop.
             LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);
+            if (connection != null) {
+                connection.close(); // and forgotten: else it held an instance, and the loop never stopped
+                return;
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {

@@ -395,7 +395,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
             instance.connected();
             ServerConnection.Listener listener = acceptor.accepted(instance);
             instance.setListener(listener);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too, as a completion routine's: it costs this client, not the loop.
             log(Level.ERROR, "accepting client " + instance.id() + " failed; closing its connection", e);
             instance.close();
         }
