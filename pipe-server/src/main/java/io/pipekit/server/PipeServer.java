@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>{@link Builder#start()} returns once the pipe is served, or throws if it cannot be (for
- * example when another server already serves the name). {@link #close()} may be called from
+ * example when another server already serves the name, or when the calling thread is interrupted
+ * meanwhile: then nothing is left serving, and the name is free). {@link #close()} may be called from
  * any thread, the server's own included: it disconnects every client, cancels pending I/O,
  * frees all native memory and returns once the server thread has exited.
  *
