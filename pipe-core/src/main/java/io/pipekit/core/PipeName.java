@@ -102,8 +102,12 @@ public final class PipeName {
         return canonical().hashCode();
     }
 
+    /**
+     * The pipe as messages show it: the full path ({@code \\.\pipe\mynamedpipe}) for a pipe
+     * name; an absolute socket path as it is, since the Windows prefix would name no socket.
+     */
     @Override
     public String toString() {
-        return path();
+        return isSocketPath() ? name : path();
     }
 }

@@ -75,6 +75,11 @@ class PipeNameTest {
     }
 
     @Test
+    void anAbsoluteSocketPathIsShownAsItIsNeverWithThePipePrefix() {
+        assertEquals("/tmp/app/i.sock", PipeName.of("/tmp/app/i.sock").toString());
+    }
+
+    @Test
     void emptyNameIsRefusedWithAClearMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of(""));
         assertTrue(e.getMessage().contains("must not be empty"), e.getMessage());

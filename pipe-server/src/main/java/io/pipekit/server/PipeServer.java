@@ -1,5 +1,6 @@
 package io.pipekit.server;
 
+import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
 import io.pipekit.core.PipeType;
@@ -41,7 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>{@link Builder#start()} returns once the pipe is served, or throws if it cannot be (for
- * example when another server already serves the name). {@link #close()} may be called from
+ * example when another server already serves the name, or when the calling thread is interrupted
+ * meanwhile: then nothing is left serving, and the name is free). {@link #close()} may be called from
  * any thread, the server's own included: it disconnects every client, cancels pending I/O,
  * frees all native memory and returns once the server thread has exited.
  *
@@ -319,10 +321,13 @@ public final class PipeServer implements AutoCloseable {
         }
 
         /**
-         * Starts serving on a new thread and returns once the pipe is served.
+         * Starts serving on a new thread and returns once the pipe is served, or throws.
          *
          * @throws PipeException if the pipe cannot be served, for example because another
          *     server already serves the name ({@code ERROR_ACCESS_DENIED})
+         * @throws PipeClosedException if the calling thread is interrupted before the pipe is
+         *     served (or was already): the server is closed, its thread has ended, the name is
+         *     free again, and the thread's interrupt flag stays set
          * @throws IllegalArgumentException if the configuration is invalid
          * @throws IllegalStateException if no handler was set
          */
@@ -340,8 +345,9 @@ public final class PipeServer implements AutoCloseable {
                     : connectionHandler;
             long queueBound = maxQueuedBytes;
             Admission admits = admission;
+            String shown = shownName(transport, name);
             ServerLoop loop = newLoop(transport, config, connection -> {
-                if (!admitted(admits, connection, name)) {
+                if (!admitted(admits, connection, shown)) {
                     connection.close();
                     return REFUSED;
                 }
@@ -363,23 +369,37 @@ public final class PipeServer implements AutoCloseable {
             Thread thread = new Thread(() -> serve(loop, opened, server), "pipekit-server " + name.name());
             server[0] = new PipeServer(name, loop, thread, live, closing);
             thread.start();
+            InterruptedException interrupted = null;
             try {
                 opened.get();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                server[0].close();
-                throw new PipeException("start " + name, PipeException.NO_CODE, "interrupted", e);
+                interrupted = e;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof PipeException pipe) {
                     throw pipe;
                 }
-                throw new PipeException("start " + name, PipeException.NO_CODE, String.valueOf(e.getCause()), e.getCause());
+                throw new PipeException("start " + shown, PipeException.NO_CODE, String.valueOf(e.getCause()), e.getCause());
+            }
+            // An interrupt that came as the opening ended is an interrupt too: a caller that was
+            // interrupted gets no server, whichever won the race.
+            if (interrupted != null || Thread.currentThread().isInterrupted()) {
+                // The loop's stop is sticky: heard whether the loop has opened yet or not, so close()
+                // returns once the server thread has ended and the name is free.
+                server[0].close();
+                Thread.currentThread().interrupt();
+                throw new PipeClosedException("start " + shown, PipeException.NO_CODE,
+                        "interrupted; the server was closed before it served", interrupted != null ? interrupted : new InterruptedException());
             }
             return server[0];
         }
 
+        /** The pipe as messages show it: its path on Windows; on Unix its name, or its socket path as given. */
+        private static String shownName(Transport transport, PipeName name) {
+            return transport == Transport.WINDOWS_NAMED_PIPES ? name.path() : name.name();
+        }
+
         /** Asks the admission; a refusal, or a failure of the admission itself, is logged. */
-        private static boolean admitted(Admission admission, ServerConnection connection, PipeName name) {
+        private static boolean admitted(Admission admission, ServerConnection connection, String name) {
             boolean admitted;
             try {
                 admitted = admission.admits(connection.clientIdentity());

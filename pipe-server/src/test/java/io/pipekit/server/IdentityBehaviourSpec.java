@@ -98,7 +98,12 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
                     return request;
                 }).start());
 
-        assertRefused("let me in".getBytes(UTF_8));
+        try (RecordedLog log = new RecordedLog("io.pipekit.server")) {
+            assertRefused("let me in".getBytes(UTF_8));
+
+            assertEquals(1, log.count(java.util.logging.Level.WARNING, "on " + shownName() + ": the admission check said no"),
+                    log.dump());
+        }
         PipeClient admitted = client();
         assertArrayEquals("hello".getBytes(UTF_8), admitted.transact("hello".getBytes(UTF_8)));
 

@@ -448,6 +448,42 @@ abstract class PipeBehaviourSpec {
         assertEquals("answer still served by the first", new String(client().transact("answer still served by the first".getBytes(UTF_8)), UTF_8));
     }
 
+    /**
+     * Defect 1 of issue 24: an interrupted {@code start()} hung forever, the stop it sent dropped
+     * because the loop had not opened yet, while the loop went on to serve and hold the name.
+     * Several rounds, so that the interrupt meets the loop at different points of its opening.
+     */
+    @Test
+    void interruptedStartThrowsClosedAndLeavesTheNameFree() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            PipeClosedException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                Thread.currentThread().interrupt();
+                try {
+                    builder().handler((c, r) -> r).start().close();
+                    throw new AssertionError("start() returned a server to a thread that was interrupted");
+                } catch (PipeClosedException expected) {
+                    assertTrue(Thread.interrupted(), "start() cleared the thread's interrupt flag");
+                    return expected;
+                }
+            }, "start() on an interrupted thread did not return");
+
+            assertTrue(e.getMessage().startsWith("start " + shownName() + ": interrupted"), e.getMessage());
+            assertInstanceOf(InterruptedException.class, e.getCause());
+        }
+
+        echoServer(builder());
+        assertEquals("served after the interrupted starts",
+                new String(client().transact("served after the interrupted starts".getBytes(UTF_8)), UTF_8));
+    }
+
+    /**
+     * How messages show this test's pipe: the pipe path on Windows; on Unix the name itself, never
+     * with the Windows prefix, which names no socket.
+     */
+    String shownName() {
+        return transport() == Transport.WINDOWS_NAMED_PIPES ? "\\\\.\\pipe\\" + name : name;
+    }
+
     @Test
     void manyShortConnectTimeoutsNeverGiveUpEarly() {
         for (int millis = 1; millis <= 40; millis += 3) {

@@ -203,6 +203,29 @@ class UnixSocketServerTest {
         }
     }
 
+    /**
+     * Issue 24: an interrupted start on an absolute socket path said {@code start \\.\pipe\/tmp/...}:
+     * a socket path is shown as it is, never with the Windows pipe prefix.
+     */
+    @Test
+    void messagesShowAnAbsoluteSocketPathAsItIs(@TempDir Path dir) {
+        String path = dir.resolve("i.sock").toString();
+
+        io.pipekit.core.PipeClosedException e = assertTimeoutPreemptively(TIMEOUT, () -> {
+            Thread.currentThread().interrupt();
+            try {
+                PipeServer.builder(path).transport(Transport.UNIX_DOMAIN_SOCKETS).handler((c, r) -> r).start().close();
+                throw new AssertionError("start() returned a server to a thread that was interrupted");
+            } catch (io.pipekit.core.PipeClosedException expected) {
+                Thread.interrupted();
+                return expected;
+            }
+        });
+
+        assertTrue(e.getMessage().startsWith("start " + path + ": "), e.getMessage());
+        assertTrue(!e.getMessage().contains("\\\\.\\pipe\\"), e.getMessage());
+    }
+
     @Test
     void readOnlyClientReceivesButMayNotSend() throws Exception {
         startEchoServer(name, 1024);

@@ -5,7 +5,11 @@ import io.pipekit.core.PipeException;
 /**
  * A transport's accept-and-serve loop. One thread calls {@link #open} then {@link #run};
  * all connection callbacks happen on that thread. {@link #execute} and {@link #stop} may be
- * called from any thread.
+ * called from any thread, at any time, before {@link #open} too.
+ *
+ * <p>Stopping is a state, not a message: once {@link #stop} is called, every later step sees
+ * it, so a stop can never be lost to the moment it came in (before the loop had a thread to
+ * wake, say) and leave a loop serving that its owner waits on to end.
  */
 public interface ServerLoop {
 
@@ -16,26 +20,38 @@ public interface ServerLoop {
     }
 
     /**
-     * Claims the name and starts listening. Fails if another server already serves it.
-     * If it fails, everything it acquired is already released.
+     * Claims the name and starts listening. Fails if another server already serves it, and
+     * with a {@link io.pipekit.core.PipeClosedException} if {@link #stop} came first: then it
+     * claims nothing. If it fails, everything it acquired is already released, and every task
+     * {@link #execute} accepted has run.
      */
     void open() throws PipeException;
 
     /**
-     * Serves until {@link #stop()}: returns only once every connection is closed, every
-     * pending I/O has completed and every native resource is freed.
+     * Serves until {@link #stop()}, at once if it came before (during {@link #open} included):
+     * returns only once every connection is closed, every pending I/O has completed, every
+     * task {@link #execute} accepted has run and every native resource is freed.
      */
     void run() throws PipeException;
 
     /**
-     * Runs {@code task} on the loop thread soon, waking the loop if it waits. Returns
-     * {@code false}, and drops the task, if the loop has already stopped.
+     * Runs {@code task} on the loop thread soon, waking the loop if it waits.
+     *
+     * @return {@code true} if the task will run, exactly once, on the loop thread: a task accepted
+     *     while the loop stops still runs before {@link #run} returns (or {@link #open} fails),
+     *     possibly after every connection has closed; {@code false} if it never will, because the
+     *     loop is not open yet or has finished (the task is dropped, and the caller must not wait
+     *     for it)
      */
     boolean execute(Runnable task);
 
     /** Where clients reach this server: a pipe path on Windows, a socket path on Unix. Valid after {@link #open}. */
     String endpoint();
 
-    /** Asks the loop to stop; {@link #run()} returns once everything is freed. Idempotent. */
+    /**
+     * Asks the loop to stop, from any thread, at any time: before {@link #open} it makes
+     * {@code open} fail and claim nothing; after it, {@link #run()} returns once everything is
+     * freed. Idempotent.
+     */
     void stop();
 }

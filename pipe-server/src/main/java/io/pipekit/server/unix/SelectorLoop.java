@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeClosedException;
 
 /**
  * The server loop on Unix domain sockets, on one thread: {@code Selector.select()} stands in
@@ -56,6 +57,7 @@ public final class SelectorLoop implements ServerLoop {
     private long nextId = 1;
     private boolean stopping;
     private boolean finished;
+    private volatile boolean stopRequested; // sticky: a stop before the selector exists is not lost
 
     public SelectorLoop(ServerConfig config, Acceptor acceptor) {
         this.config = config;
@@ -64,6 +66,9 @@ public final class SelectorLoop implements ServerLoop {
 
     @Override
     public void open() throws PipeException {
+        if (stopRequested) {
+            throw new PipeClosedException("bind " + config.name().name(), PipeException.NO_CODE, "the server was stopped before it opened");
+        }
         if (config.securityDescriptor() != null) {
             LOG.log(Level.WARNING, "an SDDL security descriptor applies to Windows pipes only; on Unix the socket's "
                     + "directory is owner-only and clients of other users are refused");
@@ -105,6 +110,9 @@ public final class SelectorLoop implements ServerLoop {
     @Override
     public void run() throws PipeException {
         try {
+            if (stopRequested) {
+                beginStop(); // asked while opening, before execute could take the stop
+            }
             while (!(stopping && connections.isEmpty())) {
                 // The Consumer forms hand each ready key straight to dispatch: no selected-key set
                 // to iterate, so no iterator allocated per wake-up.
@@ -159,10 +167,11 @@ public final class SelectorLoop implements ServerLoop {
             if (channel == null) {
                 return;
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
             return;
         }
+        UnixConnection connection = null;
         try {
             PeerIdentity peer = PeerCredentials.of(channel); // before anything is read: the admission sees it
             String user = peer.user().orElse("unknown");
@@ -173,7 +182,7 @@ public final class SelectorLoop implements ServerLoop {
             }
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, 0);
-            UnixConnection connection = new UnixConnection(this, channel, key, nextId++, peer,
+            connection = new UnixConnection(this, channel, key, nextId++, peer,
                     config.maxMessageSize(), Math.max(config.inBufferSize(), MIN_READ_CHUNK), config.outBufferSize(),
                     config.pipeType() == PipeType.MESSAGE);
             key.attach(connection);
@@ -183,8 +192,14 @@ public final class SelectorLoop implements ServerLoop {
             }
             ServerConnection.Listener listener = acceptor.accepted(connection);
             connection.setListener(listener);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too (an acceptor's, or a native library's): as for a failing connection in
+            // dispatch, it costs this client its connection, not every client the loop.
             LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);
+            if (connection != null) {
+                connection.close(); // and forgotten: else it held an instance, and the loop never stopped
+                return;
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -225,6 +240,7 @@ public final class SelectorLoop implements ServerLoop {
 
     @Override
     public void stop() {
+        stopRequested = true;
         execute(this::beginStop);
     }
 
@@ -233,7 +249,9 @@ public final class SelectorLoop implements ServerLoop {
             return;
         }
         stopping = true;
-        acceptKey.cancel();
+        if (acceptKey != null) { // null when a stop queued during a failing open() runs as it cleans up
+            acceptKey.cancel();
+        }
         closeServerSocket();
         for (UnixConnection connection : new ArrayList<>(connections)) {
             connection.close();
@@ -272,14 +290,16 @@ public final class SelectorLoop implements ServerLoop {
     private void closeQuietly() {
         closeServerSocket();
         synchronized (lifecycle) {
-            finished = true;
-            tasks.clear();
-            if (selector != null) {
-                try {
-                    selector.close();
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "closing the selector failed", e);
-                }
+            finished = true; // from here execute refuses: nothing can queue behind the tasks run below
+        }
+        // Tasks execute accepted since the last round: it promised they run, so they run, now
+        // that every connection has closed (they find them closed), rather than being dropped.
+        runTasks();
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the selector failed", e);
             }
         }
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeClosedException;
 
 /**
  * The documented single-threaded server loop, for any number of clients, on one thread.
@@ -60,6 +61,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private int liveInstances;
     private long nextId = 1;
     private boolean stopping;
+    private volatile boolean stopRequested; // sticky: a stop before there is a thread to queue it to is not lost
     private HANDLE connectEvent;
     private PipeSecurity security;
 
@@ -96,6 +98,10 @@ public final class CompletionRoutineLoop implements ServerLoop {
     @Override
     public void open() throws PipeException {
         javaThread = Thread.currentThread();
+        if (stopRequested) {
+            throw new PipeClosedException("CreateNamedPipe " + config.name().path(), PipeException.NO_CODE,
+                    "the server was stopped before it opened");
+        }
         try {
             connectEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null)); // manual reset, as in the sample
             if (connectEvent == null) {
@@ -126,6 +132,9 @@ public final class CompletionRoutineLoop implements ServerLoop {
     @Override
     public void run() throws PipeException {
         try {
+            if (stopRequested) {
+                beginStop(); // asked while opening, before execute could take the stop
+            }
             while (!stopping || liveInstances > 0) {
                 int woke = Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), listenRetry.waitMillis(System.nanoTime()), true);
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
@@ -183,6 +192,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     @Override
     public void stop() {
+        stopRequested = true;
         execute(this::beginStop);
     }
 
@@ -385,7 +395,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
             instance.connected();
             ServerConnection.Listener listener = acceptor.accepted(instance);
             instance.setListener(listener);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too, as a completion routine's: it costs this client, not the loop.
             log(Level.ERROR, "accepting client " + instance.id() + " failed; closing its connection", e);
             instance.close();
         }
@@ -463,11 +474,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
         synchronized (threadLock) {
             if (loopThread != null) {
                 NativeHandles.close(loopThread);
-                loopThread = null;
+                loopThread = null; // from here execute refuses: nothing can queue behind the tasks run below
             }
         }
-        tasks.clear();
-        ownTasks.clear();
+        // Tasks execute accepted since the last wait (another thread's, whose APC no wait will run
+        // now, or the loop's own): it promised they run, so they run, while the event they may
+        // touch still exists, and find every connection closed, rather than being dropped.
+        runTasks();
         if (connectEvent != null) {
             NativeHandles.close(connectEvent);
             connectEvent = null;

@@ -200,21 +200,28 @@ final class PipeInstance implements ServerConnection {
         }
         writeQueue.add(message);
         if (!writePending) {
-            writeNext();
+            int error = writeNext();
+            if (error != 0) {
+                end(endCause("WriteFileEx", error));
+            }
         }
     }
 
-    /** Starts writing the oldest queued message; the buffer is free, no write being in flight. */
-    private void writeNext() {
+    /**
+     * Starts writing the oldest queued message; the buffer is free, no write being in flight.
+     * Returns 0 once it is pending, else the Win32 error that refused it at once (the client gone,
+     * typically), leaving the end to the caller.
+     */
+    private int writeNext() {
         byte[] message = writeQueue.poll();
         writeBuffer.put(message);
         bytesToWrite = message.length;
         writeOverlapped.reset(null);
         if (!Kernel32Direct.WriteFileEx(handle.getPointer(), writeBuffer.pointer(), message.length, writeOverlapped.pointer(), loop.writeRoutine())) {
-            end(endCause("WriteFileEx", Native.getLastError()));
-            return;
+            return Native.getLastError();
         }
         writePending = true;
+        return 0;
     }
 
     @Override
@@ -270,11 +277,17 @@ final class PipeInstance implements ServerConnection {
         } else if (bytesWritten != bytesToWrite) {
             end(new PipeException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytesWritten + " of " + bytesToWrite + " bytes"));
         } else {
-            if (!writeQueue.isEmpty()) {
-                writeNext(); // before telling the listener: what it writes next queues behind these
+            // The next write starts before the listener hears of this one, so that what it writes
+            // next queues behind those already waiting. If the next cannot start, the connection
+            // ends, but only after the listener has heard that this message, which did reach the
+            // pipe, was written: it counts its messages out as they are written.
+            int nextError = writeQueue.isEmpty() ? 0 : writeNext();
+            if (nextError != 0) {
+                beginEnd(endCause("WriteFileEx", nextError)); // nothing more is read or written from here
             }
-            if (!closing) {
-                listener.messageWritten();
+            listener.messageWritten();
+            if (nextError != 0) {
+                end(null); // with the cause given above
             }
         }
     }
@@ -301,11 +314,7 @@ final class PipeInstance implements ServerConnection {
         if (released) {
             return;
         }
-        if (!closing) {
-            closing = true;
-            endCause = cause;
-            writeQueue.clear();
-        }
+        beginEnd(cause);
         if (readPending || writePending) {
             // Each routine still has to run (with ERROR_OPERATION_ABORTED); the last one releases.
             KX.CancelIoEx(handle, null);
@@ -317,6 +326,15 @@ final class PipeInstance implements ServerConnection {
         } else {
             endedUnheard = true;
             unheardCause = endCause;
+        }
+    }
+
+    /** Marks the connection ending, with the first cause given: no read or write starts from here. */
+    private void beginEnd(PipeException cause) {
+        if (!closing) {
+            closing = true;
+            endCause = cause;
+            writeQueue.clear();
         }
     }
 
