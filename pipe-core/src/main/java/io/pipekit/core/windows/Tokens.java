@@ -48,13 +48,26 @@ public final class Tokens {
 
     /** The SID of the user this process runs as. */
     public static String currentUserSid() throws PipeException {
+        return fromProcessToken(Tokens::userSid);
+    }
+
+    /** What this process's own token says: its user, elevation and integrity level. */
+    public static Facts currentProcess() throws PipeException {
+        return fromProcessToken(Tokens::read);
+    }
+
+    private interface TokenReader<T> {
+        T read(HANDLE token) throws PipeException;
+    }
+
+    private static <T> T fromProcessToken(TokenReader<T> reader) throws PipeException {
         WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
         if (!A.OpenProcessToken(Kernel32.INSTANCE.GetCurrentProcess(), WinNT.TOKEN_QUERY, token)) {
             throw Win32.lastError("OpenProcessToken");
         }
         NativeHandles.opened(token.getValue());
         try {
-            return userSid(token.getValue());
+            return reader.read(token.getValue());
         } finally {
             NativeHandles.close(token.getValue());
         }
