@@ -38,12 +38,25 @@ public final class Tokens {
         public PeerIdentity identity(long processId, int sessionId) {
             return PeerIdentity.windows(processId, sessionId, sid, name, elevation, integrity);
         }
+
+        /** These facts with the account name of their SID looked up ({@link #accountName}). */
+        public Facts named() {
+            return new Facts(sid, accountName(sid), elevation, integrity);
+        }
     }
 
     /** Reads {@code token}'s facts. The user is required; elevation and integrity are unknown where the token will not say. */
     public static Facts read(HANDLE token) throws PipeException {
-        String sid = userSid(token);
-        return new Facts(sid, accountName(sid), elevation(token), integrity(token));
+        return readUnnamed(token).named();
+    }
+
+    /**
+     * Reads {@code token}'s facts but not its account name, which stays {@code null}: for a thread
+     * that impersonates an identification-level client, which should ask nothing more of Windows
+     * than its own token until it reverts ({@link Facts#named()} then).
+     */
+    public static Facts readUnnamed(HANDLE token) throws PipeException {
+        return new Facts(userSid(token), null, elevation(token), integrity(token));
     }
 
     /** The SID of the user this process runs as. */
