@@ -116,11 +116,7 @@ public final class PipeClientToken implements AutoCloseable {
                     throw Win32.lastError("SetThreadToken");
                 }
             }
-            try {
-                return work.call();
-            } finally {
-                restore(previous);
-            }
+            return RestoringCall.call(work, () -> restore(previous));
         } finally {
             if (previous != null) {
                 NativeHandles.close(previous);
