@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * <ul>
  *   <li>On Windows named pipes: the process id, the session id, the user's SID and
  *       {@code DOMAIN\name}, whether the token is elevated, and its integrity level, all read
- *       from the peer's token ({@code ImpersonateNamedPipeClient}, {@code OpenThreadToken}) or,
+ *       from the peer's token (read while impersonating it, {@code ImpersonateNamedPipeClient}) or,
  *       for a server, its process token.</li>
  *   <li>On Unix domain sockets: the uid, the gid, the user name and, where the OS tells
  *       ({@code SO_PEERCRED} on Linux, {@code LOCAL_PEERPID} on macOS), the process id.

@@ -11,7 +11,9 @@ public final class UntrustedServerException extends PipeException {
     private final transient PeerIdentity server;
 
     public UntrustedServerException(String operation, PeerIdentity server, ServerTrust trust) {
-        super(operation, NO_CODE, "the server (" + server.describe() + ") is not " + trust.describe() + "; nothing was sent");
+        super(operation, NO_CODE, "the server (" + server.describe()
+                + server.integrityLevel().map(level -> " integrity=" + level.name().toLowerCase(java.util.Locale.ROOT)).orElse("")
+                + ") is not " + trust.describe() + "; nothing was sent");
         this.server = server;
     }
 

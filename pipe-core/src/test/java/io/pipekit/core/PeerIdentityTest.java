@@ -56,12 +56,27 @@ class PeerIdentityTest {
 
     @Test
     void serverTrustSaysWhomItAccepts() {
-        assertEquals("running as the current user or the system", ServerTrust.currentUserOrSystem().describe());
-        assertEquals("running as the current user", ServerTrust.currentUser().describe());
-        assertEquals("running as NT SERVICE\\agent or S-1-5-18",
+        String levels = " (on Windows, at no lower integrity level than this client)";
+        assertEquals("running as the current user or the system" + levels, ServerTrust.currentUserOrSystem().describe());
+        assertEquals("running as the current user" + levels, ServerTrust.currentUser().describe());
+        assertEquals("running as NT SERVICE\\agent or S-1-5-18" + levels,
                 ServerTrust.user("NT SERVICE\\agent").orUser("S-1-5-18").describe());
+        assertEquals("running as the current user or the system", ServerTrust.currentUserOrSystem().allowLowerIntegrity().describe());
+        assertEquals("running as the current user or bob",
+                ServerTrust.currentUser().allowLowerIntegrity().orUser("bob").describe(), "orUser keeps allowLowerIntegrity");
+        assertTrue(ServerTrust.anyServer().acceptsLowerIntegrity() && !ServerTrust.currentUserOrSystem().acceptsLowerIntegrity());
         assertEquals("any server", ServerTrust.anyServer().orUser("bob").describe(), "anyServer stays any");
         assertThrows(IllegalArgumentException.class, () -> ServerTrust.user(" "));
+    }
+
+    @Test
+    void untrustedServerExceptionNamesTheServersIntegrityLevelWhenKnown() {
+        PeerIdentity sandboxed = PeerIdentity.windows(9, 1, "S-1-5-21-1-2-3-1001", "HOST\\alice", Elevation.NO, IntegrityLevel.LOW);
+
+        UntrustedServerException e = new UntrustedServerException("connect \\\\.\\pipe\\x", sandboxed, ServerTrust.currentUser());
+
+        assertTrue(e.getMessage().contains("elevated=no integrity=low) is not running as the current user (on Windows, at no lower"),
+                e.getMessage());
     }
 
     @Test

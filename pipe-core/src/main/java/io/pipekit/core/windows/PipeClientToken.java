@@ -1,6 +1,7 @@
 package io.pipekit.core.windows;
 
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinDef.ULONGByReference;
@@ -16,8 +17,10 @@ import java.util.concurrent.Callable;
  * A connected pipe client's identity, and its token for {@link #runAs}: read once, when the
  * client connects, on the server thread.
  *
- * <p>The token comes from {@code ImpersonateNamedPipeClient}, {@code OpenThreadToken} and
- * {@code RevertToSelf}, reverted on every path. A client that connected with
+ * <p>The identity is read while impersonating the client ({@code ImpersonateNamedPipeClient}),
+ * from the thread's effective token, which works whoever the server runs as, a service account
+ * included; the token kept comes from {@code OpenThreadToken}; {@code RevertToSelf} runs on every
+ * path ({@link ClientTokenRead} says why each call). A client that connected with
  * {@code SECURITY_IDENTIFICATION} (pipekit's default) yields an identification token: enough to
  * read who the client is, not to act as it. The token is kept open for the connection's life, so
  * that {@link #runAs} works on any thread without touching the pipe handle, which may be closed
@@ -26,6 +29,8 @@ import java.util.concurrent.Callable;
 public final class PipeClientToken implements AutoCloseable {
     private static final Advapi32 A = Advapi32.INSTANCE;
     private static final Kernel32 K = Kernel32.INSTANCE;
+    /** {@code GetCurrentThreadEffectiveToken()}, an inline function in the SDK headers: the pseudo-handle -6. */
+    private static final HANDLE THREAD_EFFECTIVE_TOKEN = new HANDLE(Pointer.createConstant(-6L));
 
     private final PeerIdentity identity;
     private HANDLE token; // null: the client's token could not be read (see identity)
@@ -43,33 +48,43 @@ public final class PipeClientToken implements AutoCloseable {
         ULONGByReference value = new ULONGByReference();
         long pid = K.GetNamedPipeClientProcessId(pipe, value) ? value.getValue().longValue() : -1;
         int session = K.GetNamedPipeClientSessionId(pipe, value) ? value.getValue().intValue() : -1;
-        HANDLE token = impersonationToken(pipe);
-        if (token == null) {
+        ClientTokenRead.Result read = ClientTokenRead.read(new Win32Steps(pipe));
+        if (read.facts() == null) {
             return new PipeClientToken(PeerIdentity.windows(pid, session, null, null, Elevation.UNKNOWN, null), null);
         }
-        try {
-            return new PipeClientToken(Tokens.read(token).identity(pid, session), token);
-        } catch (PipeException | RuntimeException unreadable) {
-            NativeHandles.close(token);
-            return new PipeClientToken(PeerIdentity.windows(pid, session, null, null, Elevation.UNKNOWN, null), null);
-        }
+        return new PipeClientToken(read.facts().named().identity(pid, session), read.token());
     }
 
-    /** The client's token, opened while impersonating it, or {@code null} if Windows refused. */
-    private static HANDLE impersonationToken(HANDLE pipe) {
-        if (!Advapi32Ex.INSTANCE.ImpersonateNamedPipeClient(pipe)) {
-            return null;
+    /** The real calls of {@link ClientTokenRead}, on {@code pipe}'s client. */
+    private record Win32Steps(HANDLE pipe) implements ClientTokenRead.Steps {
+        @Override
+        public boolean impersonate() {
+            return Advapi32Ex.INSTANCE.ImpersonateNamedPipeClient(pipe);
         }
-        WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
-        boolean opened;
-        try {
-            // OpenAsSelf: the access check on the token is the server's, since an identification-
-            // level client context may not open anything, its own token included.
-            opened = A.OpenThreadToken(K.GetCurrentThread(), WinNT.TOKEN_QUERY | WinNT.TOKEN_IMPERSONATE, true, token);
-        } finally {
-            revert();
+
+        @Override
+        public Tokens.Facts readEffectiveToken() throws PipeException {
+            return Tokens.readUnnamed(THREAD_EFFECTIVE_TOKEN);
         }
-        return opened ? NativeHandles.opened(token.getValue()) : null;
+
+        @Override
+        public HANDLE openThreadToken(boolean asSelf) {
+            WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
+            if (!A.OpenThreadToken(K.GetCurrentThread(), WinNT.TOKEN_QUERY | WinNT.TOKEN_IMPERSONATE, asSelf, token)) {
+                return null;
+            }
+            return NativeHandles.opened(token.getValue());
+        }
+
+        @Override
+        public void revert() {
+            PipeClientToken.revert();
+        }
+
+        @Override
+        public void close(HANDLE token) {
+            NativeHandles.close(token);
+        }
     }
 
     /** The client, as Windows vouches for it. */
@@ -101,11 +116,7 @@ public final class PipeClientToken implements AutoCloseable {
                     throw Win32.lastError("SetThreadToken");
                 }
             }
-            try {
-                return work.call();
-            } finally {
-                restore(previous);
-            }
+            return RestoringCall.call(work, () -> restore(previous));
         } finally {
             if (previous != null) {
                 NativeHandles.close(previous);

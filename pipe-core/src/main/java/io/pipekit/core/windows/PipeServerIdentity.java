@@ -10,8 +10,6 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.ServerTrust;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Who serves a pipe, as a client reads it: the server's process id and session, and the user of
@@ -46,8 +44,9 @@ public final class PipeServerIdentity {
     }
 
     /**
-     * Whether {@code trust} accepts {@code server}, by the SID of its user; a server whose user is
-     * unknown is not accepted.
+     * Whether {@code trust} accepts {@code server}: by the SID of its user, and by its integrity
+     * level against this process's own ({@link ServerTrustDecision} is the rule); a server whose
+     * user is unknown is not accepted.
      *
      * <p>The user is that of the process {@code GetNamedPipeServerProcessId} names, which is the
      * process that created the pipe. A process id names a process only while it lives: a squatter
@@ -60,18 +59,8 @@ public final class PipeServerIdentity {
         if (trust.acceptsAnyServer()) {
             return true;
         }
-        Set<String> sids = new HashSet<>();
-        if (trust.acceptsCurrentUser()) {
-            sids.add(Tokens.currentUserSid());
-        }
-        if (trust.acceptsSystem()) {
-            sids.add(Tokens.SYSTEM_SID);
-            sids.add(Tokens.ADMINISTRATORS_SID); // only ever a pipe's owner: a group is no process's user
-        }
-        for (String user : trust.users()) {
-            sids.add(Tokens.sidOf(user));
-        }
-        return server.sid().map(sids::contains).orElse(false);
+        PeerIdentity client = Tokens.currentProcess().identity(ProcessHandle.current().pid(), -1);
+        return ServerTrustDecision.accepts(trust, client, server, Tokens::sidOf);
     }
 
     /** The facts of the server process's token, or {@code null} if this client may not open it. */

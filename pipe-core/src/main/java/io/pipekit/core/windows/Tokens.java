@@ -38,23 +38,49 @@ public final class Tokens {
         public PeerIdentity identity(long processId, int sessionId) {
             return PeerIdentity.windows(processId, sessionId, sid, name, elevation, integrity);
         }
+
+        /** These facts with the account name of their SID looked up ({@link #accountName}). */
+        public Facts named() {
+            return new Facts(sid, accountName(sid), elevation, integrity);
+        }
     }
 
     /** Reads {@code token}'s facts. The user is required; elevation and integrity are unknown where the token will not say. */
     public static Facts read(HANDLE token) throws PipeException {
-        String sid = userSid(token);
-        return new Facts(sid, accountName(sid), elevation(token), integrity(token));
+        return readUnnamed(token).named();
+    }
+
+    /**
+     * Reads {@code token}'s facts but not its account name, which stays {@code null}: for a thread
+     * that impersonates an identification-level client, which should ask nothing more of Windows
+     * than its own token until it reverts ({@link Facts#named()} then).
+     */
+    public static Facts readUnnamed(HANDLE token) throws PipeException {
+        return new Facts(userSid(token), null, elevation(token), integrity(token));
     }
 
     /** The SID of the user this process runs as. */
     public static String currentUserSid() throws PipeException {
+        return fromProcessToken(Tokens::userSid);
+    }
+
+    /** What this process's own token says: its user, elevation and integrity level. */
+    public static Facts currentProcess() throws PipeException {
+        return fromProcessToken(Tokens::read);
+    }
+
+    private interface TokenReader<T> {
+        T read(HANDLE token) throws PipeException;
+    }
+
+    private static <T> T fromProcessToken(TokenReader<T> reader) throws PipeException {
         WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
         if (!A.OpenProcessToken(Kernel32.INSTANCE.GetCurrentProcess(), WinNT.TOKEN_QUERY, token)) {
             throw Win32.lastError("OpenProcessToken");
         }
         NativeHandles.opened(token.getValue());
         try {
-            return userSid(token.getValue());
+            return reader.read(token.getValue());
         } finally {
             NativeHandles.close(token.getValue());
         }

@@ -1,0 +1,76 @@
+package io.pipekit.core.windows;
+
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.ServerTrust;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Whether a client trusts a pipe's server: the rule itself, a pure function of what the two
+ * tokens say (the server's identity and the client's own), so that it is tested without
+ * Windows. {@link PipeServerIdentity#trusted} feeds it the facts Windows gives.
+ */
+public final class ServerTrustDecision {
+
+    /** Looks up the SID of an account named in a {@link ServerTrust} ({@link Tokens#sidOf} on Windows). */
+    @FunctionalInterface
+    public interface SidLookup {
+        /** The SID of {@code account}, a name or a SID string. */
+        String sidOf(String account) throws PipeException;
+    }
+
+    private ServerTrustDecision() {
+    }
+
+    /**
+     * Whether {@code trust} accepts {@code server}, for a client whose own process token says
+     * {@code client}.
+     *
+     * <ul>
+     *   <li>The server's user must be one the trust names, by SID; a server whose user is unknown
+     *       is not accepted.</li>
+     *   <li>Unless the trust {@link ServerTrust#acceptsLowerIntegrity() allows it}, the server's
+     *       integrity level must be the client's or above: a sandboxed process of the client's own
+     *       user ({@code LOW}, {@code UNTRUSTED}) that created the name first is refused.</li>
+     *   <li>A server of the client's own user whose level is unknown is refused as well: the
+     *       client may open the token of any process of its user, unless that process denied it
+     *       access to itself, which is what a squatter trying to hide its level would do.</li>
+     *   <li>A server of another account whose level is unknown is judged by its user alone: that
+     *       is a service whose process the client may not open, known by the pipe's owner, which no
+     *       process of the client's user can set to another account.</li>
+     *   <li>A client that cannot read its own level (none before Vista) decides on the user.</li>
+     * </ul>
+     */
+    public static boolean accepts(ServerTrust trust, PeerIdentity client, PeerIdentity server, SidLookup lookup)
+            throws PipeException {
+        if (trust.acceptsAnyServer()) {
+            return true;
+        }
+        if (server.sid().isEmpty() || !trustedSids(trust, client, lookup).contains(server.sid().get())) {
+            return false;
+        }
+        if (trust.acceptsLowerIntegrity() || client.integrityLevel().isEmpty()) {
+            return true;
+        }
+        if (server.integrityLevel().isEmpty()) {
+            return !server.sid().equals(client.sid());
+        }
+        return server.integrityLevel().get().compareTo(client.integrityLevel().get()) >= 0;
+    }
+
+    private static Set<String> trustedSids(ServerTrust trust, PeerIdentity client, SidLookup lookup) throws PipeException {
+        Set<String> sids = new HashSet<>();
+        if (trust.acceptsCurrentUser()) {
+            client.sid().ifPresent(sids::add);
+        }
+        if (trust.acceptsSystem()) {
+            sids.add(Tokens.SYSTEM_SID);
+            sids.add(Tokens.ADMINISTRATORS_SID); // only ever a pipe's owner: a group is no process's user
+        }
+        for (String user : trust.users()) {
+            sids.add(lookup.sidOf(user));
+        }
+        return sids;
+    }
+}
