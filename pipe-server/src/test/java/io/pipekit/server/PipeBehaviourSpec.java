@@ -173,6 +173,33 @@ abstract class PipeBehaviourSpec {
         assertArrayEquals(new byte[] {2}, served.transact(new byte[] {2}), "the served client is still served");
     }
 
+    /**
+     * Issue 24: a burst of clients beyond a capped {@code maxInstances} is served in turn, each
+     * within its connect timeout, as instances come free (on Unix the server stops listening at
+     * the cap and listens again: those turns must lose no client).
+     */
+    @Test
+    void burstBeyondACappedMaxInstancesIsServedInTurn() throws Exception {
+        echoServer(builder().maxInstances(2).listeningInstances(1));
+        ExecutorService clients = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<byte[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                byte[] request = {(byte) i};
+                answers.add(clients.submit(() -> {
+                    try (PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect()) {
+                        return client.transact(request);
+                    }
+                }));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                assertArrayEquals(new byte[] {(byte) i}, answers.get(i).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     @Test
     void serverAnswersEachClientInTurnOnOneThread() throws Exception {
         List<String> handlerThreads = new ArrayList<>();

@@ -106,12 +106,13 @@ public final class UnixClientConnection implements ClientConnection {
                 // server's lock tells them apart.
                 busy = SocketLock.isHeld(path);
             } catch (SocketException e) {
-                // No socket file yet (ENOENT): the server may be starting. Else the backlog is full
-                // (EAGAIN), unless the socket is not ours to connect to.
-                busy = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
-                if (busy && !Files.isWritable(path)) {
+                // No socket file (ENOENT): no server, or one between two listens (its lock held).
+                // Else the backlog is full (EAGAIN), unless the socket is not ours to connect to.
+                Object owner = ownerUid(path);
+                if (owner != null && Integer.toUnsignedLong((Integer) owner) != PeerCredentials.currentUid() && !Files.isWritable(path)) {
                     throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "access denied: " + e.getMessage());
                 }
+                busy = owner != null || SocketLock.isHeld(path);
             } catch (PipeException e) {
                 throw e;
             } catch (IOException e) {
@@ -128,6 +129,18 @@ public final class UnixClientConnection implements ClientConnection {
                         : new NoSuchPipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
             }
             deadline.pauseBeforeRetry(operation);
+        }
+    }
+
+    /**
+     * The uid owning the file at {@code path}, or null if there is none (it may come and go
+     * meanwhile) or it cannot be seen.
+     */
+    private static Object ownerUid(Path path) {
+        try {
+            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException absent) {
+            return null;
         }
     }
 

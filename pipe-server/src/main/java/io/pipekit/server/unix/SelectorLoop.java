@@ -43,9 +43,9 @@ import io.pipekit.core.PipeAccessDeniedException;
  * <p>The listen backlog is as long as the system allows ({@code somaxconn}), so a burst of
  * non-blocking connects is queued rather than refused with {@code EAGAIN}. With
  * {@code maxInstances} below unlimited, the server stops listening while that many clients are
- * connected (what the backlog held by then waits, accepted, for a free instance): a client then
- * finds the socket refusing while the lock is held, which it reports as busy, as Windows reports
- * {@code ERROR_PIPE_BUSY}. It listens again once an instance is free.
+ * connected (its socket file removed; what the backlog held by then waits, accepted, for a free
+ * instance): a client then finds no socket while the lock is held, which it reports as busy, as
+ * Windows reports {@code ERROR_PIPE_BUSY}. It listens again once an instance is free.
  */
 public final class SelectorLoop implements ServerLoop {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -262,11 +262,18 @@ public final class SelectorLoop implements ServerLoop {
     }
 
     /**
-     * At {@code maxInstances}: closes the listening socket (its file and the lock stay), so that
-     * clients find the pipe busy rather than queue unseen in a backlog. Clients the backlog holds
-     * by then are accepted first, to wait for a free instance: closing would reset them.
+     * At {@code maxInstances}: stops listening, so that clients find the pipe busy rather than
+     * queue unseen in a backlog. The socket file goes first: a connect finds a socket by its
+     * path, so none can join the backlog after that; what it holds is then accepted, to wait
+     * for a free instance (closing the listener would reset those clients), and the listener
+     * closed. The lock stays held: clients that find no socket while it is held say busy.
      */
     private void stopListening() {
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
+        }
         try {
             for (SocketChannel pending; (pending = server.accept()) != null; ) {
                 waiting.add(pending);
@@ -292,7 +299,7 @@ public final class SelectorLoop implements ServerLoop {
             return;
         }
         try {
-            Files.deleteIfExists(socketPath); // our own socket, under our lock: bind needs the name free
+            Files.deleteIfExists(socketPath); // ours if anything, under our lock: bind needs the name free
             listen();
         } catch (IOException e) {
             LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect", e);
