@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """A pipekit client in Python, standard library only, written from docs/protocol.md.
 
-Usage: pipekit_client.py [--name NAME | --socket PATH] [--encoding utf-16le|utf-8] [--listen N] [MESSAGE ...]
+Usage: pipekit_client.py [--name NAME | --socket PATH] [--encoding utf-16le|utf-8] [--listen N | --burst N] [MESSAGE ...]
 
 Sends each MESSAGE (default: "Default message from client.") as one frame on one connection and
 prints each reply on its own line. With --listen N it sends nothing: it prints "listening" on
-stderr, then each of the next N messages the server pushes. Exits 0 on success, 1 with a
-one-line error otherwise.
+stderr, then each of the next N messages the server pushes. With --burst N it connects N sockets
+at once without blocking, as asyncio, Go and Node clients do, then makes one round trip on each
+that connected, and prints "connected C of N" and "answered A of N".
+Exits 0 on success, 1 with a one-line error otherwise.
 """
 import argparse
+import errno
 import getpass
 import os
 import socket
@@ -62,17 +65,46 @@ def transact(sock, payload):
     return receive(sock)
 
 
+def burst(path, count, encoding):
+    """Connects count sockets without blocking, then one round trip on each; 0 if every one was answered."""
+    connected = []
+    for _ in range(count):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        result = sock.connect_ex(path)  # EAGAIN when the server's listen backlog is full
+        if result in (0, errno.EINPROGRESS):
+            connected.append(sock)
+        else:
+            sock.close()
+    print(f"connected {len(connected)} of {count}", flush=True)
+    answered = 0
+    try:
+        for i, sock in enumerate(connected):
+            sock.settimeout(30)
+            if decode(transact(sock, encode(f"burst {i}", encoding)), encoding) == f"burst {i}":
+                answered += 1
+    finally:
+        for sock in connected:
+            sock.close()
+    print(f"answered {answered} of {count}", flush=True)
+    return 0 if answered == count else 1
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--name", default="mynamedpipe")
     where.add_argument("--socket")
     parser.add_argument("--encoding", choices=["utf-16le", "utf-8"], default="utf-16le")
-    parser.add_argument("--listen", type=int, metavar="N", help="print the next N messages the server pushes")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--listen", type=int, metavar="N", help="print the next N messages the server pushes")
+    mode.add_argument("--burst", type=int, metavar="N", help="connect N sockets at once without blocking, then echo on each")
     parser.add_argument("messages", nargs="*", default=["Default message from client."])
     args = parser.parse_args(argv)
     path = args.socket or socket_path(args.name)
     try:
+        if args.burst is not None:
+            return burst(path, args.burst, args.encoding)
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.connect(path)
             if args.listen is not None:

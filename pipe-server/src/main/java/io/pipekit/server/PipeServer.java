@@ -233,6 +233,9 @@ public final class PipeServer implements AutoCloseable {
         /**
          * The most instances, connected or listening, at once: 1 to 254 caps them; 255, the
          * default ({@code PIPE_UNLIMITED_INSTANCES}), means as many as the system's resources allow.
+         * A client that finds every instance taken retries until its connect timeout, then gets
+         * {@link io.pipekit.core.PipeBusyException}, on both transports: on Unix the server stops
+         * listening while it serves that many clients.
          */
         public Builder maxInstances(int maxInstances) {
             this.maxInstances = maxInstances;
@@ -242,7 +245,9 @@ public final class PipeServer implements AutoCloseable {
         /**
          * How many instances listen for clients at once (default 4). The sample has one, so a
          * burst of clients finds every instance busy between two connects; more listening
-         * instances absorb the burst.
+         * instances absorb the burst. Windows named pipes only: a Unix socket has no instances
+         * to wait in, and listens with the longest backlog the system allows ({@code somaxconn}),
+         * whatever this says (it must still be within {@code maxInstances}).
          */
         public Builder listeningInstances(int listeningInstances) {
             this.listeningInstances = listeningInstances;

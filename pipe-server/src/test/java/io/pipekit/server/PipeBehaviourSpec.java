@@ -32,6 +32,7 @@ import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeTimeoutException;
 
@@ -135,6 +136,68 @@ abstract class PipeBehaviourSpec {
 
     void closeLater(AutoCloseable resource) {
         toClose.add(resource);
+    }
+
+    @Test
+    void anExplicitMaxInstancesBelowTwoHundredFiftyFiveStillCaps() throws Exception {
+        echoServer(builder().maxInstances(3).listeningInstances(1));
+        List<PipeClient> admitted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            admitted.add(client());
+            assertArrayEquals(new byte[] {(byte) i}, admitted.get(i).transact(new byte[] {(byte) i}));
+        }
+
+        assertThrows(PipeBusyException.class, () -> clientBuilder().connectTimeout(Duration.ofMillis(300)).connect());
+
+        admitted.get(0).close();
+        assertArrayEquals(new byte[] {4}, client().transact(new byte[] {4}), "a freed instance takes the next client");
+    }
+
+    /**
+     * Issue 24, defect 5: a server at its instance limit makes a client wait only as long as its
+     * connect timeout, then says busy, on both transports (on Unix a blocking connect used to wait
+     * in the backlog for as long as the first client stayed).
+     */
+    @Test
+    void secondClientOfAOneInstanceServerIsToldBusyWithinItsTimeout() throws Exception {
+        echoServer(builder().maxInstances(1).listeningInstances(1));
+        PipeClient served = client();
+        assertArrayEquals(new byte[] {1}, served.transact(new byte[] {1}));
+
+        long start = System.nanoTime();
+        PipeException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(PipeBusyException.class, () -> clientBuilder().connectTimeout(Duration.ofMillis(200)).connect()));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(tookMillis < 2000, "told busy after " + tookMillis + " ms: " + e);
+        assertArrayEquals(new byte[] {2}, served.transact(new byte[] {2}), "the served client is still served");
+    }
+
+    /**
+     * Issue 24: a burst of clients beyond a capped {@code maxInstances} is served in turn, each
+     * within its connect timeout, as instances come free (on Unix the server stops listening at
+     * the cap and listens again: those turns must lose no client).
+     */
+    @Test
+    void burstBeyondACappedMaxInstancesIsServedInTurn() throws Exception {
+        echoServer(builder().maxInstances(2).listeningInstances(1));
+        ExecutorService clients = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<byte[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                byte[] request = {(byte) i};
+                answers.add(clients.submit(() -> {
+                    try (PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect()) {
+                        return client.transact(request);
+                    }
+                }));
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                assertArrayEquals(new byte[] {(byte) i}, answers.get(i).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test

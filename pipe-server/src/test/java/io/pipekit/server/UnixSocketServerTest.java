@@ -2,14 +2,24 @@ package io.pipekit.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
+import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeBusyException;
+import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
+import io.pipekit.core.ServerTrust;
 import io.pipekit.core.Transport;
+import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
+import io.pipekit.testing.Resources;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,7 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -234,5 +251,193 @@ class UnixSocketServerTest {
                     () -> client.send(new byte[] {1}));
             assertTrue(e.getMessage().contains("read-only"), e.getMessage());
         }
+    }
+
+    /** A listening socket at {@code path} that never accepts, its backlog filled: connects to it get EAGAIN. */
+    private static ServerSocketChannel fullListener(Path path, List<SocketChannel> queued) throws Exception {
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listener.bind(UnixDomainSocketAddress.of(path), 1);
+        for (int i = 0; i < 100; i++) {
+            SocketChannel filler = SocketChannel.open(StandardProtocolFamily.UNIX);
+            filler.configureBlocking(false);
+            try {
+                filler.connect(UnixDomainSocketAddress.of(path));
+                queued.add(filler);
+            } catch (SocketException full) {
+                filler.close();
+                return listener;
+            }
+        }
+        throw new AssertionError("the backlog of 1 never filled");
+    }
+
+    /**
+     * Issue 24, defect 5: the stale-socket probe of a starting server must not block on a live
+     * server whose backlog is full (a blocking connect waited for as long as that server did not
+     * accept), and must not take it for stale either.
+     */
+    @Test
+    void probeOfALiveServerWithAFullBacklogNeitherBlocksNorDeletesItsSocket(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("full.sock");
+        List<SocketChannel> queued = new ArrayList<>();
+        try (ServerSocketChannel live = fullListener(path, queued)) {
+            Object inode = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+            PipeAccessDeniedException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(PipeAccessDeniedException.class, () -> startEchoServer(path.toString(), 1024)));
+
+            assertTrue(e.getMessage().contains("already served"), e.getMessage());
+            assertEquals(inode, Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                    "the live server's socket was replaced");
+        } finally {
+            for (SocketChannel channel : queued) {
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Issue 24, defect 5: a client of a server whose backlog is full keeps to its connect timeout
+     * and is told busy (a blocking connect slept until the server accepted).
+     */
+    @Test
+    void clientOfAServerWithAFullBacklogIsToldBusyWithinItsTimeout(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("full.sock");
+        List<SocketChannel> queued = new ArrayList<>();
+        try (ServerSocketChannel live = fullListener(path, queued)) {
+            long start = System.nanoTime();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(PipeBusyException.class,
+                    () -> PipeClient.builder(path.toString()).transport(Transport.UNIX_DOMAIN_SOCKETS)
+                            .connectTimeout(Duration.ofMillis(200)).connect()));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 2000, "told busy after " + tookMillis + " ms");
+        } finally {
+            for (SocketChannel channel : queued) {
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Issue 24: a server binding an absolute path checks its directory as it checks its own
+     * socket folder: one that others may write to is refused (it was not checked at all).
+     */
+    @Test
+    void absoluteSocketPathInADirectoryOthersMayWriteToIsRefused(@TempDir Path dir) throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        PipeException e = assertThrows(PipeException.class, () -> startEchoServer(open.resolve("app.sock").toString(), 1024));
+
+        assertTrue(e.getMessage().contains("others may write to it"), e.getMessage());
+        assertTrue(Files.notExists(open.resolve("app.sock")));
+    }
+
+    /** Issue 24: whatever is at the socket path and is not a socket is refused, never deleted. */
+    @Test
+    void fileThatIsNoSocketAtTheSocketPathIsNeverDeleted(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("app.sock");
+        Files.writeString(path, "precious");
+
+        PipeException e = assertThrows(PipeException.class, () -> startEchoServer(path.toString(), 1024));
+
+        assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
+        assertEquals("precious", Files.readString(path));
+    }
+
+    /**
+     * Issue 24, defect 6: two servers starting together on a stale socket. Claiming the path,
+     * removing the stale socket and binding were not one step: both could "succeed", one of them
+     * unreachable, and its close() deleted the other's socket. Now exactly one serves and the
+     * other is refused, every time.
+     */
+    @Test
+    void twoServersStartingTogetherOnAStaleSocketNeverBothServe() throws Exception {
+        Path socket = SocketPaths.forName(PipeName.of(name));
+        ExecutorService starters = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 200; round++) {
+                try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    crashed.bind(UnixDomainSocketAddress.of(socket)); // closing leaves the file, as a crash would
+                }
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<Future<PipeServer>> starts = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    starts.add(starters.submit(() -> {
+                        together.await();
+                        return PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).handler((c, r) -> r).start();
+                    }));
+                }
+                List<PipeServer> serving = new ArrayList<>();
+                List<Throwable> refused = new ArrayList<>();
+                for (Future<PipeServer> start : starts) {
+                    try {
+                        serving.add(start.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        refused.add(e.getCause());
+                    }
+                }
+                try {
+                    int r = round;
+                    assertEquals(1, serving.size(), () -> "round " + r + ": " + serving.size() + " servers serve; refusals " + refused);
+                    assertInstanceOf(PipeAccessDeniedException.class, refused.get(0));
+                    assertTrue(refused.get(0).getMessage().contains("already served"), refused.get(0).getMessage());
+                    try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS)
+                            .connectTimeout(TIMEOUT).connect()) {
+                        assertArrayEquals(new byte[] {(byte) round}, client.transact(new byte[] {(byte) round}));
+                    }
+                } finally {
+                    serving.forEach(PipeServer::close);
+                }
+                assertTrue(Files.notExists(socket), "the server removes its socket when it closes");
+                assertTrue(Files.notExists(SocketLock.fileOf(socket)), "the server removes its lock file when it closes");
+            }
+        } finally {
+            starters.shutdownNow();
+        }
+        try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+            assertFalse(open.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().endsWith(".lock");
+                } catch (java.io.IOException closed) {
+                    return false;
+                }
+            }), "a lock file's descriptor is still open");
+        }
+    }
+
+    /**
+     * Issue 24: the server admits clients of its own effective uid. It compared user names, and
+     * took its own from the {@code user.name} property, which {@code -Duser.name} sets at will.
+     */
+    @Test
+    void serverStartedUnderAnotherUserNamePropertyStillServesItsOwnUid(@TempDir Path dir) throws Exception {
+        String path = dir.resolve("uid.sock").toString();
+        String real = System.getProperty("user.name");
+        System.setProperty("user.name", "someoneelse");
+        try {
+            startEchoServer(path, 1024);
+        } finally {
+            System.setProperty("user.name", real);
+        }
+        try (PipeClient client = PipeClient.builder(path).transport(Transport.UNIX_DOMAIN_SOCKETS).connect()) {
+            assertArrayEquals(new byte[] {7}, client.transact(new byte[] {7}));
+        }
+    }
+
+    /**
+     * Issue 24: an unexpected failure while the client checks the server's identity (here a
+     * trusted uid too large to parse) is a typed error, and costs no descriptor.
+     */
+    @Test
+    void failingServerCheckIsATypedErrorAndLeaksNoDescriptor() throws Exception {
+        startEchoServer(name, 1024);
+        long before = Resources.openChannelDescriptors();
+
+        assertThrows(PipeException.class, () -> PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS)
+                .serverTrust(ServerTrust.user("99999999999999999999")).connect());
+
+        Resources.assertBackTo(Resources::openChannelDescriptors, before, false, Duration.ofSeconds(2),
+                "descriptors after a failed server check");
     }
 }

@@ -2,6 +2,7 @@ package io.pipekit.client.unix;
 
 import io.pipekit.client.internal.Deadline;
 import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeClosedException;
@@ -15,9 +16,11 @@ import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
 import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.Frames;
+import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -27,13 +30,16 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
  * The client end of pipekit's Unix-domain-socket transport: whole messages in length-prefixed
  * frames (docs/protocol.md) in message read mode, the raw stream in byte read mode (a byte-type
- * server's). Connecting retries while the socket does not exist or nobody accepts on it yet,
- * until the timeout, then says "no such pipe".
+ * server's). Connecting never blocks: it retries while the socket does not exist, nobody accepts
+ * on it yet, or the server is full (its backlog, or every instance it allows, taken), until the
+ * timeout, then says "no such pipe" or "busy", as the last attempt found.
  *
  * <p>The channel is non-blocking, and each direction waits in a selector of its own, made the
  * first time that direction has to wait: so a receive can time out, a reader and a writer can
@@ -76,34 +82,98 @@ public final class UnixClientConnection implements ClientConnection {
     public static UnixClientConnection connect(ClientConfig config) throws PipeException {
         Path path = SocketPaths.forName(config.name());
         String operation = "connect " + path;
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(path);
         Deadline deadline = Deadline.after(config.connectTimeout());
         while (true) {
+            boolean busy;
             SocketChannel channel = null;
+            boolean connected = false;
             try {
                 channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                channel.connect(UnixDomainSocketAddress.of(path));
-                PeerIdentity server = PeerCredentials.of(channel);
-                if (!PeerCredentials.trusted(server, config.serverTrust())) {
-                    closeQuietly(channel);
-                    throw new UntrustedServerException(operation, server, config.serverTrust());
-                }
+                // Non-blocking: a blocking connect to a full backlog would sleep until the server
+                // accepts, whatever the timeout; this one says EAGAIN at once.
                 channel.configureBlocking(false);
-                return new UnixClientConnection(channel, path, config, server);
-            } catch (SocketException e) {
-                // No socket file yet (ENOENT), or a stale one nobody accepts on (ECONNREFUSED): the
-                // server may be starting.
-                closeQuietly(channel);
-                if (deadline.expired()) {
-                    throw new NoSuchPipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
+                if (!channel.connect(address) && !awaitConnected(channel, deadline)) {
+                    busy = true;
+                } else {
+                    UnixClientConnection connection = checked(channel, path, config, operation);
+                    connected = true;
+                    return connection;
                 }
-                deadline.pauseBeforeRetry(operation);
+            } catch (ConnectException refused) {
+                // ECONNREFUSED: a stale socket nobody accepts on, or a live server that stopped
+                // listening at its instance limit (macOS also says it of a full backlog): the
+                // server's lock tells them apart.
+                busy = SocketLock.isHeld(path);
+            } catch (SocketException e) {
+                // No socket file (ENOENT): no server, or one between two listens (its lock held).
+                // Else the backlog is full (EAGAIN), unless the socket is not ours to connect to.
+                Object owner = ownerUid(path);
+                if (owner != null && Integer.toUnsignedLong((Integer) owner) != PeerCredentials.currentUid() && !Files.isWritable(path)) {
+                    throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "access denied: " + e.getMessage());
+                }
+                busy = owner != null || SocketLock.isHeld(path);
             } catch (PipeException e) {
                 throw e;
             } catch (IOException e) {
-                closeQuietly(channel);
                 throw new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
+            } finally {
+                if (!connected) {
+                    closeQuietly(channel);
+                }
             }
+            if (deadline.expired()) {
+                throw busy
+                        ? new PipeBusyException(operation, PipeException.NO_CODE,
+                                "the server stayed busy until the timeout (every instance it allows taken, or its backlog full)")
+                        : new NoSuchPipeException(operation, PipeException.NO_CODE, "no such pipe (is the server running?)");
+            }
+            deadline.pauseBeforeRetry(operation);
         }
+    }
+
+    /**
+     * The uid owning the file at {@code path}, or null if there is none (it may come and go
+     * meanwhile) or it cannot be seen.
+     */
+    private static Object ownerUid(Path path) {
+        try {
+            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException absent) {
+            return null;
+        }
+    }
+
+    /** A connect in progress (rare on a Unix socket): waits for it until the deadline; whether it completed. */
+    private static boolean awaitConnected(SocketChannel channel, Deadline deadline) throws IOException {
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_CONNECT);
+            long left = deadline.leftMillis();
+            if (left > 0) {
+                selector.select(left); // never 0 here: 0 would mean no limit
+            }
+            return channel.finishConnect();
+        }
+    }
+
+    /**
+     * The connection on {@code channel}, once its server is one {@code config} trusts. Any failure
+     * of the check, an unexpected one too, is the caller's to close the channel on.
+     */
+    private static UnixClientConnection checked(SocketChannel channel, Path path, ClientConfig config, String operation)
+            throws IOException {
+        PeerIdentity server;
+        boolean trusted;
+        try {
+            server = PeerCredentials.of(channel);
+            trusted = PeerCredentials.trusted(server, config.serverTrust());
+        } catch (RuntimeException e) {
+            throw new PipeException(operation, PipeException.NO_CODE, "checking the server's identity failed: " + e, e);
+        }
+        if (!trusted) {
+            throw new UntrustedServerException(operation, server, config.serverTrust());
+        }
+        return new UnixClientConnection(channel, path, config, server);
     }
 
     private static void closeQuietly(Closeable closeable) {

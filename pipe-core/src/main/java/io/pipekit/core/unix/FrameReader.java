@@ -9,11 +9,14 @@ import java.nio.ByteBuffer;
  * Bytes of a following frame stay buffered for the next {@link #next()}.
  *
  * <p>Its input buffer is reused; a message's body array is the only allocation per message.
+ * That array grows as the body's bytes arrive (from at most one read's worth, doubling), never
+ * ahead of them: a header alone, announcing a message up to the limit, costs no more than a read.
  */
 public final class FrameReader {
     private final int maxMessageSize;
     private final ByteBuffer input;
     private byte[] body;
+    private int bodyLength; // what the current frame's header announced
     private int bodyFilled;
     private int streamLeft; // for take(): bytes of the current frame's body not yet taken
 
@@ -46,14 +49,18 @@ public final class FrameReader {
                 if (input.remaining() < Frames.HEADER_BYTES) {
                     return null;
                 }
-                body = new byte[Frames.length(input, maxMessageSize)];
+                bodyLength = Frames.length(input, maxMessageSize);
                 input.position(input.position() + Frames.HEADER_BYTES);
+                body = new byte[Math.min(bodyLength, input.capacity())];
                 bodyFilled = 0;
             }
-            int take = Math.min(input.remaining(), body.length - bodyFilled);
+            int take = Math.min(input.remaining(), bodyLength - bodyFilled);
+            if (bodyFilled + take > body.length) {
+                body = java.util.Arrays.copyOf(body, (int) Math.min(bodyLength, Math.max(2L * body.length, bodyFilled + take)));
+            }
             input.get(body, bodyFilled, take);
             bodyFilled += take;
-            if (bodyFilled < body.length) {
+            if (bodyFilled < bodyLength) {
                 return null;
             }
             byte[] message = body;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,7 +26,10 @@ import java.util.Set;
  *
  * <p>The {@code pipekit} directory is created with owner-only permissions (0700). An existing
  * one that another user owns, or that others may write to, is refused: whoever controls the
- * directory could put their own socket under our name.
+ * directory could put their own socket under our name. A symbolic link in its place is refused
+ * as well, and never followed. A server binding an absolute path checks its directory the same
+ * way ({@link #checkDirectory(Path)}), except that root may own it too. Owners are compared by
+ * effective uid, never by the {@code user.name} property.
  */
 public final class SocketPaths {
     /** The longest socket path the kernel takes, in bytes ({@code sun_path}: 108 on Linux, 104 on macOS). */
@@ -67,28 +71,60 @@ public final class SocketPaths {
 
     private static void ensurePrivateDirectory(Path dir) throws PipeException {
         try {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(dir.getParent());
                 try {
                     Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                    // The umask may have narrowed the request. Without following a link: what is
+                    // there is checked below, and whatever it is, only ours is ever changed.
+                    PosixFileAttributes made = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (made.isDirectory() && ownerUid(dir) == PeerCredentials.currentUid()) {
+                        Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(OWNER_ONLY);
+                    }
                 } catch (java.nio.file.FileAlreadyExistsException raced) {
                     // another process of ours made it meanwhile: checked below like any existing one
                 }
-                Files.setPosixFilePermissions(dir, OWNER_ONLY); // the umask may have narrowed the request
             }
-            PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            String me = System.getProperty("user.name");
-            if (!attributes.isDirectory() || !attributes.owner().getName().equals(me)) {
-                throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
-                        "is not a directory owned by " + me + "; refusing to use it");
-            }
-            Set<PosixFilePermission> perms = attributes.permissions();
-            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
-                        "others may write to it (" + PosixFilePermissions.toString(perms) + "); refusing to use it");
-            }
+            checkOwnedAndClosed(dir, false);
+        } catch (PipeException e) {
+            throw e;
         } catch (IOException e) {
             throw new PipeException("socket directory " + dir, PipeException.NO_CODE, e.toString(), e);
         }
+    }
+
+    /**
+     * Refuses the directory of an absolute socket path that someone else controls: it must be a
+     * directory (links to one are followed: {@code /var/run} is often one) that this user or
+     * root owns, and that neither its group nor others may write to.
+     */
+    public static void checkDirectory(Path socket) throws PipeException {
+        Path dir = socket.toAbsolutePath().getParent();
+        try {
+            checkOwnedAndClosed(dir.toRealPath(), true);
+        } catch (PipeException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new PipeException("socket directory " + dir, PipeException.NO_CODE, e.toString(), e);
+        }
+    }
+
+    private static void checkOwnedAndClosed(Path dir, boolean rootMayOwn) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        long me = PeerCredentials.currentUid();
+        long owner = attributes.isDirectory() ? ownerUid(dir) : -1;
+        if (owner != me && !(rootMayOwn && owner == 0)) {
+            throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
+                    "is not a directory owned by uid " + me + (rootMayOwn ? " or root" : "") + "; refusing to use it");
+        }
+        Set<PosixFilePermission> perms = attributes.permissions();
+        if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
+                    "others may write to it (" + PosixFilePermissions.toString(perms) + "); refusing to use it");
+        }
+    }
+
+    private static long ownerUid(Path path) throws IOException {
+        return Integer.toUnsignedLong((Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS));
     }
 }

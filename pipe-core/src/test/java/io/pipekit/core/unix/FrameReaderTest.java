@@ -129,4 +129,39 @@ class FrameReaderTest {
         assertEquals(0, four.remaining());
         assertArrayEquals("ef".getBytes(UTF_8), reader.nextChunk());
     }
+
+    /**
+     * Issue 24: a header announcing a large message, followed by a few bytes and then nothing
+     * (a client that stalls), must not cost the whole announced body: many such clients would
+     * exhaust the heap. The body grows as its bytes arrive.
+     */
+    @Test
+    void headerAnnouncingSixteenMebibytesCostsNoMoreThanTheBytesThatCame() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int announced = 16 << 20;
+        FrameReader reader = new FrameReader(32 << 20, 64 * 1024);
+        reader.input().putInt(announced).put(new byte[] {1, 2, 3});
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        assertNull(reader.next());
+
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 1 << 20, "a stalled 16 MiB frame cost " + allocated + " bytes of heap at its header");
+        byte[] expected = new byte[announced];
+        expected[0] = 1;
+        expected[1] = 2;
+        expected[2] = 3;
+        for (int i = 3; i < announced; i++) {
+            expected[i] = (byte) (i * 31);
+        }
+        byte[] message = null;
+        for (int sent = 3; sent < announced; ) {
+            int n = Math.min(reader.input().remaining(), Math.min(announced - sent, 50_000));
+            reader.input().put(expected, sent, n);
+            sent += n;
+            message = reader.next();
+            assertTrue(message == null || sent == announced, "a message before its last byte");
+        }
+        assertArrayEquals(expected, message, "the body, grown piece by piece, is the message sent");
+    }
 }

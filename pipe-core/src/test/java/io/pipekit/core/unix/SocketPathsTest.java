@@ -76,4 +76,64 @@ class SocketPathsTest {
 
         assertTrue(e.getMessage().contains("others may write to it"), e.getMessage());
     }
+
+    /**
+     * Issue 24: a symbolic link where the pipekit folder should be (anyone can make one in a
+     * shared temp dir) is refused without being followed: the folder it points to keeps its mode.
+     */
+    @Test
+    void symlinkInPlaceOfTheFolderIsRefusedAndWhatItPointsToLeftAlone(@TempDir Path tmp) throws Exception {
+        Path target = Files.createDirectory(tmp.resolve("someone-elses"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(tmp.resolve("pipekit-" + USER), target);
+
+        PipeException e = assertThrows(PipeException.class,
+                () -> SocketPaths.forName(PipeName.of("linked"), Map.of(), tmp.toString(), USER));
+
+        assertTrue(e.getMessage().contains("is not a directory owned by"), e.getMessage());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)),
+                "the link's target was changed");
+    }
+
+    /** Issue 24: the folder's owner is compared by uid: {@code -Duser.name} changes nothing. */
+    @Test
+    void folderOwnerIsComparedByUidNotByTheUserNameProperty(@TempDir Path tmp) throws Exception {
+        String real = System.getProperty("user.name");
+        System.setProperty("user.name", "someoneelse");
+        try {
+            Path socket = SocketPaths.forName(PipeName.of("renamed"), Map.of(), tmp.toString(), "someoneelse");
+
+            assertEquals(tmp.resolve("pipekit-someoneelse/renamed.sock"), socket);
+        } finally {
+            System.setProperty("user.name", real);
+        }
+    }
+
+    /** Issue 24: an absolute path's directory is checked too, by the server that binds there. */
+    @Test
+    void absolutePathInADirectoryOthersMayWriteToIsRefused(@TempDir Path tmp) throws Exception {
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        PipeException e = assertThrows(PipeException.class, () -> SocketPaths.checkDirectory(open.resolve("app.sock")));
+
+        assertTrue(e.getMessage().contains("others may write to it"), e.getMessage());
+    }
+
+    @Test
+    void absolutePathInADirectoryOfAnotherUserIsRefused(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PeerCredentials.currentUid() == 0,
+                "only root can give a directory to another user (CI runs as root)");
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        Files.setAttribute(theirs, "unix:uid", 65534);
+
+        PipeException e = assertThrows(PipeException.class, () -> SocketPaths.checkDirectory(theirs.resolve("app.sock")));
+
+        assertTrue(e.getMessage().contains("or root; refusing"), e.getMessage());
+    }
+
+    @Test
+    void absolutePathInAnOwnClosedDirectoryIsAccepted(@TempDir Path tmp) throws Exception {
+        SocketPaths.checkDirectory(tmp.resolve("app.sock"));
+    }
 }

@@ -56,4 +56,18 @@ class PythonPeerTest {
             assertEquals(List.of("echo: ação 𝄞"), python.output());
         }
     }
+
+    /**
+     * Issue 24, defect 5: 1,000 clients that connect without blocking, all at once, as Python's,
+     * Go's and Node's do, are all served. The listen backlog was {@code listeningInstances} (4):
+     * 6 of 1,000 connected, the rest got EAGAIN.
+     */
+    @Test
+    void thousandNonBlockingConnectsAtOnceAreAllAnswered() throws Exception {
+        try (PipeServer server = PipeServer.builder(name).handler((client, request) -> request).start();
+             ChildProcess python = ChildProcess.pythonClient("--name", name, "--encoding", "utf-8", "--burst", "1000")) {
+            assertEquals(0, python.awaitExit(TIMEOUT), () -> "the Python burst failed: " + python.output());
+            assertEquals(List.of("connected 1000 of 1000", "answered 1000 of 1000"), python.output());
+        }
+    }
 }

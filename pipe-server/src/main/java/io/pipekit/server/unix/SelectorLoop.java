@@ -7,6 +7,7 @@ import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
+import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -18,6 +19,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -33,13 +36,30 @@ import io.pipekit.core.PipeClosedException;
  * and {@code Selector.wakeup()} for {@code QueueUserAPC}.
  *
  * <p>First-instance semantics as on Windows: a live server on the same socket path is refused;
- * a socket file left by a crashed server (nobody accepts on it) is replaced. By default only
- * clients of the same user are served (their user from {@code SO_PEERCRED}).
+ * a socket file left by a crashed server (nobody accepts on it) is replaced. The server holds
+ * the path's {@link SocketLock} from before it looks at the path until after it has removed its
+ * socket, so two servers starting together cannot both take it. Only clients of the same
+ * effective uid are served (from {@code SO_PEERCRED}).
+ *
+ * <p>The listen backlog is as long as the system allows ({@code somaxconn}), so a burst of
+ * non-blocking connects is queued rather than refused with {@code EAGAIN}. With
+ * {@code maxInstances} below unlimited, the server stops listening while that many clients are
+ * connected (its socket file removed; what the backlog held by then waits, accepted, for a free
+ * instance): a client then finds no socket while the lock is held, which it reports as busy, as
+ * Windows reports {@code ERROR_PIPE_BUSY}. It listens again once an instance is free.
  */
 public final class SelectorLoop implements ServerLoop {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
     /** Socket reads take at least this much at once; the pipe buffer size is a Windows notion. */
     private static final int MIN_READ_CHUNK = 64 * 1024;
+    /**
+     * {@code listen(2)}'s backlog: all the system allows. Linux and macOS both cut a larger
+     * request down to their {@code somaxconn}; {@code listeningInstances} has no part in it.
+     */
+    static final int BACKLOG = Integer.MAX_VALUE;
+    /** {@code st_mode}'s file type bits, and the type of a socket (the same on Linux and macOS). */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     private final ServerConfig config;
     private final Acceptor acceptor;
@@ -53,7 +73,9 @@ public final class SelectorLoop implements ServerLoop {
     private SelectionKey acceptKey;
     private Path socketPath;
     private boolean bound; // only a socket file we bound is ours to delete
-    private String ownUser;
+    private SocketLock lock; // held from before the path is claimed until after its socket is removed
+    private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>(); // beyond maxInstances; loop thread only
+    private long ownUid;
     private long nextId = 1;
     private boolean stopping;
     private boolean finished;
@@ -76,34 +98,69 @@ public final class SelectorLoop implements ServerLoop {
         socketPath = SocketPaths.forName(config.name());
         String operation = "bind " + socketPath;
         try {
-            ownUser = System.getProperty("user.name");
+            ownUid = PeerCredentials.currentUid(); // the kernel's uid, not user.name, which -Duser.name overrides
+            if (config.name().isSocketPath()) {
+                SocketPaths.checkDirectory(socketPath); // a name's own directory was checked as it was made
+            }
+            lock = SocketLock.tryAcquire(socketPath);
+            if (lock == null) {
+                throw alreadyServed(operation, "another server holds " + SocketLock.fileOf(socketPath));
+            }
             claimPath(operation);
             synchronized (lifecycle) {
                 selector = Selector.open();
             }
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socketPath), config.listeningInstances());
-            bound = true;
-            Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
-            server.configureBlocking(false);
-            acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+            listen();
         } catch (IOException e) {
             closeQuietly();
             throw e instanceof PipeException pipe ? pipe : new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
         }
     }
 
-    /** Refuses a live server on the path; removes a stale socket file left by a dead one. */
+    /** Binds and listens on the socket path, which must be free; the lock is held. */
+    private void listen() throws IOException {
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath), BACKLOG);
+        bound = true;
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        server.configureBlocking(false);
+        acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    private static PipeAccessDeniedException alreadyServed(String operation, String how) {
+        return new PipeAccessDeniedException(operation, PipeException.NO_CODE, "the pipe is already served by another server (" + how + ")");
+    }
+
+    /**
+     * With the lock held: refuses a live server on the path (one that is no pipekit server, or
+     * is one of an older release, holds no lock), and removes a stale socket file left by a dead
+     * one. Never blocks, and never deletes anything but a socket that refuses connections.
+     */
     private void claimPath(String operation) throws IOException {
-        if (!Files.exists(socketPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Object mode;
+        try {
+            mode = Files.getAttribute(socketPath, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException free) {
             return;
         }
+        if ((((Integer) mode) & S_IFMT) != S_IFSOCK) {
+            throw new PipeAccessDeniedException(operation, PipeException.NO_CODE,
+                    socketPath + " exists and is not a socket; refusing to replace it");
+        }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.configureBlocking(false); // a full backlog answers EAGAIN at once, where a blocking connect would wait
             probe.connect(UnixDomainSocketAddress.of(socketPath));
-            throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "the pipe is already served by another server");
+            throw alreadyServed(operation, "a server accepts on " + socketPath);
         } catch (ConnectException stale) {
             LOG.log(Level.INFO, "replacing the stale socket " + socketPath + " (no server accepts on it)");
             Files.delete(socketPath);
+        } catch (PipeException e) {
+            throw e;
+        } catch (IOException e) {
+            // EAGAIN: a server whose backlog is full; EACCES: a socket not ours. Neither is stale.
+            if (Files.exists(socketPath, LinkOption.NOFOLLOW_LINKS)) {
+                throw alreadyServed(operation, "connecting to " + socketPath + " said " + e.getMessage());
+            }
         }
     }
 
@@ -171,12 +228,18 @@ public final class SelectorLoop implements ServerLoop {
             LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
             return;
         }
+        admit(channel);
+    }
+
+    /** Serves an accepted client, if it is of this server's uid. */
+    private void admit(SocketChannel channel) {
         UnixConnection connection = null;
         try {
             PeerIdentity peer = PeerCredentials.of(channel); // before anything is read: the admission sees it
-            String user = peer.user().orElse("unknown");
-            if (!user.equals(ownUser)) {
-                LOG.log(Level.WARNING, "refused a client of user " + user + " on " + socketPath + ": only " + ownUser + " may connect");
+            if (peer.uid().isEmpty() || peer.uid().getAsLong() != ownUid) {
+                LOG.log(Level.WARNING, "refused a client of user " + peer.user().orElse("unknown") + " (uid "
+                        + (peer.uid().isPresent() ? peer.uid().getAsLong() : "unknown") + ") on " + socketPath
+                        + ": only uid " + ownUid + " may connect");
                 channel.close();
                 return;
             }
@@ -187,8 +250,8 @@ public final class SelectorLoop implements ServerLoop {
                     config.pipeType() == PipeType.MESSAGE);
             key.attach(connection);
             connections.add(connection);
-            if (!config.allowsAnotherInstance(connections.size())) {
-                acceptKey.interestOps(0); // clients wait in the backlog, as they wait for a free instance
+            if (server != null && !config.allowsAnotherInstance(connections.size())) {
+                stopListening();
             }
             ServerConnection.Listener listener = acceptor.accepted(connection);
             connection.setListener(listener);
@@ -213,11 +276,56 @@ public final class SelectorLoop implements ServerLoop {
         deferred.add(work);
     }
 
+    /**
+     * At {@code maxInstances}: stops listening, so that clients find the pipe busy rather than
+     * queue unseen in a backlog. The socket file goes first: a connect finds a socket by its
+     * path, so none can join the backlog after that; what it holds is then accepted, to wait
+     * for a free instance (closing the listener would reset those clients), and the listener
+     * closed. The lock stays held: clients that find no socket while it is held say busy.
+     */
+    private void stopListening() {
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
+        }
+        try {
+            for (SocketChannel pending; (pending = server.accept()) != null; ) {
+                waiting.add(pending);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
+        }
+        acceptKey.cancel();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing " + socketPath + " failed", e);
+        }
+        server = null;
+    }
+
+    /** Below {@code maxInstances} again: serves the clients that wait, then listens again. */
+    private void admitWaitingOrListen() {
+        while (!stopping && !waiting.isEmpty() && config.allowsAnotherInstance(connections.size())) {
+            admit(waiting.poll());
+        }
+        if (stopping || server != null || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(socketPath); // ours if anything, under our lock: bind needs the name free
+            listen();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect", e);
+        }
+    }
+
     /** A connection has closed its socket. */
     void released(UnixConnection connection) {
         connections.remove(connection);
-        if (!stopping && acceptKey.isValid() && config.allowsAnotherInstance(connections.size())) {
-            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        if (!stopping && config.allowsAnotherInstance(connections.size()) && (server == null || !waiting.isEmpty())) {
+            defer(this::admitWaitingOrListen); // after the current events: a close may come from inside a dispatch
         }
     }
 
@@ -284,6 +392,17 @@ public final class SelectorLoop implements ServerLoop {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
             }
+        }
+        for (SocketChannel unserved; (unserved = waiting.poll()) != null; ) {
+            try {
+                unserved.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        if (lock != null) {
+            lock.close(); // after the socket is gone: a server that takes the lock next finds the path free
+            lock = null;
         }
     }
 
