@@ -126,6 +126,20 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         }
     }
 
+    /**
+     * From any thread: a stage that completes (never exceptionally) once every send accepted so
+     * far has been written or has failed, so that the send queue has room again; at once if it is
+     * empty. It completes on the loop thread, or on the caller's. A sender the bound refused waits
+     * for this, not for a send of its own, which may be long written while others fill the queue.
+     */
+    public CompletableFuture<Void> drained() {
+        CompletableFuture<Void> newest;
+        synchronized (sends) {
+            newest = queue.size() == 0 ? null : queue.newestFuture();
+        }
+        return newest == null ? CompletableFuture.completedFuture(null) : newest.handle((ok, failure) -> null);
+    }
+
     @Override
     public long id() {
         return connection.id();

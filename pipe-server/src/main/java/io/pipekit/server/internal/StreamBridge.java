@@ -51,7 +51,7 @@ public final class StreamBridge implements ConnectionHandler {
     }
 
     private void serve(Connection connection, Inbound in) {
-        Outbound out = new Outbound(connection);
+        Outbound out = new Outbound((DrivenConnection) connection);
         try {
             handler.serve(connection, in, out);
             out.flush();
@@ -185,10 +185,10 @@ public final class StreamBridge implements ConnectionHandler {
 
     /** The handler's output: each write one send, waiting while the send queue is full. */
     static final class Outbound extends OutputStream {
-        private final Connection connection;
+        private final DrivenConnection connection;
         private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
 
-        Outbound(Connection connection) {
+        Outbound(DrivenConnection connection) {
             this.connection = connection;
         }
 
@@ -207,7 +207,10 @@ public final class StreamBridge implements ConnectionHandler {
             while (true) {
                 CompletableFuture<Void> sent = connection.send(copy).toCompletableFuture();
                 if (sent.isCompletedExceptionally() && failure(sent) instanceof SendQueueFullException) {
-                    await(last); // the queue drains down to empty, and then it takes any one message
+                    // Wait for the queue to drain, not for this stream's last send: others (another
+                    // thread with the connection) may have filled it while that is long written.
+                    // An empty queue takes any one message.
+                    await(connection.drained());
                     continue;
                 }
                 if (sent.isCompletedExceptionally()) {

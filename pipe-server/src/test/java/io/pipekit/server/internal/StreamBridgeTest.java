@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pipekit.server.ConnectionHandler;
 import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -101,6 +102,55 @@ class StreamBridgeTest {
             assertArrayEquals(expected, in.readNBytes(expected.length));
             loop.runTasks();
             assertTrue(transport.readInFlight(), "round " + round + ": resumed once the handler read it all");
+        }
+    }
+
+    /**
+     * Lesser defect of issue 24: when another thread filled the send queue, the stream's
+     * {@code write} waited for its own last send, long written, and so did not wait at all: it
+     * tried again at once, for as long as the queue stayed full (on that code this writer never
+     * reached WAITING: it spun until the test gave up). It must wait for the queue to drain.
+     */
+    @Test
+    void aWriteThatFindsTheQueueFilledByAnotherThreadWaitsForItToDrain() throws Exception {
+        DrivenConnection connection = new DrivenConnection(transport, loop, (ConnectionHandler) (c, m) -> { }, BOUND,
+                () -> false, c -> { }, c -> { });
+        transport.setListener(connection);
+        connection.start();
+        byte[] other = new byte[(int) BOUND];
+        CompletableFuture<Void> othersSend = connection.send(other).toCompletableFuture(); // another thread fills the queue
+        StreamBridge.Outbound out = new StreamBridge.Outbound(connection);
+
+        byte[] mine = {1, 2, 3};
+        CompletableFuture<Void> writeReturned = new CompletableFuture<>();
+        Thread writer = new Thread(() -> {
+            try {
+                out.write(mine);
+                writeReturned.complete(null);
+            } catch (Throwable e) {
+                writeReturned.completeExceptionally(e);
+            }
+        }, "stream writer");
+        writer.setDaemon(true); // on the spinning code it never stops by itself
+        writer.start();
+        try {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (writer.getState() != Thread.State.WAITING && System.nanoTime() < giveUp) {
+                Thread.onSpinWait();
+            }
+            assertEquals(Thread.State.WAITING, writer.getState(), "the write never waited for room: it spins");
+            assertFalse(writeReturned.isDone());
+
+            loop.runTasks(); // the other thread's message goes to the transport...
+            transport.written(); // ...and is written: the queue is empty, and the write goes on
+            writeReturned.get(10, TimeUnit.SECONDS);
+            assertTrue(othersSend.isDone());
+            loop.runTasks();
+            assertEquals(2, transport.writes().size());
+            assertArrayEquals(mine, transport.writes().get(1), "the waiting write went out after the message that filled the queue");
+        } finally {
+            writer.interrupt();
+            writer.join(TimeUnit.SECONDS.toMillis(10));
         }
     }
 }
