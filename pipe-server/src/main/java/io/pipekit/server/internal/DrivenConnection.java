@@ -209,7 +209,21 @@ public final class DrivenConnection implements Connection, ServerConnection.List
                 }
                 message = queue.message(handedOut++);
             }
-            connection.write(message); // may report it written before returning
+            try {
+                connection.write(message); // may report it written before returning
+            } catch (RuntimeException | Error e) {
+                // The transport's state is unknown now: whether it took the message, and whether a
+                // messageWritten will come for it. Writing on could pair completions with the wrong
+                // sends, or leave a hole in the client's stream; close, and let closed() fail what
+                // waits. A later send asks the loop again rather than finding a hand-out pending.
+                synchronized (sends) {
+                    handOutQueued = false;
+                }
+                LOG.log(Level.WARNING, "writing to client " + id() + " failed; closing its connection", e);
+                closedHere = true;
+                connection.close();
+                return;
+            }
         }
     }
 
