@@ -525,6 +525,38 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertEquals(size, total.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "every byte reached the handler once it read");
     }
 
+    /**
+     * A claim of {@link StreamHandler} (issue 24): once {@code serve} returns, its output is
+     * flushed and the connection closed, and the client still reads all of it, however late. On
+     * Windows the close was {@code DisconnectNamedPipe}, which discards what the client has not
+     * read yet; this client reads only after the server has closed its side. The output fits the
+     * pipe's buffer (4 KiB), so the handler's flush completes before the client reads anything.
+     */
+    @Test
+    void streamHandlerOutputReachesAClientThatReadsOnlyAfterTheServerClosed() throws Exception {
+        byte[] sent = new byte[3000];
+        new Random(5).nextBytes(sent);
+        CompletableFuture<Void> returned = new CompletableFuture<>();
+        PipeServer server = builder().pipeType(PipeType.BYTE).streamHandler((connection, in, out) -> {
+            out.write(sent, 0, 1000);
+            out.write(sent, 1000, 2000);
+            returned.complete(null);
+        }).start();
+        closeLater(server);
+        PipeClient client = byteClient();
+
+        // The connection is listed before its handler can end, and unlisted once closed.
+        long giveUp = System.nanoTime() + TIMEOUT.toNanos();
+        while (!(returned.isDone() && server.connections().isEmpty()) && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertTrue(returned.isDone() && server.connections().isEmpty(), "the handler returned and the server closed the connection");
+
+        InputStream in = client.inputStream();
+        assertArrayEquals(sent, readFully(in, sent.length), "what the handler wrote before it returned");
+        assertEquals(-1, in.read(), "then the end of the stream");
+    }
+
     @Test
     void closeFromAnotherThreadEndsABlockedStreamReadWithinAHundredMilliseconds() throws Exception {
         echoServer(builder().pipeType(PipeType.BYTE));

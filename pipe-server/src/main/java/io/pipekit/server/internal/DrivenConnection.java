@@ -235,6 +235,18 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         });
     }
 
+    /**
+     * From any thread: closes, leaving what is written and the client has not read yet for it
+     * to read ({@link ServerConnection#closeKeepingUnread()}). For a close once every send is
+     * written: sends still waiting fail, as with {@link #close()}.
+     */
+    public void closeKeepingUnread() {
+        loop.execute(() -> {
+            closedHere = true;
+            connection.closeKeepingUnread();
+        });
+    }
+
     // --- ServerConnection.Listener, on the loop thread ------------------------------------------
 
     @Override

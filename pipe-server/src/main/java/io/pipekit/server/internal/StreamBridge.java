@@ -51,16 +51,20 @@ public final class StreamBridge implements ConnectionHandler {
     }
 
     private void serve(Connection connection, Inbound in) {
-        Outbound out = new Outbound((DrivenConnection) connection);
+        DrivenConnection driven = (DrivenConnection) connection;
+        Outbound out = new Outbound(driven);
         try {
             handler.serve(connection, in, out);
             out.flush();
+            driven.closeKeepingUnread(); // everything is written: the client reads it to the end
         } catch (Exception e) {
             if (connection.isOpen()) {
                 LOG.log(Level.WARNING, "the stream handler failed for client " + connection.id() + "; closing its connection", e);
             }
-        } finally {
             connection.close();
+        } catch (Error e) {
+            connection.close();
+            throw e;
         }
     }
 
@@ -179,7 +183,7 @@ public final class StreamBridge implements ConnectionHandler {
 
         @Override
         public void close() {
-            connection.close();
+            connection.closeKeepingUnread(); // what the handler wrote already is not taken back
         }
     }
 
@@ -230,9 +234,11 @@ public final class StreamBridge implements ConnectionHandler {
         public void close() throws IOException {
             try {
                 flush();
-            } finally {
+            } catch (IOException | RuntimeException e) {
                 connection.close();
+                throw e;
             }
+            connection.closeKeepingUnread(); // everything is written: the client reads it to the end
         }
 
         private static Throwable failure(CompletableFuture<Void> failed) {
