@@ -36,11 +36,15 @@ class StreamBridgeTest {
     }
 
     private DrivenConnection streamConnection() {
+        return streamConnection(BOUND);
+    }
+
+    private DrivenConnection streamConnection(long bound) {
         StreamBridge bridge = new StreamBridge((connection, in, out) -> {
             handlerThread.complete(Thread.currentThread());
             handlerInput.complete(in);
             handlerMayReturn.await(); // the test reads this input itself, on its own thread
-        }, "test", BOUND);
+        }, "test", bound);
         DrivenConnection connection = new DrivenConnection(transport, loop, bridge, 1 << 20, () -> false, c -> { }, c -> { });
         transport.setListener(connection);
         connection.start();
@@ -103,6 +107,25 @@ class StreamBridgeTest {
             loop.runTasks();
             assertTrue(transport.readInFlight(), "round " + round + ": resumed once the handler read it all");
         }
+    }
+
+    /**
+     * With {@code maxQueuedBytes(1)} reading paused at the first byte and resumed below half the
+     * bound, 0 bytes, which nothing is below: on that code the connection never read again.
+     */
+    @Test
+    void aBoundOfOneByteResumesOnceTheHandlerHasReadEverything() throws Exception {
+        streamConnection(1);
+        InputStream in = handlerInput.get(10, TimeUnit.SECONDS);
+        transport.deliver(new byte[] {42});
+        transport.deliver(new byte[] {43}); // the read that was in flight
+        loop.runTasks();
+        assertFalse(transport.readInFlight(), "paused with two bytes unread");
+
+        assertEquals(42, in.read());
+        assertEquals(43, in.read());
+        loop.runTasks();
+        assertTrue(transport.readInFlight(), "reading resumed once the handler had read everything");
     }
 
     /**
