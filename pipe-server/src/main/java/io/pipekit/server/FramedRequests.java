@@ -3,10 +3,15 @@ package io.pipekit.server;
 import io.pipekit.core.LengthPrefixFraming;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.SendQueueFullException;
+import io.pipekit.server.internal.DrivenConnection;
 import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Request and answer over a byte-type pipe: cuts each connection's bytes into length-prefixed
@@ -20,6 +25,13 @@ import java.util.Objects;
  *         .start();
  * }</pre>
  *
+ * <p>No answer is lost while the connection lives. A client that sends requests faster than it
+ * reads the answers (a pipelining client) fills its connection's send queue up to
+ * {@link PipeServer.Builder#maxQueuedBytes}; the server then stops reading that client, answers
+ * the requests it has already read as the queue drains, in order, and reads on once they are all
+ * answered. The client's writes wait meanwhile, as they do with a request handler that answers
+ * one request at a time.
+ *
  * <p>A frame announcing more than the framing's maximum closes its connection as soon as its
  * prefix arrives, and is logged; other connections go on. A handler that throws costs its
  * client the connection, as with {@link RequestHandler}. Everything runs on the server thread.
@@ -29,7 +41,7 @@ public final class FramedRequests implements ConnectionHandler {
 
     private final LengthPrefixFraming framing;
     private final RequestHandler handler;
-    private final Map<Connection, LengthPrefixFraming.Decoder> decoders = new HashMap<>(); // server thread only
+    private final Map<Connection, Conversation> conversations = new HashMap<>(); // server thread only
 
     private FramedRequests(LengthPrefixFraming framing, RequestHandler handler) {
         this.framing = Objects.requireNonNull(framing, "framing");
@@ -43,43 +55,148 @@ public final class FramedRequests implements ConnectionHandler {
 
     @Override
     public void connected(Connection connection) {
-        decoders.put(connection, framing.decoder());
+        Conversation conversation = new Conversation(connection);
+        conversations.put(connection, conversation);
+        if (connection instanceof DrivenConnection driven) {
+            driven.pauseReadingWhile(conversation::behind);
+        }
     }
 
     @Override
     public void messageReceived(Connection connection, byte[] bytes) {
-        LengthPrefixFraming.Decoder decoder = decoders.get(connection);
-        if (decoder == null) {
-            return; // closed while these bytes were on their way
-        }
-        ClientInfo client = ClientInfo.of(connection);
-        try {
-            decoder.feed(bytes, 0, bytes.length, request -> answer(connection, client, request));
-        } catch (MessageTooLargeException e) {
-            LOG.log(Level.WARNING, "client " + connection.id() + ": " + e.getMessage() + "; closing its connection");
-            decoders.remove(connection);
-            connection.close();
-        }
-    }
-
-    private void answer(Connection connection, ClientInfo client, byte[] request) {
-        if (!decoders.containsKey(connection)) {
-            return; // a frame before this one cost the connection: answer nothing more on it
-        }
-        try {
-            connection.send(framing.frame(handler.answer(client, request)));
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "the request handler failed for client " + connection.id() + "; closing its connection", e);
-            decoders.remove(connection);
-            connection.close();
+        Conversation conversation = conversations.get(connection);
+        if (conversation != null) { // else closed while these bytes were on their way
+            conversation.received(bytes);
         }
     }
 
     @Override
     public void closed(Connection connection, PipeException cause) {
-        LengthPrefixFraming.Decoder decoder = decoders.remove(connection);
-        if (decoder != null && decoder.midFrame() && cause == null) {
-            LOG.log(Level.DEBUG, "client " + connection.id() + " left in the middle of a frame");
+        Conversation conversation = conversations.remove(connection);
+        if (conversation != null) {
+            conversation.over();
+            if (conversation.decoder.midFrame() && cause == null) {
+                LOG.log(Level.DEBUG, "client " + connection.id() + " left in the middle of a frame");
+            }
+        }
+    }
+
+    /**
+     * One connection's requests and answers, on the server thread. While the send queue refuses
+     * an answer, that answer and every request read after it wait here, in order; the connection
+     * reads no more while any wait ({@link #behind()}), so what waits is at most what was read
+     * before reading paused.
+     */
+    private final class Conversation {
+        private final Connection connection;
+        private final ClientInfo client;
+        private final LengthPrefixFraming.Decoder decoder = framing.decoder();
+        private final ArrayDeque<byte[]> waitingRequests = new ArrayDeque<>();
+        private byte[] refusedAnswer; // framed; goes out before any waiting request is answered
+        private CompletableFuture<Void> lastAccepted = CompletableFuture.completedFuture(null);
+        private boolean over;
+
+        Conversation(Connection connection) {
+            this.connection = connection;
+            this.client = ClientInfo.of(connection);
+        }
+
+        boolean behind() {
+            return refusedAnswer != null || !waitingRequests.isEmpty();
+        }
+
+        void received(byte[] bytes) {
+            try {
+                decoder.feed(bytes, 0, bytes.length, this::requested);
+            } catch (MessageTooLargeException e) {
+                LOG.log(Level.WARNING, "client " + connection.id() + ": " + e.getMessage() + "; closing its connection");
+                end();
+            }
+        }
+
+        private void requested(byte[] request) {
+            if (over) {
+                return; // a frame before this one cost the connection: answer nothing more on it
+            }
+            if (behind()) {
+                waitingRequests.add(request); // answered in turn, once the answers before it are accepted
+            } else {
+                answer(request);
+            }
+        }
+
+        /** Answers one request; false if its answer was not accepted, and nothing more may go now. */
+        private boolean answer(byte[] request) {
+            byte[] framed;
+            try {
+                framed = framing.frame(handler.answer(client, request));
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "the request handler failed for client " + connection.id() + "; closing its connection", e);
+                end();
+                return false;
+            }
+            return offer(framed);
+        }
+
+        private boolean offer(byte[] framed) {
+            CompletableFuture<Void> sent = connection.send(framed).toCompletableFuture();
+            if (!sent.isCompletedExceptionally()) {
+                lastAccepted = sent;
+                return true;
+            }
+            if (refusal(sent) instanceof SendQueueFullException) {
+                refusedAnswer = framed;
+                room().thenRun(this::drain); // on the server thread, where the queue drains
+                return false;
+            }
+            over(); // the connection is over: closed() follows, and there is no one to answer
+            return false;
+        }
+
+        /** Completes once the send queue has room: when everything accepted before is written. */
+        private CompletableFuture<Void> room() {
+            return connection instanceof DrivenConnection driven ? driven.drained()
+                    : lastAccepted.handle((ok, failure) -> null);
+        }
+
+        /** The queue drained: the refused answer goes first, then each waiting request is answered. */
+        private void drain() {
+            if (over || !connection.isOpen()) {
+                return;
+            }
+            byte[] framed = refusedAnswer;
+            refusedAnswer = null;
+            if (!offer(framed)) {
+                return;
+            }
+            while (!waitingRequests.isEmpty() && !over) {
+                if (!answer(waitingRequests.poll())) {
+                    return;
+                }
+            }
+            if (!over && connection instanceof DrivenConnection driven) {
+                driven.resumeReading();
+            }
+        }
+
+        private void end() {
+            over();
+            connection.close();
+        }
+
+        void over() {
+            over = true;
+            refusedAnswer = null;
+            waitingRequests.clear();
+        }
+
+        private Throwable refusal(CompletableFuture<Void> failed) {
+            try {
+                failed.getNow(null);
+                return null;
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
         }
     }
 }

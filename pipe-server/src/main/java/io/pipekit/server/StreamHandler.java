@@ -20,7 +20,18 @@ import java.io.OutputStream;
  * server stops reading this client, whose writes then wait, until the handler catches up. The
  * output stream sends each {@code write} as one write (one message on a message-type pipe),
  * waits while the connection's send queue is full, and {@code flush()} waits until everything is
- * written. When {@code serve} returns or throws, the output is flushed and the connection closed.
+ * written.
+ *
+ * <p>When {@code serve} returns (or the handler closes the output stream), the output is flushed
+ * and the connection closed, and the client still reads everything written, then the end of the
+ * stream, however late it reads: on Windows the server closes its handle to the instance rather
+ * than disconnecting it ({@code DisconnectNamedPipe} would discard what the client has not read).
+ * One exception on Windows: when no other instance of the server listens to keep the pipe's name
+ * (every instance {@link PipeServer.Builder#maxInstances} allows is connected, say), the instance
+ * is disconnected to listen again, and what the client has not read yet is lost. Closing the input
+ * stream closes the connection too, keeping what is written likewise; writes still waiting fail.
+ * When {@code serve} throws, the connection is closed at once, and what the client has not read
+ * may be lost.
  */
 @FunctionalInterface
 public interface StreamHandler {

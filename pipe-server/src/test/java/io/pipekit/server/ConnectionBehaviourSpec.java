@@ -172,7 +172,7 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         for (int i = 0; i < count; i++) {
             assertEquals(i, ByteBuffer.wrap(client.receive(TIMEOUT)).getInt());
         }
-        assertEquals(List.of("pipekit-server " + server.name().name()), threads.stream().distinct().toList(),
+        assertEquals(List.of("pipekit-server " + server.name().name()), List.copyOf(threads).stream().distinct().toList(),
                 "every send of the chain came from the server thread");
     }
 

@@ -72,6 +72,46 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         return 300; // every one a client handle and a server instance in this one process, under Wine
     }
 
+    /**
+     * The exception {@link StreamHandler} documents (issue 24): with no other instance listening to
+     * keep the name ({@code maxInstances(1)}, its one instance connected), the end of a stream
+     * handler disconnects the instance so that it listens again, and what the client had not read
+     * is discarded, as {@code DisconnectNamedPipe} does. The name is kept: the next client is served.
+     */
+    @Test
+    void streamHandlerEndWithNoOtherInstanceListeningDiscardsWhatTheClientHasNotRead() throws Exception {
+        byte[] sent = new byte[3000];
+        java.util.Arrays.fill(sent, (byte) 7);
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        PipeServer server = builder().pipeType(PipeType.BYTE).maxInstances(1).listeningInstances(1).streamHandler((connection, in, out) -> {
+            out.write(sent);
+            served.incrementAndGet();
+        }).start();
+        closeLater(server);
+        PipeClient first = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
+        closeLater(first);
+        long giveUp = System.nanoTime() + TIMEOUT.toNanos();
+        while (!(served.get() == 1 && server.connections().isEmpty()) && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertTrue(served.get() == 1 && server.connections().isEmpty(), "the handler returned and the server closed the connection");
+
+        int read;
+        try {
+            read = first.inputStream().readNBytes(sent.length).length;
+        } catch (PipeException disconnected) {
+            read = 0;
+        }
+        assertTrue(read < sent.length, "the client read all " + read + " bytes: the disconnected instance kept them");
+
+        PipeClient second = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
+        closeLater(second);
+        while (served.get() < 2 && System.nanoTime() < giveUp) {
+            Thread.sleep(5);
+        }
+        assertEquals(2, served.get(), "the instance listened again and served the next client");
+    }
+
     @Test
     void pipekitCountsEveryHandleItOpensUntilItIsClosed() {
         long before = NativeHandles.liveCount();

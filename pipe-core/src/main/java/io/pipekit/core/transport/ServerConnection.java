@@ -52,4 +52,14 @@ public interface ServerConnection {
      * completion has run; {@link Listener#closed} follows exactly once.
      */
     void close();
+
+    /**
+     * Closes as {@link #close()} does, but leaves what was written and the client has not read
+     * yet for it to read, then the end of the stream, where the transport can. For a close once
+     * every write has been reported written (a stream handler's end): a Unix socket's close keeps
+     * it anyway, while a named pipe's {@code DisconnectNamedPipe} discards it.
+     */
+    default void closeKeepingUnread() {
+        close();
+    }
 }

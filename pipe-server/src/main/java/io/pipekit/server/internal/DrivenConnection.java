@@ -55,8 +55,11 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     // Set on the loop thread; read by a sender that finds the connection over.
     private volatile boolean closedHere;
 
-    // Loop-thread state: no further read is asked for while paused (a stream's reader is behind).
+    // Loop-thread state: no further read is asked for while paused. Whether to pause is asked of
+    // `behind` alone, after each message and again when a resume comes: a handler keeps no pause
+    // flag of its own that could disagree with this one.
     private boolean readingPaused;
+    private BooleanSupplier behind = () -> false;
     private final Runnable resume = this::resumeOnLoop;
 
     /**
@@ -95,26 +98,46 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     }
 
     /**
-     * On the loop thread: asks for no more input after the read already in flight, until
-     * {@link #resumeReading()}. The client then fills the pipe and blocks, rather than the server
-     * holding whatever it sends: flow control for a consumer that reads slower than it arrives.
+     * On the loop thread, before the first message: flow control for a consumer that takes input
+     * slower than it arrives. After each message the handler has taken, {@code behind} (asked on
+     * the loop thread only) says whether the consumer is behind; if it is, no input is asked for
+     * after the read already in flight, until a {@link #resumeReading()} finds it caught up. The
+     * client then fills the pipe and blocks, rather than the server holding whatever it sends.
      */
-    public void pauseReading() {
-        readingPaused = true;
+    public void pauseReadingWhile(BooleanSupplier behind) {
+        this.behind = behind;
     }
 
-    /** From any thread: asks for input again after {@link #pauseReading()}. */
+    /**
+     * From any thread: the consumer may have caught up. The loop asks {@code behind} again, and
+     * reads on only if it says no: a message that arrived before this resume ran, from the read
+     * that was in flight when reading paused, may have put the consumer behind again.
+     */
     public void resumeReading() {
         loop.execute(resume);
     }
 
     private void resumeOnLoop() {
-        if (readingPaused) {
+        if (readingPaused && !behind.getAsBoolean()) {
             readingPaused = false;
             if (open) {
                 connection.read();
             }
         }
+    }
+
+    /**
+     * From any thread: a stage that completes (never exceptionally) once every send accepted so
+     * far has been written or has failed, so that the send queue has room again; at once if it is
+     * empty. It completes on the loop thread, or on the caller's. A sender the bound refused waits
+     * for this, not for a send of its own, which may be long written while others fill the queue.
+     */
+    public CompletableFuture<Void> drained() {
+        CompletableFuture<Void> newest;
+        synchronized (sends) {
+            newest = queue.size() == 0 ? null : queue.newestFuture();
+        }
+        return newest == null ? CompletableFuture.completedFuture(null) : newest.handle((ok, failure) -> null);
     }
 
     @Override
@@ -186,7 +209,21 @@ public final class DrivenConnection implements Connection, ServerConnection.List
                 }
                 message = queue.message(handedOut++);
             }
-            connection.write(message); // may report it written before returning
+            try {
+                connection.write(message); // may report it written before returning
+            } catch (RuntimeException | Error e) {
+                // The transport's state is unknown now: whether it took the message, and whether a
+                // messageWritten will come for it. Writing on could pair completions with the wrong
+                // sends, or leave a hole in the client's stream; close, and let closed() fail what
+                // waits. A later send asks the loop again rather than finding a hand-out pending.
+                synchronized (sends) {
+                    handOutQueued = false;
+                }
+                LOG.log(Level.WARNING, "writing to client " + id() + " failed; closing its connection", e);
+                closedHere = true;
+                connection.close();
+                return;
+            }
         }
     }
 
@@ -195,6 +232,18 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         loop.execute(() -> {
             closedHere = true;
             connection.close();
+        });
+    }
+
+    /**
+     * From any thread: closes, leaving what is written and the client has not read yet for it
+     * to read ({@link ServerConnection#closeKeepingUnread()}). For a close once every send is
+     * written: sends still waiting fail, as with {@link #close()}.
+     */
+    public void closeKeepingUnread() {
+        loop.execute(() -> {
+            closedHere = true;
+            connection.closeKeepingUnread();
         });
     }
 
@@ -209,6 +258,10 @@ public final class DrivenConnection implements Connection, ServerConnection.List
             handler.messageReceived(this, message);
         } catch (RuntimeException | Error e) {
             failed("messageReceived", e);
+            return;
+        }
+        if (!readingPaused && behind.getAsBoolean()) {
+            readingPaused = true; // the read in flight may still deliver; none is asked for after it
         }
     }
 

@@ -34,6 +34,11 @@ final class SendQueue {
         return messages[(head + index) & (messages.length - 1)];
     }
 
+    /** The newest send's future; the queue must not be empty. */
+    CompletableFuture<Void> newestFuture() {
+        return futures[(head + size - 1) & (messages.length - 1)];
+    }
+
     /** The oldest message's length; the queue must not be empty. */
     int firstLength() {
         return messages[head].length;

@@ -40,8 +40,10 @@ public final class StreamBridge implements ConnectionHandler {
 
     @Override
     public void connected(Connection connection) {
-        Inbound in = new Inbound((DrivenConnection) connection, bound);
+        DrivenConnection driven = (DrivenConnection) connection;
+        Inbound in = new Inbound(driven, bound);
         inbound.put(connection, in);
+        driven.pauseReadingWhile(in::behind);
         Thread thread = new Thread(() -> serve(connection, in), "pipekit-stream " + pipeName + " #" + connection.id());
         // A handler that never returns must not keep the JVM alive once the server is closed.
         thread.setDaemon(true);
@@ -49,24 +51,28 @@ public final class StreamBridge implements ConnectionHandler {
     }
 
     private void serve(Connection connection, Inbound in) {
-        Outbound out = new Outbound(connection);
+        DrivenConnection driven = (DrivenConnection) connection;
+        Outbound out = new Outbound(driven);
         try {
             handler.serve(connection, in, out);
             out.flush();
+            driven.closeKeepingUnread(); // everything is written: the client reads it to the end
         } catch (Exception e) {
             if (connection.isOpen()) {
                 LOG.log(Level.WARNING, "the stream handler failed for client " + connection.id() + "; closing its connection", e);
             }
-        } finally {
             connection.close();
+        } catch (Error e) {
+            connection.close();
+            throw e;
         }
     }
 
     @Override
     public void messageReceived(Connection connection, byte[] bytes) {
         Inbound in = inbound.get(connection);
-        if (in != null && in.add(bytes)) {
-            ((DrivenConnection) connection).pauseReading();
+        if (in != null) {
+            in.add(bytes); // the connection then asks in.behind() whether to read on
         }
     }
 
@@ -78,37 +84,43 @@ public final class StreamBridge implements ConnectionHandler {
         }
     }
 
-    /** What arrived and the handler has not read yet, as an InputStream. */
+    /**
+     * What arrived and the handler has not read yet, as an InputStream. It keeps the count of
+     * those bytes, and no pause state: the connection pauses reading, on the loop thread, while
+     * {@link #behind()} says so, and asks again on each {@link DrivenConnection#resumeReading()}
+     * this stream sends once its reader has taken the backlog below half the bound.
+     */
     static final class Inbound extends InputStream {
         private final DrivenConnection connection;
         private final long bound;
+        private final long resumeBelow;
         private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
         private final byte[] one = new byte[1];
         private byte[] current;
         private int offset;
         private long queued;
-        private boolean paused;
         private boolean ended;
         private PipeException cause;
 
         Inbound(DrivenConnection connection, long bound) {
             this.connection = connection;
             this.bound = bound;
+            this.resumeBelow = Math.max(1, bound / 2); // a bound of 1 still resumes, once all is read
         }
 
-        /** On the server thread; returns true if reading should pause now. */
-        synchronized boolean add(byte[] chunk) {
+        /** On the server thread. */
+        synchronized void add(byte[] chunk) {
             if (chunk.length == 0) {
-                return false;
+                return;
             }
             chunks.add(chunk);
             queued += chunk.length;
             notifyAll();
-            if (!paused && queued >= bound) {
-                paused = true;
-                return true;
-            }
-            return false;
+        }
+
+        /** Whether the reader is behind: at least the bound waits unread. Asked on the server thread. */
+        synchronized boolean behind() {
+            return queued >= bound;
         }
 
         synchronized void end(PipeException cause) {
@@ -150,12 +162,15 @@ public final class StreamBridge implements ConnectionHandler {
             int count = Math.min(len, current.length - offset);
             System.arraycopy(current, offset, into, off, count);
             offset += count;
+            boolean wasAtHalf = queued >= resumeBelow;
             queued -= count;
             if (offset == current.length) {
                 current = null;
             }
-            if (paused && queued < bound / 2) {
-                paused = false;
+            // Each fall below half the bound asks the loop, which reads on only if no longer behind.
+            // Reading paused only at the bound, so each pause is followed by such a fall: no pause
+            // is left without its resume, and a resume that comes too early changes nothing.
+            if (wasAtHalf && queued < resumeBelow) {
                 connection.resumeReading();
             }
             return count;
@@ -168,16 +183,16 @@ public final class StreamBridge implements ConnectionHandler {
 
         @Override
         public void close() {
-            connection.close();
+            connection.closeKeepingUnread(); // what the handler wrote already is not taken back
         }
     }
 
     /** The handler's output: each write one send, waiting while the send queue is full. */
     static final class Outbound extends OutputStream {
-        private final Connection connection;
+        private final DrivenConnection connection;
         private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
 
-        Outbound(Connection connection) {
+        Outbound(DrivenConnection connection) {
             this.connection = connection;
         }
 
@@ -196,7 +211,10 @@ public final class StreamBridge implements ConnectionHandler {
             while (true) {
                 CompletableFuture<Void> sent = connection.send(copy).toCompletableFuture();
                 if (sent.isCompletedExceptionally() && failure(sent) instanceof SendQueueFullException) {
-                    await(last); // the queue drains down to empty, and then it takes any one message
+                    // Wait for the queue to drain, not for this stream's last send: others (another
+                    // thread with the connection) may have filled it while that is long written.
+                    // An empty queue takes any one message.
+                    await(connection.drained());
                     continue;
                 }
                 if (sent.isCompletedExceptionally()) {
@@ -216,9 +234,11 @@ public final class StreamBridge implements ConnectionHandler {
         public void close() throws IOException {
             try {
                 flush();
-            } finally {
+            } catch (IOException | RuntimeException e) {
                 connection.close();
+                throw e;
             }
+            connection.closeKeepingUnread(); // everything is written: the client reads it to the end
         }
 
         private static Throwable failure(CompletableFuture<Void> failed) {

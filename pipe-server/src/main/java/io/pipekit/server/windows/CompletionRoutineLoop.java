@@ -454,6 +454,14 @@ public final class CompletionRoutineLoop implements ServerLoop {
         return true;
     }
 
+    /**
+     * Whether an instance listens, or a spare handle waits to: then an ending instance may close
+     * its handle instead of offering it to {@link #keepToListenAgain}, and the name stays held.
+     */
+    boolean nameHeldByAnotherInstance() {
+        return !listening.isEmpty() || !spareHandles.isEmpty();
+    }
+
     private void closeSpareHandles() {
         for (HANDLE handle; (handle = spareHandles.poll()) != null; ) {
             NativeHandles.close(handle);

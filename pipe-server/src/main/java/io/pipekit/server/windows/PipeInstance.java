@@ -59,6 +59,7 @@ final class PipeInstance implements ServerConnection {
     private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
     private int bytesToWrite;
     private boolean closing;
+    private boolean keepUnread; // closed with closeKeepingUnread: the client may read what it has not yet
     private PipeException endCause;
     private boolean released;
 
@@ -229,6 +230,14 @@ final class PipeInstance implements ServerConnection {
         end(null);
     }
 
+    @Override
+    public void closeKeepingUnread() {
+        if (!closing) {
+            keepUnread = true;
+        }
+        end(null);
+    }
+
     // --- completion routines, routed here by the loop ------------------------------------------
 
     /** The sample's {@code CompletedReadRoutine}, with message reassembly. */
@@ -320,7 +329,10 @@ final class PipeInstance implements ServerConnection {
             KX.CancelIoEx(handle, null);
             return;
         }
-        release(true);
+        // DisconnectNamedPipe discards what the client has not read; closing the handle without it
+        // leaves that for the client, which reads it, then the end of the pipe. The handle cannot
+        // listen again then, so only while another instance holds the name (see keepToListenAgain).
+        release(!(keepUnread && loop.nameHeldByAnotherInstance()));
         if (listener != null) {
             listener.closed(endCause);
         } else {
