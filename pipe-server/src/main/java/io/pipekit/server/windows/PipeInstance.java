@@ -247,8 +247,6 @@ final class PipeInstance implements ServerConnection {
             }
             message = assembler.finish(readBuffer, bytesRead);
         } catch (PipeException tooLong) {
-            loop.log(System.Logger.Level.WARNING, "client " + id + " (" + client.identity() + "): " + tooLong.getMessage()
-                    + "; closing its connection", null);
             end(tooLong);
             return;
         }
@@ -305,6 +303,12 @@ final class PipeInstance implements ServerConnection {
             closing = true;
             endCause = cause;
             writeQueue.clear();
+            if (cause != null) {
+                // The one line a client's failure costs (docs/architecture.md), as on Unix sockets:
+                // the listener hears the cause but does not log it again.
+                loop.log(System.Logger.Level.WARNING, "client " + id + (client != null ? " (" + client.identity() + ")" : "")
+                        + ": " + cause.getMessage() + "; closing its connection", null);
+            }
         }
         if (readPending || writePending) {
             // Each routine still has to run (with ERROR_OPERATION_ABORTED); the last one releases.
