@@ -88,6 +88,9 @@ final class WineTestBed implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dpipekit.cpeers.dir=\"$(winepath -w \"$PIPEKIT_PEERS\")\"",
                 "-Dpipekit.jars.dir=\"$(winepath -w " + SUITE_DIR + "/jars)\"",
+                // The library jars and the modular example compiled on the host (ModulePathNamedPipeTest).
+                "-Dpipekit.modulePath.dir=\"$(winepath -w " + SUITE_DIR + "/module-path)\"",
+                "-Dpipekit.modularApp.dir=\"$(winepath -w " + SUITE_DIR + "/modular-app)\"",
                 "-cp \"$(winepath -w " + SUITE_DIR + "/classpath)\\\\*;$(winepath -w " + TEST_CLASSES_DIR + ");"
                         + "$(winepath -w " + SUITE_DIR + "/junit-platform-console-standalone.jar)\"",
                 "org.junit.platform.console.ConsoleLauncher execute",
