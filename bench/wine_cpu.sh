@@ -20,7 +20,7 @@ image=$(pipe-it/src/test/wine/build-image.sh --tag)
 work=$(mktemp -d)
 container=pipekit-wine-cpu-$$
 trap 'docker rm -f "$container" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp \
   -o "$work/pipe-bench-client.exe" bench/c/pipe_bench_client.c
 cp pipe-server/target/pipe-server.jar "$work/"
 docker run -d --name "$container" --cpuset-cpus 0 --network none -e SERVER_JVM_OPTIONS="${SERVER_JVM_OPTIONS:-}" -v "$work:/bench" "$image" sleep infinity >/dev/null

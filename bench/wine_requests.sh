@@ -46,8 +46,8 @@ for jar in pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/pipe-probe-client.exe" bench/c/pipe_probe_client.c
-x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror -o "$work/pipe-push.exe" bench/c/pipe_push.c
+x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/pipe-probe-client.exe" bench/c/pipe_probe_client.c
+x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/pipe-push.exe" bench/c/pipe_push.c
 javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar bench/java/PushServer.java
 cp pipe-server/target/pipe-server.jar "$work/"
 

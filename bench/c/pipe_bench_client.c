@@ -7,7 +7,7 @@
  * documented C sample server alike.
  *
  * Usage: pipe-bench-client.exe PIPE_NAME CLIENTS SIZE ROUND_TRIPS WARMUP
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp \
  *          -o pipe-bench-client.exe pipe_bench_client.c
  */
 #include <windows.h>

@@ -13,7 +13,7 @@
  * the last phase, once go-N (N: the number of phases) exists too, so that its leaving is not
  * counted in the last phase. Errors go to stdout and end the program with status 1.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp \
  *          -o pipe-probe-client.exe pipe_probe_client.c
  */
 #include <windows.h>

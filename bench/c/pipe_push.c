@@ -9,7 +9,7 @@
  *
  * The client is pointed at this C server and at pipekit's (bench/java/PushServer.java) under
  * Wine: the same client measures both.
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp \
  *          -o pipe-push.exe pipe_push.c
  */
 #include <windows.h>

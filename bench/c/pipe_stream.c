@@ -9,7 +9,7 @@
  *                                      (default 1) and TIMED times timed (default 5, at most 64);
  *                                      prints one JSON object with the median
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp \
  *          -o pipe-stream.exe pipe_stream.c
  */
 #include <windows.h>

@@ -9,7 +9,7 @@
  * in a selector); without it, reads and writes block in the kernel.
  *
  * Usage: uds_bench_client SOCKET_PATH CLIENTS SIZE ROUND_TRIPS WARMUP [--poll]
- * Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -pthread -o uds_bench_client uds_bench_client.c
+ * Build: gcc @pipe-it/src/test/c/cflags.rsp -pthread -o uds_bench_client uds_bench_client.c
  */
 #include <arpa/inet.h>
 #include <errno.h>

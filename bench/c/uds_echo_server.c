@@ -5,7 +5,7 @@
  * same one-thread design, nothing else.
  *
  * Usage: uds_echo_server SOCKET_PATH     (prints "listening on PATH" when ready)
- * Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o uds_echo_server uds_echo_server.c
+ * Build: gcc @pipe-it/src/test/c/cflags.rsp -o uds_echo_server uds_echo_server.c
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

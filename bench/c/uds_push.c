@@ -10,7 +10,7 @@
  *                                        the request to the last byte; prints one JSON object
  *
  * The client is pointed at this C server and at pipekit's (bench/java/PushServer.java): the
- * same client measures both. Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o uds_push uds_push.c
+ * same client measures both. Build: gcc @pipe-it/src/test/c/cflags.rsp -o uds_push uds_push.c
  */
 #include <arpa/inet.h>
 #include <stdint.h>

@@ -13,7 +13,7 @@
  *                                       64); prints one JSON object with the median
  *
  * The same server is used by this C client and by pipekit's stream client
- * (bench/java/StreamClient.java). Build: gcc -O2 -std=gnu2x -Wall -Wextra -Werror -o uds_stream uds_stream.c
+ * (bench/java/StreamClient.java). Build: gcc @pipe-it/src/test/c/cflags.rsp -o uds_stream uds_stream.c
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -13,7 +13,7 @@
  * Usage: agent-server.exe [pipe name]       (default "openssh-ssh-agent-test")
  * Prints "listening on <name>" once the first instance exists.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @cflags.rsp \
  *          -o agent-server.exe agent_server.c
  */
 #include <windows.h>

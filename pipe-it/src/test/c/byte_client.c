@@ -9,7 +9,7 @@
  * Prints "byte-type pipe", then "echoed <count> bytes" and exits 0; on a mismatch or failure it
  * prints what went wrong and exits non-zero.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @cflags.rsp \
  *          -o byte-client.exe byte_client.c
  */
 #include <windows.h>

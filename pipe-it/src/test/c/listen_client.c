@@ -9,7 +9,7 @@
  * Prints "listening on <name>", then "message: <text>" per message, and exits 0 after <count>
  * messages; prints the failing call and its Win32 error code and exits non-zero otherwise.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @cflags.rsp \
  *          -o listen-client.exe listen_client.c
  */
 #include <windows.h>

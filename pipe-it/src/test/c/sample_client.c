@@ -10,7 +10,7 @@
  * Prints "reply: <text>" and exits 0 on success; prints the failing call and
  * its Win32 error code and exits non-zero otherwise.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @cflags.rsp \
  *          -o sample-client.exe sample_client.c
  */
 #include <windows.h>

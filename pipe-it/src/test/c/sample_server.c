@@ -15,7 +15,7 @@
  *     knows when to connect, and flushes every line it prints;
  *   - it exits with a non-zero code where the sample returned 0 on a failure.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE -O2 -std=gnu2x -Wall -Wextra -Werror \
+ * Build: x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @cflags.rsp \
  *          -o sample-server.exe sample_server.c
  */
 #include <windows.h>

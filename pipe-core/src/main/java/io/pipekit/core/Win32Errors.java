@@ -28,6 +28,7 @@ public final class Win32Errors {
     public static final int ERROR_SEM_TIMEOUT = 121;
     public static final int ERROR_INVALID_NAME = 123;
     public static final int ERROR_BAD_PATHNAME = 161;
+    /** The pipe state is invalid: for a client, the server disconnected its instance. */
     public static final int ERROR_BAD_PIPE = 230;
     /** Every instance of the pipe is busy. */
     public static final int ERROR_PIPE_BUSY = 231;

@@ -87,6 +87,21 @@ public final class ChildProcess implements AutoCloseable {
         return start(mainClass.getSimpleName(), command);
     }
 
+    /**
+     * Starts this JVM's {@code java} with {@code arguments} (a module path and a module to run,
+     * say), plus the environment's JVM options as {@link #jar} does.
+     */
+    public static ChildProcess java(String name, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String environmentOptions = System.getProperty("pipekit.childJvmOptions", "").strip();
+        if (!environmentOptions.isEmpty()) {
+            command.addAll(List.of(environmentOptions.split("\\s+")));
+        }
+        command.addAll(arguments);
+        return start(name, command);
+    }
+
     /** The child's process id. */
     public long pid() {
         return process.pid();

@@ -29,6 +29,11 @@ final class RecordedLog extends Handler implements AutoCloseable {
         return records.stream().filter(r -> r.getLevel().equals(level) && r.getMessage().contains(text)).count();
     }
 
+    /** Every record so far, in order. */
+    List<LogRecord> records() {
+        return List.copyOf(records);
+    }
+
     /** Every record so far, one per line, for failure messages. */
     String dump() {
         StringBuilder out = new StringBuilder();

@@ -3,6 +3,7 @@ package io.pipekit.server;
 import io.pipekit.core.Win32Errors;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,13 +46,14 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         return Transport.WINDOWS_NAMED_PIPES;
     }
 
+    /**
+     * pipekit's own counters only. The process's handle count (ProcessHandles) is left out: on
+     * Windows the JVM opens and closes handles of its own (compiler and GC threads, park events)
+     * in any window a test measures, so it cannot be compared exactly, and with slack it would
+     * hide a leak of that size; every handle pipekit opens goes through NativeHandles.
+     */
     @Override
     long openResources() {
-        return NativeHandles.liveCount() + NativeAllocations.liveCount() + ProcessHandles.count().orElse(0);
-    }
-
-    @Override
-    long ownResources() {
         return NativeHandles.liveCount() + NativeAllocations.liveCount();
     }
 
@@ -62,9 +64,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
     @Override
     String resourceKind() {
-        return "pipekit's open handles plus its live native blocks"
-                + (ProcessHandles.count().isPresent() ? " plus the process's handle count"
-                        : "; the process's own handle count is not available here (Wine's GetProcessHandleCount is a stub)");
+        return "pipekit's open handles plus its live native blocks";
     }
 
     @Override
@@ -157,16 +157,24 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         try (RecordedLog log = new RecordedLog("io.pipekit.server")) {
             echoServer(builder().maxInstances(2).listeningInstances(1));
             // Someone else holds the name's other instance (a raw handle here; another process is the
-            // same to the kernel). It never calls ConnectNamedPipe, so the first client lands on the
-            // server's own listening instance, and the server cannot make a replacement listen.
+            // same to the kernel), and the server cannot make a replacement listen. The test assumes
+            // the first client lands on the server's listening instance, the older one, not on the
+            // holder's: an instance takes a client from CreateNamedPipe on, ConnectNamedPipe or not
+            // (its docs: ERROR_PIPE_CONNECTED), and Windows documents no order among the instances a
+            // client may land on. Wine gives the oldest (docs/testbed.md); should Windows give the
+            // holder's, nobody answers that client, and its receive timeout fails the test at once
+            // with the reason below rather than hanging it.
             HANDLE holder = Kernel32.INSTANCE.CreateNamedPipe("\\\\.\\pipe\\" + name, Kernel32.PIPE_ACCESS_DUPLEX,
                     Kernel32.PIPE_TYPE_MESSAGE | Kernel32.PIPE_READMODE_MESSAGE, 2, 4096, 4096, 0, null);
             assertNotEquals(WinBase.INVALID_HANDLE_VALUE, holder, "CreateNamedPipe failed with " + Native.getLastError());
             try {
-                PipeClient first = client();
+                PipeClient first = clientBuilder().connectTimeout(TIMEOUT).receiveTimeout(Duration.ofSeconds(5)).connect();
+                closeLater(first);
                 for (int i = 0; i < 20; i++) {
                     byte[] request = ("served while no instance listens " + i).getBytes(UTF_8);
-                    assertArrayEquals(request, first.transact(request));
+                    byte[] answer = assertDoesNotThrow(() -> first.transact(request),
+                            "no answer: the client landed on the holder's instance, not the server's older one");
+                    assertArrayEquals(request, answer);
                     Thread.sleep(25);
                 }
 
@@ -177,7 +185,9 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
                 Kernel32.INSTANCE.CloseHandle(holder);
             }
 
-            PipeClient second = client(); // waits (WaitNamedPipe) until the server's next retry listens
+            // Waits (WaitNamedPipe) until the server's next retry listens; receives give up after 5 s.
+            PipeClient second = clientBuilder().connectTimeout(TIMEOUT).receiveTimeout(Duration.ofSeconds(5)).connect();
+            closeLater(second);
             assertArrayEquals(new byte[] {2}, second.transact(new byte[] {2}));
             assertEquals(1, log.count(java.util.logging.Level.INFO, "listening again"), log.dump());
         }

@@ -35,12 +35,26 @@ public final class PipeServerIdentity {
         }
         long pid = value.getValue().longValue();
         int session = K.GetNamedPipeServerSessionId(pipe, value) ? value.getValue().intValue() : -1;
-        Tokens.Facts facts = processTokenFacts((int) pid);
+        return identity(pid, session, processTokenFacts((int) pid), () -> ownerSid(pipe));
+    }
+
+    /** Where the user comes from when the server process's token cannot be read: the pipe's owner. */
+    @FunctionalInterface
+    interface PipeOwner {
+        String sid() throws PipeException;
+    }
+
+    /**
+     * The server's identity from its process token's {@code facts}, or, where this client may not
+     * open that token ({@code facts} is {@code null}: a service of another user), from the pipe's
+     * owner, with elevation unknown. The owner is read only then.
+     */
+    static PeerIdentity identity(long pid, int session, Tokens.Facts facts, PipeOwner owner) throws PipeException {
         if (facts != null) {
             return facts.identity(pid, session);
         }
-        String owner = ownerSid(pipe);
-        return PeerIdentity.windows(pid, session, owner, Tokens.accountName(owner), Elevation.UNKNOWN, null);
+        String sid = owner.sid();
+        return PeerIdentity.windows(pid, session, sid, Tokens.accountName(sid), Elevation.UNKNOWN, null);
     }
 
     /**

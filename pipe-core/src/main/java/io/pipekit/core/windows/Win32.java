@@ -30,6 +30,11 @@ public final class Win32 {
                     new PipeBusyException(operation, code, explanation != null ? explanation : "every instance of the pipe is busy");
             case Win32Errors.ERROR_BROKEN_PIPE, Win32Errors.ERROR_NO_DATA, Win32Errors.ERROR_PIPE_NOT_CONNECTED ->
                     new PeerClosedException(operation, code, explanation != null ? explanation : "the other end closed the pipe");
+            // "The pipe state is invalid": what Windows says to a client whose instance the server
+            // disconnected while it was still connecting (SetNamedPipeHandleState), as a refused
+            // client's is.
+            case Win32Errors.ERROR_BAD_PIPE ->
+                    new PeerClosedException(operation, code, explanation != null ? explanation : "the server disconnected the pipe");
             case Win32Errors.ERROR_ACCESS_DENIED ->
                     new PipeAccessDeniedException(operation, code, explanation != null ? explanation : "access denied");
             default -> new PipeException(operation, code, explanation);

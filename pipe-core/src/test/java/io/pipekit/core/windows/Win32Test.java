@@ -28,6 +28,18 @@ class Win32Test {
     }
 
     @Test
+    void aPipeDisconnectedUnderAConnectingClientIsThePeerClosing() {
+        // A client the server refuses (admission) may meet the disconnect while it still sets the
+        // read mode: Windows then says ERROR_BAD_PIPE ("the pipe state is invalid"), not
+        // ERROR_PIPE_NOT_CONNECTED. security.md promises PeerClosedException for it.
+        PipeException e = Win32.exception("SetNamedPipeHandleState \\\\.\\pipe\\x", Win32Errors.ERROR_BAD_PIPE, null);
+
+        assertInstanceOf(PeerClosedException.class, e);
+        assertEquals(Win32Errors.ERROR_BAD_PIPE, e.code());
+        assertTrue(e.getMessage().contains("ERROR_BAD_PIPE"), e.getMessage());
+    }
+
+    @Test
     void otherCodesStayPlainPipeExceptionsWithTheCallersExplanation() {
         PipeException e = Win32.exception("WriteFileEx", 87, "bad parameter");
 

@@ -7,7 +7,7 @@ import java.util.List;
  * A developer's narrowing of the Windows suite under Wine, for a quick loop on one class and one
  * JDK: {@code -Dpipekit.wine.jdks=17} (comma-separated lines) and
  * {@code -Dpipekit.wine.select=io.pipekit.client.SomeTest} (a class, or a package with
- * {@code package:}). CI must run everything, so with {@code CI=true} either property fails the run.
+ * {@code package:}; several, comma-separated). CI must run everything, so with {@code CI=true} either property fails the run.
  */
 record DeveloperFilter(String jdks, String select) {
     static final String JDKS = "pipekit.wine.jdks";
@@ -36,8 +36,9 @@ record DeveloperFilter(String jdks, String select) {
         if (select == null) {
             return "--select-package=io.pipekit";
         }
-        return select.startsWith("package:") ? "--select-package=" + select.substring("package:".length())
-                : "--select-class=" + select;
+        return Arrays.stream(select.split("\\s*,\\s*"))
+                .map(one -> one.startsWith("package:") ? "--select-package=" + one.substring("package:".length()) : "--select-class=" + one)
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static String blankToNull(String value) {

@@ -13,12 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
@@ -35,6 +37,9 @@ class WindowsSuitesUnderWineTest {
     private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(10);
 
     @TestFactory
+    // Not the build's per-test default: this one runs the whole suite per JDK, each run bounded by
+    // SUITE_TIMEOUT, plus the container's start.
+    @Timeout(value = 45, unit = TimeUnit.MINUTES)
     Stream<DynamicNode> everyWindowsOnlyTestPassesUnderWineOnEveryJdk() throws Exception {
         String image = TestBedImage.tagFor(Path.of(property("pipekit.testbed.sources")));
         WindowsTestBedGate.checkAvailable(image);

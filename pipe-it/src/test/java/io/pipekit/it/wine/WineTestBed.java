@@ -88,12 +88,19 @@ final class WineTestBed implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dpipekit.cpeers.dir=\"$(winepath -w \"$PIPEKIT_PEERS\")\"",
                 "-Dpipekit.jars.dir=\"$(winepath -w " + SUITE_DIR + "/jars)\"",
+                // The library jars and the modular example compiled on the host (ModulePathNamedPipeTest).
+                "-Dpipekit.modulePath.dir=\"$(winepath -w " + SUITE_DIR + "/module-path)\"",
+                "-Dpipekit.modularApp.dir=\"$(winepath -w " + SUITE_DIR + "/modular-app)\"",
                 "-cp \"$(winepath -w " + SUITE_DIR + "/classpath)\\\\*;$(winepath -w " + TEST_CLASSES_DIR + ");"
                         + "$(winepath -w " + SUITE_DIR + "/junit-platform-console-standalone.jar)\"",
                 "org.junit.platform.console.ConsoleLauncher execute",
                 selector,
                 "--include-tag=" + tag,
                 "--fail-if-no-tests",
+                // As Surefire does on the host and on Windows (the root pom): a test that hangs
+                // fails alone at its limit, in a thread of its own, and the suite goes on.
+                "--config=junit.jupiter.execution.timeout.default=" + testTimeout(),
+                "--config=junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD",
                 "--details=tree --details-theme=ascii --disable-ansi-colors --disable-banner",
                 "--reports-dir=\"$(winepath -w " + reports + ")\"",
                 "2>&1");
@@ -111,6 +118,16 @@ final class WineTestBed implements AutoCloseable {
             results = List.of();
         }
         return new SuiteRun(exec.getExitCode(), exec.getStdout() + exec.getStderr(), results);
+    }
+
+    /** Every Windows test's default time limit, as the build sets it (pipekit.test.timeout). */
+    static String testTimeout() {
+        String timeout = System.getProperty("pipekit.test.timeout");
+        if (timeout == null || !timeout.matches("[1-9][0-9]*(ms|s|m|h)")) {
+            throw new IllegalStateException("pipekit.test.timeout is " + timeout + ", not a JUnit duration such as 5m:"
+                    + " run this test through Maven (pipe-it's pom sets it)");
+        }
+        return timeout;
     }
 
     /** The Wine version inside the test bed, for the record. */

@@ -63,7 +63,8 @@ public final class Session implements ServerConnection.Listener {
     public void closed(PipeException cause) {
         closed = true;
         if (cause != null) {
-            LOG.log(Level.INFO, "client " + client.connectionId() + " disconnected: " + cause.getMessage());
+            // The transport has logged the cause as the client's one line; this is for debugging.
+            LOG.log(Level.DEBUG, "client " + client.connectionId() + " disconnected: " + cause.getMessage());
         }
     }
 }

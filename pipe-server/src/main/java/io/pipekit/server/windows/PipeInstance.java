@@ -263,8 +263,6 @@ final class PipeInstance implements ServerConnection {
             }
             message = assembler.finish(readBuffer, bytesRead);
         } catch (PipeException tooLong) {
-            loop.log(System.Logger.Level.WARNING, "client " + id + " (" + client.identity() + "): " + tooLong.getMessage()
-                    + "; closing its connection", null);
             end(tooLong);
             return;
         }
@@ -347,6 +345,12 @@ final class PipeInstance implements ServerConnection {
             closing = true;
             endCause = cause;
             writeQueue.clear();
+            if (cause != null) {
+                // The one line a client's failure costs (docs/architecture.md), as on Unix sockets:
+                // the listener hears the cause but does not log it again.
+                loop.log(System.Logger.Level.WARNING, "client " + id + (client != null ? " (" + client.identity() + ")" : "")
+                        + ": " + cause.getMessage() + "; closing its connection", null);
+            }
         }
     }
 
