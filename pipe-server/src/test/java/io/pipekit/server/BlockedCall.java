@@ -73,6 +73,11 @@ final class BlockedCall {
         }
     }
 
+    /** Whether {@code thread} is blocked in a pipekit client's OS wait now (see {@link #awaitWaitingInPipekit}). */
+    static boolean isWaitingInPipekit(Thread thread) {
+        return isWaitingInPipekit(thread.getStackTrace());
+    }
+
     private static boolean isWaitingInPipekit(StackTraceElement[] stack) {
         if (stack.length == 0 || !stack[0].isNativeMethod()) {
             return false;
