@@ -52,15 +52,21 @@ abstract class PipeBehaviourSpec {
     abstract long openResources() throws Exception;
 
     /**
-     * Asserts that {@link #openResources()} is back to {@code before} or below. It polls for up to
+     * Asserts that {@link #openResources()} is back to {@code before}: exactly, where it counts
+     * only pipekit's own ({@link #openResourcesAreExact()}), else at or below. It polls for up to
      * two seconds rather than reading once: a thread that has just ended (the server's own) may
-     * still hold its OS handle for a moment after {@code join()} returns. Below is no leak: the
-     * count is the whole process's, and something an earlier test left (a closed server's last
-     * descriptor, a channel the JDK's cleaner frees) may go meanwhile, as it once did here.
+     * still hold its OS handle for a moment after {@code join()} returns. Below is no leak for a
+     * process-wide count: something an earlier test left (a closed server's last descriptor, a
+     * channel the JDK's cleaner frees) may go meanwhile, as it once did here.
      */
     void assertResourcesBackTo(long before, String when) throws Exception {
-        Resources.assertBackTo(this::openResources, before, false, Duration.ofSeconds(2),
+        Resources.assertBackTo(this::openResources, before, openResourcesAreExact(), Duration.ofSeconds(2),
                 "resources still held " + when + " (" + resourceKind() + ")");
+    }
+
+    /** Whether {@link #openResources()} counts only pipekit's own, so that it must come back exactly. */
+    boolean openResourcesAreExact() {
+        return false;
     }
 
     /** What {@link #openResources()} counts, for failure messages. */

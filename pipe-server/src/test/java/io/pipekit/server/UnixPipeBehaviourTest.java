@@ -24,14 +24,26 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
         return Transport.UNIX_DOMAIN_SOCKETS;
     }
 
+    /** pipekit's sockets and the selectors watching them, counted from /proc on Linux: exact there. */
     @Override
     long openResources() throws Exception {
-        return Resources.openChannelDescriptors();
+        return Resources.pipekitSocketsAndSelectors();
+    }
+
+    @Override
+    boolean openResourcesAreExact() {
+        return Resources.countsPipekitDescriptorsExactly();
+    }
+
+    @Override
+    boolean ownResourcesAreExact() {
+        return Resources.countsPipekitDescriptorsExactly();
     }
 
     @Override
     String resourceKind() {
-        return "open socket, pipe and selector descriptors";
+        return Resources.countsPipekitDescriptorsExactly() ? "Unix sockets with a path at either end, and the selectors watching them"
+                : "open socket, pipe and selector descriptors";
     }
 
     @Override
