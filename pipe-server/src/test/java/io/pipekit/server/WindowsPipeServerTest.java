@@ -26,6 +26,7 @@ import io.pipekit.core.ReadMode;
 import io.pipekit.core.Transport;
 import io.pipekit.core.windows.NativeAllocations;
 import io.pipekit.core.windows.NativeHandles;
+import io.pipekit.core.windows.PipeOpenCalls;
 import io.pipekit.testing.Wine;
 import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
@@ -143,6 +144,48 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
                     + " to " + processWithAnEvent);
         }
     }
+
+    /**
+     * The pipe rules pipekit asks Windows for, at the call: the server's first instance with
+     * FILE_FLAG_FIRST_PIPE_INSTANCE (no squatting) and only that one (the server's own further
+     * instances would be refused), every instance with PIPE_REJECT_REMOTE_CLIENTS, and each
+     * client's open with SECURITY_SQOS_PRESENT and the identification level. Wine ignores the
+     * first two and drops the third's level (docs/testbed.md), so under Wine the flags are all
+     * a test can see; on Windows the rules themselves are checked too (Win32PipeRulesTest,
+     * {@link #secondServerIsRefusedWithAccessDenied}, the impersonation-level test).
+     */
+    @Test
+    void serverAndClientAskForWindowsPipeRulesAtTheCall() throws Exception {
+        PipeOpenCalls.record();
+        List<PipeOpenCalls.Call> calls;
+        try {
+            echoServer(builder().listeningInstances(2));
+            assertArrayEquals(new byte[] {1}, client().transact(new byte[] {1}));
+            assertArrayEquals(new byte[] {2}, client().transact(new byte[] {2})); // a third instance listens by now
+        } finally {
+            calls = PipeOpenCalls.stop();
+        }
+        String path = "\\\\.\\pipe\\" + name;
+        List<PipeOpenCalls.Call> instances = calls.stream().filter(c -> c.function().equals("CreateNamedPipe") && c.path().equalsIgnoreCase(path)).toList();
+        List<PipeOpenCalls.Call> opens = calls.stream().filter(c -> c.function().equals("CreateFile") && c.path().equalsIgnoreCase(path)).toList();
+
+        assertTrue(instances.size() >= 3, "the server's instances: " + calls);
+        for (int i = 0; i < instances.size(); i++) {
+            PipeOpenCalls.Call instance = instances.get(i);
+            assertEquals(i == 0, (instance.openMode() & Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE) != 0,
+                    "FILE_FLAG_FIRST_PIPE_INSTANCE on the first instance only: instance " + i + " of " + instances);
+            assertEquals(Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS, instance.pipeMode() & Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS,
+                    "PIPE_REJECT_REMOTE_CLIENTS on instance " + i + " of " + instances);
+        }
+        assertEquals(2, opens.size(), "the clients' opens: " + calls);
+        for (PipeOpenCalls.Call open : opens) {
+            assertEquals(Kernel32Ex.SECURITY_SQOS_PRESENT | Kernel32Ex.SECURITY_IDENTIFICATION,
+                    open.openMode() & (Kernel32Ex.SECURITY_SQOS_PRESENT | SECURITY_LEVEL_BITS), "a default client's open: " + open);
+        }
+    }
+
+    /** SECURITY_ANONYMOUS to SECURITY_DELEGATION: the level's two bits in CreateFile's flags. */
+    private static final int SECURITY_LEVEL_BITS = 3 << 16;
 
     @Test
     void secondServerIsRefusedWithAccessDenied() throws Exception {
@@ -380,7 +423,8 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
      * inside runAsClient, opening a file as such a client fails on Windows with
      * Win32Errors.ERROR_BAD_IMPERSONATION_LEVEL, and works once the client allows impersonation. Wine 10 does
      * not enforce the level: it opens the file either way, which this test records so that a Wine
-     * that starts enforcing it is noticed. The Windows rule is checked by the Windows CI job.
+     * that starts enforcing it is noticed. The Windows rule is checked by the Windows CI job; what
+     * the clients ask for at their open (the level's flags) is checked everywhere.
      */
     @Test
     void identificationLevelClientCanBeIdentifiedButNotActedAsOnWindows() throws Exception {
@@ -393,10 +437,23 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
                 return request;
             }).start());
 
-            client().transact(new byte[] {0});
-            PipeClient impersonable = clientBuilder().allowImpersonation().connectTimeout(TIMEOUT).connect();
-            closeLater(impersonable);
-            impersonable.transact(new byte[] {1});
+            PipeOpenCalls.record();
+            List<PipeOpenCalls.Call> opens;
+            try {
+                client().transact(new byte[] {0});
+                PipeClient impersonable = clientBuilder().allowImpersonation().connectTimeout(TIMEOUT).connect();
+                closeLater(impersonable);
+                impersonable.transact(new byte[] {1});
+            } finally {
+                opens = PipeOpenCalls.stop().stream().filter(c -> c.function().equals("CreateFile")).toList();
+            }
+
+            // What Windows enforces, the client asks for at its open: checked on Wine too, which drops the level.
+            assertEquals(2, opens.size(), opens::toString);
+            assertEquals(Kernel32Ex.SECURITY_SQOS_PRESENT | Kernel32Ex.SECURITY_IDENTIFICATION,
+                    opens.get(0).openMode() & (Kernel32Ex.SECURITY_SQOS_PRESENT | SECURITY_LEVEL_BITS), "the default client's open");
+            assertEquals(Kernel32Ex.SECURITY_SQOS_PRESENT | Kernel32Ex.SECURITY_IMPERSONATION,
+                    opens.get(1).openMode() & (Kernel32Ex.SECURITY_SQOS_PRESENT | SECURITY_LEVEL_BITS), "allowImpersonation()'s open");
 
             assertEquals(0, asImpersonated.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "opened as a client that allows impersonation");
             int identified = asIdentified.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
