@@ -171,7 +171,8 @@ def main():
             "| chaos, killed mid-message, both | A client killed in the middle of a message ended its connection with an "
             "untyped `PipeException` on Unix, and silently as a clean leave on Windows. | Both report a "
             "`PeerClosedException` saying the part that arrived is dropped; a clean leave stays a `null` cause. The "
-            "chaos scenario allows only typed endings. |",
+            "chaos scenario counts the endings: over Unix sockets each kill lands mid-frame and every one must be a "
+            "`PeerClosedException`; on Windows, where a kill can land between two messages, at least one must. |",
             "| soak, Windows | The Windows loop forgot an ended pipe instance by the addresses of its OVERLAPPEDs after "
             "freeing them, when JNA had already zeroed them: every ended instance stayed in its map, with its "
             "connection and the handler's state. Native memory and handles were freed, so the leak checks passed; "
