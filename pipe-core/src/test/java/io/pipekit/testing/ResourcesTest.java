@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -44,26 +43,23 @@ class ResourcesTest {
     }
 
     @Test
-    void countsUnixSocketsWithAPathAndTheSelectorsWatchingThemExactly() throws Exception {
+    void countsUnixSocketsWithAPathAndSelectorsExactly() throws Exception {
         Path dir = Files.createTempDirectory("pipekit-resources");
         Path path = dir.resolve("test.sock");
         long sockets = Resources.pipekitSockets();
         long withSelectors = Resources.pipekitSocketsAndSelectors();
-        Pipe unrelated = Pipe.open(); // neither a socket with a path nor a selector watching one
-        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                Selector idle = Selector.open()) {
+        Pipe unrelated = Pipe.open(); // neither a socket with a path nor a selector
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             listener.bind(UnixDomainSocketAddress.of(path));
             try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
                     SocketChannel accepted = listener.accept();
                     SocketChannel unnamed = SocketChannel.open(StandardProtocolFamily.UNIX);
-                    Selector watching = Selector.open()) {
-                client.configureBlocking(false).register(watching, SelectionKey.OP_READ);
-                watching.selectNow(); // the JDK registers with epoll at the next select
-
+                    Selector selector = Selector.open()) {
                 assertEquals(sockets + 3, Resources.pipekitSockets(), "the listener, the accepted socket and the client");
-                assertEquals(withSelectors + 4, Resources.pipekitSocketsAndSelectors(), "and the selector watching the client");
+                assertEquals(withSelectors + 4, Resources.pipekitSocketsAndSelectors(), "and the selector");
             }
             assertEquals(sockets + 1, Resources.pipekitSockets(), "the listener is left");
+            assertEquals(withSelectors + 1, Resources.pipekitSocketsAndSelectors(), "the listener is left");
         } finally {
             unrelated.source().close();
             unrelated.sink().close();

@@ -24,7 +24,7 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
         return Transport.UNIX_DOMAIN_SOCKETS;
     }
 
-    /** pipekit's sockets and the selectors watching them, counted from /proc on Linux: exact there. */
+    /** pipekit's sockets and the process's selectors (only pipekit makes any here), counted from /proc on Linux: exact there. */
     @Override
     long openResources() throws Exception {
         return Resources.pipekitSocketsAndSelectors();
@@ -42,7 +42,7 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
 
     @Override
     String resourceKind() {
-        return Resources.countsPipekitDescriptorsExactly() ? "Unix sockets with a path at either end, and the selectors watching them"
+        return Resources.countsPipekitDescriptorsExactly() ? "Unix sockets with a path at either end, and selectors"
                 : "open socket, pipe and selector descriptors";
     }
 
