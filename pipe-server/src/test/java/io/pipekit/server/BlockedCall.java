@@ -1,5 +1,6 @@
 package io.pipekit.server;
 
+import io.pipekit.testing.NativeWaits;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,42 +50,18 @@ final class BlockedCall {
         return endedAtNanos;
     }
 
-    /** Waits until the call is blocked in the transport's wait (see {@link #awaitWaitingInPipekit(Thread, Duration)}). */
+    /** Waits until the call is blocked in the transport's wait (see {@link NativeWaits}). */
     void awaitWaiting(Duration timeout) throws InterruptedException {
-        awaitWaitingInPipekit(thread, timeout);
+        NativeWaits.awaitWaitingInPipekit(thread, timeout);
     }
 
-    /**
-     * Waits until {@code thread} is blocked in the OS wait of a pipekit client call: its innermost
-     * frame is the native wait (epoll on Linux, kqueue on macOS, WaitForMultipleObjects on
-     * Windows) and a pipekit client frame is below it. The thread's state cannot tell this: a
-     * thread in a native wait is RUNNABLE to the JVM. Fails if it is not so within {@code timeout}.
-     */
+    /** {@link NativeWaits#awaitWaitingInPipekit}. */
     static void awaitWaitingInPipekit(Thread thread, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        StackTraceElement[] stack = thread.getStackTrace();
-        while (!isWaitingInPipekit(stack)) {
-            if (System.nanoTime() - deadline > 0 || !thread.isAlive()) {
-                throw new AssertionError("not blocked in a pipekit client's wait within " + timeout + "; "
-                        + thread.getName() + " is " + thread.getState() + " at " + java.util.Arrays.toString(stack));
-            }
-            Thread.sleep(5);
-            stack = thread.getStackTrace();
-        }
+        NativeWaits.awaitWaitingInPipekit(thread, timeout);
     }
 
-    /** Whether {@code thread} is blocked in a pipekit client's OS wait now (see {@link #awaitWaitingInPipekit}). */
+    /** {@link NativeWaits#isWaitingInPipekit}. */
     static boolean isWaitingInPipekit(Thread thread) {
-        return isWaitingInPipekit(thread.getStackTrace());
-    }
-
-    private static boolean isWaitingInPipekit(StackTraceElement[] stack) {
-        if (stack.length == 0 || !stack[0].isNativeMethod()) {
-            return false;
-        }
-        String top = stack[0].getClassName() + "." + stack[0].getMethodName();
-        boolean osWait = top.equals("sun.nio.ch.EPoll.wait") || top.equals("sun.nio.ch.KQueue.poll")
-                || top.endsWith(".Kernel32Direct.WaitForMultipleObjects");
-        return osWait && java.util.Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith("io.pipekit.client."));
+        return NativeWaits.isWaitingInPipekit(thread);
     }
 }

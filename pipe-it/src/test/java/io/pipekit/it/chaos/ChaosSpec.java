@@ -13,6 +13,7 @@ import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
 import io.pipekit.it.ChildProcess;
+import io.pipekit.testing.NativeWaits;
 import io.pipekit.testing.Resources;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -259,7 +260,9 @@ abstract class ChaosSpec {
             ChildProcess serverProcess = closeLater(ChildProcess.jar("pipe-server.jar", "--name", serverName, "--quiet"));
             serverProcess.awaitLine(line -> line.startsWith("pipe-server: serving"), TIMEOUT);
             try (PipeClient client = PipeClient.builder(serverName).transport(transport()).connectTimeout(TIMEOUT).connect()) {
+                CompletableFuture<Thread> receiving = new CompletableFuture<>();
                 CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+                    receiving.complete(Thread.currentThread());
                     try {
                         client.receive(Duration.ofSeconds(30)); // nothing comes: blocked until the server goes
                         return null;
@@ -267,7 +270,7 @@ abstract class ChaosSpec {
                         return t;
                     }
                 });
-                Thread.sleep(200); // let it block
+                NativeWaits.awaitWaitingInPipekit(receiving.get(30, TimeUnit.SECONDS), TIMEOUT);
                 long killed = System.nanoTime();
                 serverProcess.kill();
                 Throwable t = blocked.get(30, TimeUnit.SECONDS);
