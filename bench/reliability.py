@@ -172,7 +172,9 @@ def main():
             "untyped `PipeException` on Unix, and silently as a clean leave on Windows. | Both report a "
             "`PeerClosedException` saying the part that arrived is dropped; a clean leave stays a `null` cause. The "
             "chaos scenario counts the endings: over Unix sockets each kill lands mid-frame and every one must be a "
-            "`PeerClosedException`; on Windows, where a kill can land between two messages, at least one must. |",
+            "`PeerClosedException`; on Windows, where a kill can land between two messages, at least one must (not "
+            "under Wine, which takes a message whole at the write, so that a killed writer's last message arrives "
+            "whole). |",
             "| soak, Windows | The Windows loop forgot an ended pipe instance by the addresses of its OVERLAPPEDs after "
             "freeing them, when JNA had already zeroed them: every ended instance stayed in its map, with its "
             "connection and the handler's state. Native memory and handles were freed, so the leak checks passed; "

@@ -15,6 +15,7 @@ import io.pipekit.core.Transport;
 import io.pipekit.it.ChildProcess;
 import io.pipekit.testing.NativeWaits;
 import io.pipekit.testing.Resources;
+import io.pipekit.testing.Wine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,8 +163,12 @@ abstract class ChaosSpec {
      * never as a clean leave (docs/reliability.md: "silently as a clean leave on Windows" was a
      * defect). Over Unix sockets each kill certainly lands mid-frame ({@link Misbehaver}), so all
      * of them must. A Windows message has no half the client can stop at: a kill between two of
-     * its writes is a clean leave, so there at least one must (all three of CI's kills landing
+     * its writes is a clean leave, so on Windows at least one must (all three of CI's kills landing
      * between writes, which last almost no time beside the writes, would be the regression's mark).
+     * Under Wine none can: a queued message owns its data in wineserver from the WriteFile on
+     * (server/named_pipe.c, struct pipe_message), so the killed writer's last message still
+     * arrives whole and the server sees a clean leave (Wine 10, JDK 17: {left=3}); there the
+     * endings are only counted, and the Windows job asserts the rule.
      */
     void assertKilledMidMessageEndings(Map<String, Long> endings, int kills) {
         if (transport() == Transport.UNIX_DOMAIN_SOCKETS) {
@@ -173,7 +178,9 @@ abstract class ChaosSpec {
         long typed = endings.getOrDefault("PeerClosedException", 0L);
         assertEquals(kills, typed + endings.getOrDefault("left", 0L), () -> "connections killed: " + endings);
         assertTrue(List.of("PeerClosedException", "left").containsAll(endings.keySet()), () -> "endings " + endings);
-        assertTrue(typed >= 1, () -> "killed mid-message yet ended as clean leaves: " + endings);
+        if (!Wine.isRunning()) {
+            assertTrue(typed >= 1, () -> "killed mid-message yet ended as clean leaves: " + endings);
+        }
     }
 
     @Test
