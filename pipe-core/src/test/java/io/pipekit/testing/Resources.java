@@ -3,7 +3,12 @@ package io.pipekit.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +20,92 @@ import java.util.stream.Stream;
  * process's open descriptors, and waiting for a count to come back to its baseline.
  */
 public final class Resources {
+    private static final Path PROC_FD = Path.of("/proc/self/fd");
+    private static final short AF_UNIX = 1;
+
     private Resources() {
+    }
+
+    /** getsockname and getpeername, to tell a Unix domain socket's path. */
+    interface SocketNames extends Library {
+        SocketNames C = Native.load("c", SocketNames.class);
+
+        int getsockname(int fd, byte[] address, IntByReference length);
+
+        int getpeername(int fd, byte[] address, IntByReference length);
+    }
+
+    /**
+     * Whether {@link #pipekitSockets()} and {@link #pipekitSocketsAndSelectors()} count exactly
+     * what pipekit's transport holds: on Linux, where {@code /proc/self/fd} tells each
+     * descriptor's kind and what a selector watches. Elsewhere they count every channel descriptor.
+     */
+    public static boolean countsPipekitDescriptorsExactly() {
+        return Files.isDirectory(PROC_FD);
+    }
+
+    /**
+     * The Unix domain sockets with a path at either end: a server's listening socket and the
+     * sockets it accepted (bound to the path), and clients' sockets (connected to it). Nothing
+     * else in a test JVM makes such a socket, so an unrelated descriptor, opened or closed, does
+     * not move this count: it must come back exactly, as the Windows side's counts of pipekit's
+     * own handles do. Linux only; elsewhere {@link #openSocketsAndPipes()}.
+     */
+    public static long pipekitSockets() throws IOException {
+        if (!countsPipekitDescriptorsExactly()) {
+            return openSocketsAndPipes();
+        }
+        return socketsWithAPath(descriptors()).size();
+    }
+
+    /**
+     * {@link #pipekitSockets()} and the process's selectors (its epoll descriptors). In a test JVM
+     * only pipekit makes selectors: a server's loop and a client's wait selectors. They are not
+     * told apart by what they watch, which would race: a selector registers a channel with epoll
+     * only at its next select, so a server that has just started watches nothing yet. Linux only;
+     * elsewhere {@link #openChannelDescriptors()}.
+     */
+    public static long pipekitSocketsAndSelectors() throws IOException {
+        if (!countsPipekitDescriptorsExactly()) {
+            return openChannelDescriptors();
+        }
+        java.util.Map<Integer, String> open = descriptors();
+        long selectors = open.values().stream().filter(what -> what.equals("anon_inode:[eventpoll]")).count();
+        return socketsWithAPath(open).size() + selectors;
+    }
+
+    /** This process's descriptors and what each one is ({@code socket:[123]}, {@code anon_inode:[eventpoll]}, a path). */
+    private static java.util.Map<Integer, String> descriptors() throws IOException {
+        java.util.Map<Integer, String> open = new java.util.TreeMap<>();
+        try (Stream<Path> list = Files.list(PROC_FD)) {
+            list.forEach(descriptor -> {
+                try {
+                    open.put(Integer.parseInt(descriptor.getFileName().toString()), Files.readSymbolicLink(descriptor).toString());
+                } catch (IOException closedWhileListed) {
+                    // the list's own directory descriptor, or one closed meanwhile
+                }
+            });
+        }
+        return open;
+    }
+
+    private static java.util.Set<Integer> socketsWithAPath(java.util.Map<Integer, String> open) {
+        java.util.Set<Integer> sockets = new java.util.TreeSet<>();
+        open.forEach((fd, what) -> {
+            if (what.startsWith("socket:") && (hasUnixPath(fd, true) || hasUnixPath(fd, false))) {
+                sockets.add(fd);
+            }
+        });
+        return sockets;
+    }
+
+    /** Whether the socket's own ({@code local}) or peer's address is a Unix domain socket path (not unnamed, not abstract). */
+    private static boolean hasUnixPath(int fd, boolean local) {
+        byte[] address = new byte[128]; // struct sockaddr_un: a 2-byte family and a 108-byte path
+        IntByReference length = new IntByReference(address.length);
+        int result = local ? SocketNames.C.getsockname(fd, address, length) : SocketNames.C.getpeername(fd, address, length);
+        short family = ByteBuffer.wrap(address, 0, 2).order(ByteOrder.nativeOrder()).getShort();
+        return result == 0 && family == AF_UNIX && length.getValue() > 2 && address[2] != 0;
     }
 
     /**

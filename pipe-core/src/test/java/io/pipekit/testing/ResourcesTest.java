@@ -2,7 +2,12 @@ package io.pipekit.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,5 +40,33 @@ class ResourcesTest {
         } finally {
             Files.delete(file);
         }
+    }
+
+    @Test
+    void countsUnixSocketsWithAPathAndSelectorsExactly() throws Exception {
+        Path dir = Files.createTempDirectory("pipekit-resources");
+        Path path = dir.resolve("test.sock");
+        long sockets = Resources.pipekitSockets();
+        long withSelectors = Resources.pipekitSocketsAndSelectors();
+        Pipe unrelated = Pipe.open(); // neither a socket with a path nor a selector
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(path));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(path));
+                    SocketChannel accepted = listener.accept();
+                    SocketChannel unnamed = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    Selector selector = Selector.open()) {
+                assertEquals(sockets + 3, Resources.pipekitSockets(), "the listener, the accepted socket and the client");
+                assertEquals(withSelectors + 4, Resources.pipekitSocketsAndSelectors(), "and the selector");
+            }
+            assertEquals(sockets + 1, Resources.pipekitSockets(), "the listener is left");
+            assertEquals(withSelectors + 1, Resources.pipekitSocketsAndSelectors(), "the listener is left");
+        } finally {
+            unrelated.source().close();
+            unrelated.sink().close();
+            Files.deleteIfExists(path);
+            Files.delete(dir);
+        }
+        assertEquals(sockets, Resources.pipekitSockets(), "all closed");
+        assertEquals(withSelectors, Resources.pipekitSocketsAndSelectors(), "all closed");
     }
 }

@@ -1,5 +1,6 @@
 package io.pipekit.server;
 
+import io.pipekit.testing.NativeWaits;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,5 +48,20 @@ final class BlockedCall {
 
     long endedAtNanos() {
         return endedAtNanos;
+    }
+
+    /** Waits until the call is blocked in the transport's wait (see {@link NativeWaits}). */
+    void awaitWaiting(Duration timeout) throws InterruptedException {
+        NativeWaits.awaitWaitingInPipekit(thread, timeout);
+    }
+
+    /** {@link NativeWaits#awaitWaitingInPipekit}. */
+    static void awaitWaitingInPipekit(Thread thread, Duration timeout) throws InterruptedException {
+        NativeWaits.awaitWaitingInPipekit(thread, timeout);
+    }
+
+    /** {@link NativeWaits#isWaitingInPipekit}. */
+    static boolean isWaitingInPipekit(Thread thread) {
+        return NativeWaits.isWaitingInPipekit(thread);
     }
 }

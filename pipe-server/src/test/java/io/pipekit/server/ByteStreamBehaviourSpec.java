@@ -491,13 +491,22 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
     /**
      * A handler that does not read holds back its client: the server stops reading once the bound
      * waits unread, so the client's writes block instead of the server buffering all it sends.
+     * Checked by what the server holds, the bytes the handler's stream could read, while the
+     * handler reads nothing: never more than the bound and the read that crossed it, until the
+     * client is blocked in its write and nothing moves any more.
      */
     @Test
     void streamHandlerThatFallsBehindHoldsItsClientBackAtTheBound() throws Exception {
         java.util.concurrent.CountDownLatch startReading = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<InputStream> handlerInput = new CompletableFuture<>();
         CompletableFuture<Long> total = new CompletableFuture<>();
         int size = 8 << 20; // far beyond the bound and any pipe or socket buffer
-        PipeServer server = builder().pipeType(PipeType.BYTE).maxQueuedBytes(64 * 1024).streamHandler((connection, in, out) -> {
+        int bound = 64 * 1024;
+        // The server pauses after the read that reached the bound, and a read already under way
+        // (Windows) completes after it: at most two of its 64 KiB read chunks past the bound.
+        int ceiling = bound + 2 * 64 * 1024;
+        PipeServer server = builder().pipeType(PipeType.BYTE).maxQueuedBytes(bound).streamHandler((connection, in, out) -> {
+            handlerInput.complete(in);
             startReading.await();
             // Exactly what the client writes, not to the end of the stream: the client stays
             // connected, so no close races the last bytes (Wine drops what a closing client left unread).
@@ -506,19 +515,44 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         closeLater(server);
         PipeClient client = byteClient();
 
+        CompletableFuture<Thread> writerThread = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            writerThread.complete(Thread.currentThread());
             try {
                 OutputStream out = client.outputStream();
                 byte[] chunk = new byte[16 * 1024];
-                for (int written = 0; written < size; written += chunk.length) {
+                while (written.get() < size) {
                     out.write(chunk);
+                    written.addAndGet(chunk.length);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(500);
-        assertTrue(!writer.isDone(), "the client wrote 8 MiB while the handler read nothing: the server buffered it all");
+        InputStream held = handlerInput.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Thread writing = writerThread.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        // Until the state the bound makes: the server holds at least the bound, the client is
+        // blocked in its write, and neither count moves through 20 looks in a row.
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        int still = 0;
+        long lastHeld = -1;
+        long lastWritten = -1;
+        while (still < 20) {
+            long nowHeld = held.available();
+            long nowWritten = written.get();
+            assertTrue(nowHeld <= ceiling, "the server holds " + nowHeld + " unread bytes, past its bound of " + bound
+                    + " (the client has written " + nowWritten + ")");
+            assertTrue(!writer.isDone(), "the client wrote 8 MiB while the handler read nothing: the server buffered it all");
+            boolean blocked = nowHeld >= bound && BlockedCall.isWaitingInPipekit(writing);
+            still = blocked && nowHeld == lastHeld && nowWritten == lastWritten ? still + 1 : 0;
+            lastHeld = nowHeld;
+            lastWritten = nowWritten;
+            assertTrue(System.nanoTime() - deadline < 0, "the client was not held back at the bound within " + TIMEOUT
+                    + ": the server holds " + nowHeld + ", the client has written " + nowWritten);
+            Thread.sleep(5);
+        }
 
         startReading.countDown();
         writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

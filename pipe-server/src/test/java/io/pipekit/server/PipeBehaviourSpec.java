@@ -402,8 +402,12 @@ abstract class PipeBehaviourSpec {
         PipeClient client = client();
         ExecutorService receiver = Executors.newSingleThreadExecutor();
         try {
-            Future<byte[]> received = receiver.submit(() -> client.receive(TIMEOUT));
-            Thread.sleep(100); // the receive is waiting by now
+            CompletableFuture<Thread> receiving = new CompletableFuture<>();
+            Future<byte[]> received = receiver.submit(() -> {
+                receiving.complete(Thread.currentThread());
+                return client.receive(TIMEOUT);
+            });
+            BlockedCall.awaitWaitingInPipekit(receiving.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), TIMEOUT);
 
             byte[] ping = "sent while another thread waits to receive".getBytes(UTF_8);
             client.send(ping);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,13 +109,20 @@ class UnixSocketServerTest {
         byte[] message = new byte[64];
         try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).connect()) {
             Connection connection = ServerConnections.await(server, 1, TIMEOUT).get(0);
+            // Every push must arrive, whole: the reader counts them, and what stops it is kept for the assertions.
+            java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Throwable> readerFailure = new java.util.concurrent.atomic.AtomicReference<>();
             Thread reader = new Thread(() -> {
                 try {
                     for (int i = 0; i < warmUp + pushes; i++) {
-                        client.receive(TIMEOUT);
+                        byte[] received = client.receive(TIMEOUT);
+                        if (!java.util.Arrays.equals(message, received)) {
+                            throw new AssertionError("push " + i + " arrived as " + received.length + " different bytes");
+                        }
+                        delivered.incrementAndGet();
                     }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                } catch (Throwable t) {
+                    readerFailure.set(t);
                 }
             });
             reader.start();
@@ -132,7 +140,13 @@ class UnixSocketServerTest {
                 window[i % window.length] = connection.send(message).toCompletableFuture();
             }
             long perPush = (threads.getThreadAllocatedBytes(pusher) + threads.getThreadAllocatedBytes(serverThread[0]) - before) / pushes;
+            for (java.util.concurrent.CompletableFuture<?> last : window) {
+                last.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS); // a failed push throws here
+            }
             reader.join(TIMEOUT.toMillis());
+            assertTrue(!reader.isAlive(), "the reader still waits for pushes after " + TIMEOUT);
+            assertNull(readerFailure.get(), () -> "the reader failed after " + delivered.get() + " pushes: " + readerFailure.get());
+            assertEquals(warmUp + pushes, delivered.get(), "pushes delivered");
             assertTrue(perPush < 16 + message.length, "heap per push " + perPush + " B, more than the 80-byte message array itself");
         }
     }

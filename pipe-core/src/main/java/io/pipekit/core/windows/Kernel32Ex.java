@@ -17,8 +17,8 @@ import com.sun.jna.win32.W32APIOptions;
  * native call in between may overwrite it.
  */
 public interface Kernel32Ex extends StdCallLibrary {
-    /** The bindings, loaded once. */
-    Kernel32Ex INSTANCE = Native.load("kernel32", Kernel32Ex.class, W32APIOptions.DEFAULT_OPTIONS);
+    /** The bindings, loaded once; the pipe-opening calls pass {@link PipeOpenCalls}, a test seam. */
+    Kernel32Ex INSTANCE = PipeOpenCalls.recorded(Native.load("kernel32", Kernel32Ex.class, W32APIOptions.DEFAULT_OPTIONS));
 
     int PIPE_ACCESS_DUPLEX = 0x00000003;
     int FILE_FLAG_OVERLAPPED = 0x40000000;
@@ -48,6 +48,13 @@ public interface Kernel32Ex extends StdCallLibrary {
     /** <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-createnamedpipew">CreateNamedPipeW</a> */
     HANDLE CreateNamedPipe(String name, int openMode, int pipeMode, int maxInstances, int outBufferSize,
             int inBufferSize, int defaultTimeOut, Pointer securityAttributes);
+
+    /**
+     * <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-createfilew">CreateFileW</a>,
+     * here rather than jna-platform's so that a client's open passes {@link PipeOpenCalls}.
+     */
+    HANDLE CreateFile(String fileName, int desiredAccess, int shareMode, Pointer securityAttributes, int creationDisposition,
+            int flagsAndAttributes, HANDLE templateFile);
 
     /** <a href="https://learn.microsoft.com/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe">ConnectNamedPipe</a> */
     boolean ConnectNamedPipe(HANDLE pipe, Pointer overlapped);

@@ -13,7 +13,9 @@ import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
 import io.pipekit.it.ChildProcess;
+import io.pipekit.testing.NativeWaits;
 import io.pipekit.testing.Resources;
+import io.pipekit.testing.Wine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,15 +147,40 @@ abstract class ChaosSpec {
         runScenario("killed mid-message", kills + " client processes killed while writing 1 MiB messages and the echoes to them are half written",
                 server -> {
                     for (int i = 0; i < kills; i++) {
-                        ChildProcess flood = ChildProcess.javaMain(Misbehaver.class, "flood", name);
+                        ChildProcess writer = ChildProcess.javaMain(Misbehaver.class, "midmessage", name);
                         try {
-                            flood.awaitLine(line -> line.equals("wrote 1"), TIMEOUT);
+                            writer.awaitLine(line -> line.equals("mid-message"), TIMEOUT);
                         } finally {
-                            flood.kill();
+                            writer.kill();
                         }
                     }
                     return Map.of("killed", kills);
-                }, "left", "PeerClosedException"); // between messages, or in the middle of one
+                }, endings -> assertKilledMidMessageEndings(endings, kills));
+    }
+
+    /**
+     * Every connection killed in the middle of a message ends with {@link PeerClosedException},
+     * never as a clean leave (docs/reliability.md: "silently as a clean leave on Windows" was a
+     * defect). Over Unix sockets each kill certainly lands mid-frame ({@link Misbehaver}), so all
+     * of them must. A Windows message has no half the client can stop at: a kill between two of
+     * its writes is a clean leave, so on Windows at least one must (all three of CI's kills landing
+     * between writes, which last almost no time beside the writes, would be the regression's mark).
+     * Under Wine none can: a queued message owns its data in wineserver from the WriteFile on
+     * (server/named_pipe.c, struct pipe_message), so the killed writer's last message still
+     * arrives whole and the server sees a clean leave (Wine 10, JDK 17: {left=3}); there the
+     * endings are only counted, and the Windows job asserts the rule.
+     */
+    void assertKilledMidMessageEndings(Map<String, Long> endings, int kills) {
+        if (transport() == Transport.UNIX_DOMAIN_SOCKETS) {
+            assertEquals(Map.of("PeerClosedException", (long) kills), endings, "how the killed clients' connections ended");
+            return;
+        }
+        long typed = endings.getOrDefault("PeerClosedException", 0L);
+        assertEquals(kills, typed + endings.getOrDefault("left", 0L), () -> "connections killed: " + endings);
+        assertTrue(List.of("PeerClosedException", "left").containsAll(endings.keySet()), () -> "endings " + endings);
+        if (!Wine.isRunning()) {
+            assertTrue(typed >= 1, () -> "killed mid-message yet ended as clean leaves: " + endings);
+        }
     }
 
     @Test
@@ -240,7 +267,9 @@ abstract class ChaosSpec {
             ChildProcess serverProcess = closeLater(ChildProcess.jar("pipe-server.jar", "--name", serverName, "--quiet"));
             serverProcess.awaitLine(line -> line.startsWith("pipe-server: serving"), TIMEOUT);
             try (PipeClient client = PipeClient.builder(serverName).transport(transport()).connectTimeout(TIMEOUT).connect()) {
+                CompletableFuture<Thread> receiving = new CompletableFuture<>();
                 CompletableFuture<Throwable> blocked = CompletableFuture.supplyAsync(() -> {
+                    receiving.complete(Thread.currentThread());
                     try {
                         client.receive(Duration.ofSeconds(30)); // nothing comes: blocked until the server goes
                         return null;
@@ -248,7 +277,7 @@ abstract class ChaosSpec {
                         return t;
                     }
                 });
-                Thread.sleep(200); // let it block
+                NativeWaits.awaitWaitingInPipekit(receiving.get(30, TimeUnit.SECONDS), TIMEOUT);
                 long killed = System.nanoTime();
                 serverProcess.kill();
                 Throwable t = blocked.get(30, TimeUnit.SECONDS);
@@ -257,7 +286,9 @@ abstract class ChaosSpec {
             }
         }
         long slowest = millis.stream().mapToLong(Long::longValue).max().orElseThrow();
-        assertTrue(slowest < 30_000, "the slowest blocked receive took " + slowest + " ms, past its deadline");
+        // docs/reliability.md: "the client got PeerClosedException after at most 7 ms" (full scale).
+        // A second is the slack for two shared cores, a JVM under Wine, and a kill that waits for the process.
+        assertTrue(slowest < 1_000, "the slowest blocked receive took " + slowest + " ms after the kill");
         ChaosReport.record(transport(), "server process killed", Map.of("kills", kills, "slowestMillis", slowest,
                 "deadlineMillis", 30_000));
     }
@@ -278,6 +309,18 @@ abstract class ChaosSpec {
      * honest client connected.
      */
     void runScenario(String scenario, String faults, Misbehaviour misbehaviour, String... allowedEndings) throws Exception {
+        runScenario(scenario, faults, misbehaviour, endings -> assertTrue(List.of(allowedEndings).containsAll(endings.keySet()),
+                () -> "connections ended in " + endings + ", where only " + List.of(allowedEndings) + " may be"));
+    }
+
+    /** How the misbehaving connections ended, as {@link ChaosServer#endings()} counts them, must satisfy a check. */
+    @FunctionalInterface
+    interface EndingsCheck {
+        void check(Map<String, Long> endings);
+    }
+
+    /** {@link #runScenario(String, String, Misbehaviour, String...)} with a check of the endings and their counts. */
+    void runScenario(String scenario, String faults, Misbehaviour misbehaviour, EndingsCheck endingsCheck) throws Exception {
         ChaosServer server = closeLater(ChaosServer.start(name, transport()));
         HonestClient honest = closeLater(HonestClient.start(name, transport(), LARGEST, scenario.hashCode()));
         awaitTrue(() -> honest.roundTrips() >= 3, () -> "the honest client's first round trips");
@@ -298,10 +341,11 @@ abstract class ChaosSpec {
         long bytes = honest.bytes();
         Throwable failure = honest.stop();
         double seconds = (System.nanoTime() - started) / 1e9;
+        long lost = honest.lost();
         assertNull(failure, () -> "the honest client failed: " + failure);
+        assertEquals(0, lost, "the honest client's round trips that failed or came back different");
         assertTrue(trips >= 3, "the honest client made " + trips + " round trips from the scenario's start");
-        assertTrue(List.of(allowedEndings).containsAll(server.endings().keySet()),
-                () -> "connections ended in " + server.endings() + ", where only " + List.of(allowedEndings) + " may be");
+        endingsCheck.check(server.endings());
         long after = assertResourcesBackTo(baseline, "after " + scenario);
 
         Map<String, Object> result = new LinkedHashMap<>();
@@ -310,7 +354,7 @@ abstract class ChaosSpec {
         result.put("seconds", Math.round(seconds * 10) / 10.0);
         result.put("honestRoundTrips", trips);
         result.put("honestBytes", bytes);
-        result.put("honestLost", 0);
+        result.put("honestLost", lost);
         result.put("serverEndings", server.endings());
         result.put("resourcesBefore", baseline);
         result.put("resourcesAfter", after);

@@ -22,6 +22,7 @@ final class HonestClient implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong roundTrips = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopping;
 
@@ -52,8 +53,15 @@ final class HonestClient implements AutoCloseable {
                         : random.nextInt(8) == 0 ? random.nextInt(maxSize + 1) : random.nextInt(Math.min(maxSize, 4096) + 1);
                 byte[] message = new byte[size];
                 random.nextBytes(message);
-                byte[] echo = client.transact(message);
+                byte[] echo;
+                try {
+                    echo = client.transact(message);
+                } catch (Throwable t) {
+                    lost.incrementAndGet();
+                    throw t;
+                }
                 if (!Arrays.equals(message, echo)) {
+                    lost.incrementAndGet();
                     throw new AssertionError("round trip " + roundTrips.get() + ": sent " + size + " bytes, got back "
                             + echo.length + (echo.length == size ? " different ones" : ""));
                 }
@@ -76,6 +84,11 @@ final class HonestClient implements AutoCloseable {
 
     long bytes() {
         return bytes.get();
+    }
+
+    /** Round trips that failed or came back different: the one that ended it, if one did. */
+    long lost() {
+        return lost.get();
     }
 
     /** Stops after the round trip in progress, and returns what went wrong, if anything did. */
