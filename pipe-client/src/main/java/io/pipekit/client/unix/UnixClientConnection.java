@@ -28,6 +28,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * The client end of pipekit's Unix-domain-socket transport: whole messages in length-prefixed
@@ -56,6 +57,8 @@ public final class UnixClientConnection implements ClientConnection {
     private final Waiter writeWaiter;
     private ByteBuffer output = ByteBuffer.allocateDirect(4096);
     private volatile boolean closed;
+    /** {@link System#nanoTime()}, or a test's stand-in: every receive deadline is read off it. */
+    LongSupplier clock = System::nanoTime;
 
     private UnixClientConnection(SocketChannel channel, Path path, ClientConfig config, PeerIdentity server) {
         this.server = server;
@@ -178,7 +181,7 @@ public final class UnixClientConnection implements ClientConnection {
     public byte[] receive(long timeoutMillis) throws PipeException {
         String operation = receiveOperation;
         ensureOpen(operation);
-        long startNanos = System.nanoTime();
+        long startNanos = clock.getAsLong();
         try {
             while (true) {
                 // Large reads: one system call carries header and body.
@@ -202,7 +205,7 @@ public final class UnixClientConnection implements ClientConnection {
         if (length == 0) {
             return 0;
         }
-        long startNanos = System.nanoTime();
+        long startNanos = clock.getAsLong();
         try {
             if (!framed) {
                 int buffered = frames.takeBytes(into, offset, length); // left over from a receive()
@@ -252,7 +255,7 @@ public final class UnixClientConnection implements ClientConnection {
         if (!into.hasRemaining()) {
             return 0;
         }
-        long startNanos = System.nanoTime();
+        long startNanos = clock.getAsLong();
         try {
             if (!framed) {
                 int buffered = frames.takeBytes(into);
@@ -293,10 +296,11 @@ public final class UnixClientConnection implements ClientConnection {
             if (read != 0) {
                 return read;
             }
-            if (Deadline.expired(startNanos, timeoutMillis)) {
+            long left = Deadline.leftMillis(clock, startNanos, timeoutMillis); // one reading of the clock
+            if (left == 0) {
                 throw new PipeTimeoutException(operation, PipeException.NO_CODE, "nothing within " + timeoutMillis + " ms");
             }
-            readWaiter.await(Deadline.leftMillis(startNanos, timeoutMillis));
+            readWaiter.await(left);
             ensureOpen(operation);
         }
     }
@@ -351,7 +355,10 @@ public final class UnixClientConnection implements ClientConnection {
             this.interest = interest;
         }
 
-        /** Waits until the channel may be ready, {@code timeoutMillis} passes, or {@link #close()}. */
+        /**
+         * Waits until the channel may be ready, {@code timeoutMillis} passes (0: only looks;
+         * {@link ClientConnection#NO_TIMEOUT}: no limit), or {@link #close()}.
+         */
         void await(long timeoutMillis) throws IOException {
             Selector waitOn;
             synchronized (this) {
@@ -365,8 +372,13 @@ public final class UnixClientConnection implements ClientConnection {
                 waitOn = selector;
             }
             try {
-                // The action form fills no selected-key set: a wait allocates nothing.
-                waitOn.select(ready -> { }, timeoutMillis < 0 ? 0 : timeoutMillis);
+                // The action form fills no selected-key set: a wait allocates nothing. To select, 0
+                // means "no limit": a deadline that has passed polls instead.
+                if (timeoutMillis == 0) {
+                    waitOn.selectNow(ready -> { });
+                } else {
+                    waitOn.select(ready -> { }, timeoutMillis < 0 ? 0 : timeoutMillis);
+                }
             } catch (ClosedSelectorException closedMeanwhile) {
                 // close() from another thread: the caller finds the connection closed
             }
