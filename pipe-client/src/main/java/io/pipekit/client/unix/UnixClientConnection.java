@@ -28,6 +28,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -57,6 +58,8 @@ public final class UnixClientConnection implements ClientConnection {
     private final Waiter writeWaiter;
     private ByteBuffer output = ByteBuffer.allocateDirect(4096);
     private volatile boolean closed;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean writing = new AtomicBoolean();
     /** {@link System#nanoTime()}, or a test's stand-in: every receive deadline is read off it. */
     LongSupplier clock = System::nanoTime;
 
@@ -130,11 +133,16 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     @Override
-    public void send(byte[] bytes, int offset, int length) throws PipeException {
+    public void send(byte[] bytes, int offset, int length, long timeoutMillis) throws PipeException {
         String operation = sendOperation;
         checkWritable(operation);
-        output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
-        writeAll(output, operation);
+        claim(writing, operation, "writer");
+        try {
+            output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
+            writeAll(output, timeoutMillis, operation);
+        } finally {
+            writing.set(false);
+        }
     }
 
     /**
@@ -142,14 +150,25 @@ public final class UnixClientConnection implements ClientConnection {
      * one copy C makes. A heap buffer, or a message to frame, is laid out in the output buffer first.
      */
     @Override
-    public void send(ByteBuffer from) throws PipeException {
+    public void send(ByteBuffer from, long timeoutMillis) throws PipeException {
         String operation = sendOperation;
         checkWritable(operation);
-        if (framed || !from.isDirect()) {
-            output = framed ? Frames.frame(output, from) : Frames.raw(output, from);
-            writeAll(output, operation);
-        } else {
-            writeAll(from, operation);
+        claim(writing, operation, "writer");
+        int position = from.position();
+        try {
+            if (framed || !from.isDirect()) {
+                output = framed ? Frames.frame(output, from) : Frames.raw(output, from);
+                writeAll(output, timeoutMillis, operation);
+            } else {
+                writeAll(from, timeoutMillis, operation);
+            }
+        } catch (PipeTimeoutException e) {
+            if (!closed) {
+                from.position(position); // nothing went out: the caller may send it again
+            }
+            throw e;
+        } finally {
+            writing.set(false);
         }
     }
 
@@ -161,19 +180,51 @@ public final class UnixClientConnection implements ClientConnection {
         }
     }
 
-    /** Writes all of {@code bytes}, waiting while the socket buffer is full, until close. */
-    private void writeAll(ByteBuffer bytes, String operation) throws PipeException {
+    /**
+     * Writes all of {@code bytes}, waiting while the socket buffer is full, until close or
+     * {@code timeoutMillis} ({@link ClientConnection#NO_TIMEOUT}: no limit). A time-out before the
+     * first byte went out leaves the connection usable; after part of it, the rest could no longer
+     * follow whole (a frame's header promises its body), so the connection is closed.
+     */
+    private void writeAll(ByteBuffer bytes, long timeoutMillis, String operation) throws PipeException {
+        long startNanos = clock.getAsLong();
+        int total = bytes.remaining();
         try {
             while (true) {
                 channel.write(bytes);
                 if (!bytes.hasRemaining()) {
                     return;
                 }
-                writeWaiter.await(NO_TIMEOUT); // the socket buffer is full: wait until it drains
+                long left = Deadline.leftMillis(clock, startNanos, timeoutMillis); // one reading of the clock
+                if (left == 0) {
+                    throw sendTimedOut(total - bytes.remaining(), total, timeoutMillis, operation);
+                }
+                writeWaiter.await(left); // the socket buffer is full: wait until it drains
                 ensureOpen(operation);
             }
         } catch (IOException e) {
-            throw failure(operation, e);
+            throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        }
+    }
+
+    private PipeTimeoutException sendTimedOut(int sent, int total, long timeoutMillis, String operation) {
+        if (sent == 0) {
+            return new PipeTimeoutException(operation, PipeException.NO_CODE,
+                    "the socket took nothing within " + timeoutMillis + " ms (is the server reading?); the connection stays usable");
+        }
+        close();
+        return new PipeTimeoutException(operation, PipeException.NO_CODE, "the socket took " + sent + " of " + total
+                + " bytes within " + timeoutMillis + " ms; the connection is closed, as the rest can no longer follow whole");
+    }
+
+    /**
+     * Makes the calling thread this connection's one reader or writer for the call, or throws at
+     * once: two writers would interleave their bytes and share the output buffer.
+     */
+    private static void claim(AtomicBoolean side, String operation, String role) {
+        if (!side.compareAndSet(false, true)) {
+            throw new IllegalStateException(operation + ": another thread is already in a call as this connection's " + role
+                    + "; one reader and one writer at a time");
         }
     }
 
@@ -181,6 +232,7 @@ public final class UnixClientConnection implements ClientConnection {
     public byte[] receive(long timeoutMillis) throws PipeException {
         String operation = receiveOperation;
         ensureOpen(operation);
+        claim(reading, operation, "reader");
         long startNanos = clock.getAsLong();
         try {
             while (true) {
@@ -195,6 +247,8 @@ public final class UnixClientConnection implements ClientConnection {
             }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        } finally {
+            reading.set(false);
         }
     }
 
@@ -205,6 +259,7 @@ public final class UnixClientConnection implements ClientConnection {
         if (length == 0) {
             return 0;
         }
+        claim(reading, operation, "reader");
         long startNanos = clock.getAsLong();
         try {
             if (!framed) {
@@ -241,6 +296,8 @@ public final class UnixClientConnection implements ClientConnection {
             }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        } finally {
+            reading.set(false);
         }
     }
 
@@ -255,6 +312,7 @@ public final class UnixClientConnection implements ClientConnection {
         if (!into.hasRemaining()) {
             return 0;
         }
+        claim(reading, operation, "reader");
         long startNanos = clock.getAsLong();
         try {
             if (!framed) {
@@ -272,6 +330,8 @@ public final class UnixClientConnection implements ClientConnection {
             }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        } finally {
+            reading.set(false);
         }
     }
 
@@ -306,9 +366,14 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     @Override
-    public byte[] transact(byte[] message, long timeoutMillis) throws PipeException {
-        send(message);
-        return receive(timeoutMillis);
+    public byte[] transact(byte[] message, long sendTimeoutMillis, long receiveTimeoutMillis) throws PipeException {
+        send(message, 0, message.length, sendTimeoutMillis);
+        return receive(receiveTimeoutMillis);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.pipekit.client.unix;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.pipekit.core.PipeClosedException;
@@ -89,5 +92,63 @@ class UnixClientDeadlineTest {
         closer.start();
         // Ends with the close, not with an instant timeout.
         assertThrows(PipeClosedException.class, () -> client.receive(timeoutMillis));
+    }
+
+    /**
+     * Defect 11 on Unix: a server that never reads, its socket buffer full. A send that times out
+     * before any of its bytes went out leaves the connection usable with its framing whole: once
+     * the server reads again, it finds every message that was sent, then the next.
+     */
+    @Test
+    void sendThatTimesOutWithNothingSentLeavesTheConnectionUsable() throws Exception {
+        byte[] one = {42};
+        int sent = 0;
+        PipeTimeoutException timedOut = null;
+        long waited = 0;
+        while (timedOut == null && sent < 10_000_000) {
+            long started = System.nanoTime();
+            try {
+                client.send(one, 0, 1, 100); // a 5-byte frame: all of it goes, or none
+                sent++;
+            } catch (PipeTimeoutException e) {
+                waited = System.nanoTime() - started;
+                timedOut = e;
+            }
+        }
+        assertTrue(timedOut != null, "the socket buffer never filled");
+        assertTrue(waited >= 100_000_000L && waited < 10_000_000_000L, "a 100 ms send timeout ended after " + waited / 1e6 + " ms");
+        assertTrue(timedOut.getMessage().contains("stays usable"), timedOut.getMessage());
+        assertTrue(client.isOpen());
+        assertThrows(PipeTimeoutException.class, () -> client.send(one, 0, 1, 0), "a zero timeout only looks, and the buffer is full");
+
+        int messages = sent;
+        var drained = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                var in = new java.io.DataInputStream(java.nio.channels.Channels.newInputStream(accepted));
+                for (int i = 0; i < messages; i++) {
+                    int length = in.readInt();
+                    if (length != 1 || in.readByte() != 42) {
+                        return "message " + i + " of " + messages + " is broken: length " + length;
+                    }
+                }
+                byte[] last = new byte[in.readInt()];
+                in.readFully(last);
+                return new String(last, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+        client.send("after".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 5, 30_000);
+        assertEquals("after", drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    /** Defect 11 on Unix: a send that times out part-way closes the connection, and says so. */
+    @Test
+    void sendThatTimesOutPartWayClosesTheConnection() {
+        byte[] big = new byte[16 * 1024 * 1024]; // far more than any socket buffer
+        PipeTimeoutException e = assertThrows(PipeTimeoutException.class, () -> client.send(big, 0, big.length, 200));
+        assertTrue(e.getMessage().contains("connection is closed"), e.getMessage());
+        assertFalse(client.isOpen());
+        assertThrows(PipeClosedException.class, () -> client.send(new byte[] {1}, 0, 1, 200));
     }
 }
