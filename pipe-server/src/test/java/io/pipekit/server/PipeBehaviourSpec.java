@@ -538,7 +538,9 @@ abstract class PipeBehaviourSpec {
         client.send(new byte[] {1, 2}); // answered with "ok"
 
         assertThrows(MessageTooLargeException.class, client::receive);
-        assertEquals("ok", new String(client.receive(), UTF_8));
+        byte[] next = client.receive();
+        // Never the refused message's bytes in the failure message: binary output broke Maven's console.
+        assertEquals("ok", next.length <= 16 ? new String(next, UTF_8) : next.length + " bytes (the refused message's rest?)");
         byte[] after = "and on".getBytes(UTF_8);
         assertEquals("ok", new String(client.transact(after), UTF_8), "the connection goes on as before");
     }
