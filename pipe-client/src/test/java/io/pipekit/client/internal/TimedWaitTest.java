@@ -24,15 +24,20 @@ class TimedWaitTest {
         List<Long> asked = new ArrayList<>();
         TimedWait.Wait earlyByATick = millis -> {
             asked.add(millis);
-            now.addAndGet(Math.max(0, millis * 1_000_000 - TICK_NANOS)); // a tick short of what was asked
+            // A tick short of what was asked, but never less than a millisecond of real time.
+            now.addAndGet(Math.max(millis * 1_000_000 - TICK_NANOS, 1_000_000));
             return WAIT_TIMEOUT;
         };
 
         int outcome = TimedWait.await(earlyByATick, WAIT_TIMEOUT, now::get, start, 200);
 
         assertEquals(WAIT_TIMEOUT, outcome);
-        assertTrue(now.get() - start >= 200_000_000L, "timed out after " + (now.get() - start) / 1e6 + " ms of a 200 ms deadline");
-        assertEquals(List.of(200L, 16L, 1L), asked, "each wait is for the time still left, rounded up");
+        long elapsed = now.get() - start;
+        assertTrue(elapsed >= 200_000_000L, "timed out after " + elapsed / 1e6 + " ms of a 200 ms deadline");
+        assertTrue(elapsed < 202_000_000L, "and not much later: " + elapsed / 1e6 + " ms");
+        assertEquals(200L, asked.get(0));
+        assertEquals(16L, asked.get(1), "the second wait is for the 15.625 ms still left, rounded up");
+        assertTrue(asked.size() < 30 && asked.stream().allMatch(m -> m >= 1), "never a wait of 0 or without limit: " + asked);
     }
 
     @Test
