@@ -1,5 +1,6 @@
 package io.pipekit.client.internal;
 
+import static io.pipekit.core.Win32Errors.WAIT_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
  * purpose, as Windows' does (Wine's ends on time, so the rule could not show there).
  */
 class TimedWaitTest {
-    private static final int WAIT_TIMEOUT = 0x102;
     private static final long TICK_NANOS = 15_625_000;
 
     @Test
