@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,6 +29,8 @@ final class PipeAsyncChannel implements AsynchronousByteChannel {
     private final Object lifecycle = new Object();
     private ExecutorService readThread;
     private ExecutorService writeThread;
+    /** Runs between choosing an operation's thread and handing it the task: a test's seam for a close that comes there. */
+    Runnable beforeExecute = () -> { };
 
     PipeAsyncChannel(PipeClient client, PipeByteChannel channel) {
         this.client = client;
@@ -70,26 +73,33 @@ final class PipeAsyncChannel implements AsynchronousByteChannel {
 
     private <A> void run(boolean read, AtomicBoolean pending, Operation operation, A attachment,
             CompletionHandler<Integer, ? super A> handler) {
-        ExecutorService thread;
-        try {
-            thread = thread(read);
-        } catch (PipeClosedException closed) {
-            pending.set(false);
-            handler.failed(closedFailure(closed), attachment);
-            return;
-        }
-        thread.execute(() -> {
-            int count;
+        Throwable refused;
+        // Under the lifecycle lock, which shutDown() takes too: a close cannot shut the executor
+        // down between choosing it and handing it the task; and if it was shut down all the same,
+        // the handler is told, never the caller, and the operation is no longer pending.
+        synchronized (lifecycle) {
             try {
-                count = operation.run();
-            } catch (Throwable t) {
-                pending.set(false);
-                handler.failed(client.isOpen() ? t : closedFailure(t), attachment);
+                ExecutorService thread = thread(read);
+                beforeExecute.run();
+                thread.execute(() -> {
+                    int count;
+                    try {
+                        count = operation.run();
+                    } catch (Throwable t) {
+                        pending.set(false);
+                        handler.failed(client.isOpen() ? t : closedFailure(t), attachment);
+                        return;
+                    }
+                    pending.set(false); // before the handler: it may start the next operation
+                    handler.completed(count, attachment);
+                });
                 return;
+            } catch (PipeClosedException | RejectedExecutionException closed) {
+                refused = closed;
             }
-            pending.set(false); // before the handler: it may start the next operation
-            handler.completed(count, attachment);
-        });
+        }
+        pending.set(false);
+        handler.failed(closedFailure(refused), attachment);
     }
 
     private ExecutorService thread(boolean read) throws PipeClosedException {

@@ -44,14 +44,21 @@ import java.util.Objects;
  * accepts only a server that runs as its own user or as the system ({@link Builder#serverTrust}).
  *
  * <p>Threads: one thread may receive while another sends (one reader and one writer at a
- * time; {@link #transact} counts as both). {@link #close()} may be called from any thread: a
+ * time; {@link #transact} counts as both, and the streams, the channels and these methods share
+ * the two roles). A second reader or writer while one is in a call gets an
+ * {@link IllegalStateException} at once. {@link #close()} may be called from any thread: a
  * call blocked in {@code receive} or {@code send} then ends within milliseconds with a
  * {@link io.pipekit.core.PipeClosedException}, and native memory is freed only once the
  * operations it served have completed.
  *
  * <p>Waiting: a receive waits for the connection's receive timeout ({@link Builder#receiveTimeout},
  * none by default) or the one given to {@link #receive(Duration)}; when it passes, a
- * {@link io.pipekit.core.PipeTimeoutException} leaves the connection usable.
+ * {@link io.pipekit.core.PipeTimeoutException} leaves the connection usable. A send waits while
+ * the pipe is full (a server that does not read) for the send timeout ({@link Builder#sendTimeout},
+ * none by default) or the one given to {@link #send(byte[], Duration)}, and then fails with a
+ * {@link io.pipekit.core.PipeTimeoutException} too: the connection stays usable if none of the
+ * message went out, and is closed (the exception says so) if part of it did, as the rest could no
+ * longer follow as one message.
  */
 public final class PipeClient implements AutoCloseable {
     /** The connect timeout of {@link #connect(String)}. */
@@ -60,19 +67,21 @@ public final class PipeClient implements AutoCloseable {
     private final PipeName name;
     private final ClientConnection connection;
     private final long receiveTimeoutMillis;
+    private final long sendTimeoutMillis;
     private final PipeInputStream input;
     private final PipeOutputStream output;
     private final PipeByteChannel channel;
     private final PipeAsyncChannel asyncChannel;
     private volatile boolean open = true;
 
-    private PipeClient(PipeName name, ClientConnection connection, long receiveTimeoutMillis) {
+    private PipeClient(PipeName name, ClientConnection connection, long receiveTimeoutMillis, long sendTimeoutMillis) {
         this.name = name;
         this.connection = connection;
         this.receiveTimeoutMillis = receiveTimeoutMillis;
+        this.sendTimeoutMillis = sendTimeoutMillis;
         this.input = new PipeInputStream(this, connection, receiveTimeoutMillis);
-        this.output = new PipeOutputStream(this, connection);
-        this.channel = new PipeByteChannel(this, connection, receiveTimeoutMillis);
+        this.output = new PipeOutputStream(this, connection, sendTimeoutMillis);
+        this.channel = new PipeByteChannel(this, connection, receiveTimeoutMillis, sendTimeoutMillis);
         this.asyncChannel = new PipeAsyncChannel(this, channel);
     }
 
@@ -110,7 +119,7 @@ public final class PipeClient implements AutoCloseable {
 
     /**
      * Writes to the pipe as a stream. Each {@code write} call is one write: on a message-type pipe,
-     * one message. Closing it closes this client.
+     * one message, within the send timeout. Closing it closes this client.
      */
     public OutputStream outputStream() {
         return output;
@@ -139,14 +148,27 @@ public final class PipeClient implements AutoCloseable {
         return connection.serverIdentity();
     }
 
-    /** Whether {@link #close()} has not been called yet. */
+    /** Whether neither {@link #close()} nor a send that timed out part-way has closed this client. */
     public boolean isOpen() {
-        return open;
+        return open && connection.isOpen();
     }
 
-    /** Sends one whole message (on a byte-type pipe: these bytes, with no boundary kept). */
+    /**
+     * Sends one whole message (on a byte-type pipe: these bytes, with no boundary kept), within the
+     * connection's send timeout.
+     */
     public void send(byte[] message) throws PipeException {
-        connection.send(message);
+        connection.send(message, 0, message.length, sendTimeoutMillis);
+    }
+
+    /**
+     * Sends one whole message, waiting at most {@code timeout} while the pipe is full.
+     *
+     * @throws io.pipekit.core.PipeTimeoutException if the pipe did not take it in time: the
+     *     connection stays usable if none of it went out, and is closed if part of it did
+     */
+    public void send(byte[] message, Duration timeout) throws PipeException {
+        connection.send(message, 0, message.length, millis(timeout));
     }
 
     /** Receives the next whole message, however long, within the connection's receive timeout. */
@@ -163,14 +185,14 @@ public final class PipeClient implements AutoCloseable {
         return connection.receive(millis(timeout));
     }
 
-    /** Sends one message and receives the answer, within the connection's receive timeout. */
+    /** Sends one message and receives the answer, within the connection's send and receive timeouts. */
     public byte[] transact(byte[] request) throws PipeException {
-        return connection.transact(request, receiveTimeoutMillis);
+        return connection.transact(request, sendTimeoutMillis, receiveTimeoutMillis);
     }
 
     /** {@link #send(byte[])} of an encoded value. */
     public <T> void send(MessageCodec<T> codec, T value) throws PipeException {
-        connection.send(codec.encode(value));
+        send(codec.encode(value));
     }
 
     /** {@link #receive()} decoded. */
@@ -207,6 +229,7 @@ public final class PipeClient implements AutoCloseable {
         private boolean allowImpersonation;
         private int maxMessageSize = 16 * 1024 * 1024;
         private Duration receiveTimeout;
+        private Duration sendTimeout;
         private Transport transport = Transport.forThisOs();
         private ReadMode readMode = ReadMode.AUTO;
         private ServerTrust serverTrust = ServerTrust.currentUserOrSystem();
@@ -247,6 +270,18 @@ public final class PipeClient implements AutoCloseable {
         public Builder receiveTimeout(Duration timeout) {
             millis(timeout);
             this.receiveTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long {@link PipeClient#send(byte[])}, {@link PipeClient#transact} and the streams'
+         * and channels' writes wait while the pipe is full (a server that does not read) before they
+         * fail with a {@link io.pipekit.core.PipeTimeoutException}. By default they wait as long as
+         * it takes, as a socket does.
+         */
+        public Builder sendTimeout(Duration timeout) {
+            millis(timeout);
+            this.sendTimeout = timeout;
             return this;
         }
 
@@ -291,7 +326,8 @@ public final class PipeClient implements AutoCloseable {
                 case WINDOWS_NAMED_PIPES -> WindowsClientConnection.connect(config);
                 case UNIX_DOMAIN_SOCKETS -> UnixClientConnection.connect(config);
             };
-            return new PipeClient(name, connection, receiveTimeout == null ? ClientConnection.NO_TIMEOUT : millis(receiveTimeout));
+            return new PipeClient(name, connection, receiveTimeout == null ? ClientConnection.NO_TIMEOUT : millis(receiveTimeout),
+                    sendTimeout == null ? ClientConnection.NO_TIMEOUT : millis(sendTimeout));
         }
     }
 }

@@ -462,6 +462,163 @@ abstract class PipeBehaviourSpec {
         assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the send ended " + latencyNanos / 1e6 + " ms after close()");
     }
 
+    /** A server that reads one request and then no more: its handler never answers. */
+    private PipeClient clientOfAServerThatStopsReading(PipeClient.Builder client) throws Exception {
+        PipeServer server = builder().inBufferSize(4096).asyncHandler((c, request) -> new CompletableFuture<>()).start();
+        closeLater(server);
+        PipeClient connected = client.connectTimeout(TIMEOUT).connect();
+        closeLater(connected);
+        connected.send(new byte[] {1}); // read, and never answered: the server reads no more
+        return connected;
+    }
+
+    /**
+     * Defect 11: a send to a server that does not read waited forever. With a send timeout it
+     * ends with the receive's own exception type, never before its time; the connection is then
+     * usable (nothing of the message went out) or closed (part did), and says which.
+     */
+    @Test
+    void sendToAServerThatStopsReadingTimesOut() throws Exception {
+        PipeClient client = clientOfAServerThatStopsReading(clientBuilder());
+        byte[] chunk = new byte[64 * 1024];
+        PipeTimeoutException timedOut = null;
+        long waited = 0;
+        for (int i = 0; i < 1000 && timedOut == null; i++) {
+            long started = System.nanoTime();
+            try {
+                client.send(chunk, Duration.ofMillis(200));
+            } catch (PipeTimeoutException e) {
+                waited = System.nanoTime() - started;
+                timedOut = e;
+            }
+        }
+        assertTrue(timedOut != null, "1000 sends of 64 KiB to a server that does not read all went through");
+        assertTrue(waited >= Duration.ofMillis(200).toNanos(), "gave up after " + waited / 1e6 + " ms");
+        assertTrue(waited < Duration.ofSeconds(10).toNanos(), "waited " + waited / 1e6 + " ms for a 200 ms send timeout");
+        if (client.isOpen()) {
+            assertTrue(timedOut.getMessage().contains("stays usable"), timedOut.getMessage());
+            // The same size again: a smaller message might still fit (seen under Wine: 1 byte did).
+            assertThrows(PipeTimeoutException.class, () -> client.send(chunk, Duration.ofMillis(50)),
+                    "still full, still usable: another timed send of the same size times out again");
+        } else {
+            assertTrue(timedOut.getMessage().contains("connection is closed"), timedOut.getMessage());
+            assertThrows(PipeClosedException.class, () -> client.send(new byte[] {2}));
+        }
+    }
+
+    /** Defect 11: the builder's send timeout covers the streams' writes and transact's send. */
+    @Test
+    void connectionWideSendTimeoutAppliesToTheOutputStreamAndTransact() throws Exception {
+        PipeClient client = clientOfAServerThatStopsReading(clientBuilder().sendTimeout(Duration.ofMillis(150)));
+        byte[] chunk = new byte[64 * 1024];
+        Exception failure = null;
+        for (int i = 0; i < 1000 && failure == null; i++) {
+            try {
+                client.outputStream().write(chunk);
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        assertInstanceOf(PipeTimeoutException.class, failure, "the stream's write ends with the send timeout");
+        if (client.isOpen()) {
+            // transact's receive has no timeout here: only its send can end it, and must.
+            PipeTimeoutException e = assertTimeoutPreemptively(TIMEOUT,
+                    () -> assertThrows(PipeTimeoutException.class, () -> client.transact(chunk)));
+            assertTrue(e.getMessage().contains("stays usable"), e.getMessage());
+        } else {
+            assertThrows(PipeClosedException.class, () -> client.transact(chunk));
+        }
+    }
+
+    /**
+     * Defect 10: a second writer while one is in a call gets IllegalStateException at once (on
+     * Windows it shared the first one's pending OVERLAPPED and buffer). The first writer is blocked
+     * on a server that does not read; the second probes until it meets it.
+     */
+    @Test
+    void secondConcurrentWriterIsRefusedWithIllegalStateException() throws Exception {
+        PipeClient client = clientOfAServerThatStopsReading(clientBuilder());
+        BlockedCall first = BlockedCall.start(() -> {
+            while (true) { // a probe may hold the writer's role for a moment: try again
+                try {
+                    client.outputStream().write(new byte[4 * 1024 * 1024]); // never fits: blocks until close
+                    return null;
+                } catch (IllegalStateException probeWasIn) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        // Preemptive: without the refusal a probe may block for good behind the first writer.
+        Throwable refused = assertTimeoutPreemptively(TIMEOUT, () -> {
+            while (true) {
+                try {
+                    client.asyncChannel().write(java.nio.ByteBuffer.wrap(new byte[] {7})).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IllegalStateException) {
+                        return e.getCause();
+                    }
+                    throw e;
+                }
+            }
+        }, "the second writer was never refused");
+        assertInstanceOf(IllegalStateException.class, refused, "the second writer was never refused");
+        assertTrue(refused.getMessage().contains("one reader and one writer at a time"), refused.getMessage());
+        client.close();
+        assertInstanceOf(PipeClosedException.class, first.outcome(TIMEOUT), "the first writer ends with the close, unharmed");
+    }
+
+    /** Defect 10, readers: a second reader while one waits gets IllegalStateException at once. */
+    @Test
+    void secondConcurrentReaderIsRefusedWithIllegalStateException() throws Exception {
+        PipeClient client = clientOfAServerThatStopsReading(clientBuilder());
+        BlockedCall first = BlockedCall.start(() -> {
+            while (true) {
+                try {
+                    return client.inputStream().read(new byte[16]); // no answer ever comes: blocks until close
+                } catch (IllegalStateException probeWasIn) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        // Preemptive: without the refusal the probe blocked for good behind the first reader (seen on Unix).
+        IllegalStateException refused = assertTimeoutPreemptively(TIMEOUT, () -> {
+            while (true) {
+                try {
+                    client.receive(Duration.ofMillis(1));
+                } catch (IllegalStateException e) {
+                    return e;
+                } catch (PipeTimeoutException firstNotInYet) {
+                    // the first reader has not started its wait yet
+                }
+            }
+        }, "the second reader was never refused");
+        assertInstanceOf(IllegalStateException.class, refused, "the second reader was never refused");
+        client.close();
+        assertInstanceOf(PipeClosedException.class, first.outcome(TIMEOUT), "the first reader ends with the close, unharmed");
+    }
+
+    /**
+     * Defect 7: after a message over the client's limit, the next receive returns the next
+     * message, never the refused one's rest (on Windows it came back as a message of its own).
+     */
+    @Test
+    void messageOverTheClientsLimitIsSkippedWholeAndTheNextOneArrives() throws Exception {
+        byte[] big = new byte[150_000];
+        new Random(7).nextBytes(big);
+        closeLater(builder().handler((c, request) -> request.length == 1 ? big : "ok".getBytes(UTF_8)).start());
+        PipeClient client = clientBuilder().maxMessageSize(100_000).receiveTimeout(TIMEOUT).connectTimeout(TIMEOUT).connect();
+        closeLater(client);
+        client.send(new byte[] {1}); // answered with 150,000 bytes
+        client.send(new byte[] {1, 2}); // answered with "ok"
+
+        assertThrows(MessageTooLargeException.class, client::receive);
+        byte[] next = client.receive();
+        // Never the refused message's bytes in the failure message: binary output broke Maven's console.
+        assertEquals("ok", next.length <= 16 ? new String(next, UTF_8) : next.length + " bytes (the refused message's rest?)");
+        byte[] after = "and on".getBytes(UTF_8);
+        assertEquals("ok", new String(client.transact(after), UTF_8), "the connection goes on as before");
+    }
+
     @Test
     void closeWithClientsConnectedFreesEverything() throws Exception {
         warmUpOneRoundTrip();

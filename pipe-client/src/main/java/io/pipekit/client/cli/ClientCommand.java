@@ -41,10 +41,12 @@ public final class ClientCommand implements Callable<Integer> {
             description = "How long to wait for the pipe while it is busy or absent: 500ms, 5s, 1m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    // A default, so that the command never hangs on a server that accepts and never answers; 30 s
-    // is far beyond any answer the sample's protocol expects, and short enough for a script.
+    // A default, so that the command never hangs on a server that accepts and never answers (or
+    // never reads); 30 s is far beyond any answer the sample's protocol expects, and short enough
+    // for a script. It covers the whole exchange once connected: the send and the reply.
     @Option(names = "--reply-timeout", defaultValue = "30s", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "How long to wait for the reply once the message is sent (default: ${DEFAULT-VALUE}).")
+            description = "How long the exchange may take once connected: sending the message and receiving the reply "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration replyTimeout;
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces with errors.")
@@ -79,10 +81,19 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MessageCodec<String> codec = MessageCodecs.text(encoding);
-        try (PipeClient client = PipeClient.builder(name).connectTimeout(timeout).receiveTimeout(replyTimeout).connect()) {
+        try (PipeClient client = PipeClient.builder(name).connectTimeout(timeout).connect()) {
+            long started = System.nanoTime();
+            try {
+                client.send(codec.encode(message), replyTimeout);
+            } catch (PipeTimeoutException e) {
+                // A server that accepts and never reads: without this deadline the send waited forever.
+                throw new PipeTimeoutException(e.operation(), e.code(), "timed out: the server did not take the message within "
+                        + DurationConverter.format(replyTimeout) + " (--reply-timeout); is it reading?", e);
+            }
             String reply;
             try {
-                reply = client.transact(codec, message);
+                Duration left = replyTimeout.minusNanos(System.nanoTime() - started);
+                reply = codec.decode(client.receive(left.isNegative() ? Duration.ZERO : left));
             } catch (PipeTimeoutException e) {
                 throw new PipeTimeoutException(e.operation(), e.code(),
                         "timed out: no reply within " + DurationConverter.format(replyTimeout) + " (--reply-timeout)", e);

@@ -33,6 +33,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * The client end of pipekit's Unix-domain-socket transport: whole messages in length-prefixed
@@ -62,6 +64,10 @@ public final class UnixClientConnection implements ClientConnection {
     private final Waiter writeWaiter;
     private ByteBuffer output = ByteBuffer.allocateDirect(4096);
     private volatile boolean closed;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** {@link System#nanoTime()}, or a test's stand-in: every receive deadline is read off it. */
+    LongSupplier clock = System::nanoTime;
 
     private UnixClientConnection(SocketChannel channel, Path path, ClientConfig config, PeerIdentity server) {
         this.server = server;
@@ -197,11 +203,16 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     @Override
-    public void send(byte[] bytes, int offset, int length) throws PipeException {
+    public void send(byte[] bytes, int offset, int length, long timeoutMillis) throws PipeException {
         String operation = sendOperation;
         checkWritable(operation);
-        output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
-        writeAll(output, operation);
+        claim(writing, operation, "writer");
+        try {
+            output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
+            writeAll(output, timeoutMillis, operation);
+        } finally {
+            writing.set(false);
+        }
     }
 
     /**
@@ -209,14 +220,25 @@ public final class UnixClientConnection implements ClientConnection {
      * one copy C makes. A heap buffer, or a message to frame, is laid out in the output buffer first.
      */
     @Override
-    public void send(ByteBuffer from) throws PipeException {
+    public void send(ByteBuffer from, long timeoutMillis) throws PipeException {
         String operation = sendOperation;
         checkWritable(operation);
-        if (framed || !from.isDirect()) {
-            output = framed ? Frames.frame(output, from) : Frames.raw(output, from);
-            writeAll(output, operation);
-        } else {
-            writeAll(from, operation);
+        claim(writing, operation, "writer");
+        int position = from.position();
+        try {
+            if (framed || !from.isDirect()) {
+                output = framed ? Frames.frame(output, from) : Frames.raw(output, from);
+                writeAll(output, timeoutMillis, operation);
+            } else {
+                writeAll(from, timeoutMillis, operation);
+            }
+        } catch (PipeTimeoutException e) {
+            if (!closed) {
+                from.position(position); // nothing went out: the caller may send it again
+            }
+            throw e;
+        } finally {
+            writing.set(false);
         }
     }
 
@@ -228,19 +250,51 @@ public final class UnixClientConnection implements ClientConnection {
         }
     }
 
-    /** Writes all of {@code bytes}, waiting while the socket buffer is full, until close. */
-    private void writeAll(ByteBuffer bytes, String operation) throws PipeException {
+    /**
+     * Writes all of {@code bytes}, waiting while the socket buffer is full, until close or
+     * {@code timeoutMillis} ({@link ClientConnection#NO_TIMEOUT}: no limit). A time-out before the
+     * first byte went out leaves the connection usable; after part of it, the rest could no longer
+     * follow whole (a frame's header promises its body), so the connection is closed.
+     */
+    private void writeAll(ByteBuffer bytes, long timeoutMillis, String operation) throws PipeException {
+        long startNanos = clock.getAsLong();
+        int total = bytes.remaining();
         try {
             while (true) {
                 channel.write(bytes);
                 if (!bytes.hasRemaining()) {
                     return;
                 }
-                writeWaiter.await(NO_TIMEOUT); // the socket buffer is full: wait until it drains
+                long left = Deadline.leftMillis(clock, startNanos, timeoutMillis); // one reading of the clock
+                if (left == 0) {
+                    throw sendTimedOut(total - bytes.remaining(), total, timeoutMillis, operation);
+                }
+                writeWaiter.await(left); // the socket buffer is full: wait until it drains
                 ensureOpen(operation);
             }
         } catch (IOException e) {
-            throw failure(operation, e);
+            throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        }
+    }
+
+    private PipeTimeoutException sendTimedOut(int sent, int total, long timeoutMillis, String operation) {
+        if (sent == 0) {
+            return new PipeTimeoutException(operation, PipeException.NO_CODE,
+                    "the socket took nothing within " + timeoutMillis + " ms (is the server reading?); the connection stays usable");
+        }
+        close();
+        return new PipeTimeoutException(operation, PipeException.NO_CODE, "the socket took " + sent + " of " + total
+                + " bytes within " + timeoutMillis + " ms; the connection is closed, as the rest can no longer follow whole");
+    }
+
+    /**
+     * Makes the calling thread this connection's one reader or writer for the call, or throws at
+     * once: two writers would interleave their bytes and share the output buffer.
+     */
+    private static void claim(AtomicBoolean side, String operation, String role) {
+        if (!side.compareAndSet(false, true)) {
+            throw new IllegalStateException(operation + ": another thread is already in a call as this connection's " + role
+                    + "; one reader and one writer at a time");
         }
     }
 
@@ -248,7 +302,8 @@ public final class UnixClientConnection implements ClientConnection {
     public byte[] receive(long timeoutMillis) throws PipeException {
         String operation = receiveOperation;
         ensureOpen(operation);
-        long startNanos = System.nanoTime();
+        claim(reading, operation, "reader");
+        long startNanos = clock.getAsLong();
         try {
             while (true) {
                 // Large reads: one system call carries header and body.
@@ -262,6 +317,8 @@ public final class UnixClientConnection implements ClientConnection {
             }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        } finally {
+            reading.set(false);
         }
     }
 
@@ -272,7 +329,8 @@ public final class UnixClientConnection implements ClientConnection {
         if (length == 0) {
             return 0;
         }
-        long startNanos = System.nanoTime();
+        claim(reading, operation, "reader");
+        long startNanos = clock.getAsLong();
         try {
             if (!framed) {
                 int buffered = frames.takeBytes(into, offset, length); // left over from a receive()
@@ -308,6 +366,8 @@ public final class UnixClientConnection implements ClientConnection {
             }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        } finally {
+            reading.set(false);
         }
     }
 
@@ -322,7 +382,8 @@ public final class UnixClientConnection implements ClientConnection {
         if (!into.hasRemaining()) {
             return 0;
         }
-        long startNanos = System.nanoTime();
+        claim(reading, operation, "reader");
+        long startNanos = clock.getAsLong();
         try {
             if (!framed) {
                 int buffered = frames.takeBytes(into);
@@ -339,6 +400,8 @@ public final class UnixClientConnection implements ClientConnection {
             }
         } catch (IOException e) {
             throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        } finally {
+            reading.set(false);
         }
     }
 
@@ -363,18 +426,24 @@ public final class UnixClientConnection implements ClientConnection {
             if (read != 0) {
                 return read;
             }
-            if (Deadline.expired(startNanos, timeoutMillis)) {
+            long left = Deadline.leftMillis(clock, startNanos, timeoutMillis); // one reading of the clock
+            if (left == 0) {
                 throw new PipeTimeoutException(operation, PipeException.NO_CODE, "nothing within " + timeoutMillis + " ms");
             }
-            readWaiter.await(Deadline.leftMillis(startNanos, timeoutMillis));
+            readWaiter.await(left);
             ensureOpen(operation);
         }
     }
 
     @Override
-    public byte[] transact(byte[] message, long timeoutMillis) throws PipeException {
-        send(message);
-        return receive(timeoutMillis);
+    public byte[] transact(byte[] message, long sendTimeoutMillis, long receiveTimeoutMillis) throws PipeException {
+        send(message, 0, message.length, sendTimeoutMillis);
+        return receive(receiveTimeoutMillis);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
     }
 
     /**
@@ -421,7 +490,10 @@ public final class UnixClientConnection implements ClientConnection {
             this.interest = interest;
         }
 
-        /** Waits until the channel may be ready, {@code timeoutMillis} passes, or {@link #close()}. */
+        /**
+         * Waits until the channel may be ready, {@code timeoutMillis} passes (0: only looks;
+         * {@link ClientConnection#NO_TIMEOUT}: no limit), or {@link #close()}.
+         */
         void await(long timeoutMillis) throws IOException {
             Selector waitOn;
             synchronized (this) {
@@ -435,8 +507,13 @@ public final class UnixClientConnection implements ClientConnection {
                 waitOn = selector;
             }
             try {
-                // The action form fills no selected-key set: a wait allocates nothing.
-                waitOn.select(ready -> { }, timeoutMillis < 0 ? 0 : timeoutMillis);
+                // The action form fills no selected-key set: a wait allocates nothing. To select, 0
+                // means "no limit": a deadline that has passed polls instead.
+                if (timeoutMillis == 0) {
+                    waitOn.selectNow(ready -> { });
+                } else {
+                    waitOn.select(ready -> { }, timeoutMillis < 0 ? 0 : timeoutMillis);
+                }
             } catch (ClosedSelectorException closedMeanwhile) {
                 // close() from another thread: the caller finds the connection closed
             }

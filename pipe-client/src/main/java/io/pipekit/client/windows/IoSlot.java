@@ -1,5 +1,6 @@
 package io.pipekit.client.windows;
 
+import io.pipekit.client.internal.TimedWait;
 import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -37,6 +38,8 @@ final class IoSlot {
     private final HANDLE event;
     /** {event, close event}: the array WaitForMultipleObjects reads, kept for the slot's life. */
     private final NativeBuffer waitHandles = new NativeBuffer(2 * Native.POINTER_SIZE);
+    /** {@link #waitMillis}, made once: a stream waits thousands of times. */
+    private final TimedWait.Wait wait = this::waitMillis;
 
     IoSlot(int bufferSize, HANDLE closeEvent) throws PipeException {
         event = NativeHandles.opened(K.CreateEvent(null, true, false, null));
@@ -59,26 +62,32 @@ final class IoSlot {
      * Completes the operation just started on {@code file}: {@code started} and {@code error}
      * are what the starting call returned and {@code GetLastError} said. Returns the operation's
      * own outcome, 0 or its Win32 error ({@code ERROR_MORE_DATA} included); the byte count is in
-     * {@link #transferred}.
+     * {@link #transferred} (after a time-out too: what went through before the cancel).
      *
      * @throws PipeClosedException if the connection was closed meanwhile
-     * @throws PipeTimeoutException if {@code timeoutMillis} passed first (negative: no limit)
+     * @throws PipeTimeoutException if {@code timeoutMillis} after {@code startNanos} passed first
+     *     (negative: no limit); never before, though Windows may end a timed wait a tick early
      */
-    int complete(HANDLE file, boolean started, int error, long timeoutMillis, String operation) throws PipeException {
+    int complete(HANDLE file, boolean started, int error, long startNanos, long timeoutMillis, String operation) throws PipeException {
         if (!started && error != Win32Errors.ERROR_IO_PENDING) {
             // Done at once: either finished (ERROR_MORE_DATA: part of a message) or failed.
             if (error != Win32Errors.ERROR_MORE_DATA) {
                 return error;
             }
         } else if (!started) {
-            int woke = Kernel32Direct.WaitForMultipleObjects(2, waitHandles.pointer(), false,
-                    timeoutMillis < 0 ? Kernel32Ex.INFINITE : (int) Math.min(timeoutMillis, Integer.MAX_VALUE - 1));
+            int woke = TimedWait.await(wait, Win32Errors.WAIT_TIMEOUT, System::nanoTime, startNanos, timeoutMillis);
             if (woke != Kernel32Ex.WAIT_OBJECT_0) {
                 return cancel(file, woke, timeoutMillis, operation);
             }
         }
         return Kernel32Direct.GetOverlappedResult(file.getPointer(), overlapped.pointer(), transferred.getPointer(), false)
                 ? 0 : Native.getLastError();
+    }
+
+    /** One wait for the operation's event or the close event. */
+    private int waitMillis(long millis) {
+        return Kernel32Direct.WaitForMultipleObjects(2, waitHandles.pointer(), false,
+                millis < 0 ? Kernel32Ex.INFINITE : (int) Math.min(millis, Integer.MAX_VALUE - 1));
     }
 
     /** The wait ended for another reason than completion: cancel, wait for it, and say why. */

@@ -7,11 +7,13 @@ import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import io.pipekit.client.internal.Deadline;
+import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeTimeoutException;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.core.UntrustedServerException;
 import io.pipekit.core.ReadMode;
@@ -24,6 +26,7 @@ import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeServerIdentity;
 import io.pipekit.core.windows.Win32;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The client end of a Windows named pipe, in message or byte read mode, with overlapped I/O
@@ -42,7 +45,8 @@ import java.nio.ByteBuffer;
  * serialise every operation on it, so a thread waiting to receive would block another that
  * sends. Reads and writes each have an {@link IoSlot}; a receive can time out (the read is
  * cancelled and waited for, and the connection stays usable); {@link #close()} from any thread
- * sets an event every wait also watches. Native memory and the handle are freed by whichever
+ * sets an event every wait also watches. A send can time out too: its write is cancelled and its
+ * completion awaited before its buffer is used again. Native memory and the handle are freed by whichever
  * comes last: {@code close()}, or the last call still in flight.
  */
 public final class WindowsClientConnection implements ClientConnection {
@@ -61,6 +65,10 @@ public final class WindowsClientConnection implements ClientConnection {
     private final ReadMode readMode;
     private final PeerIdentity server;
     private final Object lifecycle = new Object();
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** The rest of a message refused as too large is still in the pipe; only the reader touches it. */
+    private boolean skippingRefusedMessage;
     private int callsInFlight;
     private boolean closed;
     private boolean freed;
@@ -183,38 +191,71 @@ public final class WindowsClientConnection implements ClientConnection {
     }
 
     @Override
-    public void send(byte[] bytes, int offset, int length) throws PipeException {
+    public void send(byte[] bytes, int offset, int length, long timeoutMillis) throws PipeException {
         String operation = writeOperation;
         enter(operation);
         try {
-            write(bytes, offset, length, operation);
+            claim(writing, operation, "writer");
+            try {
+                writer.buffer.put(bytes, offset, length);
+                writeBuffered(length, timeoutMillis, operation);
+            } finally {
+                writing.set(false);
+            }
         } finally {
             leave();
         }
     }
 
     @Override
-    public void send(ByteBuffer from) throws PipeException {
+    public void send(ByteBuffer from, long timeoutMillis) throws PipeException {
         String operation = writeOperation;
         enter(operation);
         try {
-            int length = from.remaining();
-            writer.buffer.put(from);
-            writeBuffered(length, operation);
+            claim(writing, operation, "writer");
+            try {
+                int position = from.position();
+                int length = from.remaining();
+                writer.buffer.put(from);
+                try {
+                    writeBuffered(length, timeoutMillis, operation);
+                } catch (PipeTimeoutException e) {
+                    if (writer.transferred.getValue() == 0) {
+                        from.position(position); // nothing went out: the caller may send it again
+                    }
+                    throw e;
+                }
+            } finally {
+                writing.set(false);
+            }
         } finally {
             leave();
         }
     }
 
-    private void write(byte[] bytes, int offset, int length, String operation) throws PipeException {
-        writer.buffer.put(bytes, offset, length);
-        writeBuffered(length, operation);
-    }
-
-    /** Writes the first {@code length} bytes of the writer's buffer. */
-    private void writeBuffered(int length, String operation) throws PipeException {
+    /**
+     * Writes the first {@code length} bytes of the writer's buffer, waiting at most
+     * {@code timeoutMillis}. A write that times out is cancelled and its completion awaited
+     * (IoSlot) before the buffer is touched again. Nothing written: the connection stays usable.
+     * Part written (a byte-type pipe, or a buffer quota smaller than the message): the rest can
+     * no longer follow as one message, so the connection is closed.
+     */
+    private void writeBuffered(int length, long timeoutMillis, String operation) throws PipeException {
+        long startNanos = System.nanoTime();
         boolean started = Kernel32Direct.WriteFile(handle.getPointer(), writer.buffer.pointer(), length, null, writer.start());
-        int error = writer.complete(handle, started, started ? 0 : Native.getLastError(), NO_TIMEOUT, operation);
+        int error;
+        try {
+            error = writer.complete(handle, started, started ? 0 : Native.getLastError(), startNanos, timeoutMillis, operation);
+        } catch (PipeTimeoutException e) {
+            int sent = writer.transferred.getValue();
+            if (sent == 0) {
+                throw new PipeTimeoutException(operation, PipeException.NO_CODE,
+                        "the pipe took nothing within " + timeoutMillis + " ms (is the server reading?); the connection stays usable", e);
+            }
+            close();
+            throw new PipeTimeoutException(operation, PipeException.NO_CODE, "the pipe took " + sent + " of " + length
+                    + " bytes within " + timeoutMillis + " ms; the connection is closed, as the rest can no longer follow whole", e);
+        }
         if (error != 0) {
             throw Win32.exception(operation, error, null);
         }
@@ -229,11 +270,16 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = readOperation;
         enter(operation);
         try {
-            int count = length == 0 ? 0 : readBuffered(length, timeoutMillis, operation);
-            if (count > 0) {
-                reader.buffer.get(into, offset, count);
+            claim(reading, operation, "reader");
+            try {
+                int count = length == 0 ? 0 : readBuffered(length, timeoutMillis, operation);
+                if (count > 0) {
+                    reader.buffer.get(into, offset, count);
+                }
+                return count;
+            } finally {
+                reading.set(false);
             }
-            return count;
         } finally {
             leave();
         }
@@ -244,11 +290,16 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = readOperation;
         enter(operation);
         try {
-            int count = into.hasRemaining() ? readBuffered(into.remaining(), timeoutMillis, operation) : 0;
-            if (count > 0) {
-                reader.buffer.get(into, count);
+            claim(reading, operation, "reader");
+            try {
+                int count = into.hasRemaining() ? readBuffered(into.remaining(), timeoutMillis, operation) : 0;
+                if (count > 0) {
+                    reader.buffer.get(into, count);
+                }
+                return count;
+            } finally {
+                reading.set(false);
             }
-            return count;
         } finally {
             leave();
         }
@@ -263,8 +314,7 @@ public final class WindowsClientConnection implements ClientConnection {
         while (true) {
             int want = Math.min(length, reader.buffer.capacity());
             boolean started = Kernel32Direct.ReadFile(handle.getPointer(), reader.buffer.pointer(), want, null, reader.start());
-            int error = reader.complete(handle, started, started ? 0 : Native.getLastError(),
-                    Deadline.leftMillis(startNanos, timeoutMillis), operation);
+            int error = reader.complete(handle, started, started ? 0 : Native.getLastError(), startNanos, timeoutMillis, operation);
             if (error == Win32Errors.ERROR_BROKEN_PIPE || error == Win32Errors.ERROR_PIPE_NOT_CONNECTED
                     || error == Win32Errors.ERROR_NO_DATA) {
                 return -1; // the server closed or disconnected its end: the end of the stream
@@ -285,18 +335,31 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = readOperation;
         enter(operation);
         try {
-            return read(System.nanoTime(), timeoutMillis, operation);
+            claim(reading, operation, "reader");
+            try {
+                return read(System.nanoTime(), timeoutMillis, operation);
+            } finally {
+                reading.set(false);
+            }
         } finally {
             leave();
         }
     }
 
-    /** Reads until a whole message is there; a part read before a timeout stays in the assembler. */
+    /**
+     * Reads until a whole message is there; a part read before a timeout stays in the assembler.
+     * A message over the limit is refused as soon as it is known to be too long, and the rest of
+     * it, still in the pipe, is read and dropped first thing in the next receive: it never comes
+     * back as a message of its own.
+     */
     private byte[] read(long startNanos, long timeoutMillis, String operation) throws PipeException {
         while (true) {
-            long left = Deadline.leftMillis(startNanos, timeoutMillis);
             boolean started = Kernel32Direct.ReadFile(handle.getPointer(), reader.buffer.pointer(), reader.buffer.capacity(), null, reader.start());
-            int error = reader.complete(handle, started, started ? 0 : Native.getLastError(), left, operation);
+            int error = reader.complete(handle, started, started ? 0 : Native.getLastError(), startNanos, timeoutMillis, operation);
+            if (skippingRefusedMessage && (error == 0 || error == Win32Errors.ERROR_MORE_DATA)) {
+                skippingRefusedMessage = error == Win32Errors.ERROR_MORE_DATA; // 0: its last part
+                continue;
+            }
             if (error == 0) {
                 return assembler.finish(reader.buffer, reader.transferred.getValue());
             }
@@ -304,22 +367,57 @@ public final class WindowsClientConnection implements ClientConnection {
                 assembler.take(); // drop any part of a message: the connection is over
                 throw Win32.exception(operation, error, null);
             }
-            assembler.append(reader.buffer, reader.transferred.getValue());
+            try {
+                assembler.append(reader.buffer, reader.transferred.getValue());
+            } catch (MessageTooLargeException e) {
+                skippingRefusedMessage = true; // ERROR_MORE_DATA: more of it is still to come
+                throw e;
+            }
         }
     }
 
     @Override
-    public byte[] transact(byte[] message, long timeoutMillis) throws PipeException {
+    public byte[] transact(byte[] message, long sendTimeoutMillis, long receiveTimeoutMillis) throws PipeException {
         String operation = "transact on " + path;
         enter(operation);
         try {
-            // A write and a read, both overlapped. An overlapped TransactNamedPipe (one call) was no
-            // faster under Wine 10: medians of 5 rounds, 336 µs against 302 for these two calls at
-            // 64 B, 365 against 341 at 4 KiB.
-            write(message, 0, message.length, writeOperation);
-            return read(System.nanoTime(), timeoutMillis, readOperation);
+            claim(writing, operation, "writer");
+            try {
+                claim(reading, operation, "reader");
+                try {
+                    // A write and a read, both overlapped. An overlapped TransactNamedPipe (one call) was no
+                    // faster under Wine 10: medians of 5 rounds, 336 µs against 302 for these two calls at
+                    // 64 B, 365 against 341 at 4 KiB.
+                    writer.buffer.put(message, 0, message.length);
+                    writeBuffered(message.length, sendTimeoutMillis, writeOperation);
+                    return read(System.nanoTime(), receiveTimeoutMillis, readOperation);
+                } finally {
+                    reading.set(false);
+                }
+            } finally {
+                writing.set(false);
+            }
         } finally {
             leave();
+        }
+    }
+
+    /**
+     * Makes the calling thread this connection's one reader or writer for the call, or throws at
+     * once: two writers would share the writer's OVERLAPPED and buffer, and the second would zero
+     * and overwrite what a pending WriteFile still reads.
+     */
+    private static void claim(AtomicBoolean side, String operation, String role) {
+        if (!side.compareAndSet(false, true)) {
+            throw new IllegalStateException(operation + ": another thread is already in a call as this connection's " + role
+                    + "; one reader and one writer at a time");
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        synchronized (lifecycle) {
+            return !closed;
         }
     }
 

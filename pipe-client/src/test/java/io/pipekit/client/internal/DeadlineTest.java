@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class DeadlineTest {
@@ -54,17 +55,46 @@ class DeadlineTest {
     @Test
     void theObjectFreeFormAgreesWithTheObject() throws Exception {
         long start = System.nanoTime();
-        assertFalse(Deadline.expired(start - Long.MAX_VALUE / 2, -1), "no timeout never passes, however long ago it started");
-        assertEquals(-1, Deadline.leftMillis(start, -1));
-        assertTrue(Deadline.expired(start, 0));
+        assertEquals(-1, Deadline.leftMillis(start - Long.MAX_VALUE / 2, -1), "no timeout never passes, however long ago it started");
         assertEquals(0, Deadline.leftMillis(start, 0));
-        assertFalse(Deadline.expired(start, 60_000));
         long left = Deadline.leftMillis(start, 60_000);
         assertTrue(left > 59_000 && left <= 60_000, "rounded up, never more than the timeout: " + left);
         long shortStart = System.nanoTime();
-        while (!Deadline.expired(shortStart, 3)) {
+        while (Deadline.leftMillis(shortStart, 3) != 0) {
             Thread.onSpinWait();
         }
         assertTrue(System.nanoTime() - shortStart >= 3_000_000, "a 3 ms deadline never passes before 3 ms");
+    }
+
+    @Test
+    void oneReadingOfTheClockSaysBothWhetherItPassedAndHowLongIsLeft() {
+        AtomicLong now = new AtomicLong(0);
+        AtomicLong readings = new AtomicLong();
+        LongSupplier clock = () -> {
+            readings.incrementAndGet();
+            return now.get();
+        };
+        now.set(999_999);
+        assertEquals(1, Deadline.leftMillis(clock, 0, 1), "0.000001 ms left: a wait of 1 ms, never 0");
+        now.set(1_000_000);
+        assertEquals(0, Deadline.leftMillis(clock, 0, 1), "passed: 0, which callers take for passed and never hand a wait");
+        assertEquals(2, readings.get(), "each step read the clock once");
+    }
+
+    /** Lesser defect: timeoutMillis * 1e6 overflowed, and a very long timeout passed at once. */
+    @Test
+    void aTimeoutTooLongForNanosecondsSaturatesInsteadOfPassingAtOnce() {
+        long start = System.nanoTime();
+        long millis = Duration.ofDays(365_000).toMillis();
+        long left = Deadline.leftMillis(start, millis);
+        // Saturated at what nanoseconds can count, about 292 years: far beyond any wait, and not passed.
+        assertTrue(left > Duration.ofDays(365 * 290).toMillis() && left <= millis, "left " + left + " of " + millis);
+        assertTrue(Deadline.leftMillis(start, Long.MAX_VALUE) > 0, "Long.MAX_VALUE ms has not passed");
+        assertTrue(Deadline.leftMillis(start, Long.MAX_VALUE / 2) > 0, "the longest timeout PipeClient hands down has not passed");
+
+        Deadline object = Deadline.after(Duration.ofDays(365_000));
+        assertFalse(object.expired());
+        assertTrue(object.leftMillis() > 0);
+        assertFalse(Deadline.after(Duration.ofSeconds(Long.MAX_VALUE)).expired(), "a Duration beyond nanoseconds saturates too");
     }
 }

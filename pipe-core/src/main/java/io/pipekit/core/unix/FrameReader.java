@@ -19,6 +19,7 @@ public final class FrameReader {
     private int bodyLength; // what the current frame's header announced
     private int bodyFilled;
     private int streamLeft; // for take(): bytes of the current frame's body not yet taken
+    private long refusedLeft; // for next(): bytes of a refused frame's body still to drop
 
     /**
      * A reader refusing messages over {@code maxMessageSize}, reading up to {@code chunk} bytes
@@ -40,16 +41,32 @@ public final class FrameReader {
      * The next whole message from what has been read so far, or {@code null} if more bytes are
      * needed.
      *
-     * @throws PipeException if a header announces more than the limit
+     * @throws PipeException if a header announces more than the limit; that frame's body is
+     *     then dropped as it arrives, and the next call goes on with the frame after it
      */
     public byte[] next() throws PipeException {
         input.flip();
         try {
+            if (refusedLeft > 0) {
+                int drop = (int) Math.min(refusedLeft, input.remaining());
+                input.position(input.position() + drop);
+                refusedLeft -= drop;
+                if (refusedLeft > 0) {
+                    return null;
+                }
+            }
             if (body == null) {
                 if (input.remaining() < Frames.HEADER_BYTES) {
                     return null;
                 }
-                bodyLength = Frames.length(input, maxMessageSize);
+                try {
+                    bodyLength = Frames.length(input, maxMessageSize);
+                } catch (PipeException tooLarge) {
+                    // Keep the framing: a client that goes on reads the next frame, not this one's body.
+                    refusedLeft = Integer.toUnsignedLong(input.getInt(input.position()));
+                    input.position(input.position() + Frames.HEADER_BYTES);
+                    throw tooLarge;
+                }
                 input.position(input.position() + Frames.HEADER_BYTES);
                 body = new byte[Math.min(bodyLength, input.capacity())];
                 bodyFilled = 0;

@@ -96,6 +96,30 @@ class NativeJarsTest {
         JarScenarios.clientGivesUpAfterItsReplyTimeout(name);
     }
 
+    /**
+     * Defect 11 on Unix: a server that accepts and never reads, and a message larger than the
+     * socket buffer (120,000 characters, 240 KB in UTF-16LE): the send fills the buffer and waits.
+     * --reply-timeout covers the send too: one line, exit 1, within seconds.
+     */
+    @Test
+    void clientJarGivesUpOnAServerThatNeverReadsWithinItsReplyTimeout() throws Exception {
+        java.nio.file.Path path = io.pipekit.core.unix.SocketPaths.forName(io.pipekit.core.PipeName.of(name));
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(path)); // accepted by the backlog, never read
+            long started = System.nanoTime();
+            try (ChildProcess client = ChildProcess.jar("pipe-client.jar", "--name", name, "--reply-timeout", "2s", "x".repeat(120_000))) {
+                assertEquals(1, client.awaitExit(TIMEOUT), () -> String.join("\n", client.output()));
+                long took = System.nanoTime() - started;
+                assertEquals(1, client.output().size(), () -> "expected one line, got " + client.output());
+                String line = client.output().get(0);
+                assertTrue(line.startsWith("pipe-client: ") && line.contains("timed out: the server did not take the message within 2s"), line);
+                assertTrue(took < Duration.ofSeconds(30).toNanos(), "pipe-client took " + took / 1e9 + " s");
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(path);
+        }
+    }
+
     @Test
     void secondServerJarOnTheSameNameIsRefusedInOneLine() throws Exception {
         try (ChildProcess first = ChildProcess.jar("pipe-server.jar", "--name", name)) {
