@@ -32,7 +32,7 @@ class SocketDirectoryOwnerTest {
         PipeException e = assertThrows(PipeException.class,
                 () -> SocketPaths.forName(PipeName.of("squatted"), Map.of("XDG_RUNTIME_DIR", runtime.toString()), "/unused", USER));
 
-        assertTrue(e.getMessage().contains("not a directory owned by " + USER), e.getMessage());
+        assertTrue(e.getMessage().contains("not a directory owned by uid " + PeerCredentials.currentUid()), e.getMessage());
         assertTrue(e.getMessage().contains(folder.toString()), e.getMessage());
     }
 
@@ -43,7 +43,7 @@ class SocketDirectoryOwnerTest {
         PipeException e = assertThrows(PipeException.class,
                 () -> SocketPaths.forName(PipeName.of("squatted"), Map.of(), tmp.toString(), USER));
 
-        assertTrue(e.getMessage().contains("not a directory owned by " + USER), e.getMessage());
+        assertTrue(e.getMessage().contains("not a directory owned by uid " + PeerCredentials.currentUid()), e.getMessage());
     }
 
     /** An owner-only directory that another user (nobody) made where pipekit would make its own. */
