@@ -592,19 +592,18 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
     }
 
     @Test
-    void closeFromAnotherThreadEndsABlockedStreamReadWithinAHundredMilliseconds() throws Exception {
+    void closeFromAnotherThreadEndsABlockedStreamRead() throws Exception {
         echoServer(builder().pipeType(PipeType.BYTE));
         PipeClient client = byteClient();
         BlockedCall blocked = BlockedCall.start(() -> client.inputStream().read(new byte[16]));
-        Thread.sleep(200); // blocked in the read by now
+        blocked.awaitWaiting(TIMEOUT);
 
         long closedAt = System.nanoTime();
         client.close();
 
+        // The event, not a time (the docs promise none): the read ends as closed here.
         assertInstanceOf(io.pipekit.core.PipeClosedException.class, blocked.outcome(TIMEOUT));
-        long latencyNanos = blocked.endedAtNanos() - closedAt;
-        System.out.printf("[%s] close() ended a blocked stream read after %.2f ms%n", transport(), latencyNanos / 1e6);
-        assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the read ended " + latencyNanos / 1e6 + " ms after close()");
+        System.out.printf("[%s] close() ended a blocked stream read after %.2f ms%n", transport(), (blocked.endedAtNanos() - closedAt) / 1e6);
     }
 
     @Test

@@ -419,22 +419,22 @@ abstract class PipeBehaviourSpec {
     }
 
     @Test
-    void closeFromAnotherThreadEndsABlockedReceiveWithinAHundredMilliseconds() throws Exception {
+    void closeFromAnotherThreadEndsABlockedReceive() throws Exception {
         warmUpOneRoundTrip(); // lazily made JVM and JNA state is not a leak
         echoServer(builder());
         long before = ownResources();
         PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
         BlockedCall blocked = BlockedCall.start(client::receive);
-        Thread.sleep(200); // blocked in receive by now
+        blocked.awaitWaiting(TIMEOUT);
 
         long closedAt = System.nanoTime();
         client.close();
 
+        // The event, not a time: the receive ends as closed here, well before its own timeout would
+        // end it. How soon is measured, not promised (the docs give no figure), so it is printed.
         Throwable outcome = blocked.outcome(TIMEOUT);
         assertInstanceOf(PipeClosedException.class, outcome);
-        long latencyNanos = blocked.endedAtNanos() - closedAt;
-        System.out.printf("[%s] close() ended a blocked receive after %.2f ms%n", transport(), latencyNanos / 1e6);
-        assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the receive ended " + latencyNanos / 1e6 + " ms after close()");
+        System.out.printf("[%s] close() ended a blocked receive after %.2f ms%n", transport(), (blocked.endedAtNanos() - closedAt) / 1e6);
         assertResourcesBackTo(before, "after the closed client's receive ended");
     }
 
@@ -451,15 +451,14 @@ abstract class PipeBehaviourSpec {
             }
             return null;
         });
-        Thread.sleep(500);
+        blocked.awaitWaiting(TIMEOUT); // the pipe is full: the send waits for the server to read
 
         long closedAt = System.nanoTime();
         client.close();
 
+        // The event, not a time (the docs promise none): the send ends as closed here.
         assertInstanceOf(PipeClosedException.class, blocked.outcome(TIMEOUT));
-        long latencyNanos = blocked.endedAtNanos() - closedAt;
-        System.out.printf("[%s] close() ended a blocked send after %.2f ms%n", transport(), latencyNanos / 1e6);
-        assertTrue(latencyNanos < Duration.ofMillis(100).toNanos(), "the send ended " + latencyNanos / 1e6 + " ms after close()");
+        System.out.printf("[%s] close() ended a blocked send after %.2f ms%n", transport(), (blocked.endedAtNanos() - closedAt) / 1e6);
     }
 
     /** A server that reads one request and then no more: its handler never answers. */

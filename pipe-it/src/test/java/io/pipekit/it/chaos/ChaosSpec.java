@@ -184,7 +184,7 @@ abstract class ChaosSpec {
     }
 
     @Test
-    void closingTheServerUnderLoadReturnsWithinASecondAndEveryClientSeesItClosed() throws Exception {
+    void closingTheServerUnderLoadReturnsAndEveryClientSeesItClosed() throws Exception {
         int clients = 32;
         int repetitions = FULL ? 10 : 1;
         long before = resources();
@@ -203,8 +203,9 @@ abstract class ChaosSpec {
 
     /**
      * Starts a server, loads it with {@code clients} clients round-tripping up to 256 KiB each,
-     * closes it, and checks that close() returned within a second and that every client's
-     * transfer ended with {@link PeerClosedException}; returns how long close() took.
+     * closes it, and checks that close() returned (a hang ends at the test's timeout) and that every
+     * client's transfer ended with {@link PeerClosedException}; returns how long close() took, which
+     * the chaos report records: the docs give it as measured, not as a promise, so no bound here.
      */
     private long closeUnderLoad(int clients, int seed, Map<String, Integer> seen) throws Exception {
         ChaosServer server = ChaosServer.start(name, transport());
@@ -247,7 +248,6 @@ abstract class ChaosSpec {
                 seen.merge(t.getClass().getSimpleName(), 1, Integer::sum);
                 assertInstanceOf(PeerClosedException.class, t, "a client mid-transfer saw " + t);
             }
-            assertTrue(closeMillis < 1000, "close() under load took " + closeMillis + " ms");
             return closeMillis;
         } finally {
             server.close();
