@@ -5,13 +5,13 @@ import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.SendQueueFullException;
 import io.pipekit.server.internal.DrivenConnection;
+import io.pipekit.server.internal.Refusals;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Request and answer over a byte-type pipe: cuts each connection's bytes into length-prefixed
@@ -30,7 +30,11 @@ import java.util.concurrent.CompletionException;
  * {@link PipeServer.Builder#maxQueuedBytes}; the server then stops reading that client, answers
  * the requests it has already read as the queue drains, in order, and reads on once they are all
  * answered. The client's writes wait meanwhile, as they do with a request handler that answers
- * one request at a time.
+ * one request at a time. A refused answer is retried as a task of its own on the server thread,
+ * never inside the call that found the queue full; if the retry fails (the handler throws an
+ * {@link Error}, say), the failure is logged and the connection is closed. A connection handed in
+ * that is not the server's own (a wrapper) and whose queue is full of other senders' messages,
+ * with no answer of its own on its way to wait for, is closed with a warning.
  *
  * <p>A frame announcing more than the framing's maximum closes its connection as soon as its
  * prefix arrives, and is logged; other connections go on. A handler that throws costs its
@@ -144,19 +148,45 @@ public final class FramedRequests implements ConnectionHandler {
                 lastAccepted = sent;
                 return true;
             }
-            if (refusal(sent) instanceof SendQueueFullException) {
+            if (Refusals.cause(sent) instanceof SendQueueFullException) {
                 refusedAnswer = framed;
-                room().thenRun(this::drain); // on the server thread, where the queue drains
+                retryWhenThereIsRoom();
                 return false;
             }
             over(); // the connection is over: closed() follows, and there is no one to answer
             return false;
         }
 
-        /** Completes once the send queue has room: when everything accepted before is written. */
-        private CompletableFuture<Void> room() {
-            return connection instanceof DrivenConnection driven ? driven.drained()
-                    : lastAccepted.handle((ok, failure) -> null);
+        /**
+         * Drains once the send queue has room (everything accepted before is written), always as a
+         * task of its own on the server thread, never inside the call that found the queue full:
+         * the room may be there at once (another thread's send counted but not queued yet), and a
+         * retry inline would be refused and retry again, deeper each time, inside a future that
+         * keeps whatever is thrown.
+         */
+        private void retryWhenThereIsRoom() {
+            if (connection instanceof DrivenConnection driven) {
+                driven.drained().thenRun(() -> driven.onLoop(this::drainOrEnd));
+            } else if (!lastAccepted.isDone()) {
+                // A connection that is not the server's own (a wrapper): our last accepted send is
+                // written on the server thread, so this runs there, later.
+                lastAccepted.handle((ok, failure) -> null).thenRun(this::drainOrEnd);
+            } else {
+                // Nothing of ours is on its way: others fill the queue, and a wrapper offers no way
+                // to wait for their sends. End the connection rather than lose the answer quietly.
+                LOG.log(Level.WARNING, "client " + connection.id()
+                        + ": its send queue is full of other messages and no answer of its own is on its way; closing its connection");
+                end();
+            }
+        }
+
+        private void drainOrEnd() {
+            try {
+                drain();
+            } catch (Throwable e) {
+                LOG.log(Level.WARNING, "answering the waiting requests of client " + connection.id() + " failed; closing its connection", e);
+                end();
+            }
         }
 
         /** The queue drained: the refused answer goes first, then each waiting request is answered. */
@@ -190,13 +220,5 @@ public final class FramedRequests implements ConnectionHandler {
             waitingRequests.clear();
         }
 
-        private Throwable refusal(CompletableFuture<Void> failed) {
-            try {
-                failed.getNow(null);
-                return null;
-            } catch (CompletionException e) {
-                return e.getCause();
-            }
-        }
     }
 }

@@ -117,6 +117,14 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         loop.execute(resume);
     }
 
+    /**
+     * From any thread: runs {@code task} later, as a task of its own on the loop thread, even when
+     * called there: for work that must not run inside whatever call found it due.
+     */
+    public void onLoop(Runnable task) {
+        loop.execute(task);
+    }
+
     private void resumeOnLoop() {
         if (readingPaused && !behind.getAsBoolean()) {
             readingPaused = false;

@@ -210,7 +210,7 @@ public final class StreamBridge implements ConnectionHandler {
             byte[] copy = Arrays.copyOfRange(bytes, off, off + len); // the queue keeps it; the caller may reuse its array
             while (true) {
                 CompletableFuture<Void> sent = connection.send(copy).toCompletableFuture();
-                if (sent.isCompletedExceptionally() && failure(sent) instanceof SendQueueFullException) {
+                if (sent.isCompletedExceptionally() && Refusals.cause(sent) instanceof SendQueueFullException) {
                     // Wait for the queue to drain, not for this stream's last send: others (another
                     // thread with the connection) may have filled it while that is long written.
                     // An empty queue takes any one message.
@@ -239,15 +239,6 @@ public final class StreamBridge implements ConnectionHandler {
                 throw e;
             }
             connection.closeKeepingUnread(); // everything is written: the client reads it to the end
-        }
-
-        private static Throwable failure(CompletableFuture<Void> failed) {
-            try {
-                failed.getNow(null);
-                return null;
-            } catch (java.util.concurrent.CompletionException e) {
-                return e.getCause();
-            }
         }
 
         private static void await(CompletableFuture<Void> future) throws IOException {
