@@ -1,11 +1,11 @@
 package io.pipekit.server;
 
+import io.pipekit.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.PeerClosedException;
@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
@@ -115,7 +114,7 @@ abstract class ServerClaimsSpec {
             client.close();
         }
         server.close();
-        awaitTrue(() -> !serverThread.isAlive(), "the server's thread ends with close()");
+        Await.until(TIMEOUT, () -> !serverThread.isAlive(), "the server's thread ends with close()");
     }
 
     /** Once per JVM, things started lazily on first use (JNA's cleaner, say) are not this server's. */
@@ -206,7 +205,7 @@ abstract class ServerClaimsSpec {
 
             Throwable end = assertThrows(PipeException.class, failing::receive, "the failing client's connection is closed");
             assertInstanceOf(PeerClosedException.class, end, () -> "the failing client saw " + end);
-            awaitTrue(() -> linesAtInfoOrAbove(log).size() >= 1, () -> "no log line for the failure:\n" + log.dump());
+            Await.until(TIMEOUT, () -> linesAtInfoOrAbove(log).size() >= 1, () -> "no log line for the failure:\n" + log.dump());
             PipeClient next = client();
             assertArrayEquals(new byte[] {5}, next.transact(new byte[] {5}), "the next client is served");
             next.close();
@@ -234,7 +233,7 @@ abstract class ServerClaimsSpec {
             } catch (PeerClosedException refusedWhileConnecting) {
                 // Windows may end it while it connects (security.md)
             }
-            awaitTrue(() -> linesAtInfoOrAbove(log).size() >= 1, () -> "no log line for the refusal:\n" + log.dump());
+            Await.until(TIMEOUT, () -> linesAtInfoOrAbove(log).size() >= 1, () -> "no log line for the refusal:\n" + log.dump());
 
             List<LogRecord> lines = linesAtInfoOrAbove(log);
             assertEquals(1, lines.size(), log::dump);
@@ -300,20 +299,6 @@ abstract class ServerClaimsSpec {
         Throwable failure = outcome.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         if (failure != null) {
             throw new AssertionError(failure);
-        }
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        awaitTrue(condition, () -> what);
-    }
-
-    static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("not within " + TIMEOUT + ": " + what.get());
-            }
-            Thread.sleep(10);
         }
     }
 }

@@ -242,16 +242,8 @@ class UnixSocketServerTest {
     void messagesShowAnAbsoluteSocketPathAsItIs(@TempDir Path dir) {
         String path = dir.resolve("i.sock").toString();
 
-        io.pipekit.core.PipeClosedException e = assertTimeoutPreemptively(TIMEOUT, () -> {
-            Thread.currentThread().interrupt();
-            try {
-                PipeServer.builder(path).transport(Transport.UNIX_DOMAIN_SOCKETS).handler((c, r) -> r).start().close();
-                throw new AssertionError("start() returned a server to a thread that was interrupted");
-            } catch (io.pipekit.core.PipeClosedException expected) {
-                Thread.interrupted();
-                return expected;
-            }
-        });
+        io.pipekit.core.PipeClosedException e = InterruptedStart.failure(
+                PipeServer.builder(path).transport(Transport.UNIX_DOMAIN_SOCKETS).handler((c, r) -> r), TIMEOUT);
 
         assertTrue(e.getMessage().startsWith("start " + path + ": "), e.getMessage());
         assertTrue(!e.getMessage().contains("\\\\.\\pipe\\"), e.getMessage());

@@ -1,5 +1,6 @@
 package io.pipekit.it.chaos;
 
+import io.pipekit.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,7 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,7 +110,7 @@ abstract class ChaosSpec {
                     // server stopped reading) or the receive sees the pipe end.
                 }
             }
-            awaitTrue(() -> server.endedBy(MessageTooLargeException.class) == clients,
+            Await.until(TIMEOUT, () -> server.endedBy(MessageTooLargeException.class) == clients,
                     () -> "connections refused as too large: " + server.endings());
             return Map.of("clients", clients, "refusedAsTooLarge", server.endedBy(MessageTooLargeException.class));
         }, "MessageTooLargeException");
@@ -135,7 +135,7 @@ abstract class ChaosSpec {
                     // the bound tripped and the server closed this connection: what it should do
                 }
                 int closedSoFar = i + 1;
-                awaitTrue(() -> server.queueFullClosures() >= closedSoFar, () -> "closures at the bound: " + server.queueFullClosures());
+                Await.until(TIMEOUT, () -> server.queueFullClosures() >= closedSoFar, () -> "closures at the bound: " + server.queueFullClosures());
             }
             return Map.of("clients", clients, "closedAtTheBound", server.queueFullClosures());
         }, "left"); // closed on purpose by the server: no failure
@@ -323,7 +323,7 @@ abstract class ChaosSpec {
     void runScenario(String scenario, String faults, Misbehaviour misbehaviour, EndingsCheck endingsCheck) throws Exception {
         ChaosServer server = closeLater(ChaosServer.start(name, transport()));
         HonestClient honest = closeLater(HonestClient.start(name, transport(), LARGEST, scenario.hashCode()));
-        awaitTrue(() -> honest.roundTrips() >= 3, () -> "the honest client's first round trips");
+        Await.until(TIMEOUT, () -> honest.roundTrips() >= 3, () -> "the honest client's first round trips");
         int honestOnly = server.openConnections();
         long baseline = resources();
         long tripsBefore = honest.roundTrips();
@@ -331,11 +331,11 @@ abstract class ChaosSpec {
 
         Map<String, Object> injected = misbehaviour.inject(server);
 
-        awaitTrue(() -> server.openConnections() == honestOnly, () -> "misbehaving connections still open: "
+        Await.until(TIMEOUT, () -> server.openConnections() == honestOnly, () -> "misbehaving connections still open: "
                 + (server.openConnections() - honestOnly) + "; endings " + server.endings());
         // The honest client goes on after the chaos too. (A reduced scenario can be over before one
         // of its 1 MiB round trips under Wine, so "during" alone would not be a fair demand.)
-        awaitTrue(() -> honest.roundTrips() >= tripsBefore + 3 || !honest.running(),
+        Await.until(TIMEOUT, () -> honest.roundTrips() >= tripsBefore + 3 || !honest.running(),
                 () -> "the honest client's round trips after the scenario");
         long trips = honest.roundTrips() - tripsBefore;
         long bytes = honest.bytes();
@@ -363,15 +363,5 @@ abstract class ChaosSpec {
 
     long assertResourcesBackTo(long before, String when) throws Exception {
         return Resources.assertBackTo(this::resources, before, resourcesAreExact(), Duration.ofSeconds(10), "resources " + when);
-    }
-
-    static void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("not within " + TIMEOUT + ": " + what.get());
-            }
-            Thread.sleep(10);
-        }
     }
 }
