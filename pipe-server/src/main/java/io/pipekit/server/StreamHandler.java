@@ -26,9 +26,11 @@ import java.io.OutputStream;
  * and the connection closed, and the client still reads everything written, then the end of the
  * stream, however late it reads: on Windows the server closes its handle to the instance rather
  * than disconnecting it ({@code DisconnectNamedPipe} would discard what the client has not read).
- * One exception on Windows: when no other instance of the server listens to keep the pipe's name
- * (every instance {@link PipeServer.Builder#maxInstances} allows is connected, say), the instance
- * is disconnected to listen again, and what the client has not read yet is lost. Closing the input
+ * Two exceptions on Windows, where the instance is disconnected as any other and what the client
+ * has not read yet is lost: when {@link PipeServer.Builder#maxInstances} is capped (below
+ * {@code PIPE_UNLIMITED_INSTANCES}, 255), since an instance closed without a disconnect lives on
+ * until the client closes its end and would still count against the cap; and when no other
+ * instance of the server listens to keep the pipe's name. Closing the input
  * stream closes the connection too, keeping what is written likewise; writes still waiting fail.
  * When {@code serve} throws, the connection is closed at once, and what the client has not read
  * may be lost.

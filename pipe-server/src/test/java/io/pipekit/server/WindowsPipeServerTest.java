@@ -115,6 +115,38 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         assertEquals(2, served.get(), "the instance listened again and served the next client");
     }
 
+    /**
+     * Review defect: a stream handler's end closed its instance's handle without a disconnect
+     * whenever another instance held the name, so the client could read the rest; but that
+     * instance lives on until the client closes its handle, and counts against
+     * {@code maxInstances}, while the server counted it gone and tried to make a new one:
+     * CreateNamedPipe failed with ERROR_PIPE_BUSY, and the server logged that it could not listen
+     * (under Wine, on that code: the WARNING "cannot make a new instance listen"). With a capped
+     * {@code maxInstances} the instance is disconnected as before, and listens again.
+     */
+    @Test
+    void streamHandlerEndUnderACappedMaxInstancesDisconnectsAndNeverFailsToListen() throws Exception {
+        byte[] sent = new byte[3000];
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        try (RecordedLog log = new RecordedLog("io.pipekit.server")) {
+            PipeServer server = builder().pipeType(PipeType.BYTE).maxInstances(2).listeningInstances(1).streamHandler((connection, in, out) -> {
+                out.write(sent);
+                served.incrementAndGet();
+            }).start();
+            closeLater(server);
+            long giveUp = System.nanoTime() + TIMEOUT.toNanos();
+            for (int client = 1; client <= 3; client++) {
+                PipeClient unread = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
+                closeLater(unread); // none reads until the test ends: the first keeps its instance alive if it is not disconnected
+                while (!(served.get() == client && server.connections().isEmpty()) && System.nanoTime() < giveUp) {
+                    Thread.sleep(5);
+                }
+                assertTrue(served.get() == client && server.connections().isEmpty(), "client " + client + " was served and its connection closed");
+            }
+            assertEquals(0, log.count(java.util.logging.Level.WARNING, "listen"), "no failed listen: " + log.dump());
+        }
+    }
+
     @Test
     void pipekitCountsEveryHandleItOpensUntilItIsClosed() {
         long before = NativeHandles.liveCount();

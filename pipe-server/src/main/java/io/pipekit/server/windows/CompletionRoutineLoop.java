@@ -462,6 +462,17 @@ public final class CompletionRoutineLoop implements ServerLoop {
         return !listening.isEmpty() || !spareHandles.isEmpty();
     }
 
+    /**
+     * Whether an ending instance may close its handle without a disconnect, so that its client
+     * reads what it has not yet: only while another instance holds the name, and only when
+     * {@code maxInstances} is unlimited. Such an instance lives on until its client closes its
+     * end, uncounted here; under a cap it would still count against the cap in Windows, and the
+     * next CreateNamedPipe would fail with ERROR_PIPE_BUSY while this loop believes it has room.
+     */
+    boolean mayOutliveHandle() {
+        return config.maxInstances() == ServerConfig.UNLIMITED_INSTANCES && nameHeldByAnotherInstance();
+    }
+
     private void closeSpareHandles() {
         for (HANDLE handle; (handle = spareHandles.poll()) != null; ) {
             NativeHandles.close(handle);

@@ -329,8 +329,10 @@ final class PipeInstance implements ServerConnection {
         }
         // DisconnectNamedPipe discards what the client has not read; closing the handle without it
         // leaves that for the client, which reads it, then the end of the pipe. The handle cannot
-        // listen again then, so only while another instance holds the name (see keepToListenAgain).
-        release(!(keepUnread && loop.nameHeldByAnotherInstance()));
+        // listen again then, so only while another instance holds the name (see keepToListenAgain),
+        // and the instance lives on until the client closes its end, so only while maxInstances
+        // is unlimited: under a cap it would still count, and the loop's next CreateNamedPipe fail.
+        release(!(keepUnread && loop.mayOutliveHandle()));
         if (listener != null) {
             listener.closed(endCause);
         } else {
