@@ -235,7 +235,12 @@ abstract class ServerLoopSpec {
         Running loop = new Running(loops[0], true);
         loop.awaitOpened();
 
-        client(name);
+        try {
+            client(name);
+        } catch (PeerClosedException closedAsItConnected) {
+            // The acceptor stops the loop at once: on Windows the instance may close before the
+            // client has set its read mode (seen under Wine, JDK 17). What is tested comes after.
+        }
 
         loop.awaitEnded("the connection's close");
         assertEquals(0, closedHeard.getCount(), "the listener never heard its connection close");

@@ -86,13 +86,19 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
         byte[] sent = new byte[3000];
         java.util.Arrays.fill(sent, (byte) 7);
         java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        // A handler starts only once its client's connect() has returned: a handler that ended at
+        // once disconnected the instance while the client was still setting its read mode, and
+        // its connect failed (seen under Wine, JDK 17). The test is about what comes after.
+        java.util.concurrent.Semaphore connected = new java.util.concurrent.Semaphore(0);
         PipeServer server = builder().pipeType(PipeType.BYTE).maxInstances(1).listeningInstances(1).streamHandler((connection, in, out) -> {
+            connected.tryAcquire(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             out.write(sent);
             served.incrementAndGet();
         }).start();
         closeLater(server);
         PipeClient first = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
         closeLater(first);
+        connected.release();
         long giveUp = System.nanoTime() + TIMEOUT.toNanos();
         while (!(served.get() == 1 && server.connections().isEmpty()) && System.nanoTime() < giveUp) {
             Thread.sleep(5);
@@ -109,6 +115,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
         PipeClient second = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
         closeLater(second);
+        connected.release();
         while (served.get() < 2 && System.nanoTime() < giveUp) {
             Thread.sleep(5);
         }
@@ -128,8 +135,11 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
     void streamHandlerEndUnderACappedMaxInstancesDisconnectsAndNeverFailsToListen() throws Exception {
         byte[] sent = new byte[3000];
         java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        // Each handler starts once its client's connect() has returned (see the test above).
+        java.util.concurrent.Semaphore connected = new java.util.concurrent.Semaphore(0);
         try (RecordedLog log = new RecordedLog("io.pipekit.server")) {
             PipeServer server = builder().pipeType(PipeType.BYTE).maxInstances(2).listeningInstances(1).streamHandler((connection, in, out) -> {
+                connected.tryAcquire(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 out.write(sent);
                 served.incrementAndGet();
             }).start();
@@ -138,6 +148,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
             for (int client = 1; client <= 3; client++) {
                 PipeClient unread = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
                 closeLater(unread); // none reads until the test ends: the first keeps its instance alive if it is not disconnected
+                connected.release();
                 while (!(served.get() == client && server.connections().isEmpty()) && System.nanoTime() < giveUp) {
                     Thread.sleep(5);
                 }

@@ -63,20 +63,22 @@ class WindowsSuitesUnderWineTest {
                         Path.of(property("pipekit.windowsSuite.dir"), "reports", "jdk" + jdk));
                 System.out.printf("[wine] JDK %s (%s): %d Windows tests ran under %s in %.1f s; the launcher said:%n%s%n",
                         jdk, java, run.results().size(), wine, (System.nanoTime() - started) / 1e9, run.output().indent(2));
-                perJdk.add(asContainer(shortWine(wine), jdk, java, run, completeness));
+                perJdk.add(asContainer(shortWine(wine), jdk, java, run, filter.select() == null ? completeness : null));
             }
         }
         return perJdk.stream();
     }
 
     private static DynamicContainer asContainer(String wine, String jdk, String java, WineTestBed.SuiteRun run,
-            SuiteCompleteness completeness) {
+            SuiteCompleteness completeness) { // null: no completeness to check (a narrowed run)
         String where = " [Wine " + wine + ", JDK " + jdk + "]";
         DynamicTest launcher = dynamicTest("the Windows suite ran and the launcher exited cleanly" + where, () -> {
             assertFalse(run.results().isEmpty(), () -> "no Windows test ran under Wine on JDK " + jdk + "; the launcher said:\n" + run.output());
             assertEquals(0, run.exitCode(), () -> "the launcher inside Wine exited with " + run.exitCode() + ":\n" + run.output());
         });
         DynamicTest complete = dynamicTest("every Windows-only test ran, and only the listed ones skipped" + where, () -> {
+            // A developer's run narrowed to some classes cannot be complete; CI refuses the narrowing.
+            Assumptions.assumeTrue(completeness != null, "the suite was narrowed with -D" + DeveloperFilter.SELECT);
             List<String> problems = completeness.problems(run.results());
             assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
         });
