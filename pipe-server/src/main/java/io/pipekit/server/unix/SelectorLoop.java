@@ -353,10 +353,10 @@ public final class SelectorLoop implements ServerLoop {
     private void stopListening() {
         try {
             Files.deleteIfExists(socketPath);
+            bound = false; // whatever is at the path from now on is not ours to delete
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
         }
-        bound = false; // whatever is at the path from now on is not ours to delete
         try {
             for (SocketChannel pending; (pending = server.accept()) != null; ) {
                 waiting.add(pending);
