@@ -235,7 +235,10 @@ public final class PipeServer implements AutoCloseable {
          * default ({@code PIPE_UNLIMITED_INSTANCES}), means as many as the system's resources allow.
          * A client that finds every instance taken retries until its connect timeout, then gets
          * {@link io.pipekit.core.PipeBusyException}, on both transports: on Unix the server stops
-         * listening while it serves that many clients.
+         * listening while it serves that many clients. One exception on Unix: clients that were
+         * already queued in the socket's backlog when the limit was reached are accepted, not told
+         * busy, and wait to be served until an instance is free; only their receive timeout bounds
+         * that wait (their connect has completed).
          */
         public Builder maxInstances(int maxInstances) {
             this.maxInstances = maxInstances;

@@ -28,10 +28,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SocketLock implements AutoCloseable {
     /**
-     * How long a server retries a lock that is held: a client asking {@link #isHeld(Path)} holds
-     * a shared lock for a moment, which must not read as a live server.
+     * How long a server waits out a lock that only clients hold: a client asking
+     * {@link #isHeld(Path)} holds a shared lock for a moment, which must not read as a live
+     * server, and may be descheduled while it does on a loaded machine. Only a server ever holds
+     * the lock exclusively.
      */
-    private static final long CONTENDED_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long SHARED_ONLY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int OWNER_READ_WRITE = 0600;
 
     private final Path file;
@@ -49,16 +51,18 @@ public final class SocketLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock of {@code socket}, or returns {@code null} if a live server holds it.
+     * Takes the lock of {@code socket}, or returns {@code null} if a live server holds it. While
+     * only clients hold it (shared, in {@link #isHeld(Path)}), it retries, for up to five seconds.
      *
      * @throws IOException if the lock file cannot be opened (a symbolic link there is refused)
      */
     public static SocketLock tryAcquire(Path socket) throws IOException {
         Path file = fileOf(socket);
-        long giveUp = System.nanoTime() + CONTENDED_NANOS;
+        long giveUp = System.nanoTime() + SHARED_ONLY_NANOS;
         while (true) {
             int fd = open(file, LibC.O_RDWR | LibC.O_CREAT);
             boolean locked;
+            boolean server;
             try {
                 locked = lock(fd, LibC.LOCK_EX);
                 // A server that released meanwhile removed the file this descriptor opened: a lock
@@ -66,12 +70,16 @@ public final class SocketLock implements AutoCloseable {
                 if (locked && sameFile(fd, file)) {
                     return new SocketLock(file, fd);
                 }
+                // Held: a shared lock taken beside it proves only clients hold it (a server's is
+                // exclusive). An exclusive holder of a file no longer at the path is a server
+                // that is letting go: try the file that is there now.
+                server = !locked && !lock(fd, LibC.LOCK_SH) && sameFile(fd, file);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(fd);
                 throw e;
             }
-            closeQuietly(fd);
-            if (!locked && System.nanoTime() - giveUp >= 0) {
+            closeQuietly(fd); // drops the shared lock too
+            if (server || (!locked && System.nanoTime() - giveUp >= 0)) {
                 return null;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));

@@ -46,7 +46,9 @@ import io.pipekit.core.PipeClosedException;
  * {@code maxInstances} below unlimited, the server stops listening while that many clients are
  * connected (its socket file removed; what the backlog held by then waits, accepted, for a free
  * instance): a client then finds no socket while the lock is held, which it reports as busy, as
- * Windows reports {@code ERROR_PIPE_BUSY}. It listens again once an instance is free.
+ * Windows reports {@code ERROR_PIPE_BUSY}. It listens again once an instance is free, after the
+ * same check of the path as at open (whatever appeared there meanwhile and is no stale socket is
+ * left alone); a re-listen that fails is logged and tried again later, with a growing pause.
  */
 public final class SelectorLoop implements ServerLoop {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -60,9 +62,21 @@ public final class SelectorLoop implements ServerLoop {
     /** {@code st_mode}'s file type bits, and the type of a socket (the same on Linux and macOS). */
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
+    /** The first pause before a failed re-listen is tried again; each failure doubles it, up to the last. */
+    static final long RELISTEN_FIRST_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    static final long RELISTEN_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+    /** Makes a freshly bound socket file owner-only; a seam, so tests can make it fail. */
+    interface SocketFileSetup {
+        void secure(Path socket) throws IOException;
+    }
+
+    private static final SocketFileSetup OWNER_ONLY =
+            socket -> Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
 
     private final ServerConfig config;
     private final Acceptor acceptor;
+    private final SocketFileSetup socketFileSetup;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
     private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>(); // loop thread only
@@ -77,13 +91,20 @@ public final class SelectorLoop implements ServerLoop {
     private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>(); // beyond maxInstances; loop thread only
     private long ownUid;
     private long nextId = 1;
+    private long relistenPause; // 0 while no re-listen has failed; loop thread only
+    private long relistenAtNanos; // when a failed re-listen is due again, if relistenPause > 0
     private boolean stopping;
     private boolean finished;
     private volatile boolean stopRequested; // sticky: a stop before the selector exists is not lost
 
     public SelectorLoop(ServerConfig config, Acceptor acceptor) {
+        this(config, acceptor, OWNER_ONLY);
+    }
+
+    SelectorLoop(ServerConfig config, Acceptor acceptor, SocketFileSetup socketFileSetup) {
         this.config = config;
         this.acceptor = acceptor;
+        this.socketFileSetup = socketFileSetup;
     }
 
     @Override
@@ -111,20 +132,49 @@ public final class SelectorLoop implements ServerLoop {
                 selector = Selector.open();
             }
             listen();
-        } catch (IOException e) {
-            closeQuietly();
-            throw e instanceof PipeException pipe ? pipe : new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(); // whatever failed: the lock taken above must not outlive this open()
+            if (e instanceof IOException io) {
+                throw io instanceof PipeException pipe ? pipe : new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
+            }
+            if (e instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw (Error) e;
         }
     }
 
-    /** Binds and listens on the socket path, which must be free; the lock is held. */
+    /**
+     * Binds and listens on the socket path, which must be free; the lock is held. {@code server}
+     * and {@code acceptKey} are set only once all of it succeeded: a failure leaves neither a
+     * half-open listener nor a socket file of ours behind.
+     */
     private void listen() throws IOException {
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socketPath), BACKLOG);
-        bound = true;
-        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
-        server.configureBlocking(false);
-        acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+        ServerSocketChannel opened = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        boolean boundHere = false;
+        try {
+            opened.bind(UnixDomainSocketAddress.of(socketPath), BACKLOG);
+            boundHere = true;
+            socketFileSetup.secure(socketPath);
+            opened.configureBlocking(false);
+            acceptKey = opened.register(selector, SelectionKey.OP_ACCEPT);
+            server = opened;
+            bound = true;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                opened.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            if (boundHere) {
+                try {
+                    Files.deleteIfExists(socketPath); // the socket we just bound, under our lock
+                } catch (IOException notRemoved) {
+                    e.addSuppressed(notRemoved);
+                }
+            }
+            throw e;
+        }
     }
 
     private static PipeAccessDeniedException alreadyServed(String operation, String how) {
@@ -174,13 +224,21 @@ public final class SelectorLoop implements ServerLoop {
                 // The Consumer forms hand each ready key straight to dispatch: no selected-key set
                 // to iterate, so no iterator allocated per wake-up.
                 if (deferred.isEmpty() && tasks.isEmpty()) {
-                    selector.select(dispatcher);
+                    long timeout = relistenTimeoutMillis();
+                    if (timeout < 0) {
+                        selector.select(dispatcher);
+                    } else {
+                        selector.select(dispatcher, timeout); // never 0 here: 0 would mean no limit
+                    }
                 } else {
                     selector.selectNow(dispatcher); // work is waiting: look for events without blocking
                 }
                 runTasks();
                 for (int n = deferred.size(); n > 0; n--) {
                     deferred.poll().run();
+                }
+                if (relistenPause > 0 && !stopping && System.nanoTime() - relistenAtNanos >= 0) {
+                    admitWaitingOrListen();
                 }
             }
         } catch (IOException e) {
@@ -191,6 +249,15 @@ public final class SelectorLoop implements ServerLoop {
             }
             closeQuietly();
         }
+    }
+
+    /** How long select may wait before a failed re-listen is due again; -1 if none is. */
+    private long relistenTimeoutMillis() {
+        if (relistenPause == 0 || stopping) {
+            return -1;
+        }
+        long left = relistenAtNanos - System.nanoTime();
+        return Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
     }
 
     private void dispatch(SelectionKey key) {
@@ -286,6 +353,7 @@ public final class SelectorLoop implements ServerLoop {
     private void stopListening() {
         try {
             Files.deleteIfExists(socketPath);
+            bound = false; // whatever is at the path from now on is not ours to delete
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
         }
@@ -311,13 +379,21 @@ public final class SelectorLoop implements ServerLoop {
             admit(waiting.poll());
         }
         if (stopping || server != null || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
+            relistenPause = 0; // nothing to retry now: the next release that frees an instance asks again
             return;
         }
+        String operation = "listen again on " + socketPath;
         try {
-            Files.deleteIfExists(socketPath); // ours if anything, under our lock: bind needs the name free
+            // The path was free while we did not listen, for anyone to put something there:
+            // only a stale socket is replaced, as at open.
+            claimPath(operation);
             listen();
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect", e);
+            relistenPause = 0;
+        } catch (IOException | RuntimeException e) {
+            relistenPause = relistenPause == 0 ? RELISTEN_FIRST_NANOS : Math.min(2 * relistenPause, RELISTEN_MAX_NANOS);
+            relistenAtNanos = System.nanoTime() + relistenPause;
+            LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect until it succeeds"
+                    + " (tried again in " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(relistenPause) + " ms)", e);
         }
     }
 

@@ -1,0 +1,220 @@
+package io.pipekit.server.unix;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeName;
+import io.pipekit.core.PipeType;
+import io.pipekit.core.Transport;
+import io.pipekit.core.transport.ServerConfig;
+import io.pipekit.core.transport.ServerConnection;
+import io.pipekit.core.transport.ServerLoop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the Unix loop does at its instance limit and when opening fails part-way: listening
+ * again after a failure, what it leaves at the socket path, and the lock it must not keep.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class SelectorLoopTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final List<SelectorLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final Logger logger = Logger.getLogger("io.pipekit.server");
+    private final Handler recorder = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                errors.add(record.getMessage() + (record.getThrown() == null ? "" : " / " + record.getThrown()));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void record() {
+        logger.addHandler(recorder);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        logger.removeHandler(recorder);
+        for (SelectorLoop loop : loops) {
+            loop.stop();
+        }
+        for (Thread thread : threads) {
+            thread.join(TIMEOUT.toMillis());
+            assertFalse(thread.isAlive(), "a loop did not stop");
+        }
+    }
+
+    private static ServerConfig config(Path socket, int maxInstances) {
+        return new ServerConfig(PipeName.of(socket.toString()), maxInstances, 1, 4096, 4096, Duration.ofSeconds(5), null, 1 << 20,
+                PipeType.MESSAGE);
+    }
+
+    private static ServerConnection.Listener echo(ServerConnection connection) {
+        ServerConnection.Listener listener = new ServerConnection.Listener() {
+            @Override
+            public void messageRead(byte[] message) {
+                connection.write(message);
+            }
+
+            @Override
+            public void messageWritten() {
+                connection.read();
+            }
+
+            @Override
+            public void closed(PipeException cause) {
+            }
+        };
+        connection.read();
+        return listener;
+    }
+
+    /** Opens {@code loop} on this thread (so its failure is the caller's), then runs it on another. */
+    private void openAndRun(SelectorLoop loop) throws PipeException {
+        loop.open();
+        loops.add(loop);
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                loop.run();
+                ended.complete(null);
+            } catch (Throwable e) {
+                ended.completeExceptionally(e);
+            }
+        }, "selector loop under test");
+        threads.add(thread);
+        thread.start();
+    }
+
+    private static PipeClient client(Path socket, Duration connectTimeout) throws PipeException {
+        return PipeClient.builder(socket.toString()).transport(Transport.UNIX_DOMAIN_SOCKETS).connectTimeout(connectTimeout)
+                .receiveTimeout(Duration.ofSeconds(10)).connect();
+    }
+
+    private static void await(BooleanSupplier state, String what) throws InterruptedException {
+        long giveUp = System.nanoTime() + TIMEOUT.toNanos();
+        while (!state.getAsBoolean()) {
+            assertTrue(System.nanoTime() - giveUp < 0, "still not " + what + " after " + TIMEOUT);
+            Thread.sleep(5);
+        }
+    }
+
+    private boolean logged(String... parts) {
+        return errors.stream().anyMatch(message -> java.util.Arrays.stream(parts).allMatch(message::contains));
+    }
+
+    /**
+     * Review of issue 24's hardening: a re-listen that failed after its channel was opened left
+     * that channel in {@code server}, bound but never registered, and was never tried again:
+     * no new client was ever served. Now the failure leaves nothing behind and is retried.
+     */
+    @Test
+    void failedRelistenLeavesNoHalfOpenListenerAndIsRetried() throws Exception {
+        Path socket = dir.resolve("relisten.sock");
+        AtomicInteger setups = new AtomicInteger();
+        openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo, path -> {
+            if (setups.incrementAndGet() == 2) { // the first re-listen, after the bind
+                throw new IOException("injected: securing the socket file failed");
+            }
+            java.nio.file.Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }));
+        try (PipeClient first = client(socket, TIMEOUT)) {
+            assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
+            await(() -> Files.notExists(socket), "stopped listening at the limit");
+        }
+        await(() -> logged("again failed", "injected"), "logged the failed re-listen");
+
+        try (PipeClient next = client(socket, TIMEOUT)) {
+            assertArrayEquals("next".getBytes(UTF_8), next.transact("next".getBytes(UTF_8)),
+                    "no client served after a failed re-listen");
+        }
+        assertTrue(setups.get() >= 3, "re-listened " + (setups.get() - 1) + " times");
+    }
+
+    /**
+     * Review of issue 24's hardening: while at its limit the server's socket path is free, and
+     * whatever someone puts there was deleted when the server listened again. Now only a stale
+     * socket is replaced; anything else is refused, logged, and tried again until it is gone.
+     */
+    @Test
+    void fileAppearingAtTheSocketPathWhileAtTheLimitIsNeverDeleted() throws Exception {
+        Path socket = dir.resolve("limit.sock");
+        openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
+        try (PipeClient first = client(socket, TIMEOUT)) {
+            assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
+            await(() -> Files.notExists(socket), "stopped listening at the limit");
+            Files.writeString(socket, "precious");
+        }
+        await(() -> logged("again failed", "is not a socket"), "logged the refused re-listen");
+        assertEquals("precious", Files.readString(socket), "the file at the socket path was replaced");
+        int failures = errors.size();
+        await(() -> errors.size() > failures, "tried again");
+        assertEquals("precious", Files.readString(socket), "the file at the socket path was replaced on a retry");
+
+        Files.delete(socket);
+        try (PipeClient next = client(socket, TIMEOUT)) {
+            assertArrayEquals("next".getBytes(UTF_8), next.transact("next".getBytes(UTF_8)));
+        }
+    }
+
+    /**
+     * Review of issue 24's hardening: open() released the socket's lock on an IOException only;
+     * an unchecked failure after the lock was taken kept the name claimed until the JVM exited.
+     */
+    @Test
+    void uncheckedFailureWhileOpeningReleasesTheName() throws Exception {
+        Path socket = dir.resolve("open.sock");
+        IllegalStateException injected = new IllegalStateException("injected: unchecked failure after the lock");
+        SelectorLoop failing = new SelectorLoop(config(socket, ServerConfig.UNLIMITED_INSTANCES), SelectorLoopTest::echo, path -> {
+            throw injected;
+        });
+
+        assertSame(injected, assertThrows(IllegalStateException.class, failing::open));
+        assertTrue(Files.notExists(socket), "the failed open left its socket file");
+
+        openAndRun(new SelectorLoop(config(socket, ServerConfig.UNLIMITED_INSTANCES), SelectorLoopTest::echo));
+        try (PipeClient client = client(socket, TIMEOUT)) {
+            assertArrayEquals("served".getBytes(UTF_8), client.transact("served".getBytes(UTF_8)));
+        }
+    }
+}
