@@ -11,8 +11,13 @@ import io.pipekit.testing.WindowsOnly;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -35,6 +40,7 @@ import org.junit.jupiter.api.condition.OS;
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Windows runs the Windows-only tests natively")
 class WindowsSuitesUnderWineTest {
     private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(10);
+    private static final int SUITES_AT_ONCE = 2;
 
     @TestFactory
     // Not the build's per-test default: this one runs the whole suite per JDK, each run bounded by
@@ -56,17 +62,39 @@ class WindowsSuitesUnderWineTest {
             String wine = bed.wineVersion();
             System.out.println("[wine] test bed " + image + " running " + wine + ", JDKs " + bed.jdkLines());
             DeveloperFilter filter = DeveloperFilter.fromSystemProperties();
-            for (String jdk : filter.jdks(bed.jdkLines())) {
-                String java = bed.javaVersion(jdk);
-                long started = System.nanoTime();
-                WineTestBed.SuiteRun run = bed.runWindowsSuites(jdk, WindowsOnly.TAG, filter.selector(), SUITE_TIMEOUT,
-                        Path.of(property("pipekit.windowsSuite.dir"), "reports", "jdk" + jdk));
-                System.out.printf("[wine] JDK %s (%s): %d Windows tests ran under %s in %.1f s; the launcher said:%n%s%n",
-                        jdk, java, run.results().size(), wine, (System.nanoTime() - started) / 1e9, run.output().indent(2));
-                perJdk.add(asContainer(shortWine(wine), jdk, java, run, filter.select() == null ? completeness : null));
+            // Two JDKs' suites at a time, one per core: each run spends much of its time waiting (on
+            // the Windows JVMs its tests start, on pipes and peers), so two overlap well, and a
+            // third would only queue for the CPU. Each run has its own JVM, pipe names and reports.
+            ExecutorService runs = Executors.newFixedThreadPool(SUITES_AT_ONCE);
+            try {
+                Map<String, Future<JdkRun>> byJdk = new LinkedHashMap<>();
+                for (String jdk : filter.jdks(bed.jdkLines())) {
+                    byJdk.put(jdk, runs.submit(() -> runOn(bed, jdk, filter)));
+                }
+                for (Map.Entry<String, Future<JdkRun>> entry : byJdk.entrySet()) {
+                    JdkRun done = entry.getValue().get();
+                    System.out.printf("[wine] JDK %s (%s): %d Windows tests ran under %s in %.1f s; the launcher said:%n%s%n",
+                            entry.getKey(), done.java(), done.run().results().size(), wine, done.seconds(), done.run().output().indent(2));
+                    perJdk.add(asContainer(shortWine(wine), entry.getKey(), done.java(), done.run(),
+                            filter.select() == null ? completeness : null));
+                }
+            } finally {
+                runs.shutdownNow();
             }
         }
         return perJdk.stream();
+    }
+
+    /** One JDK's run of the suites: its {@code java -version} line, what ran, and how long it took. */
+    private record JdkRun(String java, WineTestBed.SuiteRun run, double seconds) {
+    }
+
+    private static JdkRun runOn(WineTestBed bed, String jdk, DeveloperFilter filter) throws Exception {
+        String java = bed.javaVersion(jdk);
+        long started = System.nanoTime();
+        WineTestBed.SuiteRun run = bed.runWindowsSuites(jdk, WindowsOnly.TAG, filter.selector(), SUITE_TIMEOUT,
+                Path.of(property("pipekit.windowsSuite.dir"), "reports", "jdk" + jdk));
+        return new JdkRun(java, run, (System.nanoTime() - started) / 1e9);
     }
 
     private static DynamicContainer asContainer(String wine, String jdk, String java, WineTestBed.SuiteRun run,
