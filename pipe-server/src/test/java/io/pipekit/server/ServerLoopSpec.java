@@ -120,25 +120,8 @@ abstract class ServerLoopSpec {
         }
     }
 
-    /** What an echo server's connection does: read, write back, read again. */
     static ServerConnection.Listener echo(ServerConnection connection) {
-        ServerConnection.Listener listener = new ServerConnection.Listener() {
-            @Override
-            public void messageRead(byte[] message) {
-                connection.write(message);
-            }
-
-            @Override
-            public void messageWritten() {
-                connection.read();
-            }
-
-            @Override
-            public void closed(PipeException cause) {
-            }
-        };
-        connection.read();
-        return listener;
+        return EchoListener.on(connection);
     }
 
     static final ServerConnection.Listener SILENT = new ServerConnection.Listener() {

@@ -1,5 +1,6 @@
 package io.pipekit.server.unix;
 
+import io.pipekit.server.EchoListener;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,24 +90,8 @@ class SelectorLoopTest {
                 PipeType.MESSAGE);
     }
 
-    private static ServerConnection.Listener echo(ServerConnection connection) {
-        ServerConnection.Listener listener = new ServerConnection.Listener() {
-            @Override
-            public void messageRead(byte[] message) {
-                connection.write(message);
-            }
-
-            @Override
-            public void messageWritten() {
-                connection.read();
-            }
-
-            @Override
-            public void closed(PipeException cause) {
-            }
-        };
-        connection.read();
-        return listener;
+    static ServerConnection.Listener echo(ServerConnection connection) {
+        return EchoListener.on(connection);
     }
 
     /** Opens {@code loop} on this thread (so its failure is the caller's), then runs it on another. */
