@@ -1,5 +1,6 @@
 package io.pipekit.client.unix;
 
+import io.pipekit.client.internal.CallerRoles;
 import io.pipekit.client.internal.Deadline;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PipeBusyException;
@@ -206,7 +207,7 @@ public final class UnixClientConnection implements ClientConnection {
     public void send(byte[] bytes, int offset, int length, long timeoutMillis) throws PipeException {
         String operation = sendOperation;
         checkWritable(operation);
-        claim(writing, operation, "writer");
+        CallerRoles.claim(writing, operation, "writer");
         try {
             output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
             writeAll(output, timeoutMillis, operation);
@@ -223,7 +224,7 @@ public final class UnixClientConnection implements ClientConnection {
     public void send(ByteBuffer from, long timeoutMillis) throws PipeException {
         String operation = sendOperation;
         checkWritable(operation);
-        claim(writing, operation, "writer");
+        CallerRoles.claim(writing, operation, "writer");
         int position = from.position();
         try {
             if (framed || !from.isDirect()) {
@@ -287,22 +288,11 @@ public final class UnixClientConnection implements ClientConnection {
                 + " bytes within " + timeoutMillis + " ms; the connection is closed, as the rest can no longer follow whole");
     }
 
-    /**
-     * Makes the calling thread this connection's one reader or writer for the call, or throws at
-     * once: two writers would interleave their bytes and share the output buffer.
-     */
-    private static void claim(AtomicBoolean side, String operation, String role) {
-        if (!side.compareAndSet(false, true)) {
-            throw new IllegalStateException(operation + ": another thread is already in a call as this connection's " + role
-                    + "; one reader and one writer at a time");
-        }
-    }
-
     @Override
     public byte[] receive(long timeoutMillis) throws PipeException {
         String operation = receiveOperation;
         ensureOpen(operation);
-        claim(reading, operation, "reader");
+        CallerRoles.claim(reading, operation, "reader");
         long startNanos = clock.getAsLong();
         try {
             while (true) {
@@ -329,7 +319,7 @@ public final class UnixClientConnection implements ClientConnection {
         if (length == 0) {
             return 0;
         }
-        claim(reading, operation, "reader");
+        CallerRoles.claim(reading, operation, "reader");
         long startNanos = clock.getAsLong();
         try {
             if (!framed) {
@@ -382,7 +372,7 @@ public final class UnixClientConnection implements ClientConnection {
         if (!into.hasRemaining()) {
             return 0;
         }
-        claim(reading, operation, "reader");
+        CallerRoles.claim(reading, operation, "reader");
         long startNanos = clock.getAsLong();
         try {
             if (!framed) {

@@ -6,6 +6,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
+import io.pipekit.client.internal.CallerRoles;
 import io.pipekit.client.internal.Deadline;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
@@ -195,7 +196,7 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = writeOperation;
         enter(operation);
         try {
-            claim(writing, operation, "writer");
+            CallerRoles.claim(writing, operation, "writer");
             try {
                 writer.buffer.put(bytes, offset, length);
                 writeBuffered(length, timeoutMillis, operation);
@@ -212,7 +213,7 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = writeOperation;
         enter(operation);
         try {
-            claim(writing, operation, "writer");
+            CallerRoles.claim(writing, operation, "writer");
             try {
                 int position = from.position();
                 int length = from.remaining();
@@ -270,7 +271,7 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = readOperation;
         enter(operation);
         try {
-            claim(reading, operation, "reader");
+            CallerRoles.claim(reading, operation, "reader");
             try {
                 int count = length == 0 ? 0 : readBuffered(length, timeoutMillis, operation);
                 if (count > 0) {
@@ -290,7 +291,7 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = readOperation;
         enter(operation);
         try {
-            claim(reading, operation, "reader");
+            CallerRoles.claim(reading, operation, "reader");
             try {
                 int count = into.hasRemaining() ? readBuffered(into.remaining(), timeoutMillis, operation) : 0;
                 if (count > 0) {
@@ -335,7 +336,7 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = readOperation;
         enter(operation);
         try {
-            claim(reading, operation, "reader");
+            CallerRoles.claim(reading, operation, "reader");
             try {
                 return read(System.nanoTime(), timeoutMillis, operation);
             } finally {
@@ -381,9 +382,9 @@ public final class WindowsClientConnection implements ClientConnection {
         String operation = "transact on " + path;
         enter(operation);
         try {
-            claim(writing, operation, "writer");
+            CallerRoles.claim(writing, operation, "writer");
             try {
-                claim(reading, operation, "reader");
+                CallerRoles.claim(reading, operation, "reader");
                 try {
                     // A write and a read, both overlapped. An overlapped TransactNamedPipe (one call) was no
                     // faster under Wine 10: medians of 5 rounds, 336 µs against 302 for these two calls at
@@ -399,18 +400,6 @@ public final class WindowsClientConnection implements ClientConnection {
             }
         } finally {
             leave();
-        }
-    }
-
-    /**
-     * Makes the calling thread this connection's one reader or writer for the call, or throws at
-     * once: two writers would share the writer's OVERLAPPED and buffer, and the second would zero
-     * and overwrite what a pending WriteFile still reads.
-     */
-    private static void claim(AtomicBoolean side, String operation, String role) {
-        if (!side.compareAndSet(false, true)) {
-            throw new IllegalStateException(operation + ": another thread is already in a call as this connection's " + role
-                    + "; one reader and one writer at a time");
         }
     }
 
