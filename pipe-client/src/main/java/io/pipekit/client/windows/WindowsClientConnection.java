@@ -113,7 +113,7 @@ public final class WindowsClientConnection implements ClientConnection {
         Deadline deadline = Deadline.after(config.connectTimeout());
         boolean sawBusy = false;
         while (true) {
-            HANDLE handle = NativeHandles.opened(Kernel32Ex.INSTANCE.CreateFile(path, access, 0, null, Kernel32.OPEN_EXISTING, flags, null));
+            HANDLE handle = NativeHandles.opened(Kernel32Ex.OPENING.CreateFile(path, access, 0, null, Kernel32.OPEN_EXISTING, flags, null));
             if (!WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
                 try {
                     PeerIdentity server = verifiedServer(handle, path, config.serverTrust());

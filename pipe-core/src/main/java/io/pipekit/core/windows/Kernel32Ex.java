@@ -17,8 +17,16 @@ import com.sun.jna.win32.W32APIOptions;
  * native call in between may overwrite it.
  */
 public interface Kernel32Ex extends StdCallLibrary {
-    /** The bindings, loaded once; the pipe-opening calls pass {@link PipeOpenCalls}, a test seam. */
-    Kernel32Ex INSTANCE = PipeOpenCalls.recorded(Native.load("kernel32", Kernel32Ex.class, W32APIOptions.DEFAULT_OPTIONS));
+    /** The bindings, loaded once. */
+    Kernel32Ex INSTANCE = Native.load("kernel32", Kernel32Ex.class, W32APIOptions.DEFAULT_OPTIONS);
+
+    /**
+     * The same bindings with the pipe-opening calls noted on their way through {@link PipeOpenCalls},
+     * a test seam: for {@link #CreateNamedPipe} and {@link #CreateFile} only. Every other call
+     * (GetOverlappedResult on each client read and write among them) goes through
+     * {@link #INSTANCE}, with no proxy in between.
+     */
+    Kernel32Ex OPENING = PipeOpenCalls.recorded(INSTANCE);
 
     int PIPE_ACCESS_DUPLEX = 0x00000003;
     int FILE_FLAG_OVERLAPPED = 0x40000000;

@@ -341,7 +341,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 ? Kernel32Ex.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE
                 : Kernel32Ex.PIPE_TYPE_BYTE | Kernel32Ex.PIPE_READMODE_BYTE; // each read's bytes go to the listener as they come
         int pipeMode = type | Kernel32Ex.PIPE_WAIT | Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS;
-        HANDLE handle = NativeHandles.opened(KX.CreateNamedPipe(config.name().path(), openMode, pipeMode, config.maxInstances(),
+        HANDLE handle = NativeHandles.opened(Kernel32Ex.OPENING.CreateNamedPipe(config.name().path(), openMode, pipeMode, config.maxInstances(),
                 config.outBufferSize(), config.inBufferSize(), (int) config.defaultTimeout().toMillis(), security.attributes()));
         if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
             int error = Native.getLastError();
