@@ -532,12 +532,17 @@ abstract class PipeBehaviourSpec {
     /**
      * Defect 10: a second writer while one is in a call gets IllegalStateException at once (on
      * Windows it shared the first one's pending OVERLAPPED and buffer). The first writer is blocked
-     * on a server that does not read; the second probes until it meets it.
+     * on a server that does not read; the second probes until it meets it. The probes are few and
+     * spaced: a probe that came before the first writer is in goes through, and enough of them
+     * would fill the pipe, after which a probe would hold the writer's role for good and the first
+     * writer could never get in (on a Unix socket a few hundred small writes fill it; seen in CI).
      */
     @Test
     void secondConcurrentWriterIsRefusedWithIllegalStateException() throws Exception {
         PipeClient client = clientOfAServerThatStopsReading(clientBuilder());
+        CountDownLatch firstStarted = new CountDownLatch(1);
         BlockedCall first = BlockedCall.start(() -> {
+            firstStarted.countDown();
             while (true) { // a probe may hold the writer's role for a moment: try again
                 try {
                     client.outputStream().write(new byte[4 * 1024 * 1024]); // never fits: blocks until close
@@ -547,9 +552,10 @@ abstract class PipeBehaviourSpec {
                 }
             }
         });
+        assertTrue(firstStarted.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the first writer never started");
         // Preemptive: without the refusal a probe may block for good behind the first writer.
         Throwable refused = assertTimeoutPreemptively(TIMEOUT, () -> {
-            while (true) {
+            for (int probe = 0; probe < 100; probe++) { // 100 one-byte messages fit any pipe here
                 try {
                     client.asyncChannel().write(java.nio.ByteBuffer.wrap(new byte[] {7})).get();
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -558,7 +564,9 @@ abstract class PipeBehaviourSpec {
                     }
                     throw e;
                 }
+                Thread.sleep(5); // the role is free now: time for the spinning first writer to take it
             }
+            return null;
         }, "the second writer was never refused");
         assertInstanceOf(IllegalStateException.class, refused, "the second writer was never refused");
         assertTrue(refused.getMessage().contains("one reader and one writer at a time"), refused.getMessage());
