@@ -16,8 +16,9 @@ import java.io.IOException;
  * these failures; they refuse a missing operation.
  */
 public sealed class PipeException extends IOException
-        permits MessageTooLargeException, NoSuchPipeException, PeerClosedException, PipeAccessDeniedException,
-        PipeBusyException, PipeClosedException, PipeTimeoutException, SendQueueFullException, UntrustedServerException {
+        permits InvalidMessageException, MessageTooLargeException, NoSuchPipeException, PeerClosedException,
+        PipeAccessDeniedException, PipeBusyException, PipeClosedException, PipeInterruptedException, PipeIoException,
+        PipeNameInUseException, PipeTimeoutException, SendQueueFullException, UntrustedServerException {
     private static final long serialVersionUID = 1L;
 
     /** The value of {@link #code()} when the failure has no Win32 error code. */
