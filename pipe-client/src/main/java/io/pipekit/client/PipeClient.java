@@ -144,7 +144,7 @@ public final class PipeClient implements AutoCloseable {
     }
 
     /** Who serves the pipe, as the operating system vouches for it: checked against {@link Builder#serverTrust} when connecting. */
-    public PeerIdentity serverIdentity() {
+    public PeerIdentity server() {
         return connection.serverIdentity();
     }
 

@@ -140,7 +140,7 @@ public final class JarScenarios {
         try (ChildProcess server = ChildProcess.jar("pipe-server.jar", "--name", name)) {
             server.awaitLine(serving, TIMEOUT);
             try (PipeClient client = PipeClient.builder(name).connectTimeout(TIMEOUT).connect()) {
-                String described = client.serverIdentity().describe();
+                String described = client.server().describe();
                 assertTrue(described.startsWith("pid=" + server.pid() + " "), () -> "the server jar is process " + server.pid() + ": " + described);
                 assertTrue(described.contains(" " + userFact + " "), () -> "expected " + userFact + ": " + described);
                 assertTrue(server.pid() != ProcessHandle.current().pid());
