@@ -240,7 +240,17 @@ public final class PipeClient implements AutoCloseable {
         return codec.decode(transact(codec.encode(request)));
     }
 
+    /** {@code timeout}, once it is known to be a timeout: not null, not negative. */
+    private static Duration checkedTimeout(Duration timeout, String option) {
+        Objects.requireNonNull(timeout, option);
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException(option + " must not be negative: " + timeout);
+        }
+        return timeout;
+    }
+
     private static long millis(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
@@ -256,7 +266,12 @@ public final class PipeClient implements AutoCloseable {
         asyncChannel.shutDown();
     }
 
-    /** Configures and opens a {@link PipeClient}. */
+    /**
+     * Configures and opens a {@link PipeClient}. Each setter checks its value when it is called
+     * and refuses a bad one (a negative timeout, a size below one, a null) with an
+     * {@link IllegalArgumentException} or {@link NullPointerException} naming the option, leaving
+     * the builder as it was; {@link #connect()} makes no native call before all are known good.
+     */
     public static final class Builder {
         private final PipeName name;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -273,9 +288,13 @@ public final class PipeClient implements AutoCloseable {
             this.name = name;
         }
 
-        /** How long to keep trying while the pipe is absent or busy; zero means one attempt. */
+        /**
+         * How long to keep trying while the pipe is absent or busy; zero means one attempt.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            this.connectTimeout = checkedTimeout(timeout, "connectTimeout");
             return this;
         }
 
@@ -301,10 +320,11 @@ public final class PipeClient implements AutoCloseable {
          * How long {@link PipeClient#receive()} and {@link PipeClient#transact} wait for a message
          * before they fail with a {@link io.pipekit.core.PipeTimeoutException}. By default they
          * wait as long as it takes, as a socket does.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder receiveTimeout(Duration timeout) {
-            millis(timeout);
-            this.receiveTimeout = timeout;
+            this.receiveTimeout = checkedTimeout(timeout, "receiveTimeout");
             return this;
         }
 
@@ -313,15 +333,23 @@ public final class PipeClient implements AutoCloseable {
          * and channels' writes wait while the pipe is full (a server that does not read) before they
          * fail with a {@link io.pipekit.core.PipeTimeoutException}. By default they wait as long as
          * it takes, as a socket does.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder sendTimeout(Duration timeout) {
-            millis(timeout);
-            this.sendTimeout = timeout;
+            this.sendTimeout = checkedTimeout(timeout, "sendTimeout");
             return this;
         }
 
-        /** The largest message accepted from the server (default 16 MiB). */
+        /**
+         * The largest message accepted from the server (default 16 MiB).
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder maxMessageSize(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxMessageSize must be positive, got " + bytes);
+            }
             this.maxMessageSize = bytes;
             return this;
         }
@@ -339,9 +367,19 @@ public final class PipeClient implements AutoCloseable {
             return this;
         }
 
-        /** The transport to connect over (default: {@link Transport#forThisOs()}); it must be the server's. */
+        /**
+         * The transport to connect over (default: {@link Transport#forThisOs()}); it must be the server's.
+         *
+         * @throws IllegalArgumentException for {@link Transport#WINDOWS_NAMED_PIPES} on another
+         *     operating system, which has no named pipes to connect to
+         */
         public Builder transport(Transport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(transport, "transport");
+            if (transport == Transport.WINDOWS_NAMED_PIPES && Transport.forThisOs() != Transport.WINDOWS_NAMED_PIPES) {
+                throw new IllegalArgumentException("transport WINDOWS_NAMED_PIPES needs Windows, and this is "
+                        + System.getProperty("os.name") + ": use UNIX_DOMAIN_SOCKETS (the default here)");
+            }
+            this.transport = transport;
             return this;
         }
 
@@ -352,11 +390,14 @@ public final class PipeClient implements AutoCloseable {
          * with an {@link io.pipekit.core.UntrustedServerException}.
          */
         public Builder serverTrust(ServerTrust trust) {
-            this.serverTrust = Objects.requireNonNull(trust, "trust");
+            this.serverTrust = Objects.requireNonNull(trust, "serverTrust");
             return this;
         }
 
-        /** Connects, retrying as the class comment describes. */
+        /**
+         * Connects, retrying as the class comment describes. Every option was checked by its
+         * setter, so a failure here comes from the pipe, never from a value set before.
+         */
         public PipeClient connect() throws PipeException {
             ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize, readMode,
                     serverTrust);
