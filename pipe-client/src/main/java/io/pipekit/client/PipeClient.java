@@ -19,10 +19,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A client of a named pipe: it sends and receives whole messages on a message-type pipe, and
- * reads and writes bytes on a byte-type one ({@link #readMode()}), and either pipe can be read
- * and written as streams ({@link #inputStream()}, {@link #outputStream()}) or as a channel
- * ({@link #channel()}).
+ * A client of a named pipe: in message read mode it sends, receives and transacts whole messages;
+ * in byte read mode (a byte-type pipe, or {@link ReadMode#BYTE} asked for) the pipe is a stream of
+ * bytes, read through {@link #inputStream()} or {@link #channel()}, and the message methods
+ * ({@link #receive()}, {@link #transact(byte[])} and their overloads) refuse at once with an
+ * {@link IllegalStateException}, as there are no whole messages to return ({@link #readMode()}
+ * says which mode is in effect). Either pipe can be read and written as streams
+ * ({@link #inputStream()}, {@link #outputStream()}) or as a channel ({@link #channel()},
+ * {@link #asyncChannel()}).
  *
  * <pre>{@code
  * try (PipeClient client = PipeClient.connect("mynamedpipe")) {
@@ -31,7 +35,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>On Windows it connects to a named pipe; on Linux and macOS, by default, to the Unix domain
- * socket of the same name, with the same message semantics (see {@link Transport}).
+ * socket of the same name, with the same message semantics (see {@link Transport}). The read mode
+ * follows the pipe's own type on Windows; on Unix sockets, which carry no pipe type, a client of a
+ * byte-type server asks for {@link ReadMode#BYTE} ({@link Builder#readMode}).
  *
  * <p>Connecting retries while every instance is busy ({@code ERROR_PIPE_BUSY}) or the pipe
  * does not exist yet, until the timeout; then it fails with a {@link io.pipekit.core.PipeBusyException}
@@ -102,7 +108,8 @@ public final class PipeClient implements AutoCloseable {
 
     /**
      * How this client reads: {@link ReadMode#MESSAGE} (each receive is one whole message) or
-     * {@link ReadMode#BYTE} (each receive is what one read delivered), never {@code AUTO}.
+     * {@link ReadMode#BYTE} (the pipe is a stream: read it with {@link #inputStream()} or
+     * {@link #channel()}; the message methods refuse), never {@code AUTO}.
      */
     public ReadMode readMode() {
         return connection.readMode();
@@ -144,7 +151,7 @@ public final class PipeClient implements AutoCloseable {
     }
 
     /** Who serves the pipe, as the operating system vouches for it: checked against {@link Builder#serverTrust} when connecting. */
-    public PeerIdentity serverIdentity() {
+    public PeerIdentity server() {
         return connection.serverIdentity();
     }
 
@@ -154,8 +161,10 @@ public final class PipeClient implements AutoCloseable {
     }
 
     /**
-     * Sends one whole message (on a byte-type pipe: these bytes, with no boundary kept), within the
-     * connection's send timeout.
+     * Sends one whole message, within the connection's send timeout. In byte read mode it writes
+     * these bytes to the stream, as {@link #outputStream()} would: nothing marks where they end,
+     * so a protocol on a byte-type pipe frames them itself (for example with
+     * {@link io.pipekit.core.LengthPrefixFraming}).
      */
     public void send(byte[] message) throws PipeException {
         connection.send(message, 0, message.length, sendTimeoutMillis);
@@ -171,8 +180,14 @@ public final class PipeClient implements AutoCloseable {
         connection.send(message, 0, message.length, millis(timeout));
     }
 
-    /** Receives the next whole message, however long, within the connection's receive timeout. */
+    /**
+     * Receives the next whole message, however long, within the connection's receive timeout.
+     *
+     * @throws IllegalStateException at once, in byte read mode, where there are no whole messages
+     *     to receive: read with {@link #inputStream()} or {@link #channel()} instead
+     */
     public byte[] receive() throws PipeException {
+        requireMessages("receive()");
         return connection.receive(receiveTimeoutMillis);
     }
 
@@ -180,14 +195,34 @@ public final class PipeClient implements AutoCloseable {
      * Receives the next whole message, waiting at most {@code timeout}.
      *
      * @throws io.pipekit.core.PipeTimeoutException if none came in time; the connection stays usable
+     * @throws IllegalStateException at once, in byte read mode (see {@link #receive()})
      */
     public byte[] receive(Duration timeout) throws PipeException {
+        requireMessages("receive(Duration)");
         return connection.receive(millis(timeout));
     }
 
-    /** Sends one message and receives the answer, within the connection's send and receive timeouts. */
+    /**
+     * Sends one message and receives the answer, within the connection's send and receive timeouts.
+     *
+     * @throws IllegalStateException at once, in byte read mode, before anything is sent (see
+     *     {@link #receive()}): write and read the stream instead
+     */
     public byte[] transact(byte[] request) throws PipeException {
+        requireMessages("transact(...)");
         return connection.transact(request, sendTimeoutMillis, receiveTimeoutMillis);
+    }
+
+    /**
+     * Refuses a message method in byte read mode. A read there returns whatever has arrived,
+     * which is no message: an answer cut anywhere would pass for a whole one.
+     */
+    private void requireMessages(String method) {
+        if (connection.readMode() == ReadMode.BYTE) {
+            throw new IllegalStateException(method + " needs whole messages, and " + name
+                    + " is read in byte read mode, a stream with no message boundaries: read it with inputStream() or channel()"
+                    + " (LengthPrefixFraming reads length-prefixed messages from them)");
+        }
     }
 
     /** {@link #send(byte[])} of an encoded value. */
@@ -205,7 +240,17 @@ public final class PipeClient implements AutoCloseable {
         return codec.decode(transact(codec.encode(request)));
     }
 
+    /** {@code timeout}, once it is known to be a timeout: not null, not negative. */
+    private static Duration checkedTimeout(Duration timeout, String option) {
+        Objects.requireNonNull(timeout, option);
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException(option + " must not be negative: " + timeout);
+        }
+        return timeout;
+    }
+
     private static long millis(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
@@ -221,7 +266,12 @@ public final class PipeClient implements AutoCloseable {
         asyncChannel.shutDown();
     }
 
-    /** Configures and opens a {@link PipeClient}. */
+    /**
+     * Configures and opens a {@link PipeClient}. Each setter checks its value when it is called
+     * and refuses a bad one (a negative timeout, a size below one, a null) with an
+     * {@link IllegalArgumentException} or {@link NullPointerException} naming the option, leaving
+     * the builder as it was; {@link #connect()} makes no native call before all are known good.
+     */
     public static final class Builder {
         private final PipeName name;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -238,9 +288,13 @@ public final class PipeClient implements AutoCloseable {
             this.name = name;
         }
 
-        /** How long to keep trying while the pipe is absent or busy; zero means one attempt. */
+        /**
+         * How long to keep trying while the pipe is absent or busy; zero means one attempt.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            this.connectTimeout = checkedTimeout(timeout, "connectTimeout");
             return this;
         }
 
@@ -266,10 +320,11 @@ public final class PipeClient implements AutoCloseable {
          * How long {@link PipeClient#receive()} and {@link PipeClient#transact} wait for a message
          * before they fail with a {@link io.pipekit.core.PipeTimeoutException}. By default they
          * wait as long as it takes, as a socket does.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder receiveTimeout(Duration timeout) {
-            millis(timeout);
-            this.receiveTimeout = timeout;
+            this.receiveTimeout = checkedTimeout(timeout, "receiveTimeout");
             return this;
         }
 
@@ -278,32 +333,53 @@ public final class PipeClient implements AutoCloseable {
          * and channels' writes wait while the pipe is full (a server that does not read) before they
          * fail with a {@link io.pipekit.core.PipeTimeoutException}. By default they wait as long as
          * it takes, as a socket does.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is negative
          */
         public Builder sendTimeout(Duration timeout) {
-            millis(timeout);
-            this.sendTimeout = timeout;
+            this.sendTimeout = checkedTimeout(timeout, "sendTimeout");
             return this;
         }
 
-        /** The largest message accepted from the server (default 16 MiB). */
+        /**
+         * The largest message accepted from the server (default 16 MiB).
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder maxMessageSize(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxMessageSize must be positive, got " + bytes);
+            }
             this.maxMessageSize = bytes;
             return this;
         }
 
         /**
-         * How to read the pipe (default {@link ReadMode#AUTO}: message read mode on a message-type
-         * pipe, byte read mode on a byte-type one). On Unix domain sockets, which carry no pipe
-         * type, {@code AUTO} reads messages: give {@link ReadMode#BYTE} for a byte-type server.
+         * How to read the pipe: the default, {@link ReadMode#AUTO}, follows the pipe's own type on
+         * Windows and reads messages on Unix domain sockets, where a client cannot learn the
+         * server's pipe type, so give {@link ReadMode#BYTE} there for a byte-type server. On
+         * Windows {@code AUTO} reads a message-type pipe in message read mode and a byte-type one
+         * in byte read mode. In byte read mode the pipe is read through {@link PipeClient#inputStream()}
+         * or {@link PipeClient#channel()}, and {@code receive} and {@code transact} refuse.
          */
         public Builder readMode(ReadMode readMode) {
             this.readMode = Objects.requireNonNull(readMode, "readMode");
             return this;
         }
 
-        /** The transport to connect over (default: {@link Transport#forThisOs()}); it must be the server's. */
+        /**
+         * The transport to connect over (default: {@link Transport#forThisOs()}); it must be the server's.
+         *
+         * @throws IllegalArgumentException for {@link Transport#WINDOWS_NAMED_PIPES} on another
+         *     operating system, which has no named pipes to connect to
+         */
         public Builder transport(Transport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(transport, "transport");
+            if (transport == Transport.WINDOWS_NAMED_PIPES && Transport.forThisOs() != Transport.WINDOWS_NAMED_PIPES) {
+                throw new IllegalArgumentException("transport WINDOWS_NAMED_PIPES needs Windows, and this is "
+                        + System.getProperty("os.name") + ": use UNIX_DOMAIN_SOCKETS (the default here)");
+            }
+            this.transport = transport;
             return this;
         }
 
@@ -314,11 +390,14 @@ public final class PipeClient implements AutoCloseable {
          * with an {@link io.pipekit.core.UntrustedServerException}.
          */
         public Builder serverTrust(ServerTrust trust) {
-            this.serverTrust = Objects.requireNonNull(trust, "trust");
+            this.serverTrust = Objects.requireNonNull(trust, "serverTrust");
             return this;
         }
 
-        /** Connects, retrying as the class comment describes. */
+        /**
+         * Connects, retrying as the class comment describes. Every option was checked by its
+         * setter, so a failure here comes from the pipe, never from a value set before.
+         */
         public PipeClient connect() throws PipeException {
             ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize, readMode,
                     serverTrust);

@@ -73,6 +73,34 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertArrayEquals(sent, echoed);
     }
 
+    /**
+     * Issue 25: in byte read mode a receive returned whatever one read delivered, while its javadoc
+     * promised a whole message (an HTTP reply cut anywhere). The message methods now refuse at once,
+     * pointing to the stream and the channel, and leave the connection as it was: nothing is sent
+     * or read, and {@code send(byte[])} still writes its bytes.
+     */
+    @Test
+    void messageMethodsRefuseAByteModeClientAtOnceAndPointToTheStreams() throws Exception {
+        echoServer(builder().pipeType(PipeType.BYTE));
+        PipeClient client = byteClient();
+        io.pipekit.core.MessageCodec<String> text = io.pipekit.core.MessageCodecs.text("utf-8");
+
+        List<org.junit.jupiter.api.function.Executable> refused = List.of(
+                client::receive,
+                () -> client.receive(Duration.ofMillis(1)),
+                () -> client.transact("lost".getBytes(UTF_8)),
+                () -> client.receive(text),
+                () -> client.transact(text, "lost"));
+        for (org.junit.jupiter.api.function.Executable call : refused) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertTrue(e.getMessage().contains("inputStream()") && e.getMessage().contains("channel()"), e.getMessage());
+        }
+
+        client.send("ab".getBytes(UTF_8));
+        assertEquals("ab", new String(readFully(client.inputStream(), 2), UTF_8), "no refused transact sent anything");
+        assertTrue(client.isOpen());
+    }
+
     @Test
     void byteTypeServerHandsItsHandlerTheBytesAsTheyComeWithNoBoundaries() throws Exception {
         ByteArrayOutputStream received = new ByteArrayOutputStream();

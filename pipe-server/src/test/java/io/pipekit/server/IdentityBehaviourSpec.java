@@ -171,8 +171,8 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
 
         PipeClient client = client();
 
-        assertEquals(OptionalLong.of(ProcessHandle.current().pid()), client.serverIdentity().processId());
-        assertIsThisProcessUser(client.serverIdentity());
+        assertEquals(OptionalLong.of(ProcessHandle.current().pid()), client.server().processId());
+        assertIsThisProcessUser(client.server());
     }
 
     @Test

@@ -386,7 +386,11 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
     @Test
     void clientReadsAByteTypePipeInByteModeByDefault() throws Exception {
         echoServer(builder().pipeType(PipeType.BYTE));
-        assertEquals(ReadMode.BYTE, client().readMode(), "GetNamedPipeInfo says byte-type: no message read mode");
+        PipeClient client = client();
+        assertEquals(ReadMode.BYTE, client.readMode(), "GetNamedPipeInfo says byte-type: no message read mode");
+        // So AUTO's byte read mode refuses the message methods, as an explicit BYTE does (ByteStreamBehaviourSpec).
+        IllegalStateException e = assertThrows(IllegalStateException.class, client::receive);
+        assertTrue(e.getMessage().contains("inputStream()"), e.getMessage());
     }
 
     /**

@@ -109,8 +109,9 @@ final class BenchCommand implements Callable<Integer> {
     private long[] runClient(Transport chosen, byte[] message, CountDownLatch ready, CountDownLatch go, AtomicLong done,
             long durationNanos) throws Exception {
         try (PipeClient client = PipeClient.builder(parent.name).transport(chosen).connectTimeout(parent.timeout).connect()) {
+            Messages messages = new Messages(client, parent.frame);
             for (int i = 0; i < warmup; i++) {
-                client.transact(message);
+                messages.transact(message);
             }
             ready.countDown();
             go.await();
@@ -119,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
             long start = System.nanoTime();
             while (durationNanos == Long.MAX_VALUE ? n < roundTrips : System.nanoTime() - start < durationNanos) {
                 long t = System.nanoTime();
-                client.transact(message);
+                messages.transact(message);
                 if (n == nanos.length) {
                     nanos = Arrays.copyOf(nanos, n * 2);
                 }

@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code java -jar pipe-client.jar [message]}: the documented sample's client as a command.
  * It connects to {@code mynamedpipe} (waiting while the pipe is busy or not there yet), sends
- * one message, by default {@code Default message from client.}, and prints the reply.
+ * one message, by default {@code Default message from client.}, and prints the reply. On a
+ * byte-type pipe the message and the reply travel as length-prefixed frames ({@code --frame}).
  */
 @Command(name = "pipe-client", mixinStandardHelpOptions = true, version = "pipe-client 0.1.0",
-        description = "Sends one message to a message-type named pipe and prints the reply.",
+        description = "Sends one message to a named pipe and prints the reply (on a byte-type pipe, as length-prefixed frames).",
         sortOptions = false, subcommands = {BenchCommand.class, ListenCommand.class, SendCommand.class, RelayCommand.class})
 public final class ClientCommand implements Callable<Integer> {
     /** The sample client's message. */
@@ -48,6 +49,11 @@ public final class ClientCommand implements Callable<Integer> {
             description = "How long the exchange may take once connected: sending the message and receiving the reply "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration replyTimeout;
+
+    @Option(names = "--frame", scope = CommandLine.ScopeType.INHERIT, defaultValue = "u32be", paramLabel = "PREFIX",
+            description = "On a byte-type pipe, which keeps no message boundaries, messages travel as frames with a 4-byte "
+                    + "length prefix, as pipe-server --mode byte answers them: u32be or u32le (default: ${DEFAULT-VALUE}).")
+    String frame;
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
@@ -81,10 +87,12 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MessageCodec<String> codec = MessageCodecs.text(encoding);
-        try (PipeClient client = PipeClient.builder(name).connectTimeout(timeout).connect()) {
+        // The receive timeout bounds a byte-type pipe's reply, read from the stream (Messages).
+        try (PipeClient client = PipeClient.builder(name).connectTimeout(timeout).receiveTimeout(replyTimeout).connect()) {
+            Messages messages = new Messages(client, frame);
             long started = System.nanoTime();
             try {
-                client.send(codec.encode(message), replyTimeout);
+                messages.send(codec.encode(message), replyTimeout);
             } catch (PipeTimeoutException e) {
                 // A server that accepts and never reads: without this deadline the send waited forever.
                 throw new PipeTimeoutException(e.operation(), e.code(), "timed out: the server did not take the message within "
@@ -93,7 +101,7 @@ public final class ClientCommand implements Callable<Integer> {
             String reply;
             try {
                 Duration left = replyTimeout.minusNanos(System.nanoTime() - started);
-                reply = codec.decode(client.receive(left.isNegative() ? Duration.ZERO : left));
+                reply = codec.decode(messages.receive(left.isNegative() ? Duration.ZERO : left));
             } catch (PipeTimeoutException e) {
                 throw new PipeTimeoutException(e.operation(), e.code(),
                         "timed out: no reply within " + DurationConverter.format(replyTimeout) + " (--reply-timeout)", e);

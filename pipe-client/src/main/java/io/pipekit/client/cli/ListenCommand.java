@@ -33,6 +33,7 @@ final class ListenCommand implements Callable<Integer> {
         MessageCodec<String> codec = MessageCodecs.text(parent.encoding);
         PrintWriter out = new CommandLine(this).getOut();
         try (PipeClient client = PipeClient.builder(parent.name).connectTimeout(parent.timeout).connect()) {
+            Messages messages = new Messages(client, parent.frame);
             // Ctrl-C closes the client from the shutdown thread: the blocked receive ends at once.
             Thread closer = new Thread(client::close, "pipe-client listen shutdown");
             Runtime.getRuntime().addShutdownHook(closer);
@@ -43,7 +44,7 @@ final class ListenCommand implements Callable<Integer> {
             for (int received = 0; count == null || received < count; received++) {
                 String message;
                 try {
-                    message = client.receive(codec);
+                    message = messages.receive(codec);
                 } catch (PeerClosedException serverClosed) {
                     break;
                 }

@@ -23,8 +23,9 @@ final class SendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MessageCodec<String> codec = MessageCodecs.text(parent.encoding);
         try (PipeClient client = PipeClient.builder(parent.name).connectTimeout(parent.timeout).connect()) {
+            Messages exchange = new Messages(client, parent.frame);
             for (String message : messages) {
-                client.send(codec, message);
+                exchange.send(codec.encode(message));
             }
         }
         return 0;

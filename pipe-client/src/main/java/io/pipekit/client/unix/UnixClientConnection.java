@@ -2,6 +2,7 @@ package io.pipekit.client.unix;
 
 import io.pipekit.client.internal.CallerRoles;
 import io.pipekit.client.internal.Deadline;
+import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PeerClosedException;
@@ -297,7 +298,7 @@ public final class UnixClientConnection implements ClientConnection {
         try {
             while (true) {
                 // Large reads: one system call carries header and body.
-                byte[] message = framed ? frames.next() : frames.nextChunk();
+                byte[] message = framed ? nextFrame(operation) : frames.nextChunk();
                 if (message != null) {
                     return message;
                 }
@@ -346,7 +347,12 @@ public final class UnixClientConnection implements ClientConnection {
                 channel.read(frames.input());
             }
             while (true) {
-                int taken = frames.take(into, offset, length);
+                int taken;
+                try {
+                    taken = frames.take(into, offset, length);
+                } catch (MessageTooLargeException e) {
+                    throw notFramed(operation, e);
+                }
                 if (taken > 0) {
                     return taken;
                 }
@@ -380,7 +386,12 @@ public final class UnixClientConnection implements ClientConnection {
                 return buffered > 0 ? buffered : fill(into, startNanos, timeoutMillis, operation);
             }
             while (true) {
-                int taken = frames.take(into);
+                int taken;
+                try {
+                    taken = frames.take(into);
+                } catch (MessageTooLargeException e) {
+                    throw notFramed(operation, e);
+                }
                 if (taken > 0) {
                     return taken;
                 }
@@ -393,6 +404,25 @@ public final class UnixClientConnection implements ClientConnection {
         } finally {
             reading.set(false);
         }
+    }
+
+    private byte[] nextFrame(String operation) throws PipeException {
+        try {
+            return frames.next();
+        } catch (MessageTooLargeException e) {
+            throw notFramed(operation, e);
+        }
+    }
+
+    /**
+     * A frame over the limit, said with what it most often means on a client: a byte-type server,
+     * which sends no frames, read in message read mode, as {@code AUTO} reads every socket (a
+     * socket carries no pipe type to ask for, and there is no handshake to learn it).
+     */
+    private static MessageTooLargeException notFramed(String operation, MessageTooLargeException e) {
+        return new MessageTooLargeException(operation, PipeException.NO_CODE, e.getMessage()
+                + "; a byte-type server sends no frames: on Unix domain sockets ReadMode.AUTO reads frames, as a socket carries"
+                + " no pipe type, so connect to such a server with readMode(ReadMode.BYTE)", e);
     }
 
     /** End of stream while reading frames as a stream: -1 between frames, an error inside one. */

@@ -26,9 +26,25 @@ public final class Frames {
         long length = Integer.toUnsignedLong(header.getInt(header.position()));
         if (length > maxMessageSize) {
             throw new MessageTooLargeException("read frame", PipeException.NO_CODE,
-                    "frame of " + length + " bytes announced, more than the limit of " + maxMessageSize);
+                    "frame of " + length + " bytes announced" + asText(header) + ", more than the limit of " + maxMessageSize);
         }
         return (int) length;
+    }
+
+    /**
+     * The header as text, when its 4 bytes are printable ASCII: a peer that sends no frames (a
+     * byte-type server's "HTTP" or "{\"js") is then recognisable in the error. Otherwise empty.
+     */
+    private static String asText(ByteBuffer header) {
+        StringBuilder text = new StringBuilder(" (its 4 bytes read \"");
+        for (int i = 0; i < HEADER_BYTES; i++) {
+            int b = header.get(header.position() + i) & 0xFF;
+            if (b < 0x20 || b > 0x7E) {
+                return "";
+            }
+            text.append((char) b);
+        }
+        return text.append("\" as text: is the peer sending frames?)").toString();
     }
 
     /**

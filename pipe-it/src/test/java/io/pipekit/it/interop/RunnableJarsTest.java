@@ -156,4 +156,9 @@ class RunnableJarsTest {
     void byteTypeServerJarAnswersLengthPrefixedFramesHoweverTheyAreCut() throws Exception {
         JarScenarios.byteServerJarAnswersLengthPrefixedFrames(name, serving(name)::equals);
     }
+
+    @Test
+    void clientJarSpeaksFramesToTheByteTypeServerJar() throws Exception {
+        JarScenarios.clientJarSpeaksFramesToTheByteServerJar(name, serving(name)::equals);
+    }
 }

@@ -48,9 +48,9 @@ class LowIntegrityServerTest {
                         "Wine " + Wine.version().get() + " now reports the lowered token's level: check the rule under Wine too");
                 try (PipeClient trusting = PipeClient.builder(name).connectTimeout(TIMEOUT).connect()) {
                     System.out.println("Wine " + Wine.version().get() + ": the process started with a LOW token says " + ownFacts
-                            + "; the client reads the server as " + trusting.serverIdentity().integrityLevel() + " and itself as "
+                            + "; the client reads the server as " + trusting.server().integrityLevel() + " and itself as "
                             + client.integrity() + ", so it trusts the server: the rule cannot be checked under Wine");
-                    assertEquals(Optional.of(IntegrityLevel.HIGH), trusting.serverIdentity().integrityLevel());
+                    assertEquals(Optional.of(IntegrityLevel.HIGH), trusting.server().integrityLevel());
                     assertEquals(Optional.of(IntegrityLevel.HIGH), Optional.ofNullable(client.integrity()));
                 }
                 return;

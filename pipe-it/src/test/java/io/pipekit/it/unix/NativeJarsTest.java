@@ -162,4 +162,9 @@ class NativeJarsTest {
     void byteTypeServerJarAnswersLengthPrefixedFramesHoweverTheyAreCut() throws Exception {
         JarScenarios.byteServerJarAnswersLengthPrefixedFrames(name, l -> l.startsWith("pipe-server: serving"));
     }
+
+    @Test
+    void clientJarSpeaksFramesToTheByteTypeServerJar() throws Exception {
+        JarScenarios.clientJarSpeaksFramesToTheByteServerJar(name, l -> l.startsWith("pipe-server: serving"));
+    }
 }

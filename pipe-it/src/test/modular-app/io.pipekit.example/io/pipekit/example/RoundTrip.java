@@ -18,7 +18,7 @@ public final class RoundTrip {
                 .start();
              PipeClient client = PipeClient.connect(args[0])) {
             System.out.println(client.transact(MessageCodecs.utf8(), "hello") + (server.isRunning() ? "" : " (server stopped)"));
-            PeerIdentity servedBy = client.serverIdentity();
+            PeerIdentity servedBy = client.server();
             System.out.println("served by pid " + (servedBy.processId().isPresent() ? servedBy.processId().getAsLong() : "unknown"));
         }
     }
