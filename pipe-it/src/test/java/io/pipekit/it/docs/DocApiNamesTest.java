@@ -54,7 +54,9 @@ class DocApiNamesTest {
     private static final Set<String> API_MODULES = Set.of("io.pipekit.core", "io.pipekit.server", "io.pipekit.client");
     /** Where a name can start: a capital not preceded by part of another name. */
     private static final Pattern NAME_START = Pattern.compile("(?<![\\w$.#])[A-Z][\\w$]*");
+    private static final Pattern QUALIFIER = Pattern.compile("\\bio\\.pipekit\\.(?:core|server|client)\\.(?=[A-Z])");
     private static final Pattern FENCE = Pattern.compile("^\\s{0,3}(```|~~~).*");
+    private static final Set<String> KEYWORDS = Set.of("class", "this", "super", "new");
     private static final Set<String> FILE_EXTENSIONS = Set.of("java", "class", "c", "h", "md", "xml", "jar", "txt");
 
     @TestFactory
@@ -86,7 +88,8 @@ class DocApiNamesTest {
                 `PipeServer.builder(name).pipeType(PipeType.BYTE)
                 .start()` chains. `PipeType.BYTE` and `MessageCodecs#utf8` are there.
                 `PipeServer.builder(name).stop()` is not, nor `PipeType.WORD`, nor
-                `PipeServer.Nope.start()`.
+                `PipeServer.Nope.start()`. `io.pipekit.server.PipeServer.Builder.start()` and
+                `Connection.toString()` are there; `io.pipekit.server.PipeServer.start()` is not.
                 """);
 
         Result result = check(doc, ApiTypes.exportedBy(MODULE_PATH));
@@ -95,7 +98,8 @@ class DocApiNamesTest {
                 "doc.md:1: `PipeServer.start()`: PipeServer has no public method start (PipeServer.Builder has)",
                 "doc.md:6: `PipeServer.builder(name).stop()`: PipeServer.Builder has no public method stop",
                 "doc.md:6: `PipeType.WORD`: PipeType has no public nested type or constant WORD",
-                "doc.md:7: `PipeServer.Nope.start()`: PipeServer has no public nested type or constant Nope"),
+                "doc.md:7: `PipeServer.Nope.start()`: PipeServer has no public nested type or constant Nope",
+                "doc.md:8: `io.pipekit.server.PipeServer.start()`: PipeServer has no public method start (PipeServer.Builder has)"),
                 result.problems());
     }
 
@@ -104,7 +108,8 @@ class DocApiNamesTest {
         Path doc = dir.resolve("doc.md");
         Files.writeString(doc, """
                 `start()` then `connection.read()`; `Selector.wakeup()` and `ByteBuffer.allocateDirect`;
-                `PipeInstance.listen()`; see `pipe-server/.../PipeServer.java` and `PipeServer.java`.
+                `PipeInstance.listen()`; see `pipe-server/.../PipeServer.java` and `PipeServer.java`;
+                `PipeServer.class.getName()`.
                 Two backticks: ``PipeServer.builder(name)`` are one span.
 
                 ```java
@@ -115,7 +120,7 @@ class DocApiNamesTest {
         Result result = check(doc, ApiTypes.exportedBy(MODULE_PATH));
 
         assertEquals(List.of(), result.problems());
-        assertEquals(3, result.apiNames(), "PipeServer in the two file names (not members) and in the double-backtick span");
+        assertEquals(4, result.apiNames(), "PipeServer in the two file names and PipeServer.class (not members), and in the double-backtick span");
     }
 
     @Test
@@ -146,14 +151,15 @@ class DocApiNamesTest {
         List<String> problems = new ArrayList<>();
         int apiNames = 0;
         for (Span span : spans(withoutCodeBlocks(Files.readString(doc)))) {
-            Matcher start = NAME_START.matcher(span.text());
+            String text = QUALIFIER.matcher(span.text()).replaceAll(""); // io.pipekit.server.PipeServer is PipeServer
+            Matcher start = NAME_START.matcher(text);
             while (start.find()) {
                 List<Class<?>> types = api.bySimpleName(start.group());
                 if (types.isEmpty()) {
                     continue; // a JDK or internal type, or no type at all
                 }
                 apiNames++;
-                String problem = resolve(types, chain(span.text(), start.end()), api);
+                String problem = resolve(types, chain(text, start.end()), api);
                 if (problem != null) {
                     problems.add(where + ":" + span.line() + ": `" + span.text() + "`: " + problem);
                 }
@@ -267,6 +273,9 @@ class DocApiNamesTest {
             if (last && !step.call() && FILE_EXTENSIONS.contains(step.name())) {
                 return null; // PipeServer.java: a file
             }
+            if (KEYWORDS.contains(step.name())) {
+                return null; // PipeServer.class, Builder.this: Java, not a member
+            }
             boolean typeLike = Character.isUpperCase(step.name().charAt(0)) && !step.call();
             Set<Class<?>> next = new LinkedHashSet<>();
             boolean found = false;
@@ -279,7 +288,10 @@ class DocApiNamesTest {
                         }
                     }
                 } else {
-                    for (Method method : type.getMethods()) {
+                    // An interface's getMethods() leaves out Object's, which every implementation has.
+                    List<Method> methods = new ArrayList<>(Arrays.asList(type.getMethods()));
+                    methods.addAll(Arrays.asList(Object.class.getMethods()));
+                    for (Method method : methods) {
                         if (method.getName().equals(step.name())) {
                             found = true;
                             if (api.contains(method.getReturnType())) {
