@@ -3,16 +3,22 @@ package io.pipekit.core;
 import java.util.Locale;
 
 /**
- * The transports pipekit runs on. Both give the same message semantics behind the same
- * {@code PipeServer} and {@code PipeClient} API: whole messages, one server thread, the
- * read, answer, write, read chain.
+ * The transports pipekit runs on. Both serve the same {@code PipeServer} and {@code PipeClient}
+ * API, each server on one I/O thread: message-type pipes (whole messages) and byte-type pipes (a
+ * stream of bytes), see {@link PipeType}, and the four handler kinds ({@code RequestHandler},
+ * {@code AsyncRequestHandler}, {@code ConnectionHandler}, {@code StreamHandler}). Where one
+ * transport cannot honour an option, the option's javadoc says so.
  */
 public enum Transport {
-    /** Windows named pipes in message mode, served with overlapped I/O and completion routines. */
+    /**
+     * Windows named pipes, message-type or byte-type, served with overlapped I/O and completion
+     * routines.
+     */
     WINDOWS_NAMED_PIPES,
     /**
-     * Unix domain sockets with length-prefixed framing (see {@code docs/protocol.md}), served
-     * with a selector on one thread. The socket of a pipe name lives in a per-user directory.
+     * Unix domain sockets, served with a selector on one thread. A message-type pipe frames each
+     * message with a length prefix (see {@code docs/protocol.md}); a byte-type pipe is the
+     * socket's raw stream. The socket of a pipe name lives in a per-user directory.
      */
     UNIX_DOMAIN_SOCKETS;
 

@@ -1,6 +1,8 @@
 package io.pipekit.it.modules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -52,15 +54,28 @@ class PublicApiTest {
                 String simple = type.substring(type.lastIndexOf('.') + 1);
                 Path source = Path.of(System.getProperty("pipekit.repo.root"), module, "src/main/java",
                         pkg.replace('.', '/'), outer + ".java");
-                Pattern documented = Pattern.compile("/\\*\\*(?:(?!\\*/).)*\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
-                        + "public (?:static )?(?:final )?(?:sealed )?(?:abstract )?(?:class|interface|enum|record) " + simple + "\\b",
-                        Pattern.DOTALL);
-                if (!documented.matcher(Files.readString(source)).find()) {
+                if (!isDocumented(Files.readString(source), simple)) {
                     undocumented.add(pkg + "." + type);
                 }
             }
         }
         assertEquals(List.of(), undocumented, "API types without a javadoc comment");
+    }
+
+    @Test
+    void aTypesModifiersMayComeInAnyOrder() {
+        assertTrue(isDocumented("/** Says what. */\npublic abstract sealed class PipeException extends IOException {", "PipeException"));
+        assertTrue(isDocumented("/** Says what. */\n@Deprecated\npublic static final class Builder {", "Builder"));
+        assertFalse(isDocumented("/* Not javadoc. */\npublic abstract sealed class PipeException {", "PipeException"));
+        assertFalse(isDocumented("/** Another's. */\nclass A {}\npublic final class PipeName {", "PipeName"));
+    }
+
+    /** Whether the declaration of {@code simple} in {@code source} follows a javadoc comment (annotations may come between). */
+    private static boolean isDocumented(String source, String simple) {
+        Pattern documented = Pattern.compile("/\\*\\*(?:(?!\\*/).)*\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
+                + "public (?:(?:static|final|sealed|non-sealed|abstract) )*(?:class|interface|enum|record) " + simple + "\\b",
+                Pattern.DOTALL);
+        return documented.matcher(source).find();
     }
 
     /** The public types of {@code pkg} in the module's jar, nested ones as {@code Outer.Inner}. */
