@@ -49,7 +49,7 @@ class DefaultServerTrustTest {
 
     @Test
     void aServerWhoseUserIsUnknownIsRefusedUnlessAnyServerIsAccepted() throws Exception {
-        PeerIdentity unknown = PeerIdentity.windows(4242, 1, null, null, Elevation.UNKNOWN, null);
+        PeerIdentity unknown = PeerIdentity.windows(4242, 1, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null);
 
         assertFalse(PipeServerIdentity.trusted(unknown, ServerTrust.currentUserOrSystem()));
         assertTrue(PipeServerIdentity.trusted(unknown, ServerTrust.anyServer()));
@@ -106,6 +106,6 @@ class DefaultServerTrustTest {
 
     /** A server of {@code sid} at this process's own integrity level. */
     private static PeerIdentity server(String sid) throws PipeException {
-        return PeerIdentity.windows(4242, 1, sid, null, Elevation.UNKNOWN, Tokens.currentProcess().integrity());
+        return PeerIdentity.windows(4242, 1, sid, null, PeerIdentity.Source.TOKEN, Elevation.UNKNOWN, Tokens.currentProcess().integrity());
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class DocExamplesTest {
 
     /** This process's user, as the allow-list names it: its SID on Windows, its uid on Unix. */
     private static String thisUser() throws PipeException {
-        return System.getProperty("os.name").startsWith("Windows") ? io.pipekit.core.windows.Tokens.currentUserSid()
-                : Long.toString(io.pipekit.core.unix.PeerCredentials.currentUid());
+        PeerIdentity me = PeerIdentity.currentProcess();
+        return me.sid().orElseGet(() -> Long.toString(me.uid().orElseThrow()));
     }
 }
