@@ -64,12 +64,14 @@ public final class PipeServerIdentity {
      * level against this process's own ({@link ServerTrustDecision} is the rule); a server whose
      * user is unknown is not accepted.
      *
-     * <p>The user is that of the process {@code GetNamedPipeServerProcessId} names, which is the
-     * process that created the pipe. A process id names a process only while it lives: a squatter
-     * that created the pipe, handed its handle to another process and exited could, if a trusted
-     * process got its id in the meantime, pass. Deciding on the pipe object's owner instead
-     * would close that; it cannot be tested here, since Wine reports a pipe's owner wrongly (the
-     * token's primary group, or none), so pipekit does not rely on it yet.
+     * <p>Where this client could read the server's token, the user is that of the process
+     * {@code GetNamedPipeServerProcessId} names, which is the process that created the pipe. A
+     * process id names a process only while it lives: a squatter that created the pipe, handed
+     * its handle to another process and exited could, if a trusted process got its id in the
+     * meantime, pass. Where it could not, the user is the pipe's owner and the session the pipe's
+     * own, which no process id stands between. Deciding on the owner always would close the gap;
+     * it cannot be tested here, since Wine reports a pipe's owner wrongly (the token's primary
+     * group, or none), so pipekit does not rely on it yet.
      */
     public static boolean trusted(PeerIdentity server, ServerTrust trust) throws PipeException {
         if (trust.acceptsAnyServer()) {
