@@ -50,6 +50,7 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
         assertEquals(OptionalLong.of(currentUid()), identity.uid(), identity::describe);
         assertEquals(Optional.of(System.getProperty("user.name")), identity.user(), identity::describe);
         assertTrue(identity.sid().isEmpty() && identity.sessionId().isEmpty(), "no Windows notions on Unix: " + identity);
+        assertEquals(PeerIdentity.Source.UNIX_CREDENTIALS, identity.source());
     }
 
     @Override

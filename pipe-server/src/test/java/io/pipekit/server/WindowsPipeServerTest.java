@@ -435,6 +435,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
             throw new AssertionError(e);
         }
         assertTrue(identity.uid().isEmpty(), "no uid on Windows: " + identity);
+        assertEquals(PeerIdentity.Source.TOKEN, identity.source(), "a process of this user lets this user read its token");
     }
 
     @Override
