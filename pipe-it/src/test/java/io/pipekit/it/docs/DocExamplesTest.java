@@ -14,6 +14,8 @@ import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.UntrustedServerException;
+import java.util.OptionalLong;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -52,6 +54,24 @@ class DocExamplesTest {
                     client.transact(MessageCodecs.utf8(), "who am I?");
                 }
             });
+        }
+    }
+
+    @Test
+    void theSystemOnlyClientRefusesAServerOfThisUserUnlessThisUserIsTheSystem() throws Exception {
+        String name = "pipekit-system-" + UUID.randomUUID();
+        PeerIdentity me = PeerIdentity.currentProcess();
+        boolean thisUserIsTheSystem = me.sid().map("S-1-5-18"::equals).orElse(me.uid().equals(OptionalLong.of(0)));
+        try (var server = SecureAgent.serveAllowList(name, Set.of(thisUser()))) {
+            if (thisUserIsTheSystem) { // root, as Linux CI runs
+                try (var client = SecureAgent.connectToSystemService(name)) {
+                    assertTrue(client.transact(MessageCodecs.utf8(), "who am I?").contains(thisUser()));
+                }
+            } else {
+                UntrustedServerException refused = assertThrows(UntrustedServerException.class,
+                        () -> SecureAgent.connectToSystemService(name).close());
+                assertTrue(refused.getMessage().contains("is not running as the system"), refused.getMessage());
+            }
         }
     }
 
