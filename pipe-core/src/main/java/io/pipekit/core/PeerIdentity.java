@@ -16,11 +16,14 @@ import java.util.OptionalLong;
  *   <li>On Windows named pipes: the process id, the session id, the user's SID and
  *       {@code DOMAIN\name}, whether the token is elevated, and its integrity level, all read
  *       from the peer's token (read while impersonating it, {@code ImpersonateNamedPipeClient}) or,
- *       for a server, its process token.</li>
+ *       for a server, its process token. A client that may not open the server's process token
+ *       (a service of another user) takes the user from the pipe's owner instead, and then knows
+ *       neither elevation nor integrity level.</li>
  *   <li>On Unix domain sockets: the uid, the gid, the user name and, where the OS tells
  *       ({@code SO_PEERCRED} on Linux, {@code LOCAL_PEERPID} on macOS), the process id.
  *       There is no SID, session, elevation or integrity level.</li>
  * </ul>
+ * {@link #source()} says which of these the user came from.
  *
  * <p>A process id is a hint for logs, not proof: once that process exits, its id may be reused.
  * Decide on the user (its SID or uid), which the kernel took from the peer's credentials.
@@ -59,6 +62,32 @@ public final class PeerIdentity {
         }
     }
 
+    /** Where the user (the SID or the uid) came from. */
+    public enum Source {
+        /**
+         * The peer's access token: on a server, the client's token, read while impersonating it;
+         * on a client, the server's process token; for {@link #currentProcess()} on Windows, this
+         * process's own token. Elevation and integrity level come from it too.
+         */
+        TOKEN,
+        /**
+         * The owner of the pipe object: a Windows client's fallback when it may not open the
+         * server's process token (a service of another user). It is the default owner of the token
+         * that created the pipe, which is not always its user: a {@code LocalSystem} service's
+         * pipe is usually owned by {@code BUILTIN\Administrators} ({@code S-1-5-32-544}).
+         * Elevation and integrity level are unknown.
+         */
+        PIPE_OWNER,
+        /**
+         * The kernel's credentials of a Unix process: a socket peer's as the kernel recorded them
+         * when it connected or listened ({@code SO_PEERCRED}), or this process's own effective ids
+         * for {@link #currentProcess()}.
+         */
+        UNIX_CREDENTIALS,
+        /** No user was found: the SID (or uid) is empty. */
+        UNKNOWN
+    }
+
     private final long processId; // -1: unknown
     private final int sessionId; // -1: unknown or not a Windows notion
     private final String user;
@@ -67,9 +96,10 @@ public final class PeerIdentity {
     private final long gid;
     private final Elevation elevation;
     private final IntegrityLevel integrity;
+    private final Source source;
 
     private PeerIdentity(long processId, int sessionId, String user, String sid, long uid, long gid, Elevation elevation,
-            IntegrityLevel integrity) {
+            IntegrityLevel integrity, Source source) {
         this.processId = processId;
         this.sessionId = sessionId;
         this.user = user;
@@ -78,20 +108,51 @@ public final class PeerIdentity {
         this.gid = gid;
         this.elevation = Objects.requireNonNull(elevation, "elevation");
         this.integrity = integrity;
+        this.source = source;
     }
 
     /**
-     * A Windows peer. {@code processId} and {@code sessionId} may be -1 and the others
-     * {@code null} where Windows would not tell.
+     * A Windows peer whose user, {@code sid}, came from {@code source}: {@link Source#TOKEN} or
+     * {@link Source#PIPE_OWNER}, or {@link Source#UNKNOWN} when {@code sid} is {@code null}.
+     * {@code processId} and {@code sessionId} may be -1 and the others {@code null} where Windows
+     * would not tell.
+     *
+     * @throws IllegalArgumentException if {@code source} does not fit {@code sid}: {@code UNKNOWN}
+     *         exactly when there is no SID, and never {@code UNIX_CREDENTIALS}
      */
-    public static PeerIdentity windows(long processId, int sessionId, String sid, String user, Elevation elevation,
+    public static PeerIdentity windows(long processId, int sessionId, String sid, String user, Source source, Elevation elevation,
             IntegrityLevel integrity) {
-        return new PeerIdentity(processId, sessionId, user, sid, -1, -1, elevation, integrity);
+        Objects.requireNonNull(source, "source");
+        if (source == Source.UNIX_CREDENTIALS || (sid == null) != (source == Source.UNKNOWN)) {
+            throw new IllegalArgumentException("a Windows peer's user comes from its token or its pipe's owner, and is UNKNOWN"
+                    + " exactly when there is no SID: got sid " + sid + " from " + source);
+        }
+        return new PeerIdentity(processId, sessionId, user, sid, -1, -1, elevation, integrity, source);
     }
 
-    /** A Unix peer; {@code processId} is -1 where the OS would not tell, {@code user} {@code null} if the uid has no name. */
+    /**
+     * A Unix peer, its user from the kernel's credentials ({@link Source#UNIX_CREDENTIALS}, or
+     * {@link Source#UNKNOWN} if {@code uid} is -1); {@code processId} is -1 where the OS would
+     * not tell, {@code user} {@code null} if the uid has no name.
+     */
     public static PeerIdentity unix(long processId, long uid, long gid, String user) {
-        return new PeerIdentity(processId, -1, user, null, uid, gid, Elevation.UNKNOWN, null);
+        return new PeerIdentity(processId, -1, user, null, uid, gid, Elevation.UNKNOWN, null,
+                uid < 0 ? Source.UNKNOWN : Source.UNIX_CREDENTIALS);
+    }
+
+    /**
+     * This process, as a peer would see it: on Windows its process id, session, and its process
+     * token's user, elevation and integrity level; on Unix its process id and its effective uid
+     * and gid, with the uid's user name. Read anew at each call. It is what
+     * {@link ServerTrust#currentUser()} compares a server with, and what a server's
+     * {@code Admission.sameUser()} compares a client with.
+     *
+     * @throws PipeException if Windows will not let this process read its own token (it always
+     *         does, short of a broken system)
+     */
+    public static PeerIdentity currentProcess() throws PipeException {
+        return Transport.forThisOs() == Transport.WINDOWS_NAMED_PIPES ? io.pipekit.core.windows.Tokens.currentProcessIdentity()
+                : io.pipekit.core.unix.PeerCredentials.currentProcess();
     }
 
     /** The peer's process id, if the OS told it. */
@@ -135,6 +196,15 @@ public final class PeerIdentity {
     }
 
     /**
+     * Where the user came from: the peer's token, the pipe's owner (a Windows client's fallback,
+     * which knows no elevation or integrity level), or the Unix kernel's credentials. A trust
+     * decision may weigh them differently: {@link ServerTrust#system()} does.
+     */
+    public Source source() {
+        return source;
+    }
+
+    /**
      * One line: {@code pid=<n> user=<name> sid=<S-1-...> elevated=<yes|no|unknown>} on Windows,
      * {@code pid=<n> user=<name> uid=<n> elevated=unknown} on Unix; an unknown value reads
      * {@code unknown}. This is what {@code pipe-server --whoami} answers.
@@ -160,11 +230,11 @@ public final class PeerIdentity {
     public boolean equals(Object o) {
         return o instanceof PeerIdentity other && processId == other.processId && sessionId == other.sessionId
                 && uid == other.uid && gid == other.gid && Objects.equals(user, other.user) && Objects.equals(sid, other.sid)
-                && elevation == other.elevation && integrity == other.integrity;
+                && elevation == other.elevation && integrity == other.integrity && source == other.source;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(processId, sessionId, user, sid, uid, gid, elevation, integrity);
+        return Objects.hash(processId, sessionId, user, sid, uid, gid, elevation, integrity, source);
     }
 }

@@ -10,18 +10,50 @@ import java.util.stream.Stream;
  * connect with an {@link UntrustedServerException}.
  *
  * <p>The default, {@link #currentUserOrSystem()}, trusts the identities that already control the
- * client's process anyway: its own user, and the system (Windows' {@code LocalSystem}, or a pipe
- * owned by {@code BUILTIN\Administrators}; Unix's root). It stops a pipe squatter of any other
+ * client's process anyway: its own user, and the system. It stops a pipe squatter of any other
  * user, such as a low-privileged account that created the name before a service did, and costs
  * a client of a service nothing. A client of a server running as some other user says so with
  * {@link #user}; {@link #anyServer()} turns the check off.
  *
+ * <p>What each trust compares. The server's user is the one {@link PeerIdentity#source()} names:
+ * on Windows the user of the server's process token ({@code GetNamedPipeServerProcessId}, then
+ * {@code OpenProcessToken}), or, where the client may not open that token (a service of another
+ * user, seen from a client that is not an administrator), the owner of the pipe object; on Unix
+ * the uid the kernel recorded when the server listened ({@code SO_PEERCRED}).
+ * <ul>
+ *   <li>{@link #currentUser()}: the server's SID is this process's own token's user (on Unix: its
+ *       uid is this process's effective uid).</li>
+ *   <li>{@link #system()}: on Windows, {@code LocalSystem} as its services' pipes look: the token's
+ *       user is {@code S-1-5-18}; or, the token unreadable, the pipe's owner is {@code S-1-5-18},
+ *       or is {@code BUILTIN\Administrators} ({@code S-1-5-32-544}, the default owner of what a
+ *       {@code LocalSystem} process creates) and the pipe was created in session 0
+ *       ({@code GetNamedPipeServerSessionId}), where services run and no interactive user does.
+ *       An elevated administrator's pipe is owned by Administrators too, but from session 1 or
+ *       above: it is refused. On Unix: uid 0.</li>
+ *   <li>{@link #currentUserOrSystem()}: either of the two.</li>
+ *   <li>{@link #localService()}, {@link #networkService()}: the token's user, or the pipe's owner,
+ *       is {@code S-1-5-19} ({@code NT AUTHORITY\LOCAL SERVICE}) or {@code S-1-5-20}
+ *       ({@code NT AUTHORITY\NETWORK SERVICE}): these accounts own what they create. Unix has no
+ *       such accounts: they accept no server there.</li>
+ *   <li>{@link #user}: the token's user, or the pipe's owner, is that account's SID (on Unix: the
+ *       uid is that user's).</li>
+ *   <li>{@link #anyServer()}: nothing.</li>
+ * </ul>
+ * A pipe's owner can be set only to a SID the creating token may own with (its user, or a group
+ * such as Administrators that it holds with the owner attribute) or by a process that holds
+ * {@code SeRestorePrivilege}: no process of an unprivileged user can make a pipe owned by the
+ * system, an administrator or another account.
+ *
  * <p>On Windows a trusted user is not enough: by default a server whose token has a lower
  * integrity level than the client's own is refused too, since the user's sandboxed processes
  * (a browser's renderer at {@code LOW}, say) run as that same user and could squat the name.
- * {@link #allowLowerIntegrity()} lifts that for a client that must talk to such a server.
+ * {@link #allowLowerIntegrity()} lifts that for a client that must talk to such a server. A server
+ * known only by its pipe's owner has no level to compare: one of another account is judged by its
+ * user alone, one of the client's own user is refused. docs/security.md gives the reasons.
  */
 public final class ServerTrust {
+    private static final String LOCAL_SERVICE = "S-1-5-19";
+    private static final String NETWORK_SERVICE = "S-1-5-20";
     private static final ServerTrust DEFAULT = new ServerTrust(false, true, true, List.of(), false);
 
     private final boolean anyServer;
@@ -38,19 +70,47 @@ public final class ServerTrust {
         this.lowerIntegrity = lowerIntegrity;
     }
 
-    /** The default: a server running as this process's user, or as the system. */
+    /** The default: a server running as this process's user ({@link #currentUser()}), or as the system ({@link #system()}). */
     public static ServerTrust currentUserOrSystem() {
         return DEFAULT;
     }
 
-    /** Only a server running as this process's user. */
+    /**
+     * Only a server running as the system: on Windows {@code LocalSystem}, by its token's user or,
+     * where the client may not read the token, by its pipe's owner and session (see above); on
+     * Unix root. The client's own processes are refused, elevated ones included.
+     */
+    public static ServerTrust system() {
+        return new ServerTrust(false, false, true, List.of(), false);
+    }
+
+    /**
+     * Only a server running as {@code NT AUTHORITY\LOCAL SERVICE} ({@code S-1-5-19}), by its
+     * token's user or its pipe's owner: the same as {@code user("S-1-5-19")}. No server on Unix.
+     */
+    public static ServerTrust localService() {
+        return user(LOCAL_SERVICE);
+    }
+
+    /**
+     * Only a server running as {@code NT AUTHORITY\NETWORK SERVICE} ({@code S-1-5-20}), by its
+     * token's user or its pipe's owner: the same as {@code user("S-1-5-20")}. No server on Unix.
+     */
+    public static ServerTrust networkService() {
+        return user(NETWORK_SERVICE);
+    }
+
+    /** Only a server running as this process's user ({@link PeerIdentity#currentProcess()}'s SID, or uid). */
     public static ServerTrust currentUser() {
         return new ServerTrust(false, true, false, List.of(), false);
     }
 
     /**
      * Only a server running as {@code user}: on Windows an account name ({@code DOMAIN\name} or
-     * {@code name}) or a SID ({@code S-1-5-18}); on Unix a user name or a uid.
+     * {@code name}) or a SID, compared with the server's token's user or its pipe's owner; on Unix
+     * a user name or a uid. For {@code LocalSystem}, {@link #system()} is the one that accepts its
+     * services as a non-administrator client sees them: {@code user("S-1-5-18")} refuses a pipe
+     * owned by Administrators.
      */
     public static ServerTrust user(String user) {
         return new ServerTrust(false, false, false, List.of(requireUser(user)), false);
@@ -92,12 +152,15 @@ public final class ServerTrust {
         return currentUser;
     }
 
-    /** Whether a server running as the system (LocalSystem or Administrators; root) is accepted. */
+    /** Whether a server running as the system is accepted ({@link #system()} says how it is recognised). */
     public boolean acceptsSystem() {
         return system;
     }
 
-    /** The users named with {@link #user} and {@link #orUser}, as given. */
+    /**
+     * The users named with {@link #user} and {@link #orUser}, as given; {@link #localService()} and
+     * {@link #networkService()} add their SIDs.
+     */
     public List<String> users() {
         return users;
     }
@@ -111,13 +174,19 @@ public final class ServerTrust {
             return "any server";
         }
         List<String> who = Stream.concat(Stream.of(currentUser ? "the current user" : null, system ? "the system" : null)
-                .filter(Objects::nonNull), users.stream()).toList();
+                .filter(Objects::nonNull), users.stream().map(ServerTrust::named)).toList();
         return "running as " + String.join(" or ", who) + (lowerIntegrity ? "" : " (on Windows, at no lower integrity level than this client)");
     }
 
     @Override
     public String toString() {
         return describe();
+    }
+
+    /** A well-known service account's SID with its name, for messages; any other user as given. */
+    private static String named(String user) {
+        return user.equals(LOCAL_SERVICE) ? "LocalService (" + user + ")"
+                : user.equals(NETWORK_SERVICE) ? "NetworkService (" + user + ")" : user;
     }
 
     private static String requireUser(String user) {

@@ -13,6 +13,8 @@ public final class UntrustedServerException extends PipeException {
     public UntrustedServerException(String operation, PeerIdentity server, ServerTrust trust) {
         super(operation, NO_CODE, "the server (" + server.describe()
                 + server.integrityLevel().map(level -> " integrity=" + level.name().toLowerCase(java.util.Locale.ROOT)).orElse("")
+                + (server.source() != PeerIdentity.Source.PIPE_OWNER ? ""
+                        : (server.sessionId().isPresent() ? " session=" + server.sessionId().getAsInt() : "") + ", its user the pipe's owner")
                 + ") is not " + trust.describe() + "; nothing was sent");
         this.server = server;
     }

@@ -1,11 +1,13 @@
 package io.pipekit.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PeerIdentity.IntegrityLevel;
+import io.pipekit.core.PeerIdentity.Source;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -15,7 +17,7 @@ class PeerIdentityTest {
 
     @Test
     void windowsIdentityDescribesItselfAsWhoamiAnswers() {
-        PeerIdentity identity = PeerIdentity.windows(4242, 1, "S-1-5-21-1-2-3-1001", "HOST\\alice", Elevation.NO, IntegrityLevel.MEDIUM);
+        PeerIdentity identity = PeerIdentity.windows(4242, 1, "S-1-5-21-1-2-3-1001", "HOST\\alice", Source.TOKEN, Elevation.NO, IntegrityLevel.MEDIUM);
 
         assertEquals("pid=4242 user=HOST\\alice sid=S-1-5-21-1-2-3-1001 elevated=no", identity.describe());
         assertEquals(OptionalInt.of(1), identity.sessionId());
@@ -40,7 +42,7 @@ class PeerIdentityTest {
         assertEquals(OptionalLong.empty(), identity.processId());
         assertEquals(OptionalLong.empty(), identity.gid());
         assertEquals("pid=unknown user=unknown sid=unknown elevated=unknown",
-                PeerIdentity.windows(-1, -1, null, null, Elevation.UNKNOWN, null).describe());
+                PeerIdentity.windows(-1, -1, null, null, Source.UNKNOWN, Elevation.UNKNOWN, null).describe());
     }
 
     @Test
@@ -70,12 +72,54 @@ class PeerIdentityTest {
     }
 
     @Test
+    void serverTrustNamesTheServiceAccountsAndTheSystem() {
+        String levels = " (on Windows, at no lower integrity level than this client)";
+        assertEquals("running as the system" + levels, ServerTrust.system().describe());
+        assertEquals("running as LocalService (S-1-5-19)" + levels, ServerTrust.localService().describe());
+        assertEquals("running as the system or NetworkService (S-1-5-20)" + levels, ServerTrust.system().orUser("S-1-5-20").describe());
+        assertTrue(ServerTrust.system().acceptsSystem() && !ServerTrust.system().acceptsCurrentUser() && ServerTrust.system().users().isEmpty());
+        assertEquals(java.util.List.of("S-1-5-20"), ServerTrust.networkService().users());
+    }
+
+    @Test
+    void sourceSaysWhereTheUserCameFromAndMustFitIt() {
+        PeerIdentity token = PeerIdentity.windows(4, 0, "S-1-5-18", "NT AUTHORITY\\SYSTEM", Source.TOKEN, Elevation.YES, IntegrityLevel.SYSTEM);
+        PeerIdentity owner = PeerIdentity.windows(4, 0, "S-1-5-18", "NT AUTHORITY\\SYSTEM", Source.PIPE_OWNER, Elevation.YES,
+                IntegrityLevel.SYSTEM);
+
+        assertEquals(Source.TOKEN, token.source());
+        assertEquals(Source.PIPE_OWNER, owner.source());
+        assertNotEquals(token, owner, "the same facts from another source are another identity");
+        assertEquals(token.describe(), owner.describe(), "describe() keeps the --whoami format");
+        assertEquals(Source.UNIX_CREDENTIALS, PeerIdentity.unix(7, 1000, 100, "alice").source());
+        assertEquals(Source.UNKNOWN, PeerIdentity.unix(7, -1, -1, null).source());
+        assertEquals(Source.UNKNOWN, PeerIdentity.windows(7, 1, null, null, Source.UNKNOWN, Elevation.UNKNOWN, null).source());
+        assertThrows(IllegalArgumentException.class,
+                () -> PeerIdentity.windows(7, 1, null, null, Source.TOKEN, Elevation.UNKNOWN, null), "a token without a user");
+        assertThrows(IllegalArgumentException.class,
+                () -> PeerIdentity.windows(7, 1, "S-1-5-18", null, Source.UNKNOWN, Elevation.UNKNOWN, null), "a user from nowhere");
+        assertThrows(IllegalArgumentException.class,
+                () -> PeerIdentity.windows(7, 1, "S-1-5-18", null, Source.UNIX_CREDENTIALS, Elevation.UNKNOWN, null));
+    }
+
+    @Test
     void untrustedServerExceptionNamesTheServersIntegrityLevelWhenKnown() {
-        PeerIdentity sandboxed = PeerIdentity.windows(9, 1, "S-1-5-21-1-2-3-1001", "HOST\\alice", Elevation.NO, IntegrityLevel.LOW);
+        PeerIdentity sandboxed = PeerIdentity.windows(9, 1, "S-1-5-21-1-2-3-1001", "HOST\\alice", Source.TOKEN, Elevation.NO, IntegrityLevel.LOW);
 
         UntrustedServerException e = new UntrustedServerException("connect \\\\.\\pipe\\x", sandboxed, ServerTrust.currentUser());
 
         assertTrue(e.getMessage().contains("elevated=no integrity=low) is not running as the current user (on Windows, at no lower"),
+                e.getMessage());
+    }
+
+    @Test
+    void untrustedServerExceptionSaysWhenTheUserIsThePipesOwnerAndItsSession() {
+        PeerIdentity elevatedAdmin = PeerIdentity.windows(9, 1, "S-1-5-32-544", "BUILTIN\\Administrators", Source.PIPE_OWNER,
+                Elevation.UNKNOWN, null);
+
+        UntrustedServerException e = new UntrustedServerException("connect \\\\.\\pipe\\x", elevatedAdmin, ServerTrust.system());
+
+        assertTrue(e.getMessage().contains("sid=S-1-5-32-544 elevated=unknown session=1, its user the pipe's owner) is not running as the system"),
                 e.getMessage());
     }
 

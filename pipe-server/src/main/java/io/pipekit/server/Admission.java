@@ -1,6 +1,7 @@
 package io.pipekit.server;
 
 import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeException;
 
 /**
  * Decides, from who a client is, whether the server serves it at all: it runs on the server
@@ -27,5 +28,24 @@ public interface Admission {
     /** Serves every client the pipe's own access rules let in: the default. */
     static Admission everyone() {
         return client -> true;
+    }
+
+    /**
+     * Serves only clients of this process's user, .NET's {@code PipeOptions.CurrentUserOnly}: on
+     * Windows a client whose token's user (its SID) is this process's token's user; on Unix a
+     * client whose uid is this process's effective uid. This process's identity is read once, now
+     * ({@link PeerIdentity#currentProcess()}). A client whose user is unknown is refused.
+     *
+     * <p>On Windows it narrows pipekit's default pipe DACL, which lets {@code SYSTEM} connect too;
+     * it does not look at the client's integrity level or elevation: the user's sandboxed
+     * processes are that user. On Unix the server already takes only peers of its own uid, and
+     * this says so in code.
+     *
+     * @throws PipeException if this process's own identity cannot be read
+     */
+    static Admission sameUser() throws PipeException {
+        PeerIdentity self = PeerIdentity.currentProcess();
+        return client -> self.sid().isPresent() ? client.sid().equals(self.sid())
+                : self.uid().isPresent() && client.uid().equals(self.uid());
     }
 }

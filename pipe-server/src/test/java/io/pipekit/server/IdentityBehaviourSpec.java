@@ -3,6 +3,7 @@ package io.pipekit.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,12 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
 
     /** A user this process does not run as, as {@link ServerTrust#user} takes it. */
     abstract String anotherUser();
+
+    /** A client of {@link #anotherUser()}, as this transport's server would see it. */
+    abstract PeerIdentity anotherUsersClient();
+
+    /** Whether this process runs as the system ({@link ServerTrust#system()}): root on Unix (as CI runs), never under Wine. */
+    abstract boolean thisUserIsTheSystem() throws PipeException;
 
     /**
      * Tries once to take {@code name} while a server holds it: returns whether a squatter
@@ -124,6 +131,39 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
                 refused.receive();
             }
         });
+    }
+
+    @Test
+    void sameUserAdmitsThisProcessesUserAndRefusesAnotherOrAnUnknownOne() throws Exception {
+        Admission sameUser = Admission.sameUser();
+        echoServer(builder().admission(sameUser));
+
+        assertArrayEquals(new byte[] {5}, client().transact(new byte[] {5}), "a client of this process's user is served");
+        // No second user exists here: the refusal is shown on the identity such a client would have.
+        assertFalse(sameUser.admits(anotherUsersClient()), anotherUsersClient()::describe);
+        assertFalse(sameUser.admits(PeerIdentity.unix(-1, -1, -1, null)), "a client whose user is unknown");
+        assertFalse(sameUser.admits(PeerIdentity.windows(-1, -1, null, null, PeerIdentity.Source.UNKNOWN,
+                PeerIdentity.Elevation.UNKNOWN, null)), "a client whose user is unknown");
+        assertTrue(sameUser.admits(PeerIdentity.currentProcess()));
+    }
+
+    @Test
+    void systemTrustRefusesAServerOfThisProcessesUserUnlessThatIsTheSystem() throws Exception {
+        echoServer(builder());
+
+        if (thisUserIsTheSystem()) {
+            try (PipeClient client = clientBuilder().serverTrust(ServerTrust.system()).connectTimeout(TIMEOUT).connect()) {
+                assertArrayEquals(new byte[] {3}, client.transact(new byte[] {3}));
+            }
+        } else {
+            UntrustedServerException refused = assertThrows(UntrustedServerException.class,
+                    () -> clientBuilder().serverTrust(ServerTrust.system()).connectTimeout(TIMEOUT).connect());
+            assertIsThisProcessUser(refused.server());
+        }
+        for (ServerTrust service : List.of(ServerTrust.localService(), ServerTrust.networkService())) {
+            assertThrows(UntrustedServerException.class,
+                    () -> clientBuilder().serverTrust(service).connectTimeout(TIMEOUT).connect(), service::describe);
+        }
     }
 
     @Test

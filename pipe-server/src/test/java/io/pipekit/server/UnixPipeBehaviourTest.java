@@ -8,7 +8,6 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
-import io.pipekit.core.unix.PeerCredentials;
 import java.util.Optional;
 import java.util.OptionalLong;
 import io.pipekit.testing.Resources;
@@ -48,14 +47,25 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
 
     @Override
     void assertIsThisProcessUser(PeerIdentity identity) {
-        assertEquals(OptionalLong.of(PeerCredentials.currentUid()), identity.uid(), identity::describe);
+        assertEquals(OptionalLong.of(currentUid()), identity.uid(), identity::describe);
         assertEquals(Optional.of(System.getProperty("user.name")), identity.user(), identity::describe);
         assertTrue(identity.sid().isEmpty() && identity.sessionId().isEmpty(), "no Windows notions on Unix: " + identity);
+        assertEquals(PeerIdentity.Source.UNIX_CREDENTIALS, identity.source());
     }
 
     @Override
     String anotherUser() {
-        return Long.toString(PeerCredentials.currentUid() + 4242); // a uid nobody here runs as
+        return Long.toString(currentUid() + 4242); // a uid nobody here runs as
+    }
+
+    @Override
+    PeerIdentity anotherUsersClient() {
+        return PeerIdentity.unix(4242, Long.parseLong(anotherUser()), 4242, null);
+    }
+
+    @Override
+    boolean thisUserIsTheSystem() {
+        return currentUid() == 0;
     }
 
     @Override
@@ -79,5 +89,14 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
     void assertRunAsClientBehaviour(ClientInfo client) {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> client.runAsClient(() -> 1));
         assertTrue(e.getMessage().contains("not supported on Unix"), e.getMessage());
+    }
+
+    /** This process's effective uid, as pipekit's public API tells it. */
+    private static long currentUid() {
+        try {
+            return PeerIdentity.currentProcess().uid().orElseThrow();
+        } catch (PipeException e) {
+            throw new AssertionError(e);
+        }
     }
 }

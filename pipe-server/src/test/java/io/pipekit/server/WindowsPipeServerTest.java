@@ -19,7 +19,6 @@ import io.pipekit.client.PipeClient;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.windows.Kernel32Ex;
-import io.pipekit.core.windows.Tokens;
 import com.sun.jna.platform.win32.Advapi32;
 import java.util.Optional;
 import io.pipekit.core.PipeType;
@@ -435,11 +434,12 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
     @Override
     void assertIsThisProcessUser(PeerIdentity identity) {
         try {
-            assertEquals(Optional.of(Tokens.currentUserSid()), identity.sid(), identity::describe);
+            assertEquals(PeerIdentity.currentProcess().sid(), identity.sid(), identity::describe);
         } catch (PipeException e) {
             throw new AssertionError(e);
         }
         assertTrue(identity.uid().isEmpty(), "no uid on Windows: " + identity);
+        assertEquals(PeerIdentity.Source.TOKEN, identity.source(), "a process of this user lets this user read its token");
     }
 
     @Override
@@ -448,9 +448,20 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
     }
 
     @Override
+    PeerIdentity anotherUsersClient() {
+        return PeerIdentity.windows(4242, 0, anotherUser(), "NT AUTHORITY\\NETWORK SERVICE", PeerIdentity.Source.TOKEN,
+                PeerIdentity.Elevation.NO, PeerIdentity.IntegrityLevel.SYSTEM);
+    }
+
+    @Override
+    boolean thisUserIsTheSystem() throws PipeException {
+        return PeerIdentity.currentProcess().sid().equals(Optional.of("S-1-5-18"));
+    }
+
+    @Override
     String thisUser() {
         try {
-            return Tokens.currentUserSid();
+            return PeerIdentity.currentProcess().sid().orElseThrow();
         } catch (PipeException e) {
             throw new AssertionError(e);
         }

@@ -54,8 +54,12 @@ interface LibC extends Library {
 
     int geteuid();
 
+    int getegid();
+
     /** The reentrant forms: the loop thread and client threads may look names up at once. */
     int getpwnam_r(String name, Pointer passwd, Pointer buffer, NativeLong bufferSize, PointerByReference result);
+
+    int getpwuid_r(int uid, Pointer passwd, Pointer buffer, NativeLong bufferSize, PointerByReference result);
 
     int getgrnam_r(String name, Pointer group, Pointer buffer, NativeLong bufferSize, PointerByReference result);
 }

@@ -67,6 +67,24 @@ public final class PeerCredentials {
                 || trust.users().stream().anyMatch(user -> uidOf(user).equals(OptionalLong.of(uid)));
     }
 
+    /**
+     * This process as a peer sees it ({@link PeerIdentity#currentProcess()}): its id, its
+     * effective uid and gid (what the kernel records for its sockets), and the uid's user name,
+     * looked up from the uid ({@code user.name} may be set to anything on the command line).
+     */
+    public static PeerIdentity currentProcess() {
+        long uid = currentUid();
+        return PeerIdentity.unix(ProcessHandle.current().pid(), uid, Integer.toUnsignedLong(LibC.INSTANCE.getegid()), userName(uid));
+    }
+
+    /** The login name of {@code uid}, or {@code null} if no account has it. */
+    private static String userName(long uid) {
+        Memory entry = new Memory(LibC.STRUCT_ROOM);
+        PointerByReference found = new PointerByReference();
+        int error = LibC.INSTANCE.getpwuid_r((int) uid, entry, new Memory(LibC.STRINGS_ROOM), new NativeLong(LibC.STRINGS_ROOM), found);
+        return error != 0 || found.getValue() == null ? null : entry.getPointer(0).getString(0); // pw_name, the first field
+    }
+
     /** This process's effective user id: the one the kernel records for its sockets. */
     public static long currentUid() {
         return Integer.toUnsignedLong(LibC.INSTANCE.geteuid());

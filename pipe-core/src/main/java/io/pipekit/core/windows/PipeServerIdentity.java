@@ -45,16 +45,18 @@ public final class PipeServerIdentity {
     }
 
     /**
-     * The server's identity from its process token's {@code facts}, or, where this client may not
-     * open that token ({@code facts} is {@code null}: a service of another user), from the pipe's
-     * owner, with elevation unknown. The owner is read only then.
+     * The server's identity from its process token's {@code facts} ({@link PeerIdentity.Source#TOKEN}),
+     * or, where this client may not open that token ({@code facts} is {@code null}: a service of
+     * another user), from the pipe's owner ({@link PeerIdentity.Source#PIPE_OWNER}), with
+     * elevation and integrity level unknown. The owner is read only then.
      */
     static PeerIdentity identity(long pid, int session, Tokens.Facts facts, PipeOwner owner) throws PipeException {
         if (facts != null) {
             return facts.identity(pid, session);
         }
         String sid = owner.sid();
-        return PeerIdentity.windows(pid, session, sid, Tokens.accountName(sid), Elevation.UNKNOWN, null);
+        return sid == null ? PeerIdentity.windows(pid, session, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null)
+                : PeerIdentity.windows(pid, session, sid, Tokens.accountName(sid), PeerIdentity.Source.PIPE_OWNER, Elevation.UNKNOWN, null);
     }
 
     /**
@@ -62,18 +64,20 @@ public final class PipeServerIdentity {
      * level against this process's own ({@link ServerTrustDecision} is the rule); a server whose
      * user is unknown is not accepted.
      *
-     * <p>The user is that of the process {@code GetNamedPipeServerProcessId} names, which is the
-     * process that created the pipe. A process id names a process only while it lives: a squatter
-     * that created the pipe, handed its handle to another process and exited could, if a trusted
-     * process got its id in the meantime, pass. Deciding on the pipe object's owner instead
-     * would close that; it cannot be tested here, since Wine reports a pipe's owner wrongly (the
-     * token's primary group, or none), so pipekit does not rely on it yet.
+     * <p>Where this client could read the server's token, the user is that of the process
+     * {@code GetNamedPipeServerProcessId} names, which is the process that created the pipe. A
+     * process id names a process only while it lives: a squatter that created the pipe, handed
+     * its handle to another process and exited could, if a trusted process got its id in the
+     * meantime, pass. Where it could not, the user is the pipe's owner and the session the pipe's
+     * own, which no process id stands between. Deciding on the owner always would close the gap;
+     * it cannot be tested here, since Wine reports a pipe's owner wrongly (the token's primary
+     * group, or none), so pipekit does not rely on it yet.
      */
     public static boolean trusted(PeerIdentity server, ServerTrust trust) throws PipeException {
         if (trust.acceptsAnyServer()) {
             return true;
         }
-        PeerIdentity client = Tokens.currentProcess().identity(ProcessHandle.current().pid(), -1);
+        PeerIdentity client = Tokens.currentProcessIdentity();
         return ServerTrustDecision.accepts(trust, client, server, Tokens::sidOf);
     }
 
@@ -101,8 +105,11 @@ public final class PipeServerIdentity {
         }
     }
 
-    /** The SID of the owner of the pipe object {@code pipe} (a client's handle) belongs to. */
-    private static String ownerSid(HANDLE pipe) throws PipeException {
+    /**
+     * The SID of the owner of the pipe object {@code pipe} (a client's handle) belongs to, or
+     * {@code null} if it has none (Wine gives a pipe created without a security descriptor none).
+     */
+    static String ownerSid(HANDLE pipe) throws PipeException {
         PointerByReference owner = new PointerByReference();
         PointerByReference descriptor = new PointerByReference();
         int error = Advapi32.INSTANCE.GetSecurityInfo(pipe, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, owner, null, null, null,
@@ -111,7 +118,7 @@ public final class PipeServerIdentity {
             throw Win32.exception("GetSecurityInfo(pipe owner)", error, null);
         }
         try {
-            return Tokens.sidString(new WinNT.PSID(owner.getValue()), "pipe owner");
+            return owner.getValue() == null ? null : Tokens.sidString(new WinNT.PSID(owner.getValue()), "pipe owner");
         } finally {
             K.LocalFree(descriptor.getValue());
         }

@@ -4,6 +4,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.ServerTrust;
 import java.util.HashSet;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -29,7 +30,14 @@ public final class ServerTrustDecision {
      *
      * <ul>
      *   <li>The server's user must be one the trust names, by SID; a server whose user is unknown
-     *       is not accepted.</li>
+     *       is not accepted. "The system" ({@link ServerTrust#acceptsSystem()}) is
+     *       {@code LocalSystem} as a service's pipe shows it: a server whose user is
+     *       {@code S-1-5-18}, read from its token or from the pipe's owner; or a pipe owned by
+     *       {@code BUILTIN\Administrators} whose server's token could not be read and which was
+     *       created in session 0, the services' session. Administrators is the default owner of
+     *       what a {@code LocalSystem} process creates, and of what an elevated administrator
+     *       creates too; the session tells the two apart, since interactive users run in session 1
+     *       and above. A token's user is never a group, so Administrators counts only as an owner.</li>
      *   <li>Unless the trust {@link ServerTrust#acceptsLowerIntegrity() allows it}, the server's
      *       integrity level must be the client's or above: a sandboxed process of the client's own
      *       user ({@code LOW}, {@code UNTRUSTED}) that created the name first is refused.</li>
@@ -47,7 +55,8 @@ public final class ServerTrustDecision {
         if (trust.acceptsAnyServer()) {
             return true;
         }
-        if (server.sid().isEmpty() || !trustedSids(trust, client, lookup).contains(server.sid().get())) {
+        if (server.sid().isEmpty() || !(trust.acceptsSystem() && isTheSystem(server)
+                || trustedSids(trust, client, lookup).contains(server.sid().get()))) {
             return false;
         }
         if (trust.acceptsLowerIntegrity() || client.integrityLevel().isEmpty()) {
@@ -59,14 +68,17 @@ public final class ServerTrustDecision {
         return server.integrityLevel().get().compareTo(client.integrityLevel().get()) >= 0;
     }
 
+    /** Whether {@code server} is {@code LocalSystem}, by its token or by its pipe's owner and session. */
+    private static boolean isTheSystem(PeerIdentity server) {
+        String sid = server.sid().orElseThrow();
+        return sid.equals(Tokens.SYSTEM_SID) || server.source() == PeerIdentity.Source.PIPE_OWNER
+                && sid.equals(Tokens.ADMINISTRATORS_SID) && server.sessionId().equals(OptionalInt.of(0));
+    }
+
     private static Set<String> trustedSids(ServerTrust trust, PeerIdentity client, SidLookup lookup) throws PipeException {
         Set<String> sids = new HashSet<>();
         if (trust.acceptsCurrentUser()) {
             client.sid().ifPresent(sids::add);
-        }
-        if (trust.acceptsSystem()) {
-            sids.add(Tokens.SYSTEM_SID);
-            sids.add(Tokens.ADMINISTRATORS_SID); // only ever a pipe's owner: a group is no process's user
         }
         for (String user : trust.users()) {
             sids.add(lookup.sidOf(user));

@@ -24,6 +24,10 @@ public final class Tokens {
     public static final String SYSTEM_SID = "S-1-5-18";
     /** {@code BUILTIN\Administrators}: the owner of what an elevated administrator or a service creates. */
     public static final String ADMINISTRATORS_SID = "S-1-5-32-544";
+    /** {@code NT AUTHORITY\LOCAL SERVICE}. */
+    public static final String LOCAL_SERVICE_SID = "S-1-5-19";
+    /** {@code NT AUTHORITY\NETWORK SERVICE}. */
+    public static final String NETWORK_SERVICE_SID = "S-1-5-20";
 
     private static final Advapi32 A = Advapi32.INSTANCE;
     private static final int MAX_ACCOUNT_NAMES = 1024;
@@ -34,9 +38,9 @@ public final class Tokens {
 
     /** What a token says about its user; {@code name} is {@code null} when the SID maps to no account. */
     public record Facts(String sid, String name, Elevation elevation, IntegrityLevel integrity) {
-        /** These facts as a Windows peer's identity. */
+        /** These facts as the identity of a Windows peer, its user read from its token. */
         public PeerIdentity identity(long processId, int sessionId) {
-            return PeerIdentity.windows(processId, sessionId, sid, name, elevation, integrity);
+            return PeerIdentity.windows(processId, sessionId, sid, name, PeerIdentity.Source.TOKEN, elevation, integrity);
         }
 
         /** These facts with the account name of their SID looked up ({@link #accountName}). */
@@ -67,6 +71,13 @@ public final class Tokens {
     /** What this process's own token says: its user, elevation and integrity level. */
     public static Facts currentProcess() throws PipeException {
         return fromProcessToken(Tokens::read);
+    }
+
+    /** This process as a peer sees it: its id, its session, and what its token says ({@link PeerIdentity#currentProcess()}). */
+    public static PeerIdentity currentProcessIdentity() throws PipeException {
+        int pid = Kernel32.INSTANCE.GetCurrentProcessId();
+        IntByReference session = new IntByReference();
+        return currentProcess().identity(pid, Kernel32.INSTANCE.ProcessIdToSessionId(pid, session) ? session.getValue() : -1);
     }
 
     private interface TokenReader<T> {

@@ -57,6 +57,22 @@ class UnixServerTrustTest {
         assertTrue(PeerCredentials.trusted(server(OTHER), ServerTrust.currentUser().orUser(Long.toString(OTHER))));
     }
 
+    @Test
+    void systemIsRootAlone() {
+        assertTrue(PeerCredentials.trusted(server(0), ServerTrust.system()));
+        assertEquals(ME == 0, PeerCredentials.trusted(server(ME), ServerTrust.system()), "the current uid " + ME + " only if it is root");
+        assertFalse(PeerCredentials.trusted(server(OTHER), ServerTrust.system()));
+    }
+
+    @Test
+    void theWindowsServiceAccountsAcceptNoServerOnUnix() {
+        for (ServerTrust trust : new ServerTrust[] {ServerTrust.localService(), ServerTrust.networkService()}) {
+            assertFalse(PeerCredentials.trusted(server(0), trust), trust::describe);
+            assertFalse(PeerCredentials.trusted(server(ME), trust), trust::describe);
+            assertFalse(PeerCredentials.trusted(server(OTHER), trust), trust::describe);
+        }
+    }
+
     private static PeerIdentity server(long uid) {
         return PeerIdentity.unix(4242, uid, uid, null);
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client's decision on a Windows server, from identity facts: the default trust accepts the
- * client's own user, {@code LocalSystem} and a pipe owned by {@code BUILTIN\Administrators}, and
+ * client's own user, {@code LocalSystem} and a pipe owned by {@code BUILTIN\Administrators} created in session 0, and
  * nobody else; and where the server's process token cannot be opened (a service of another user),
  * the pipe's owner stands in for its user. Wine has one user, so no real server of another user
  * exists there: these facts are what such a server would give (docs/security.md). The servers
@@ -35,7 +35,22 @@ class DefaultServerTrustTest {
 
         assertTrue(PipeServerIdentity.trusted(server(Tokens.currentUserSid()), trust), "the client's own user");
         assertTrue(PipeServerIdentity.trusted(server(Tokens.SYSTEM_SID), trust), "LocalSystem");
-        assertTrue(PipeServerIdentity.trusted(server(Tokens.ADMINISTRATORS_SID), trust), "a pipe owned by Administrators");
+        assertTrue(PipeServerIdentity.trusted(ownedBy(Tokens.ADMINISTRATORS_SID, 0), trust), "a pipe owned by Administrators, in session 0");
+        assertFalse(PipeServerIdentity.trusted(ownedBy(Tokens.ADMINISTRATORS_SID, 1), trust),
+                "a pipe owned by Administrators in a user's session: an elevated administrator's");
+    }
+
+    @Test
+    void systemAcceptsLocalSystemAndAServicesAdministratorsOwnedPipeButNotThisUser() throws Exception {
+        ServerTrust trust = ServerTrust.system();
+
+        assertTrue(PipeServerIdentity.trusted(server(Tokens.SYSTEM_SID), trust), "LocalSystem, by its token");
+        assertTrue(PipeServerIdentity.trusted(ownedBy(Tokens.ADMINISTRATORS_SID, 0), trust), "a service's pipe, by its owner");
+        assertFalse(PipeServerIdentity.trusted(server(Tokens.currentUserSid()), trust), "the client's own user");
+        assertFalse(PipeServerIdentity.trusted(ownedBy(Tokens.currentUserSid(), 0), trust), "the client's own user, by the owner");
+        assertTrue(PipeServerIdentity.trusted(ownedBy(LOCAL_SERVICE, 0), ServerTrust.localService()));
+        assertTrue(PipeServerIdentity.trusted(ownedBy(NETWORK_SERVICE, 0), ServerTrust.networkService()));
+        assertFalse(PipeServerIdentity.trusted(ownedBy(NETWORK_SERVICE, 0), trust));
     }
 
     @Test
@@ -49,7 +64,7 @@ class DefaultServerTrustTest {
 
     @Test
     void aServerWhoseUserIsUnknownIsRefusedUnlessAnyServerIsAccepted() throws Exception {
-        PeerIdentity unknown = PeerIdentity.windows(4242, 1, null, null, Elevation.UNKNOWN, null);
+        PeerIdentity unknown = PeerIdentity.windows(4242, 1, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null);
 
         assertFalse(PipeServerIdentity.trusted(unknown, ServerTrust.currentUserOrSystem()));
         assertTrue(PipeServerIdentity.trusted(unknown, ServerTrust.anyServer()));
@@ -84,6 +99,7 @@ class DefaultServerTrustTest {
         assertEquals(Optional.of(Tokens.ADMINISTRATORS_SID), server.sid());
         assertEquals(Optional.ofNullable(Tokens.accountName(Tokens.ADMINISTRATORS_SID)), server.user());
         assertEquals(Elevation.UNKNOWN, server.elevation(), "the token was not read: elevation is unknown");
+        assertEquals(PeerIdentity.Source.PIPE_OWNER, server.source());
         assertEquals(Optional.empty(), server.integrityLevel());
         assertEquals(4242, server.processId().getAsLong());
         assertTrue(PipeServerIdentity.trusted(server, ServerTrust.currentUserOrSystem()), "the default accepts it");
@@ -101,11 +117,17 @@ class DefaultServerTrustTest {
 
         assertEquals(Optional.of(Tokens.SYSTEM_SID), server.sid());
         assertEquals(Elevation.YES, server.elevation());
+        assertEquals(PeerIdentity.Source.TOKEN, server.source());
         assertEquals(Optional.of(IntegrityLevel.SYSTEM), server.integrityLevel());
+    }
+
+    /** A server known by its pipe's owner, {@code sid}, in {@code session}: its token could not be opened. */
+    private static PeerIdentity ownedBy(String sid, int session) throws PipeException {
+        return PipeServerIdentity.identity(4242, session, null, () -> sid);
     }
 
     /** A server of {@code sid} at this process's own integrity level. */
     private static PeerIdentity server(String sid) throws PipeException {
-        return PeerIdentity.windows(4242, 1, sid, null, Elevation.UNKNOWN, Tokens.currentProcess().integrity());
+        return PeerIdentity.windows(4242, 1, sid, null, PeerIdentity.Source.TOKEN, Elevation.UNKNOWN, Tokens.currentProcess().integrity());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PeerIdentity.IntegrityLevel;
+import io.pipekit.core.PeerIdentity.Source;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.ServerTrust;
 import java.util.Map;
@@ -22,6 +23,9 @@ class ServerTrustDecisionTest {
     private static final String BOB = "S-1-5-21-1111-2222-3333-1002";
     private static final String AGENT = "S-1-5-80-1234-5678";
     private static final ServerTrustDecision.SidLookup LOOKUP = account -> {
+        if (account.startsWith("S-1-")) {
+            return account; // as Tokens.sidOf does
+        }
         String sid = Map.of("NT SERVICE\\agent", AGENT, "HOST\\bob", BOB).get(account);
         if (sid == null) {
             throw new PipeException("LookupAccountName \"" + account + "\"", 1332, "no such account");
@@ -34,7 +38,17 @@ class ServerTrustDecisionTest {
     }
 
     private static PeerIdentity token(String sid, IntegrityLevel level) {
-        return PeerIdentity.windows(100, 1, sid, null, Elevation.NO, level);
+        return PeerIdentity.windows(100, 1, sid, null, sid == null ? Source.UNKNOWN : Source.TOKEN, Elevation.NO, level);
+    }
+
+    /** A server known only by its pipe's owner, {@code owner}, in {@code session}: its token could not be opened. */
+    private static PeerIdentity owner(String owner, int session) {
+        return PeerIdentity.windows(100, session, owner, null, Source.PIPE_OWNER, Elevation.UNKNOWN, null);
+    }
+
+    /** A server whose process token says {@code sid}, in {@code session}. */
+    private static PeerIdentity token(String sid, int session, IntegrityLevel level) {
+        return PeerIdentity.windows(100, session, sid, null, Source.TOKEN, Elevation.YES, level);
     }
 
     private static boolean accepts(ServerTrust trust, PeerIdentity client, PeerIdentity server) throws PipeException {
@@ -84,9 +98,9 @@ class ServerTrustDecisionTest {
     void aServiceOfAnotherAccountKnownOnlyByThePipesOwnerIsTrustedByItsUser() throws PipeException {
         // A client may not open a LocalSystem or service process's token: the user is then the
         // pipe's owner, the level unknown. No process of the client's user can own a pipe as them.
-        assertTrue(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), token(Tokens.SYSTEM_SID, null)));
-        assertTrue(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.HIGH), token(Tokens.ADMINISTRATORS_SID, null)));
-        assertTrue(accepts(ServerTrust.currentUser().orUser("NT SERVICE\\agent"), alice(IntegrityLevel.MEDIUM), token(AGENT, null)));
+        assertTrue(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), owner(Tokens.SYSTEM_SID, 0)));
+        assertTrue(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.HIGH), owner(Tokens.ADMINISTRATORS_SID, 0)));
+        assertTrue(accepts(ServerTrust.currentUser().orUser("NT SERVICE\\agent"), alice(IntegrityLevel.MEDIUM), owner(AGENT, 0)));
         assertTrue(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), token(Tokens.SYSTEM_SID, IntegrityLevel.SYSTEM)));
     }
 
@@ -100,5 +114,59 @@ class ServerTrustDecisionTest {
         assertFalse(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), token(BOB, IntegrityLevel.HIGH)));
         assertFalse(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), token(null, IntegrityLevel.HIGH)));
         assertTrue(accepts(ServerTrust.user("HOST\\bob"), alice(IntegrityLevel.MEDIUM), token(BOB, IntegrityLevel.MEDIUM)));
+    }
+
+    @Test
+    void systemAcceptsWhatALocalSystemServicesPipeLooksLikeFromEitherSide() throws PipeException {
+        // An administrator's client may open the service's token; a non-admin client may not, and
+        // then sees the pipe's owner: LocalSystem's default owner, Administrators, in session 0.
+        ServerTrust system = ServerTrust.system();
+        PeerIdentity medium = alice(IntegrityLevel.MEDIUM);
+
+        assertTrue(accepts(system, alice(IntegrityLevel.HIGH), token(Tokens.SYSTEM_SID, 0, IntegrityLevel.SYSTEM)), "the token says SYSTEM");
+        assertTrue(accepts(system, medium, owner(Tokens.ADMINISTRATORS_SID, 0)), "owned by Administrators, in session 0");
+        assertTrue(accepts(system, medium, owner(Tokens.SYSTEM_SID, 0)), "owned by SYSTEM");
+        assertTrue(accepts(system, medium, owner(Tokens.SYSTEM_SID, 1)), "owned by SYSTEM: no other token may own as SYSTEM");
+    }
+
+    @Test
+    void systemRefusesTheClientsOwnUserEvenElevatedAndEveryOtherAccount() throws PipeException {
+        ServerTrust system = ServerTrust.system();
+        PeerIdentity medium = alice(IntegrityLevel.MEDIUM);
+
+        assertFalse(accepts(system, medium, alice(IntegrityLevel.MEDIUM)), "the client's own user");
+        assertFalse(accepts(system, medium, token(ALICE, 1, IntegrityLevel.HIGH)), "the client's user, elevated");
+        assertFalse(accepts(system, medium, owner(ALICE, 0)), "a pipe the client's user owns, even in session 0");
+        assertFalse(accepts(system, medium, owner(Tokens.ADMINISTRATORS_SID, 1)),
+                "an elevated administrator's pipe in an interactive session: owned by Administrators too, but not a service's");
+        assertFalse(accepts(system, medium, owner(Tokens.ADMINISTRATORS_SID, -1)), "Administrators in an unknown session");
+        assertFalse(accepts(system, medium, token(Tokens.ADMINISTRATORS_SID, 0, null)), "a token's user is never a group");
+        assertFalse(accepts(system, medium, owner(Tokens.LOCAL_SERVICE_SID, 0)), "LocalService is not the system");
+        assertFalse(accepts(system, medium, owner(BOB, 0)), "another user's service");
+        assertFalse(accepts(system, medium, token(null, IntegrityLevel.SYSTEM)), "nobody known");
+    }
+
+    @Test
+    void theDefaultsSystemIsTheSameRule() throws PipeException {
+        ServerTrust trust = ServerTrust.currentUserOrSystem();
+        PeerIdentity medium = alice(IntegrityLevel.MEDIUM);
+
+        assertTrue(accepts(trust, medium, owner(Tokens.ADMINISTRATORS_SID, 0)));
+        assertFalse(accepts(trust, medium, owner(Tokens.ADMINISTRATORS_SID, 1)), "an administrator's pipe in a user's session");
+        assertTrue(accepts(trust, medium, alice(IntegrityLevel.MEDIUM)), "and the current user");
+        assertTrue(accepts(ServerTrust.system().orUser(ALICE), medium, alice(IntegrityLevel.MEDIUM)), "orUser widens system()");
+    }
+
+    @Test
+    void localServiceAndNetworkServiceAcceptTheirOwnAccountByTokenOrByOwner() throws PipeException {
+        PeerIdentity medium = alice(IntegrityLevel.MEDIUM);
+
+        assertTrue(accepts(ServerTrust.localService(), medium, owner(Tokens.LOCAL_SERVICE_SID, 0)));
+        assertTrue(accepts(ServerTrust.localService(), alice(IntegrityLevel.HIGH), token(Tokens.LOCAL_SERVICE_SID, 0, IntegrityLevel.SYSTEM)));
+        assertFalse(accepts(ServerTrust.localService(), medium, owner(Tokens.NETWORK_SERVICE_SID, 0)));
+        assertFalse(accepts(ServerTrust.localService(), medium, owner(Tokens.ADMINISTRATORS_SID, 0)), "nor the system");
+        assertTrue(accepts(ServerTrust.networkService(), medium, owner(Tokens.NETWORK_SERVICE_SID, 0)));
+        assertFalse(accepts(ServerTrust.networkService(), medium, owner(Tokens.SYSTEM_SID, 0)));
+        assertFalse(accepts(ServerTrust.networkService(), medium, alice(IntegrityLevel.MEDIUM)), "nor the client's user");
     }
 }

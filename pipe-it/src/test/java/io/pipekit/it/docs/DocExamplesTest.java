@@ -12,7 +12,10 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PeerClosedException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.UntrustedServerException;
+import java.util.OptionalLong;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -55,6 +58,24 @@ class DocExamplesTest {
     }
 
     @Test
+    void theSystemOnlyClientRefusesAServerOfThisUserUnlessThisUserIsTheSystem() throws Exception {
+        String name = "pipekit-system-" + UUID.randomUUID();
+        PeerIdentity me = PeerIdentity.currentProcess();
+        boolean thisUserIsTheSystem = me.sid().map("S-1-5-18"::equals).orElse(me.uid().equals(OptionalLong.of(0)));
+        try (var server = SecureAgent.serveAllowList(name, Set.of(thisUser()))) {
+            if (thisUserIsTheSystem) { // root, as Linux CI runs
+                try (var client = SecureAgent.connectToSystemService(name)) {
+                    assertTrue(client.transact(MessageCodecs.utf8(), "who am I?").contains(thisUser()));
+                }
+            } else {
+                UntrustedServerException refused = assertThrows(UntrustedServerException.class,
+                        () -> SecureAgent.connectToSystemService(name).close());
+                assertTrue(refused.getMessage().contains("is not running as the system"), refused.getMessage());
+            }
+        }
+    }
+
+    @Test
     @EnabledOnOs(OS.WINDOWS)
     void theFileSizeServerReadsWhatTheClientNamesAsTheClient() throws Exception {
         String name = "pipekit-as-client-" + UUID.randomUUID();
@@ -69,7 +90,7 @@ class DocExamplesTest {
 
     /** This process's user, as the allow-list names it: its SID on Windows, its uid on Unix. */
     private static String thisUser() throws PipeException {
-        return System.getProperty("os.name").startsWith("Windows") ? io.pipekit.core.windows.Tokens.currentUserSid()
-                : Long.toString(io.pipekit.core.unix.PeerCredentials.currentUid());
+        PeerIdentity me = PeerIdentity.currentProcess();
+        return me.sid().orElseGet(() -> Long.toString(me.uid().orElseThrow()));
     }
 }

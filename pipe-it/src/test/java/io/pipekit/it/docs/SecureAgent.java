@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The examples of docs/security.md: a server that admits an allow-list of users and reads what
- * a client names with the client's rights, and a client that says which server user it trusts.
+ * a client names with the client's rights, and clients that say which server user they trust.
  * Quoted from here and run by {@link DocExamplesTest} on the host and under Wine.
  */
 public final class SecureAgent {
@@ -58,6 +58,13 @@ public final class SecureAgent {
     public static PipeClient connectToService(String name, String serviceAccount) throws PipeException {
         return PipeClient.builder(name)
                 .serverTrust(ServerTrust.currentUser().orUser(serviceAccount))
+                .connect();
+    }
+
+    /** Connects to a service that must run as LocalSystem: no other account, not even this user's own processes. */
+    public static PipeClient connectToSystemService(String name) throws PipeException {
+        return PipeClient.builder(name)
+                .serverTrust(ServerTrust.system())
                 .connect();
     }
 

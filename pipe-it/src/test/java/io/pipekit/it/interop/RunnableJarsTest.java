@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.it.ChildProcess;
-import io.pipekit.core.windows.Tokens;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeException;
 import io.pipekit.it.JarScenarios;
 import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
@@ -76,12 +77,12 @@ class RunnableJarsTest {
 
     @Test
     void whoamiServerJarTellsTheClientJarItsProcessAndUser() throws Exception {
-        JarScenarios.whoamiServerJarTellsTheClientJarWhoItIs(name, serving(name)::equals, "sid=" + Tokens.currentUserSid());
+        JarScenarios.whoamiServerJarTellsTheClientJarWhoItIs(name, serving(name)::equals, thisUser());
     }
 
     @Test
     void clientKnowsTheServerJarsProcessAndUser() throws Exception {
-        JarScenarios.clientKnowsTheServerJarsProcess(name, serving(name)::equals, "sid=" + Tokens.currentUserSid());
+        JarScenarios.clientKnowsTheServerJarsProcess(name, serving(name)::equals, thisUser());
     }
 
     @Test
@@ -91,7 +92,7 @@ class RunnableJarsTest {
             try (ChildProcess client = ChildProcess.cPeer("sample-client.exe", name, "who am I?")) {
                 assertEquals(0, client.awaitExit(TIMEOUT), () -> "the C client failed: " + client.output());
                 String reply = client.awaitLine(l -> l.startsWith("reply:"), TIMEOUT).substring("reply: ".length());
-                JarScenarios.assertWhoami(reply, client.pid(), "sid=" + Tokens.currentUserSid());
+                JarScenarios.assertWhoami(reply, client.pid(), thisUser());
             }
         }
     }
@@ -160,5 +161,10 @@ class RunnableJarsTest {
     @Test
     void clientJarSpeaksFramesToTheByteTypeServerJar() throws Exception {
         JarScenarios.clientJarSpeaksFramesToTheByteServerJar(name, serving(name)::equals);
+    }
+
+    /** This process's user as {@code --whoami} prints it. */
+    private static String thisUser() throws PipeException {
+        return "sid=" + PeerIdentity.currentProcess().sid().orElseThrow();
     }
 }

@@ -1,7 +1,7 @@
 package io.pipekit.it.trust;
 
 import io.pipekit.core.MessageCodecs;
-import io.pipekit.core.windows.Tokens;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.server.PipeServer;
 import io.pipekit.server.RequestHandler;
 
@@ -15,11 +15,11 @@ public final class LowIntegrityEchoServer {
     }
 
     public static void main(String[] args) throws Exception {
-        Tokens.Facts own = Tokens.currentProcess();
+        PeerIdentity own = PeerIdentity.currentProcess();
         try (PipeServer server = PipeServer.builder(args[0])
                 .handler(RequestHandler.using(MessageCodecs.utf8(), (client, request) -> request))
                 .start()) {
-            System.out.println("integrity=" + own.integrity() + " sid=" + own.sid());
+            System.out.println("integrity=" + own.integrityLevel().orElse(null) + " sid=" + own.sid().orElse(null));
             System.out.println("listening");
             System.out.flush();
             server.awaitTermination();

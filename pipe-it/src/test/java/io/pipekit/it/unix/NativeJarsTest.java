@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.it.ChildProcess;
-import io.pipekit.core.unix.PeerCredentials;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeException;
 import io.pipekit.it.JarScenarios;
 import java.time.Duration;
 import java.util.List;
@@ -68,13 +69,13 @@ class NativeJarsTest {
     @Test
     void whoamiServerJarTellsTheClientJarItsProcessAndUser() throws Exception {
         JarScenarios.whoamiServerJarTellsTheClientJarWhoItIs(name, l -> l.startsWith("pipe-server: serving"),
-                "uid=" + PeerCredentials.currentUid());
+                thisUser());
     }
 
     @Test
     void clientKnowsTheServerJarsProcessAndUser() throws Exception {
         JarScenarios.clientKnowsTheServerJarsProcess(name, l -> l.startsWith("pipe-server: serving"),
-                "uid=" + PeerCredentials.currentUid());
+                thisUser());
     }
 
     @Test
@@ -166,5 +167,10 @@ class NativeJarsTest {
     @Test
     void clientJarSpeaksFramesToTheByteTypeServerJar() throws Exception {
         JarScenarios.clientJarSpeaksFramesToTheByteServerJar(name, l -> l.startsWith("pipe-server: serving"));
+    }
+
+    /** This process's user as {@code --whoami} prints it. */
+    private static String thisUser() throws PipeException {
+        return "uid=" + PeerIdentity.currentProcess().uid().orElseThrow();
     }
 }
