@@ -31,9 +31,10 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerClosedException;
-import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PipeInterruptedException;
 import io.pipekit.core.PipeTimeoutException;
 
 /**
@@ -438,6 +439,87 @@ abstract class PipeBehaviourSpec {
         assertResourcesBackTo(before, "after the closed client's receive ended");
     }
 
+    /**
+     * Issue 25: an interrupt of a thread blocked in receive ends it as the JDK's channels end one
+     * (ClosedByInterruptException): PipeInterruptedException, the flag still set, the connection
+     * closed. On Unix the selector woke and went on waking, so the receive spun until its
+     * timeout; on Windows the native wait did not hear the interrupt at all.
+     */
+    @Test
+    void interruptEndsABlockedReceiveAndClosesTheConnection() throws Exception {
+        warmUpOneRoundTrip(); // lazily made JVM and JNA state is not a leak
+        echoServer(builder());
+        long before = ownResources();
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+        BlockedCall blocked = BlockedCall.start(client::receive);
+        blocked.awaitWaiting(TIMEOUT);
+
+        blocked.interrupt();
+
+        Throwable outcome = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT));
+        assertInstanceOf(PipeInterruptedException.class, outcome);
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+        assertTrue(!client.isOpen(), "the interrupted receive closed the connection");
+        assertThrows(PipeClosedException.class, client::receive);
+        assertResourcesBackTo(before, "after the interrupted receive");
+    }
+
+    /** As {@link #interruptEndsABlockedReceiveAndClosesTheConnection}, for a send waiting on a full pipe. */
+    @Test
+    void interruptEndsASendBlockedOnAFullPipe() throws Exception {
+        PipeServer server = builder().inBufferSize(4096).asyncHandler((client, request) -> new CompletableFuture<>()).start();
+        closeLater(server);
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+        client.send(new byte[] {1});
+        BlockedCall blocked = BlockedCall.start(() -> {
+            for (int i = 0; i < 1000; i++) {
+                client.send(new byte[64 * 1024]); // fills the pipe, then blocks
+            }
+            return null;
+        });
+        blocked.awaitWaiting(TIMEOUT);
+
+        blocked.interrupt();
+
+        assertInstanceOf(PipeInterruptedException.class, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT)));
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+        assertTrue(!client.isOpen(), "the interrupted send closed the connection");
+    }
+
+    /** Issue 25: a connect waiting for a pipe that does not exist yet ends on an interrupt, flag set. */
+    @Test
+    void interruptEndsAConnectWaitingForAnAbsentPipe() throws Exception {
+        BlockedCall blocked = BlockedCall.start(() -> clientBuilder().connectTimeout(TIMEOUT).connect());
+        blocked.awaitWaitingToConnect(TIMEOUT);
+
+        blocked.interrupt();
+
+        Throwable outcome = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT));
+        assertInstanceOf(PipeInterruptedException.class, outcome);
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+    }
+
+    /**
+     * Issue 25: a connect waiting while every instance is busy ends on an interrupt, flag set, and
+     * takes no instance: the next client gets the one the served client frees.
+     */
+    @Test
+    void interruptEndsAConnectWaitingForABusyPipe() throws Exception {
+        echoServer(builder().maxInstances(1).listeningInstances(1));
+        PipeClient served = clientBuilder().connectTimeout(TIMEOUT).connect();
+        assertArrayEquals(new byte[] {1}, served.transact(new byte[] {1}));
+        BlockedCall blocked = BlockedCall.start(() -> clientBuilder().connectTimeout(TIMEOUT).connect());
+        blocked.awaitWaitingToConnect(TIMEOUT);
+
+        blocked.interrupt();
+
+        Throwable outcome = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT));
+        assertInstanceOf(PipeInterruptedException.class, outcome);
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+        served.close();
+        assertArrayEquals(new byte[] {2}, client().transact(new byte[] {2}), "the freed instance takes the next client");
+    }
+
     @Test
     void closeFromAnotherThreadEndsASendBlockedOnAFullPipe() throws Exception {
         // The server reads one request, then waits for an answer that never comes: it reads no more.
@@ -680,7 +762,7 @@ abstract class PipeBehaviourSpec {
     void secondServerOnTheSameNameIsRefused() throws Exception {
         echoServer(builder());
 
-        PipeException e = assertThrows(PipeAccessDeniedException.class, () -> builder().handler((c, r) -> r).start());
+        PipeException e = assertThrows(PipeNameInUseException.class, () -> builder().handler((c, r) -> r).start());
 
         assertTrue(e.getMessage().contains("already served"), e.getMessage());
         assertEquals("answer still served by the first", new String(client().transact("answer still served by the first".getBytes(UTF_8)), UTF_8));
@@ -692,9 +774,9 @@ abstract class PipeBehaviourSpec {
      * Several rounds, so that the interrupt meets the loop at different points of its opening.
      */
     @Test
-    void interruptedStartThrowsClosedAndLeavesTheNameFree() throws Exception {
+    void interruptedStartThrowsInterruptedAndLeavesTheNameFree() throws Exception {
         for (int round = 0; round < 10; round++) {
-            PipeClosedException e = InterruptedStart.failure(builder().handler((c, r) -> r), Duration.ofSeconds(10));
+            PipeInterruptedException e = InterruptedStart.failure(builder().handler((c, r) -> r), Duration.ofSeconds(10));
 
             assertTrue(e.getMessage().startsWith("start " + shownName() + ": interrupted"), e.getMessage());
             assertInstanceOf(InterruptedException.class, e.getCause());

@@ -24,7 +24,7 @@ class ServerTrustDecisionTest {
     private static final ServerTrustDecision.SidLookup LOOKUP = account -> {
         String sid = Map.of("NT SERVICE\\agent", AGENT, "HOST\\bob", BOB).get(account);
         if (sid == null) {
-            throw new PipeException("LookupAccountName \"" + account + "\"", 1332, "no such account");
+            throw new io.pipekit.core.PipeIoException("LookupAccountName \"" + account + "\"", 1332, "no such account");
         }
         return sid;
     };
