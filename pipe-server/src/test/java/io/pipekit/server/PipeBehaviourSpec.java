@@ -34,6 +34,8 @@ import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.InvalidMessageException;
+import io.pipekit.core.MessageCodec;
 import io.pipekit.core.PipeInterruptedException;
 import io.pipekit.core.PipeTimeoutException;
 
@@ -296,6 +298,59 @@ abstract class PipeBehaviourSpec {
         closeLater(client);
 
         assertThrows(MessageTooLargeException.class, () -> client.transact(new byte[1001]));
+    }
+
+    /** Text that refuses any message starting with '!' as a codec refuses bad bytes: unchecked. */
+    private static final MessageCodec<String> PICKY = new MessageCodec<>() {
+        @Override
+        public byte[] encode(String value) {
+            return value.getBytes(UTF_8);
+        }
+
+        @Override
+        public String decode(byte[] message) {
+            if (message.length > 0 && message[0] == '!') {
+                throw new IllegalArgumentException("not a message of this codec");
+            }
+            return new String(message, UTF_8);
+        }
+    };
+
+    /**
+     * Issue 25: a message the codec refuses was an unchecked IllegalArgumentException out of
+     * receive(codec). It is a checked InvalidMessageException with the codec's exception as its
+     * cause, and the connection stays usable: the next receive returns the next message.
+     */
+    @Test
+    void aMessageTheCodecRefusesIsAnInvalidMessageAndTheNextReceiveWorks() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+
+        client.send("!bad".getBytes(UTF_8));
+        client.send("good".getBytes(UTF_8));
+
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.receive(PICKY));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        assertTrue(client.isOpen(), "a refused message leaves the connection open");
+        assertEquals("good", client.receive(PICKY));
+    }
+
+    /** As above, for transact(codec, value) and receive(codec, timeout). */
+    @Test
+    void transactAndTimedReceiveOfACodecSayInvalidMessageTooAndStayUsable() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.transact(PICKY, "!answer"));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        assertEquals("answer", client.transact(PICKY, "answer"));
+
+        client.send("!bad".getBytes(UTF_8));
+        assertThrows(InvalidMessageException.class, () -> client.receive(PICKY, TIMEOUT));
+        assertThrows(PipeTimeoutException.class, () -> client.receive(PICKY, Duration.ofMillis(50)),
+                "nothing is left to receive: the refused message was dropped");
+        client.send("later".getBytes(UTF_8));
+        assertEquals("later", client.receive(PICKY, TIMEOUT));
     }
 
     @Test
