@@ -11,8 +11,8 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  * set.
  *
  * <p>A wait the JDK cannot interrupt (a native wait such as {@code WaitForMultipleObjects}) is
- * bracketed by {@link #begin()} and {@link #end()}: the JDK's interrupt hook for channels calls
- * back here, on the interrupting thread, and closes the connection, which ends the wait. (A
+ * bracketed by {@link #beginWait()} and {@link #endWait()}: the JDK's interrupt hook for channels
+ * calls back here, on the interrupting thread, and closes the connection, which ends the wait. (A
  * {@link java.nio.channels.Selector} wait must not be bracketed: it registers a hook of its own
  * in the thread, which replaces this one. It wakes on an interrupt by itself.)
  */
@@ -25,8 +25,8 @@ public final class Interrupts extends AbstractInterruptibleChannel {
     }
 
     /**
-     * Before a native wait: from here until {@link #end()}, an interrupt of this thread closes the
-     * connection; if the thread is interrupted already, it is closed now.
+     * Before a native wait: from here until {@link #endWait()}, an interrupt of this thread closes
+     * the connection; if the thread is interrupted already, it is closed now.
      */
     public void beginWait() {
         begin();

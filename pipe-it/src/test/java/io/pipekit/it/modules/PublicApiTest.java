@@ -53,7 +53,7 @@ class PublicApiTest {
                 Path source = Path.of(System.getProperty("pipekit.repo.root"), module, "src/main/java",
                         pkg.replace('.', '/'), outer + ".java");
                 Pattern documented = Pattern.compile("/\\*\\*(?:(?!\\*/).)*\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
-                        + "public (?:static )?(?:final )?(?:sealed )?(?:abstract )?(?:class|interface|enum|record) " + simple + "\\b",
+                        + "public (?:(?:static|final|sealed|non-sealed|abstract) )*(?:class|interface|enum|record) " + simple + "\\b",
                         Pattern.DOTALL);
                 if (!documented.matcher(Files.readString(source)).find()) {
                     undocumented.add(pkg + "." + type);
