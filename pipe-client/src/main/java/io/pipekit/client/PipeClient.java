@@ -2,6 +2,7 @@ package io.pipekit.client;
 
 import io.pipekit.client.unix.UnixClientConnection;
 import io.pipekit.client.windows.WindowsClientConnection;
+import io.pipekit.core.InvalidMessageException;
 import io.pipekit.core.MessageCodec;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
@@ -230,14 +231,44 @@ public final class PipeClient implements AutoCloseable {
         send(codec.encode(value));
     }
 
-    /** {@link #receive()} decoded. */
+    /**
+     * {@link #receive()} decoded.
+     *
+     * @throws InvalidMessageException if the codec refused the message (its exception is the
+     *     cause): the message was read and is dropped, the connection stays usable, and the next
+     *     receive returns the message after it
+     */
     public <T> T receive(MessageCodec<T> codec) throws PipeException {
-        return codec.decode(receive());
+        return decoded(codec, receive());
     }
 
-    /** {@link #transact(byte[])} with values. */
+    /**
+     * {@link #receive(Duration)} decoded: the next message, waiting at most {@code timeout}.
+     *
+     * @throws io.pipekit.core.PipeTimeoutException if none came in time; the connection stays usable
+     * @throws InvalidMessageException if the codec refused the message, as {@link #receive(MessageCodec)}
+     */
+    public <T> T receive(MessageCodec<T> codec, Duration timeout) throws PipeException {
+        return decoded(codec, receive(timeout));
+    }
+
+    /**
+     * {@link #transact(byte[])} with values.
+     *
+     * @throws InvalidMessageException if the codec refused the answer, as {@link #receive(MessageCodec)}
+     */
     public <T> T transact(MessageCodec<T> codec, T request) throws PipeException {
-        return codec.decode(transact(codec.encode(request)));
+        return decoded(codec, transact(codec.encode(request)));
+    }
+
+    /** A whole message the codec refuses is the caller's typed, checked failure, not an unchecked one. */
+    private <T> T decoded(MessageCodec<T> codec, byte[] message) throws InvalidMessageException {
+        try {
+            return codec.decode(message);
+        } catch (RuntimeException e) {
+            throw new InvalidMessageException("decode a message from " + name.name(), PipeException.NO_CODE,
+                    "the codec refused a message of " + message.length + " bytes (" + e + "); the connection stays usable", e);
+        }
     }
 
     /** {@code timeout}, once it is known to be a timeout: not null, not negative. */

@@ -13,7 +13,11 @@ public interface MessageCodec<T> {
     /**
      * The value a message holds.
      *
-     * @throws IllegalArgumentException if the bytes are not a valid message for this codec
+     * @throws IllegalArgumentException if the bytes are not a valid message for this codec (any
+     *     RuntimeException will do): pipekit's callers turn it into a checked
+     *     {@link InvalidMessageException} with it as the cause ({@code PipeClient}'s codec methods;
+     *     the connection stays usable); on a server, inside {@code RequestHandler.using}, it is the
+     *     handler's own failure, which costs that client its connection
      */
     T decode(byte[] message);
 }

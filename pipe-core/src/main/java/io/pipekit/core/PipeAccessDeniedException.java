@@ -1,8 +1,10 @@
 package io.pipekit.core;
 
 /**
- * Access to the pipe is denied: the caller lacks the rights, or, for a server, another server
- * already serves the name (Windows' {@code ERROR_ACCESS_DENIED}).
+ * Access to the pipe is denied: the caller lacks the rights (Windows' {@code ERROR_ACCESS_DENIED},
+ * a socket of another user on Unix, a write on a client opened read-only), or, for a Unix server,
+ * something that is not a socket sits at the socket path. A server whose name another server
+ * already serves gets {@link PipeNameInUseException} instead.
  */
 public final class PipeAccessDeniedException extends PipeException {
     private static final long serialVersionUID = 1L;

@@ -3,19 +3,36 @@ package io.pipekit.core;
 import java.io.IOException;
 
 /**
- * The one exception pipekit throws for a failed pipe operation. It carries the operation
- * that failed ({@code "CreateNamedPipe \\.\pipe\x"}), the Win32 error code (one of
- * {@link Win32Errors}, or {@link #NO_CODE} where none applies, as on Unix sockets) and that
- * code's symbolic name, so
- * callers can branch on {@link #code()} and people can read the message:
+ * What every failed pipe operation of pipekit throws: one of the subtypes below, never this class
+ * itself. Each carries the operation that failed ({@code "CreateNamedPipe \\.\pipe\x"}), the
+ * Win32 error code (one of {@link Win32Errors}, or {@link #NO_CODE} where none applies, as on
+ * Unix sockets) and that code's symbolic name, so people can read the message:
  * {@code connect \\.\pipe\x: no such pipe (ERROR_FILE_NOT_FOUND, 2)}.
  *
- * <p>The hierarchy is sealed: every subtype is pipekit's, and final, so a {@code catch} or a
- * {@code switch} over them sees every kind there is, and no subtype outside pipekit can claim
- * to be one of them. The constructors stay public for fakes and tests of code that handles
- * these failures; they refuse a missing operation.
+ * <p>The class is abstract and sealed, and every subtype is pipekit's and final: a {@code catch}
+ * of the subtypes, or (Java 21 on) a pattern {@code switch} that names each of them, covers
+ * every kind there is, and the compiler accepts such a {@code switch} without a {@code default}:
+ * <pre>{@code
+ * switch (e) {
+ *     case NoSuchPipeException x -> ...;       // no server has the name (yet)
+ *     case PipeBusyException x -> ...;         // every instance busy until the timeout
+ *     case PipeTimeoutException x -> ...;      // a send or receive ran out of time
+ *     case PeerClosedException x -> ...;       // the other side closed it or went away
+ *     case PipeClosedException x -> ...;       // this side closed it
+ *     case PipeInterruptedException x -> ...;  // this thread was interrupted; closed, flag set
+ *     case PipeAccessDeniedException x -> ...; // not allowed
+ *     case PipeNameInUseException x -> ...;    // a server: another server serves the name
+ *     case UntrustedServerException x -> ...;  // a client: the server is not one it trusts
+ *     case MessageTooLargeException x -> ...;  // over maxMessageSize
+ *     case InvalidMessageException x -> ...;   // the codec refused the message; still usable
+ *     case SendQueueFullException x -> ...;    // a server's queue for a slow client is full
+ *     case PipeIoException x -> ...;           // anything else: an unmapped Win32 code, an OS error
+ * }
+ * }</pre>
+ * The constructors of the subtypes stay public for fakes and tests of code that handles these
+ * failures; they refuse a missing operation.
  */
-public sealed class PipeException extends IOException
+public abstract sealed class PipeException extends IOException
         permits InvalidMessageException, MessageTooLargeException, NoSuchPipeException, PeerClosedException,
         PipeAccessDeniedException, PipeBusyException, PipeClosedException, PipeInterruptedException, PipeIoException,
         PipeNameInUseException, PipeTimeoutException, SendQueueFullException, UntrustedServerException {
@@ -28,17 +45,17 @@ public sealed class PipeException extends IOException
     private final int code;
 
     /** A failure with a Win32 error code; the message is derived from the operation and code. */
-    public PipeException(String operation, int code) {
+    protected PipeException(String operation, int code) {
         this(operation, code, null, null);
     }
 
     /** A failure with a Win32 error code and a human explanation (such as "no such pipe"). */
-    public PipeException(String operation, int code, String explanation) {
+    protected PipeException(String operation, int code, String explanation) {
         this(operation, code, explanation, null);
     }
 
     /** A failure without a Win32 code, or with a cause. */
-    public PipeException(String operation, int code, String explanation, Throwable cause) {
+    protected PipeException(String operation, int code, String explanation, Throwable cause) {
         super(message(checkedOperation(operation), code, explanation), cause);
         this.operation = operation;
         this.code = code;

@@ -15,7 +15,7 @@ class PipeExceptionTest {
 
     @Test
     void messageNamesTheOperationTheExplanationAndTheCode() {
-        PipeException e = new PipeException("connect \\\\.\\pipe\\x", Win32Errors.ERROR_PIPE_BUSY,
+        PipeException e = new PipeIoException("connect \\\\.\\pipe\\x", Win32Errors.ERROR_PIPE_BUSY,
                 "all instances are busy");
 
         assertEquals("connect \\\\.\\pipe\\x: all instances are busy (ERROR_PIPE_BUSY, 231)", e.getMessage());
@@ -23,14 +23,14 @@ class PipeExceptionTest {
 
     @Test
     void messageWithoutExplanationSaysFailed() {
-        PipeException e = new PipeException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE);
+        PipeException e = new PeerClosedException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE, null);
 
         assertEquals("ReadFile: failed (ERROR_BROKEN_PIPE, 109)", e.getMessage());
     }
 
     @Test
     void operationAndCodeAreAvailableToCallers() {
-        PipeException e = new PipeException("connect \\\\.\\pipe\\x", Win32Errors.ERROR_FILE_NOT_FOUND,
+        PipeException e = new PipeIoException("connect \\\\.\\pipe\\x", Win32Errors.ERROR_FILE_NOT_FOUND,
                 "no such pipe");
 
         assertEquals("connect \\\\.\\pipe\\x", e.operation());
@@ -57,14 +57,14 @@ class PipeExceptionTest {
     void unknownCodesReadAsWin32ErrorN() {
         assertEquals("WIN32_ERROR_12345", PipeException.symbolicName(12345));
 
-        PipeException e = new PipeException("WriteFile", 12345);
+        PipeException e = new PipeIoException("WriteFile", 12345, null);
         assertEquals("WIN32_ERROR_12345", e.symbolicName());
         assertEquals("WriteFile: failed (WIN32_ERROR_12345, 12345)", e.getMessage());
     }
 
     @Test
     void failureWithoutCodeHasNoParenthesisedCode() {
-        PipeException e = new PipeException("connect /tmp/x.sock", PipeException.NO_CODE, "connection refused", null);
+        PipeException e = new PipeIoException("connect /tmp/x.sock", PipeException.NO_CODE, "connection refused", null);
 
         assertEquals("connect /tmp/x.sock: connection refused", e.getMessage());
         assertFalse(e.getMessage().contains("("), e.getMessage());
@@ -75,15 +75,15 @@ class PipeExceptionTest {
     @Test
     void causeIsKept() {
         IOException cause = new IOException("underlying");
-        PipeException e = new PipeException("connect /tmp/x.sock", PipeException.NO_CODE, "refused", cause);
+        PipeException e = new PipeIoException("connect /tmp/x.sock", PipeException.NO_CODE, "refused", cause);
 
         assertSame(cause, e.getCause());
-        assertNull(new PipeException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE).getCause());
+        assertNull(new PeerClosedException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE, null).getCause());
     }
 
     @Test
     void itIsAnIOException() {
-        assertInstanceOf(IOException.class, new PipeException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE));
+        assertInstanceOf(IOException.class, new PeerClosedException("ReadFile", Win32Errors.ERROR_BROKEN_PIPE, null));
     }
 
     @Test
@@ -91,8 +91,10 @@ class PipeExceptionTest {
         // Once, anyone could subclass PipeException, and a handler's catch could meet kinds
         // pipekit never made.
         assertTrue(PipeException.class.isSealed());
+        assertTrue(java.lang.reflect.Modifier.isAbstract(PipeException.class.getModifiers()),
+                "the base is never thrown itself: a switch over the subtypes covers every failure");
         Class<?>[] kinds = PipeException.class.getPermittedSubclasses();
-        assertEquals(9, kinds.length, java.util.Arrays.toString(kinds));
+        assertEquals(13, kinds.length, java.util.Arrays.toString(kinds));
         for (Class<?> kind : kinds) {
             assertTrue(java.lang.reflect.Modifier.isFinal(kind.getModifiers()), kind + " is final");
         }
@@ -100,7 +102,7 @@ class PipeExceptionTest {
 
     @Test
     void anExceptionWithoutAnOperationIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new PipeException(null, 5));
+        assertThrows(IllegalArgumentException.class, () -> new PipeIoException(null, 5, null));
         assertThrows(IllegalArgumentException.class, () -> new PeerClosedException(" ", PipeException.NO_CODE, "gone"));
     }
 

@@ -28,6 +28,23 @@ public final class NativeWaits {
         }
     }
 
+    /**
+     * Waits until {@code thread}, in a pipekit client's connect, waits before its next attempt: the
+     * pause while no pipe exists, or WaitNamedPipe while every instance is busy. Fails if not
+     * within {@code timeout}.
+     */
+    public static void awaitWaitingToConnect(Thread thread, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("pauseBeforeRetry")
+                || frame.getMethodName().equals("WaitNamedPipe"))) {
+            if (System.nanoTime() - deadline > 0 || !thread.isAlive()) {
+                throw new AssertionError("not waiting to connect within " + timeout + "; " + thread.getName() + " is "
+                        + thread.getState() + " at " + Arrays.toString(thread.getStackTrace()));
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** Whether {@code thread} is blocked in a pipekit client's OS wait now. */
     public static boolean isWaitingInPipekit(Thread thread) {
         return isWaitingInPipekit(thread.getStackTrace());

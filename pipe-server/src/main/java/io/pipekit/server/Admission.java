@@ -18,6 +18,12 @@ import io.pipekit.core.PipeException;
  * <p>It decides on what the operating system vouches for: the user (SID or uid) above all. A
  * process id is a hint, not proof (an exited process's id is reused). It must be quick: while it
  * runs, no other client is served. If it throws, the client is refused.
+ *
+ * <p>A refused client is told nothing more: it sees {@link io.pipekit.core.PeerClosedException},
+ * just as if the server had gone away. On Windows a named pipe has no way to say more without
+ * writing into the client's own protocol, and pipekit keeps both transports alike. The server logs
+ * each refusal (a WARNING naming the client and its identity; an admission that threw, an ERROR
+ * with the exception): that log is where a refusal is told apart from a crash.
  */
 @FunctionalInterface
 public interface Admission {

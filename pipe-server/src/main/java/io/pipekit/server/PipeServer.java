@@ -1,7 +1,9 @@
 package io.pipekit.server;
 
-import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PipeInterruptedException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
 import io.pipekit.core.PipeName;
 import io.pipekit.core.PipeType;
 import io.pipekit.core.Transport;
@@ -331,9 +333,9 @@ public final class PipeServer implements AutoCloseable {
         /**
          * Starts serving on a new thread and returns once the pipe is served, or throws.
          *
-         * @throws PipeException if the pipe cannot be served, for example because another
-         *     server already serves the name ({@code ERROR_ACCESS_DENIED})
-         * @throws PipeClosedException if the calling thread is interrupted before the pipe is
+         * @throws PipeNameInUseException if another server already serves the name
+         * @throws PipeException if the pipe cannot be served otherwise
+         * @throws PipeInterruptedException if the calling thread is interrupted before the pipe is
          *     served (or was already): the server is closed, its thread has ended, the name is
          *     free again, and the thread's interrupt flag stays set
          * @throws IllegalArgumentException if the configuration is invalid
@@ -386,7 +388,7 @@ public final class PipeServer implements AutoCloseable {
                 if (e.getCause() instanceof PipeException pipe) {
                     throw pipe;
                 }
-                throw new PipeException("start " + shown, PipeException.NO_CODE, String.valueOf(e.getCause()), e.getCause());
+                throw new PipeIoException("start " + shown, PipeException.NO_CODE, String.valueOf(e.getCause()), e.getCause());
             }
             // An interrupt that came as the opening ended is an interrupt too: a caller that was
             // interrupted gets no server, whichever won the race.
@@ -395,7 +397,7 @@ public final class PipeServer implements AutoCloseable {
                 // returns once the server thread has ended and the name is free.
                 server[0].close();
                 Thread.currentThread().interrupt();
-                throw new PipeClosedException("start " + shown, PipeException.NO_CODE,
+                throw new PipeInterruptedException("start " + shown, PipeException.NO_CODE,
                         "interrupted; the server was closed before it served", interrupted != null ? interrupted : new InterruptedException());
             }
             return server[0];

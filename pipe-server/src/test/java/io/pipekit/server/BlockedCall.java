@@ -18,6 +18,7 @@ final class BlockedCall {
     private final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
     private final Thread thread;
     private volatile long endedAtNanos;
+    private volatile boolean interruptFlagAfter;
 
     private BlockedCall(Call call) {
         thread = new Thread(() -> {
@@ -28,6 +29,7 @@ final class BlockedCall {
                 failure = t;
             }
             endedAtNanos = System.nanoTime();
+            interruptFlagAfter = Thread.currentThread().isInterrupted();
             outcome.complete(failure);
         }, "blocked call");
         thread.setDaemon(true);
@@ -44,6 +46,21 @@ final class BlockedCall {
         Throwable failure = outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         thread.join(timeout.toMillis());
         return failure;
+    }
+
+    /** Interrupts the call's thread. */
+    void interrupt() {
+        thread.interrupt();
+    }
+
+    /** Whether the call's thread had its interrupt flag set when the call ended. */
+    boolean interruptFlagAfter() {
+        return interruptFlagAfter;
+    }
+
+    /** Waits until the call waits to connect again: NativeWaits#awaitWaitingToConnect. */
+    void awaitWaitingToConnect(Duration timeout) throws InterruptedException {
+        NativeWaits.awaitWaitingToConnect(thread, timeout);
     }
 
     long endedAtNanos() {

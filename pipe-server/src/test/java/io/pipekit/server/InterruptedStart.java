@@ -3,7 +3,7 @@ package io.pipekit.server;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.PipeInterruptedException;
 import java.time.Duration;
 
 /** {@code start()} on a thread that is interrupted: for tests of what it throws and leaves behind. */
@@ -13,16 +13,16 @@ final class InterruptedStart {
 
     /**
      * Starts {@code builder}'s server on this thread with its interrupt flag set, and returns the
-     * {@link PipeClosedException} start() must throw; fails if it returns a server, clears the flag,
+     * {@link PipeInterruptedException} start() must throw; fails if it returns a server, clears the flag,
      * or does not return within {@code timeout}. The flag is cleared again afterwards.
      */
-    static PipeClosedException failure(PipeServer.Builder builder, Duration timeout) {
+    static PipeInterruptedException failure(PipeServer.Builder builder, Duration timeout) {
         return assertTimeoutPreemptively(timeout, () -> {
             Thread.currentThread().interrupt();
             try {
                 builder.start().close();
                 throw new AssertionError("start() returned a server to a thread that was interrupted");
-            } catch (PipeClosedException expected) {
+            } catch (PipeInterruptedException expected) {
                 assertTrue(Thread.interrupted(), "start() cleared the thread's interrupt flag");
                 return expected;
             }

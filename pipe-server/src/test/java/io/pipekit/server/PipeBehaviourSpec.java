@@ -31,9 +31,12 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerClosedException;
-import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
+import io.pipekit.core.InvalidMessageException;
+import io.pipekit.core.MessageCodec;
+import io.pipekit.core.PipeInterruptedException;
 import io.pipekit.core.PipeTimeoutException;
 
 /**
@@ -297,6 +300,59 @@ abstract class PipeBehaviourSpec {
         assertThrows(MessageTooLargeException.class, () -> client.transact(new byte[1001]));
     }
 
+    /** Text that refuses any message starting with '!' as a codec refuses bad bytes: unchecked. */
+    private static final MessageCodec<String> PICKY = new MessageCodec<>() {
+        @Override
+        public byte[] encode(String value) {
+            return value.getBytes(UTF_8);
+        }
+
+        @Override
+        public String decode(byte[] message) {
+            if (message.length > 0 && message[0] == '!') {
+                throw new IllegalArgumentException("not a message of this codec");
+            }
+            return new String(message, UTF_8);
+        }
+    };
+
+    /**
+     * Issue 25: a message the codec refuses was an unchecked IllegalArgumentException out of
+     * receive(codec). It is a checked InvalidMessageException with the codec's exception as its
+     * cause, and the connection stays usable: the next receive returns the next message.
+     */
+    @Test
+    void aMessageTheCodecRefusesIsAnInvalidMessageAndTheNextReceiveWorks() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+
+        client.send("!bad".getBytes(UTF_8));
+        client.send("good".getBytes(UTF_8));
+
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.receive(PICKY));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        assertTrue(client.isOpen(), "a refused message leaves the connection open");
+        assertEquals("good", client.receive(PICKY));
+    }
+
+    /** As above, for transact(codec, value) and receive(codec, timeout). */
+    @Test
+    void transactAndTimedReceiveOfACodecSayInvalidMessageTooAndStayUsable() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.transact(PICKY, "!answer"));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        assertEquals("answer", client.transact(PICKY, "answer"));
+
+        client.send("!bad".getBytes(UTF_8));
+        assertThrows(InvalidMessageException.class, () -> client.receive(PICKY, TIMEOUT));
+        assertThrows(PipeTimeoutException.class, () -> client.receive(PICKY, Duration.ofMillis(50)),
+                "nothing is left to receive: the refused message was dropped");
+        client.send("later".getBytes(UTF_8));
+        assertEquals("later", client.receive(PICKY, TIMEOUT));
+    }
+
     @Test
     void clientUsedAfterCloseSaysThisSideClosedIt() throws Exception {
         echoServer(builder());
@@ -436,6 +492,87 @@ abstract class PipeBehaviourSpec {
         assertInstanceOf(PipeClosedException.class, outcome);
         System.out.printf("[%s] close() ended a blocked receive after %.2f ms%n", transport(), (blocked.endedAtNanos() - closedAt) / 1e6);
         assertResourcesBackTo(before, "after the closed client's receive ended");
+    }
+
+    /**
+     * Issue 25: an interrupt of a thread blocked in receive ends it as the JDK's channels end one
+     * (ClosedByInterruptException): PipeInterruptedException, the flag still set, the connection
+     * closed. On Unix the selector woke and went on waking, so the receive spun until its
+     * timeout; on Windows the native wait did not hear the interrupt at all.
+     */
+    @Test
+    void interruptEndsABlockedReceiveAndClosesTheConnection() throws Exception {
+        warmUpOneRoundTrip(); // lazily made JVM and JNA state is not a leak
+        echoServer(builder());
+        long before = ownResources();
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+        BlockedCall blocked = BlockedCall.start(client::receive);
+        blocked.awaitWaiting(TIMEOUT);
+
+        blocked.interrupt();
+
+        Throwable outcome = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT));
+        assertInstanceOf(PipeInterruptedException.class, outcome);
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+        assertTrue(!client.isOpen(), "the interrupted receive closed the connection");
+        assertThrows(PipeClosedException.class, client::receive);
+        assertResourcesBackTo(before, "after the interrupted receive");
+    }
+
+    /** As {@link #interruptEndsABlockedReceiveAndClosesTheConnection}, for a send waiting on a full pipe. */
+    @Test
+    void interruptEndsASendBlockedOnAFullPipe() throws Exception {
+        PipeServer server = builder().inBufferSize(4096).asyncHandler((client, request) -> new CompletableFuture<>()).start();
+        closeLater(server);
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+        client.send(new byte[] {1});
+        BlockedCall blocked = BlockedCall.start(() -> {
+            for (int i = 0; i < 1000; i++) {
+                client.send(new byte[64 * 1024]); // fills the pipe, then blocks
+            }
+            return null;
+        });
+        blocked.awaitWaiting(TIMEOUT);
+
+        blocked.interrupt();
+
+        assertInstanceOf(PipeInterruptedException.class, assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT)));
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+        assertTrue(!client.isOpen(), "the interrupted send closed the connection");
+    }
+
+    /** Issue 25: a connect waiting for a pipe that does not exist yet ends on an interrupt, flag set. */
+    @Test
+    void interruptEndsAConnectWaitingForAnAbsentPipe() throws Exception {
+        BlockedCall blocked = BlockedCall.start(() -> clientBuilder().connectTimeout(TIMEOUT).connect());
+        blocked.awaitWaitingToConnect(TIMEOUT);
+
+        blocked.interrupt();
+
+        Throwable outcome = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT));
+        assertInstanceOf(PipeInterruptedException.class, outcome);
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+    }
+
+    /**
+     * Issue 25: a connect waiting while every instance is busy ends on an interrupt, flag set, and
+     * takes no instance: the next client gets the one the served client frees.
+     */
+    @Test
+    void interruptEndsAConnectWaitingForABusyPipe() throws Exception {
+        echoServer(builder().maxInstances(1).listeningInstances(1));
+        PipeClient served = clientBuilder().connectTimeout(TIMEOUT).connect();
+        assertArrayEquals(new byte[] {1}, served.transact(new byte[] {1}));
+        BlockedCall blocked = BlockedCall.start(() -> clientBuilder().connectTimeout(TIMEOUT).connect());
+        blocked.awaitWaitingToConnect(TIMEOUT);
+
+        blocked.interrupt();
+
+        Throwable outcome = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> blocked.outcome(TIMEOUT));
+        assertInstanceOf(PipeInterruptedException.class, outcome);
+        assertTrue(blocked.interruptFlagAfter(), "the thread's interrupt flag is set when it is thrown");
+        served.close();
+        assertArrayEquals(new byte[] {2}, client().transact(new byte[] {2}), "the freed instance takes the next client");
     }
 
     @Test
@@ -680,7 +817,7 @@ abstract class PipeBehaviourSpec {
     void secondServerOnTheSameNameIsRefused() throws Exception {
         echoServer(builder());
 
-        PipeException e = assertThrows(PipeAccessDeniedException.class, () -> builder().handler((c, r) -> r).start());
+        PipeException e = assertThrows(PipeNameInUseException.class, () -> builder().handler((c, r) -> r).start());
 
         assertTrue(e.getMessage().contains("already served"), e.getMessage());
         assertEquals("answer still served by the first", new String(client().transact("answer still served by the first".getBytes(UTF_8)), UTF_8));
@@ -692,9 +829,9 @@ abstract class PipeBehaviourSpec {
      * Several rounds, so that the interrupt meets the loop at different points of its opening.
      */
     @Test
-    void interruptedStartThrowsClosedAndLeavesTheNameFree() throws Exception {
+    void interruptedStartThrowsInterruptedAndLeavesTheNameFree() throws Exception {
         for (int round = 0; round < 10; round++) {
-            PipeClosedException e = InterruptedStart.failure(builder().handler((c, r) -> r), Duration.ofSeconds(10));
+            PipeInterruptedException e = InterruptedStart.failure(builder().handler((c, r) -> r), Duration.ofSeconds(10));
 
             assertTrue(e.getMessage().startsWith("start " + shownName() + ": interrupted"), e.getMessage());
             assertInstanceOf(InterruptedException.class, e.getCause());

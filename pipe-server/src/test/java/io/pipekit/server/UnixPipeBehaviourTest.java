@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.core.PeerIdentity;
-import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
 import java.util.Optional;
@@ -78,7 +78,7 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
     boolean squatOnce(String name) {
         try (PipeServer squatter = PipeServer.builder(name).transport(transport()).handler((c, r) -> r).start()) {
             return true;
-        } catch (PipeAccessDeniedException expected) {
+        } catch (PipeNameInUseException expected) {
             return false;
         } catch (PipeException e) {
             throw new AssertionError("the squat attempt failed otherwise than refused: " + e, e);

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
-import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
@@ -242,7 +242,7 @@ class UnixSocketServerTest {
     void messagesShowAnAbsoluteSocketPathAsItIs(@TempDir Path dir) {
         String path = dir.resolve("i.sock").toString();
 
-        io.pipekit.core.PipeClosedException e = InterruptedStart.failure(
+        io.pipekit.core.PipeInterruptedException e = InterruptedStart.failure(
                 PipeServer.builder(path).transport(Transport.UNIX_DOMAIN_SOCKETS).handler((c, r) -> r), TIMEOUT);
 
         assertTrue(e.getMessage().startsWith("start " + path + ": "), e.getMessage());
@@ -289,8 +289,8 @@ class UnixSocketServerTest {
         try (ServerSocketChannel live = fullListener(path, queued)) {
             Object inode = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
-            PipeAccessDeniedException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                    () -> assertThrows(PipeAccessDeniedException.class, () -> startEchoServer(path.toString(), 1024)));
+            PipeNameInUseException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(PipeNameInUseException.class, () -> startEchoServer(path.toString(), 1024)));
 
             assertTrue(e.getMessage().contains("already served"), e.getMessage());
             assertEquals(inode, Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
@@ -386,7 +386,7 @@ class UnixSocketServerTest {
                 try {
                     int r = round;
                     assertEquals(1, serving.size(), () -> "round " + r + ": " + serving.size() + " servers serve; refusals " + refused);
-                    assertInstanceOf(PipeAccessDeniedException.class, refused.get(0));
+                    assertInstanceOf(PipeNameInUseException.class, refused.get(0));
                     assertTrue(refused.get(0).getMessage().contains("already served"), refused.get(0).getMessage());
                     try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS)
                             .connectTimeout(TIMEOUT).connect()) {

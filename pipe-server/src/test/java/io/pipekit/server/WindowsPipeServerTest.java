@@ -37,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeNameInUseException;
 
 /** What only Windows named pipes do: Win32 error codes, client process ids, DACLs, native memory. */
 @WindowsOnly
@@ -256,10 +256,10 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
     private static final int SECURITY_LEVEL_BITS = 3 << 16;
 
     @Test
-    void secondServerIsRefusedWithAccessDenied() throws Exception {
+    void secondServerIsRefusedAsNameInUseWithAccessDenied() throws Exception {
         echoServer(builder());
 
-        PipeException e = assertThrows(PipeAccessDeniedException.class, () -> builder().handler((c, r) -> r).start());
+        PipeException e = assertThrows(PipeNameInUseException.class, () -> builder().handler((c, r) -> r).start());
 
         assertEquals(Win32Errors.ERROR_ACCESS_DENIED, e.code(), e.getMessage());
     }

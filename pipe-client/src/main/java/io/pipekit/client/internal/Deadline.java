@@ -87,13 +87,16 @@ public final class Deadline {
         return leftNanos <= 0 ? 0 : leftNanos / NANOS_PER_MILLI + (leftNanos % NANOS_PER_MILLI == 0 ? 0 : 1);
     }
 
-    /** Sleeps before the next connect attempt, never much past the deadline. */
+    /**
+     * Sleeps before the next connect attempt, never much past the deadline; a
+     * {@link io.pipekit.core.PipeInterruptedException} if the thread is interrupted (no connection
+     * was made, so none is left open).
+     */
     public void pauseBeforeRetry(String operation) throws PipeException {
         try {
             Thread.sleep(Math.min(leftMillis(), RETRY_PAUSE_MILLIS));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PipeException(operation, PipeException.NO_CODE, "interrupted", e);
+            throw Interrupts.interrupted(operation, "no connection was made", e);
         }
     }
 }

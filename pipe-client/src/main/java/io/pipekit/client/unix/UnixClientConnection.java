@@ -2,6 +2,7 @@ package io.pipekit.client.unix;
 
 import io.pipekit.client.internal.CallerRoles;
 import io.pipekit.client.internal.Deadline;
+import io.pipekit.client.internal.Interrupts;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PipeBusyException;
@@ -10,6 +11,7 @@ import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
 import io.pipekit.core.UntrustedServerException;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.PipeTimeoutException;
@@ -27,6 +29,7 @@ import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -121,10 +124,12 @@ public final class UnixClientConnection implements ClientConnection {
                     throw new PipeAccessDeniedException(operation, PipeException.NO_CODE, "access denied: " + e.getMessage());
                 }
                 busy = owner != null || SocketLock.isHeld(path);
+            } catch (ClosedByInterruptException e) {
+                throw Interrupts.interrupted(operation, "no connection was made", e);
             } catch (PipeException e) {
                 throw e;
             } catch (IOException e) {
-                throw new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
+                throw new PipeIoException(operation, PipeException.NO_CODE, e.toString(), e);
             } finally {
                 if (!connected) {
                     closeQuietly(channel);
@@ -160,6 +165,9 @@ public final class UnixClientConnection implements ClientConnection {
             if (left > 0) {
                 selector.select(left); // never 0 here: 0 would mean no limit
             }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ClosedByInterruptException(); // what woke the selector; the caller closes the channel
+            }
             return channel.finishConnect();
         }
     }
@@ -176,7 +184,7 @@ public final class UnixClientConnection implements ClientConnection {
             server = PeerCredentials.of(channel);
             trusted = PeerCredentials.trusted(server, config.serverTrust());
         } catch (RuntimeException e) {
-            throw new PipeException(operation, PipeException.NO_CODE, "checking the server's identity failed: " + e, e);
+            throw new PipeIoException(operation, PipeException.NO_CODE, "checking the server's identity failed: " + e, e);
         }
         if (!trusted) {
             throw new UntrustedServerException(operation, server, config.serverTrust());
@@ -467,11 +475,16 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     /**
-     * What an I/O error on the connected socket means: this side's own close (the channel is
-     * closed), or the server gone (EPIPE, ECONNRESET: the only errors a connected Unix socket
-     * reports).
+     * What an I/O error on the connected socket means: an interrupt of the waiting thread (the
+     * connection is closed, as the JDK's channels close on one), this side's own close (the
+     * channel is closed), or the server gone (EPIPE, ECONNRESET: the only errors a connected Unix
+     * socket reports).
      */
     private PipeException failure(String operation, IOException e) {
+        if (e instanceof ClosedByInterruptException) {
+            close();
+            return Interrupts.interrupted(operation, "the connection is closed", e);
+        }
         return e instanceof ClosedChannelException || closed
                 ? new PipeClosedException(operation, PipeException.NO_CODE, "the connection is closed", e)
                 : new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection (" + e.getMessage() + ")", e);
@@ -536,6 +549,11 @@ public final class UnixClientConnection implements ClientConnection {
                 }
             } catch (ClosedSelectorException closedMeanwhile) {
                 // close() from another thread: the caller finds the connection closed
+            }
+            // An interrupt wakes a selector and leaves the flag set: every later select would
+            // return at once. The caller closes the connection, as the JDK's channels do.
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ClosedByInterruptException();
             }
         }
 

@@ -1,5 +1,6 @@
 package io.pipekit.client.windows;
 
+import io.pipekit.client.internal.Interrupts;
 import io.pipekit.client.internal.TimedWait;
 import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
@@ -9,6 +10,7 @@ import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeInterruptedException;
 import io.pipekit.core.PipeTimeoutException;
 import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
@@ -40,8 +42,11 @@ final class IoSlot {
     private final NativeBuffer waitHandles = new NativeBuffer(2 * Native.POINTER_SIZE);
     /** {@link #waitMillis}, made once: a stream waits thousands of times. */
     private final TimedWait.Wait wait = this::waitMillis;
+    /** Closes the connection when a thread waiting here is interrupted: the close event ends the wait. */
+    private final Interrupts interrupts;
 
-    IoSlot(int bufferSize, HANDLE closeEvent) throws PipeException {
+    IoSlot(int bufferSize, HANDLE closeEvent, Interrupts interrupts) throws PipeException {
+        this.interrupts = interrupts;
         event = NativeHandles.opened(K.CreateEvent(null, true, false, null));
         if (event == null) {
             overlapped.free();
@@ -64,6 +69,8 @@ final class IoSlot {
      * own outcome, 0 or its Win32 error ({@code ERROR_MORE_DATA} included); the byte count is in
      * {@link #transferred} (after a time-out too: what went through before the cancel).
      *
+     * @throws PipeInterruptedException if the thread was interrupted while it waited: the
+     *     connection is closed (and the operation cancelled and waited for), the flag stays set
      * @throws PipeClosedException if the connection was closed meanwhile
      * @throws PipeTimeoutException if {@code timeoutMillis} after {@code startNanos} passed first
      *     (negative: no limit); never before, though Windows may end a timed wait a tick early
@@ -75,9 +82,20 @@ final class IoSlot {
                 return error;
             }
         } else if (!started) {
-            int woke = TimedWait.await(wait, Win32Errors.WAIT_TIMEOUT, System::nanoTime, startNanos, timeoutMillis);
+            int woke;
+            boolean interrupted;
+            interrupts.beginWait();
+            try {
+                woke = TimedWait.await(wait, Win32Errors.WAIT_TIMEOUT, System::nanoTime, startNanos, timeoutMillis);
+            } finally {
+                interrupted = interrupts.endWait();
+            }
             if (woke != Kernel32Ex.WAIT_OBJECT_0) {
-                return cancel(file, woke, timeoutMillis, operation);
+                return cancel(file, woke, interrupted, timeoutMillis, operation);
+            }
+            if (interrupted) {
+                // It completed as the interrupt came; the interrupt closed the connection all the same.
+                throw Interrupts.interrupted(operation, "the connection is closed", null);
             }
         }
         return Kernel32Direct.GetOverlappedResult(file.getPointer(), overlapped.pointer(), transferred.getPointer(), false)
@@ -91,11 +109,14 @@ final class IoSlot {
     }
 
     /** The wait ended for another reason than completion: cancel, wait for it, and say why. */
-    private int cancel(HANDLE file, int woke, long timeoutMillis, String operation) throws PipeException {
+    private int cancel(HANDLE file, int woke, boolean interrupted, long timeoutMillis, String operation) throws PipeException {
         int waitError = woke == Kernel32Ex.WAIT_FAILED ? Native.getLastError() : 0;
         Kernel32Direct.CancelIoEx(file.getPointer(), overlapped.pointer());
         boolean done = Kernel32Direct.GetOverlappedResult(file.getPointer(), overlapped.pointer(), transferred.getPointer(), true);
         int outcome = done ? 0 : Native.getLastError();
+        if (interrupted) {
+            throw Interrupts.interrupted(operation, "the connection is closed", null);
+        }
         if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
             throw new PipeClosedException(operation, PipeException.NO_CODE, "the connection was closed");
         }

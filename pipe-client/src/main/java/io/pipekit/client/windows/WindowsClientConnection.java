@@ -8,12 +8,14 @@ import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import io.pipekit.client.internal.CallerRoles;
 import io.pipekit.client.internal.Deadline;
+import io.pipekit.client.internal.Interrupts;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
 import io.pipekit.core.PipeTimeoutException;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.core.UntrustedServerException;
@@ -53,6 +55,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WindowsClientConnection implements ClientConnection {
     private static final Kernel32 K = Kernel32.INSTANCE;
     private static final int READ_CHUNK = 64 * 1024;
+    /**
+     * The longest single WaitNamedPipe while every instance is busy: it cannot be interrupted, so a
+     * connect looks at its thread's interrupt flag at least this often.
+     */
+    private static final long BUSY_WAIT_SLICE_MILLIS = 50;
 
     private final HANDLE handle;
     private final String path;
@@ -88,10 +95,12 @@ public final class WindowsClientConnection implements ClientConnection {
             throw Win32.lastError("CreateEvent");
         }
         IoSlot read = null;
+        // An interrupt of a thread waiting in either slot closes the connection, which ends its wait.
+        Interrupts interrupts = new Interrupts(this::close);
         try {
-            read = new IoSlot(READ_CHUNK, closeEvent);
+            read = new IoSlot(READ_CHUNK, closeEvent, interrupts);
             this.reader = read;
-            this.writer = new IoSlot(4096, closeEvent);
+            this.writer = new IoSlot(4096, closeEvent, interrupts);
         } catch (PipeException e) {
             if (read != null) {
                 read.free();
@@ -133,7 +142,11 @@ public final class WindowsClientConnection implements ClientConnection {
                 // ERROR_SEM_TIMEOUT may come a timer tick before the deadline, and ERROR_FILE_NOT_FOUND
                 // means the server went away meanwhile: either way, try again until the deadline.
                 // Never 0 here: to WaitNamedPipe that means the server's default wait (NMPWAIT_USE_DEFAULT_WAIT).
-                K.WaitNamedPipe(path, (int) Math.max(1, Math.min(deadline.leftMillis(), Integer.MAX_VALUE)));
+                // In slices, since the JDK cannot interrupt it: an interrupt ends the connect.
+                K.WaitNamedPipe(path, (int) Math.max(1, Math.min(deadline.leftMillis(), BUSY_WAIT_SLICE_MILLIS)));
+                if (Thread.currentThread().isInterrupted()) {
+                    throw Interrupts.interrupted("connect " + path, "no connection was made", null);
+                }
             } else if (error == Win32Errors.ERROR_FILE_NOT_FOUND) {
                 if (deadline.expired()) {
                     throw sawBusy ? timedOut(path, config)
@@ -261,7 +274,7 @@ public final class WindowsClientConnection implements ClientConnection {
             throw Win32.exception(operation, error, null);
         }
         if (writer.transferred.getValue() != length) {
-            throw new PipeException(operation, PipeException.NO_CODE,
+            throw new PipeIoException(operation, PipeException.NO_CODE,
                     "wrote " + writer.transferred.getValue() + " of " + length + " bytes");
         }
     }

@@ -1,6 +1,7 @@
 package io.pipekit.core.unix;
 
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
 import io.pipekit.core.PipeName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public final class SocketPaths {
             path = Path.of(n);
         } else {
             if (n.contains("/")) {
-                throw new PipeException("socket path for " + n, PipeException.NO_CODE,
+                throw new PipeIoException("socket path for " + n, PipeException.NO_CODE,
                         "a pipe name may contain '/' only as an absolute socket path");
             }
             String runtimeDir = env.get("XDG_RUNTIME_DIR");
@@ -63,7 +64,7 @@ public final class SocketPaths {
         }
         int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_PATH_BYTES) {
-            throw new PipeException("socket path " + path, PipeException.NO_CODE,
+            throw new PipeIoException("socket path " + path, PipeException.NO_CODE,
                     "too long for a Unix socket (" + bytes + " bytes, at most " + MAX_PATH_BYTES + ")");
         }
         return path;
@@ -89,7 +90,7 @@ public final class SocketPaths {
         } catch (PipeException e) {
             throw e;
         } catch (IOException e) {
-            throw new PipeException("socket directory " + dir, PipeException.NO_CODE, e.toString(), e);
+            throw new PipeIoException("socket directory " + dir, PipeException.NO_CODE, e.toString(), e);
         }
     }
 
@@ -105,7 +106,7 @@ public final class SocketPaths {
         } catch (PipeException e) {
             throw e;
         } catch (IOException e) {
-            throw new PipeException("socket directory " + dir, PipeException.NO_CODE, e.toString(), e);
+            throw new PipeIoException("socket directory " + dir, PipeException.NO_CODE, e.toString(), e);
         }
     }
 
@@ -114,12 +115,12 @@ public final class SocketPaths {
         long me = PeerCredentials.currentUid();
         long owner = attributes.isDirectory() ? ownerUid(dir) : -1;
         if (owner != me && !(rootMayOwn && owner == 0)) {
-            throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
+            throw new PipeIoException("socket directory " + dir, PipeException.NO_CODE,
                     "is not a directory owned by uid " + me + (rootMayOwn ? " or root" : "") + "; refusing to use it");
         }
         Set<PosixFilePermission> perms = attributes.permissions();
         if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new PipeException("socket directory " + dir, PipeException.NO_CODE,
+            throw new PipeIoException("socket directory " + dir, PipeException.NO_CODE,
                     "others may write to it (" + PosixFilePermissions.toString(perms) + "); refusing to use it");
         }
     }

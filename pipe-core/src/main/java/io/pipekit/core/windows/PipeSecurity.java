@@ -49,7 +49,7 @@ public final class PipeSecurity {
         PointerByReference descriptor = new PointerByReference();
         if (!Advapi32Ex.INSTANCE.ConvertStringSecurityDescriptorToSecurityDescriptor(sddl, Advapi32Ex.SDDL_REVISION_1,
                 descriptor, null)) {
-            throw new PipeException("ConvertStringSecurityDescriptorToSecurityDescriptor \"" + sddl + "\"",
+            throw Win32.exception("ConvertStringSecurityDescriptorToSecurityDescriptor \"" + sddl + "\"",
                     Native.getLastError(), "not a valid SDDL security descriptor");
         }
         return new PipeSecurity(sddl, descriptor.getValue());

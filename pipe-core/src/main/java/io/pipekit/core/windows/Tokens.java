@@ -124,7 +124,10 @@ public final class Tokens {
 
     /**
      * The SID of an account given by name ({@code DOMAIN\name}, or {@code name}) or already as a
-     * SID string ({@code S-1-...}), which is returned as it is.
+     * SID string ({@code S-1-...}), which is returned as it is. An account Windows does not know
+     * is a {@link io.pipekit.core.PipeIoException} carrying {@code ERROR_NONE_MAPPED}: the lookup
+     * failed, not the server (an {@link io.pipekit.core.UntrustedServerException} would say a
+     * server was found and judged), and the caller's rights are not at fault.
      */
     public static String sidOf(String account) throws PipeException {
         if (account.regionMatches(true, 0, "S-1-", 0, 4)) {
@@ -133,7 +136,7 @@ public final class Tokens {
         try {
             return Advapi32Util.getAccountByName(account).sidString;
         } catch (Win32Exception e) {
-            throw new PipeException("LookupAccountName \"" + account + "\"", e.getErrorCode(), "no such account");
+            throw Win32.exception("LookupAccountName \"" + account + "\"", e.getErrorCode(), "no such account");
         }
     }
 
@@ -156,7 +159,7 @@ public final class Tokens {
         try {
             return Advapi32Util.convertSidToStringSid(sid);
         } catch (Win32Exception e) {
-            throw new PipeException("ConvertSidToStringSid(" + what + ")", e.getErrorCode(), "not a valid SID");
+            throw Win32.exception("ConvertSidToStringSid(" + what + ")", e.getErrorCode(), "not a valid SID");
         }
     }
 

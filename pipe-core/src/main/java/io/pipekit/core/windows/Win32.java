@@ -7,6 +7,7 @@ import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
 
 /**
  * Turns Win32 error codes into {@link PipeException}s of the type a caller can branch on: the
@@ -37,7 +38,7 @@ public final class Win32 {
                     new PeerClosedException(operation, code, explanation != null ? explanation : "the server disconnected the pipe");
             case Win32Errors.ERROR_ACCESS_DENIED ->
                     new PipeAccessDeniedException(operation, code, explanation != null ? explanation : "access denied");
-            default -> new PipeException(operation, code, explanation);
+            default -> new PipeIoException(operation, code, explanation);
         };
     }
 }

@@ -117,7 +117,7 @@ class ClientTokenReadTest {
     @Test
     void revertsWhenReadingFailsMidway() {
         FakeSteps steps = new FakeSteps();
-        steps.readFails = new PipeException("GetTokenInformation(TokenUser)", 5, "access denied");
+        steps.readFails = new io.pipekit.core.PipeAccessDeniedException("GetTokenInformation(TokenUser)", 5, "access denied");
 
         ClientTokenRead.Result read = ClientTokenRead.read(steps);
 

@@ -40,10 +40,10 @@ class Win32Test {
     }
 
     @Test
-    void otherCodesStayPlainPipeExceptionsWithTheCallersExplanation() {
+    void otherCodesArePipeIoExceptionsWithTheCallersExplanation() {
         PipeException e = Win32.exception("WriteFileEx", 87, "bad parameter");
 
-        assertEquals(PipeException.class, e.getClass());
+        assertEquals(io.pipekit.core.PipeIoException.class, e.getClass());
         assertEquals("WriteFileEx: bad parameter (ERROR_INVALID_PARAMETER, 87)", e.getMessage());
     }
 

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
-import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.Win32Errors;
 import io.pipekit.it.ChildProcess;
 import io.pipekit.server.PipeServer;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A pipekit server started after another process's server (the C sample server, which creates the
- * name's first instance with its own security) is refused with {@link PipeAccessDeniedException},
+ * name's first instance with its own security) is refused with {@link PipeNameInUseException},
  * and creates no instance of the foreign pipe: every client still lands on the C server
  * (security.md, "Joining someone else's pipe"). On Windows FILE_FLAG_FIRST_PIPE_INSTANCE refuses
  * it; Wine ignores that flag (docs/testbed.md), so under Wine this checks the other defence, the
@@ -40,7 +40,7 @@ class ForeignFirstInstanceTest {
 
     @Test
     void aServerWithAnotherInstanceLimitIsRefusedTheSameWay() throws Exception {
-        assertRefusedAfterTheCServer(3); // differs from the foreign pipe's limit: still "access denied", not "busy"
+        assertRefusedAfterTheCServer(3); // differs from the foreign pipe's limit: still "access denied" (the name in use), not "busy"
     }
 
     private static void assertRefusedAfterTheCServer(int maxInstances) throws Exception {
@@ -48,7 +48,7 @@ class ForeignFirstInstanceTest {
         try (ChildProcess foreign = ChildProcess.cPeer("sample-server.exe", name)) {
             foreign.awaitLine(l -> l.equals("listening on " + path(name)), TIMEOUT);
 
-            PipeAccessDeniedException refused = assertThrows(PipeAccessDeniedException.class,
+            PipeNameInUseException refused = assertThrows(PipeNameInUseException.class,
                     () -> PipeServer.builder(name).maxInstances(maxInstances).listeningInstances(1).handler((client, request) -> request).start().close());
             assertEquals(Win32Errors.ERROR_ACCESS_DENIED, refused.code(), refused.getMessage());
 

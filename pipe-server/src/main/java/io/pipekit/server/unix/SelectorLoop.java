@@ -28,6 +28,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeIoException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeClosedException;
 
 /**
@@ -135,7 +137,7 @@ public final class SelectorLoop implements ServerLoop {
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(); // whatever failed: the lock taken above must not outlive this open()
             if (e instanceof IOException io) {
-                throw io instanceof PipeException pipe ? pipe : new PipeException(operation, PipeException.NO_CODE, e.toString(), e);
+                throw io instanceof PipeException pipe ? pipe : new PipeIoException(operation, PipeException.NO_CODE, e.toString(), e);
             }
             if (e instanceof RuntimeException unchecked) {
                 throw unchecked;
@@ -177,8 +179,8 @@ public final class SelectorLoop implements ServerLoop {
         }
     }
 
-    private static PipeAccessDeniedException alreadyServed(String operation, String how) {
-        return new PipeAccessDeniedException(operation, PipeException.NO_CODE, "the pipe is already served by another server (" + how + ")");
+    private static PipeNameInUseException alreadyServed(String operation, String how) {
+        return new PipeNameInUseException(operation, PipeException.NO_CODE, "the pipe is already served by another server (" + how + ")");
     }
 
     /**
@@ -242,7 +244,7 @@ public final class SelectorLoop implements ServerLoop {
                 }
             }
         } catch (IOException e) {
-            throw new PipeException("select", PipeException.NO_CODE, e.toString(), e);
+            throw new PipeIoException("select", PipeException.NO_CODE, e.toString(), e);
         } finally {
             for (UnixConnection connection : new ArrayList<>(connections)) {
                 connection.close();

@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.pipekit.core.PipeAccessDeniedException;
+import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeClosedException;
 
 /**
@@ -346,14 +346,16 @@ public final class CompletionRoutineLoop implements ServerLoop {
         if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
             int error = Native.getLastError();
             String operation = "CreateNamedPipe " + config.name().path();
-            if (claiming && error == Win32Errors.ERROR_ACCESS_DENIED) {
-                throw new PipeAccessDeniedException(operation, error, "the pipe is already served by another server");
+            // ERROR_ACCESS_DENIED: FILE_FLAG_FIRST_PIPE_INSTANCE refused, an instance exists;
+            // ERROR_PIPE_BUSY: another server's instances are all there are (its maxInstances).
+            if (claiming && (error == Win32Errors.ERROR_ACCESS_DENIED || error == Win32Errors.ERROR_PIPE_BUSY)) {
+                throw new PipeNameInUseException(operation, error, "the pipe is already served by another server");
             }
             throw Win32.exception(operation, error, null);
         }
         if (claiming && otherInstancesExist(handle)) {
             NativeHandles.close(handle);
-            throw new PipeAccessDeniedException("CreateNamedPipe " + config.name().path(), Win32Errors.ERROR_ACCESS_DENIED,
+            throw new PipeNameInUseException("CreateNamedPipe " + config.name().path(), Win32Errors.ERROR_ACCESS_DENIED,
                     "the pipe is already served by another server");
         }
         return handle;
@@ -379,7 +381,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             int error = instance.connectResult();
             if (error != 0 || stopping) {
                 if (!stopping && error != Win32Errors.ERROR_NO_DATA) {
-                    log(Level.WARNING, "ConnectNamedPipe on instance " + instance.id() + " failed", new PipeException("ConnectNamedPipe", error));
+                    log(Level.WARNING, "ConnectNamedPipe on instance " + instance.id() + " failed", Win32.exception("ConnectNamedPipe", error, null));
                 }
                 instance.release(true); // kept to listen again unless stopping: it may hold the name
                 continue;

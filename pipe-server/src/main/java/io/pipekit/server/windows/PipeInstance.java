@@ -8,6 +8,7 @@ import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
@@ -282,7 +283,7 @@ final class PipeInstance implements ServerConnection {
         } else if (errorCode != 0) {
             end(endCause("WriteFileEx", errorCode));
         } else if (bytesWritten != bytesToWrite) {
-            end(new PipeException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytesWritten + " of " + bytesToWrite + " bytes"));
+            end(new PipeIoException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytesWritten + " of " + bytesToWrite + " bytes"));
         } else {
             // The next write starts before the listener hears of this one, so that what it writes
             // next queues behind those already waiting. If the next cannot start, the connection
