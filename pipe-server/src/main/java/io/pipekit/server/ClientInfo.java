@@ -12,10 +12,10 @@ import java.util.concurrent.Callable;
 public interface ClientInfo {
 
     /** A number unique among this server's connections, for logs (the sample logs the pipe instance handle for the same purpose). */
-    long connectionId();
+    long id();
 
     /** Who the client is, as the operating system vouches for it. */
-    PeerIdentity identity();
+    PeerIdentity peer();
 
     /**
      * Runs {@code work} on this thread in the client's security context (Windows impersonation)
@@ -29,11 +29,11 @@ public interface ClientInfo {
     /** The client of a driven connection: {@link #runAsClient} impersonates it. */
     static ClientInfo of(Connection connection) {
         Objects.requireNonNull(connection, "connection");
-        return new ConnectedClient(connection.id(), connection.clientIdentity(), connection::runAsClient);
+        return new ConnectedClient(connection.id(), connection.peer(), connection::runAsClient);
     }
 
     /** A client made by hand, for testing a handler: {@link #runAsClient} is not supported. */
-    static ClientInfo of(long connectionId, PeerIdentity identity) {
-        return ConnectedClient.unconnected(connectionId, Objects.requireNonNull(identity, "identity"));
+    static ClientInfo of(long id, PeerIdentity peer) {
+        return ConnectedClient.unconnected(id, Objects.requireNonNull(peer, "peer"));
     }
 }

@@ -15,7 +15,7 @@ public interface Connection {
     long id();
 
     /** Who the client is, as the operating system vouches for it, read once when it connected. */
-    PeerIdentity clientIdentity();
+    PeerIdentity peer();
 
     /**
      * Runs {@code work} on the calling thread in the client's security context, and reverts

@@ -27,7 +27,7 @@ class WindowsServerClaimsTest extends ServerClaimsSpec {
      */
     @Override
     void assertConnectionRunAsClient(Connection connection) throws Exception {
-        String client = connection.clientIdentity().sid().orElseThrow();
+        String client = connection.peer().sid().orElseThrow();
         assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenError(), "the server thread impersonates nobody before");
 
         assertEquals(client, connection.runAsClient(WindowsServerClaimsTest::threadTokenSid), "the thread's token inside runAsClient");

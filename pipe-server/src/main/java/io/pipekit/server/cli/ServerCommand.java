@@ -110,10 +110,10 @@ public final class ServerCommand implements Callable<Integer> {
         PrintWriter out = new CommandLine(this).getOut();
         RequestHandler handler = raw ? (client, request) -> request : RequestHandler.using(codec, (client, request) -> {
             if (!quiet) {
-                out.println("[" + client.connectionId() + "] " + request);
+                out.println("[" + client.id() + "] " + request);
                 out.flush();
             }
-            return whoami ? client.identity().describe() : echo ? request : DEFAULT_ANSWER;
+            return whoami ? client.peer().describe() : echo ? request : DEFAULT_ANSWER;
         });
         PipeServer.Builder builder = PipeServer.builder(name)
                 .listeningInstances(listening)
