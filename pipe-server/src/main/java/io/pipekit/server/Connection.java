@@ -1,5 +1,6 @@
 package io.pipekit.server;
 
+import io.pipekit.core.MessageCodec;
 import io.pipekit.core.PeerIdentity;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +49,17 @@ public interface Connection {
      * when the connection closes first.
      */
     CompletionStage<Void> send(byte[] message);
+
+    /**
+     * {@link #send(byte[])} of {@code codec}'s encoding of {@code value}: the same order, bound and
+     * failures.
+     *
+     * @throws IllegalArgumentException at once, sending nothing, if {@code codec} cannot encode
+     *     {@code value}
+     */
+    default <T> CompletionStage<Void> send(MessageCodec<T> codec, T value) {
+        return send(codec.encode(value));
+    }
 
     /** Closes the connection, from any thread; messages not yet written fail. Idempotent. */
     void close();

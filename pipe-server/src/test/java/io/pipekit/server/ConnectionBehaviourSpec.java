@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
+import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.SendQueueFullException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -137,6 +138,27 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         Connection connection = server.connections().get(0);
         connection.send("from another thread".getBytes(UTF_8)).toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals("from another thread", new String(client.receive(TIMEOUT), UTF_8));
+    }
+
+    /** Connection.send(codec, value) sends the codec's encoding of the value as one message. */
+    @Test
+    void sendWithACodecSendsTheEncodedValue() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connection.send(MessageCodecs.utf8(), "welcome, encoded");
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                connection.send(MessageCodecs.utf8(), "heard " + MessageCodecs.utf8().decode(message));
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        assertEquals("welcome, encoded", client.receive(MessageCodecs.utf8()));
+        assertEquals("heard hi", client.transact(MessageCodecs.utf8(), "hi"));
     }
 
     /**
