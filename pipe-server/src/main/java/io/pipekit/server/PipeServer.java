@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>{@code
  * try (PipeServer server = PipeServer.builder("mynamedpipe")
- *         .handler(RequestHandler.using(MessageCodecs.tcharText(), (client, request) -> "Default answer from server"))
+ *         .handler(RequestHandler.using(MessageCodecs.utf16le(), (client, request) -> "Default answer from server"))
  *         .start()) {
  *     server.awaitTermination();
  * }
@@ -153,6 +153,8 @@ public final class PipeServer implements AutoCloseable {
 
     /** Configures and starts a {@link PipeServer}. */
     public static final class Builder {
+        /** The longest {@link #defaultClientWait} the pipe's {@code nDefaultTimeOut} (milliseconds, as an int here) holds. */
+        private static final Duration MAX_CLIENT_WAIT = Duration.ofMillis(Integer.MAX_VALUE);
         private final PipeName name;
         private RequestHandler handler;
         private AsyncRequestHandler asyncHandler;
@@ -163,7 +165,7 @@ public final class PipeServer implements AutoCloseable {
         private int listeningInstances = 4;
         private int inBufferSize = 4096;
         private int outBufferSize = 4096;
-        private Duration defaultTimeout = Duration.ofSeconds(5);
+        private Duration defaultClientWait = Duration.ofSeconds(5);
         private String securityDescriptor;
         private int maxMessageSize = 16 * 1024 * 1024;
         private Transport transport = Transport.forThisOs();
@@ -270,11 +272,21 @@ public final class PipeServer implements AutoCloseable {
         }
 
         /**
-         * What a client's {@code WaitNamedPipe} with the default wait waits for (default 5 s, as in
-         * the sample). Windows named pipes only: a Unix socket has nothing of the kind.
+         * How long a client's {@code WaitNamedPipe(name, NMPWAIT_USE_DEFAULT_WAIT)} waits for an
+         * instance to listen (the pipe's {@code nDefaultTimeOut}; default 5 s, as in the sample). It
+         * bounds no I/O of this server. Taken in whole milliseconds, a fraction dropped; zero means
+         * Windows' own default, 50 ms. Windows named pipes only: a Unix socket has no such wait, and
+         * this has no effect there.
+         *
+         * @throws IllegalArgumentException if {@code wait} is negative or longer than
+         *     {@code Integer.MAX_VALUE} milliseconds (about 24.8 days)
          */
-        public Builder defaultTimeout(Duration timeout) {
-            this.defaultTimeout = timeout;
+        public Builder defaultClientWait(Duration wait) {
+            Objects.requireNonNull(wait, "defaultClientWait");
+            if (wait.isNegative() || wait.compareTo(MAX_CLIENT_WAIT) > 0) {
+                throw new IllegalArgumentException("defaultClientWait must be 0.." + MAX_CLIENT_WAIT.toMillis() + " ms, got " + wait);
+            }
+            this.defaultClientWait = wait;
             return this;
         }
 
@@ -344,7 +356,7 @@ public final class PipeServer implements AutoCloseable {
                 throw new IllegalStateException("set a handler, an asyncHandler, a connectionHandler or a streamHandler before start()");
             }
             ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
-                    defaultTimeout, securityDescriptor, maxMessageSize, pipeType);
+                    defaultClientWait, securityDescriptor, maxMessageSize, pipeType);
             Answerer[] answers = new Answerer[1];
             ServerLoop[] loops = new ServerLoop[1];
             Set<Connection> live = ConcurrentHashMap.newKeySet();

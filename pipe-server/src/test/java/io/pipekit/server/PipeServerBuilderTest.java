@@ -3,6 +3,7 @@ package io.pipekit.server;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** What the builder refuses before any native call, on every OS. */
@@ -25,5 +26,15 @@ class PipeServerBuilderTest {
     void invalidPipeNameIsRefusedWhenTheBuilderIsMade() {
         assertThrows(IllegalArgumentException.class, () -> PipeServer.builder("bad\\name"));
         assertThrows(IllegalArgumentException.class, () -> PipeServer.builder(""));
+    }
+
+    @Test
+    void defaultClientWaitIsCheckedWhenSet() {
+        PipeServer.Builder builder = PipeServer.builder("x");
+        assertThrows(NullPointerException.class, () -> builder.defaultClientWait(null));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> builder.defaultClientWait(Duration.ofMillis(-1)));
+        assertTrue(negative.getMessage().contains("defaultClientWait"), negative.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> builder.defaultClientWait(Duration.ofMillis(Integer.MAX_VALUE + 1L)));
+        builder.defaultClientWait(Duration.ZERO).defaultClientWait(Duration.ofMillis(Integer.MAX_VALUE)); // the bounds themselves
     }
 }
