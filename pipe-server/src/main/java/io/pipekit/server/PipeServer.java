@@ -162,7 +162,7 @@ public final class PipeServer implements AutoCloseable {
         private StreamHandler streamHandler;
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
-        private int listeningInstances = 4;
+        private Integer listeningInstances; // null: the default, DEFAULT_LISTENING_INSTANCES within maxInstances
         private int inBufferSize = 4096;
         private int outBufferSize = 4096;
         private Duration defaultClientWait = Duration.ofSeconds(5);
@@ -171,18 +171,35 @@ public final class PipeServer implements AutoCloseable {
         private Transport transport = Transport.forThisOs();
         private PipeType pipeType = PipeType.MESSAGE;
         private Admission admission = Admission.everyone();
+        private String handlerSetter; // which of the four handler setters was called, for the message if another is
+
+        /** {@link #listeningInstances}'s default, lowered to {@link #maxInstances} if that is smaller. */
+        private static final int DEFAULT_LISTENING_INSTANCES = 4;
 
         private Builder(PipeName name) {
             this.name = name;
         }
 
-        /** Answers each request on the server thread. */
+        /**
+         * Answers each request on the server thread. One of the four handler setters is called,
+         * once or again (the last call wins).
+         *
+         * @throws IllegalStateException if another kind of handler is set already
+         */
         public Builder handler(RequestHandler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
-            this.asyncHandler = null;
-            this.connectionHandler = null;
-            this.streamHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("handler");
+            this.handler = handler;
             return this;
+        }
+
+        /** Refuses a second kind of handler: a server is one of the four kinds, and the last call used to win silently. */
+        private void settingHandler(String setter) {
+            if (handlerSetter != null && !handlerSetter.equals(setter)) {
+                throw new IllegalStateException("a server has one kind of handler: " + handlerSetter + "(...) is set already, so "
+                        + setter + "(...) cannot be set too");
+            }
+            handlerSetter = setter;
         }
 
         /**
@@ -190,10 +207,9 @@ public final class PipeServer implements AutoCloseable {
          * is handed to it as it arrives, and anyone may {@link Connection#send} at any time.
          */
         public Builder connectionHandler(ConnectionHandler handler) {
-            this.connectionHandler = Objects.requireNonNull(handler, "handler");
-            this.handler = null;
-            this.asyncHandler = null;
-            this.streamHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("connectionHandler");
+            this.connectionHandler = handler;
             return this;
         }
 
@@ -202,10 +218,9 @@ public final class PipeServer implements AutoCloseable {
          * answering requests on the server thread: see {@link StreamHandler}.
          */
         public Builder streamHandler(StreamHandler handler) {
-            this.streamHandler = Objects.requireNonNull(handler, "handler");
-            this.handler = null;
-            this.asyncHandler = null;
-            this.connectionHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("streamHandler");
+            this.streamHandler = handler;
             return this;
         }
 
@@ -225,10 +240,9 @@ public final class PipeServer implements AutoCloseable {
 
         /** Answers each request later, from any thread, while the server serves other clients. */
         public Builder asyncHandler(AsyncRequestHandler handler) {
-            this.asyncHandler = Objects.requireNonNull(handler, "handler");
-            this.handler = null;
-            this.connectionHandler = null;
-            this.streamHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("asyncHandler");
+            this.asyncHandler = handler;
             return this;
         }
 
@@ -243,31 +257,39 @@ public final class PipeServer implements AutoCloseable {
          * that wait (their connect has completed).
          */
         public Builder maxInstances(int maxInstances) {
+            if (maxInstances < 1 || maxInstances > ServerConfig.UNLIMITED_INSTANCES) {
+                throw new IllegalArgumentException("maxInstances must be 1.." + ServerConfig.UNLIMITED_INSTANCES + ", got " + maxInstances);
+            }
             this.maxInstances = maxInstances;
             return this;
         }
 
         /**
-         * How many instances listen for clients at once (default 4). The sample has one, so a
+         * How many instances listen for clients at once (default 4, or {@link #maxInstances} if that is
+         * fewer: the default yields to a cap set below it). The sample has one, so a
          * burst of clients finds every instance busy between two connects; more listening
          * instances absorb the burst. Windows named pipes only: a Unix socket has no instances
          * to wait in, and listens with the longest backlog the system allows ({@code somaxconn}),
          * whatever this says (it must still be within {@code maxInstances}).
          */
         public Builder listeningInstances(int listeningInstances) {
+            if (listeningInstances < 1 || listeningInstances > ServerConfig.UNLIMITED_INSTANCES) {
+                throw new IllegalArgumentException("listeningInstances must be 1.." + ServerConfig.UNLIMITED_INSTANCES
+                        + " (and at most maxInstances), got " + listeningInstances);
+            }
             this.listeningInstances = listeningInstances;
             return this;
         }
 
         /** The pipe's input buffer, and the server's read chunk, in bytes (default 4096). */
         public Builder inBufferSize(int bytes) {
-            this.inBufferSize = bytes;
+            this.inBufferSize = positive("inBufferSize", bytes);
             return this;
         }
 
         /** The pipe's output buffer in bytes (default 4096). */
         public Builder outBufferSize(int bytes) {
-            this.outBufferSize = bytes;
+            this.outBufferSize = positive("outBufferSize", bytes);
             return this;
         }
 
@@ -298,13 +320,17 @@ public final class PipeServer implements AutoCloseable {
          * socket stays owner-only, which is at least as strict (see docs/security.md).
          */
         public Builder securityDescriptor(String sddl) {
+            Objects.requireNonNull(sddl, "securityDescriptor");
+            if (sddl.isBlank()) {
+                throw new IllegalArgumentException("securityDescriptor is empty: give an SDDL string, or leave it unset for the default");
+            }
             this.securityDescriptor = sddl;
             return this;
         }
 
         /** The largest request accepted (default 16 MiB); a longer one costs its client the connection. */
         public Builder maxMessageSize(int bytes) {
-            this.maxMessageSize = bytes;
+            this.maxMessageSize = positive("maxMessageSize", bytes);
             return this;
         }
 
@@ -340,6 +366,13 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
+        private static int positive(String option, int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException(option + " must be positive, got " + bytes);
+            }
+            return bytes;
+        }
+
         /**
          * Starts serving on a new thread and returns once the pipe is served, or throws.
          *
@@ -355,7 +388,12 @@ public final class PipeServer implements AutoCloseable {
             if (handler == null && asyncHandler == null && connectionHandler == null && streamHandler == null) {
                 throw new IllegalStateException("set a handler, an asyncHandler, a connectionHandler or a streamHandler before start()");
             }
-            ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
+            int listening = listeningInstances != null ? listeningInstances : Math.min(DEFAULT_LISTENING_INSTANCES, maxInstances);
+            if (listening > maxInstances) {
+                throw new IllegalArgumentException("listeningInstances (" + listening + ") cannot exceed maxInstances (" + maxInstances
+                        + "): lower listeningInstances or raise maxInstances");
+            }
+            ServerConfig config = new ServerConfig(name, maxInstances, listening, inBufferSize, outBufferSize,
                     defaultClientWait, securityDescriptor, maxMessageSize, pipeType);
             Answerer[] answers = new Answerer[1];
             ServerLoop[] loops = new ServerLoop[1];

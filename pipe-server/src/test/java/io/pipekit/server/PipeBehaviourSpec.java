@@ -163,6 +163,17 @@ abstract class PipeBehaviourSpec {
     }
 
     /**
+     * Issue 25: {@code maxInstances(1)} alone was refused at start() ("listeningInstances must be
+     * 1..maxInstances (1), got 4"): the listening default now yields to the cap.
+     */
+    @Test
+    void maxInstancesOfOneAloneServes() throws Exception {
+        echoServer(builder().maxInstances(1));
+
+        assertArrayEquals(new byte[] {1}, client().transact(new byte[] {1}));
+    }
+
+    /**
      * Issue 24, defect 5: a server at its instance limit makes a client wait only as long as its
      * connect timeout, then says busy, on both transports (on Unix a blocking connect used to wait
      * in the backlog for as long as the first client stayed).
