@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -160,6 +161,7 @@ public final class PipeServer implements AutoCloseable {
         private AsyncRequestHandler asyncHandler;
         private ConnectionHandler connectionHandler;
         private StreamHandler streamHandler;
+        private ThreadFactory streamThreads; // null: a platform daemon thread per connection
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
         private Integer listeningInstances; // null: the default, DEFAULT_LISTENING_INSTANCES within maxInstances
@@ -221,6 +223,27 @@ public final class PipeServer implements AutoCloseable {
             Objects.requireNonNull(handler, "handler");
             settingHandler("streamHandler");
             this.streamHandler = handler;
+            this.streamThreads = null;
+            return this;
+        }
+
+        /**
+         * {@link #streamHandler(StreamHandler)}, with each connection's thread made by
+         * {@code threads} rather than a platform thread per connection: on Java 21 and later,
+         * {@code Thread.ofVirtual().factory()} serves thousands of stream connections. The factory
+         * is asked on the server thread, once per connection, for a new thread that it has not
+         * started; its name, daemon status and the like are the factory's to choose. If it throws
+         * or returns {@code null}, that connection is closed and the failure logged; the server
+         * goes on. A platform thread that is not a daemon keeps the JVM alive while its handler runs.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
+         */
+        public Builder streamHandler(StreamHandler handler, ThreadFactory threads) {
+            Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(threads, "threads");
+            settingHandler("streamHandler");
+            this.streamHandler = handler;
+            this.streamThreads = threads;
             return this;
         }
 
@@ -399,7 +422,7 @@ public final class PipeServer implements AutoCloseable {
             ServerLoop[] loops = new ServerLoop[1];
             Set<Connection> live = ConcurrentHashMap.newKeySet();
             AtomicBoolean closing = new AtomicBoolean();
-            ConnectionHandler driver = streamHandler != null ? new StreamBridge(streamHandler, name.name(), maxQueuedBytes)
+            ConnectionHandler driver = streamHandler != null ? new StreamBridge(streamHandler, name.name(), maxQueuedBytes, streamThreads)
                     : connectionHandler;
             long queueBound = maxQueuedBytes;
             Admission admits = admission;

@@ -76,6 +76,14 @@ class PipeServerBuilderTest {
     }
 
     @Test
+    void streamHandlerWithThreadsIsAStreamHandlerToo() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> PipeServer.builder("x").handler((c, r) -> r).streamHandler((c, in, out) -> { }, Thread::new));
+        assertTrue(e.getMessage().contains("streamHandler("), e.getMessage());
+        assertThrows(NullPointerException.class, () -> PipeServer.builder("x").streamHandler((c, in, out) -> { }, null));
+    }
+
+    @Test
     void everyNumberIsCheckedWhenSet() {
         PipeServer.Builder b = PipeServer.builder("x");
         assertRefused("maxInstances", () -> b.maxInstances(0));
