@@ -94,8 +94,13 @@ public final class PipeServer implements AutoCloseable {
 
     /**
      * The connections open at this moment, for broadcast: a copy, safe to use from any thread.
-     * Empty for a server that answers requests ({@link Builder#handler}): its clients are driven
-     * by their requests alone.
+     * It lists the clients of a server with a {@link Builder#connectionHandler connection handler}
+     * or a {@link Builder#streamHandler(StreamHandler) stream handler}, each from the moment its
+     * handler has heard of it ({@code connected} has returned, or the stream handler's thread is
+     * started) until it is closed. It is always empty for a server that answers requests
+     * ({@link Builder#handler}, {@link Builder#asyncHandler}): their clients are driven by their
+     * requests alone, and have no {@link Connection} to send to; a {@link ClientInfo} is what
+     * those handlers see.
      */
     public List<Connection> connections() {
         return List.copyOf(connections);

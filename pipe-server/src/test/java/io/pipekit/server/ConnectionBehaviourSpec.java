@@ -140,6 +140,41 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         assertEquals("from another thread", new String(client.receive(TIMEOUT), UTF_8));
     }
 
+    /**
+     * What {@link PipeServer#connections()} documents (issue 25): a stream handler's connections are
+     * listed while open, with the identity the handler sees, and leave the list once closed.
+     */
+    @Test
+    void connectionsListsAStreamHandlersClientsWhileTheyAreConnected() throws Exception {
+        CompletableFuture<Connection> served = new CompletableFuture<>();
+        PipeServer server = builder().streamHandler((connection, in, out) -> {
+            served.complete(connection);
+            in.transferTo(out);
+        }).start();
+        closeLater(server);
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+
+        Connection listed = ServerConnections.await(server, 1, TIMEOUT).get(0);
+        assertEquals(served.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).id(), listed.id());
+        assertEquals(java.util.OptionalLong.of(ProcessHandle.current().pid()), listed.peer().processId());
+        client.close();
+        ServerConnections.await(server, 0, TIMEOUT);
+    }
+
+    /**
+     * And a server that answers requests lists none: its clients are driven by their requests,
+     * with no {@link Connection} to hand out (issue 25: this was silent).
+     */
+    @Test
+    void connectionsIsEmptyForAServerThatAnswersRequests() throws Exception {
+        PipeServer server = builder().handler((client, request) -> request).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        assertArrayEquals(new byte[] {1}, client.transact(new byte[] {1})); // connected and served
+        assertEquals(List.of(), server.connections());
+    }
+
     /** Connection.send(codec, value) sends the codec's encoding of the value as one message. */
     @Test
     void sendWithACodecSendsTheEncodedValue() throws Exception {
