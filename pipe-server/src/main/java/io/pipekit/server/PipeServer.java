@@ -29,10 +29,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A named pipe server in the design of Microsoft's single-threaded server using completion
  * routines: one thread, overlapped I/O, and per client the chain read, answer, write, read.
  *
- * <p>Two ways to serve: answer requests one by one, as the sample does ({@link Builder#handler},
- * {@link Builder#asyncHandler}), or drive each connection yourself ({@link Builder#connectionHandler}):
- * hear every message as it arrives and {@link Connection#send} to any client at any time, from
- * any thread, while a read stays pending.
+ * <p>Four kinds of handler, one per server (the builder refuses a second):
+ * <ul>
+ *   <li>{@link Builder#handler} ({@link RequestHandler}): answers each request on the server
+ *       thread, as the sample does;</li>
+ *   <li>{@link Builder#asyncHandler} ({@link AsyncRequestHandler}): answers each request later,
+ *       from any thread, while the server serves the other clients;</li>
+ *   <li>{@link Builder#connectionHandler} ({@link ConnectionHandler}): drives each connection
+ *       yourself: hears every message as it arrives, and {@link Connection#send}s to any client
+ *       at any time, from any thread, while a read stays pending;</li>
+ *   <li>{@link Builder#streamHandler(StreamHandler)} ({@link StreamHandler}): serves each
+ *       connection with blocking streams, on a thread of its own.</li>
+ * </ul>
+ * The last two list their clients in {@link #connections()}; the first two see each client as a
+ * {@link ClientInfo}.
  *
  * <pre>{@code
  * try (PipeServer server = PipeServer.builder("mynamedpipe")
@@ -256,7 +266,10 @@ public final class PipeServer implements AutoCloseable {
          * How many bytes may wait to be written to one connection (default 1 MiB) before
          * {@link Connection#send} refuses more with a {@link io.pipekit.core.SendQueueFullException}.
          * One message is always accepted into an empty queue, however long. The bound is what keeps
-         * a client that never reads from costing the server more memory than that.
+         * a client that never reads from costing the server more memory than that. The same on
+         * both transports; for a stream handler it also bounds what its input holds unread.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
          */
         public Builder maxQueuedBytes(long bytes) {
             if (bytes < 1) {
@@ -283,6 +296,8 @@ public final class PipeServer implements AutoCloseable {
          * already queued in the socket's backlog when the limit was reached are accepted, not told
          * busy, and wait to be served until an instance is free; only their receive timeout bounds
          * that wait (their connect has completed).
+         *
+         * @throws IllegalArgumentException if {@code maxInstances} is not 1..255
          */
         public Builder maxInstances(int maxInstances) {
             if (maxInstances < 1 || maxInstances > ServerConfig.UNLIMITED_INSTANCES) {
@@ -293,12 +308,15 @@ public final class PipeServer implements AutoCloseable {
         }
 
         /**
-         * How many instances listen for clients at once (default 4, or {@link #maxInstances} if that is
-         * fewer: the default yields to a cap set below it). The sample has one, so a
-         * burst of clients finds every instance busy between two connects; more listening
-         * instances absorb the burst. Windows named pipes only: a Unix socket has no instances
-         * to wait in, and listens with the longest backlog the system allows ({@code somaxconn}),
-         * whatever this says (it must still be within {@code maxInstances}).
+         * How many instances listen for clients at once (default 4, or {@link #maxInstances} if
+         * that is fewer: the default yields to a cap set below it). On Windows: how many instances
+         * wait in {@code ConnectNamedPipe} at once. The sample has one, so a burst of clients finds
+         * every instance busy between two connects; more listening instances absorb the burst. On
+         * Unix sockets it has no effect: a socket has no instances to wait in, and listens with the
+         * longest backlog the system allows ({@code somaxconn}), whatever this says. On both, a
+         * value set above {@code maxInstances} fails {@link #start()}.
+         *
+         * @throws IllegalArgumentException if {@code listeningInstances} is not 1..255
          */
         public Builder listeningInstances(int listeningInstances) {
             if (listeningInstances < 1 || listeningInstances > ServerConfig.UNLIMITED_INSTANCES) {
@@ -309,13 +327,28 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
-        /** The pipe's input buffer, and the server's read chunk, in bytes (default 4096). */
+        /**
+         * The input side's buffer, in bytes (default 4096). On Windows: the pipe's
+         * {@code nInBufferSize} (which Windows treats as advisory), and the server's read chunk
+         * (a longer message takes several reads). On Unix sockets: the server's read chunk when
+         * above 64 KiB (the chunk is never smaller); the socket's kernel buffers are the system's.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder inBufferSize(int bytes) {
             this.inBufferSize = positive("inBufferSize", bytes);
             return this;
         }
 
-        /** The pipe's output buffer in bytes (default 4096). */
+        /**
+         * The output side's buffer, in bytes (default 4096). On Windows: the pipe's
+         * {@code nOutBufferSize} (advisory), which bounds what a client that does not read can be
+         * sent before a write waits, and the starting size of the server's write buffer. On Unix
+         * sockets: the size of each connection's write buffer in the server, at least a frame
+         * header; the socket's kernel buffers are the system's.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder outBufferSize(int bytes) {
             this.outBufferSize = positive("outBufferSize", bytes);
             return this;
@@ -345,7 +378,10 @@ public final class PipeServer implements AutoCloseable {
          * control for the current user and SYSTEM only. Give the owner {@code FA} (or at least
          * {@code FILE_CREATE_PIPE_INSTANCE}), or the server cannot create its further instances.
          * Windows named pipes only: on Unix sockets it is not applied, with a warning, and the
-         * socket stays owner-only, which is at least as strict (see docs/security.md).
+         * socket stays owner-only, which is at least as strict (see docs/security.md). The SDDL
+         * itself is parsed when {@link #start()} creates the pipe, which fails if Windows refuses it.
+         *
+         * @throws IllegalArgumentException if {@code sddl} is empty or blank
          */
         public Builder securityDescriptor(String sddl) {
             Objects.requireNonNull(sddl, "securityDescriptor");
@@ -356,7 +392,12 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
-        /** The largest request accepted (default 16 MiB); a longer one costs its client the connection. */
+        /**
+         * The largest message accepted from a client (default 16 MiB), on both transports; a longer
+         * one costs its client the connection.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder maxMessageSize(int bytes) {
             this.maxMessageSize = positive("maxMessageSize", bytes);
             return this;
