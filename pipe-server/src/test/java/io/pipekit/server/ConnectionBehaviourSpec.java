@@ -158,7 +158,7 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         assertEquals(served.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).id(), listed.id());
         assertEquals(java.util.OptionalLong.of(ProcessHandle.current().pid()), listed.peer().processId());
         client.close();
-        ServerConnections.await(server, 0, TIMEOUT);
+        io.pipekit.testing.Await.until(TIMEOUT, () -> server.connections().isEmpty(), () -> "still listed after its client left: " + server.connections());
     }
 
     /**
