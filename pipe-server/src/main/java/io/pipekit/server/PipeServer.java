@@ -198,8 +198,9 @@ public final class PipeServer implements AutoCloseable {
         }
 
         /**
-         * Answers each request on the server thread. One of the four handler setters is called,
-         * once or again (the last call wins).
+         * Answers each request on the server thread. A server has one kind of handler: once this
+         * is set, {@link #asyncHandler}, {@link #connectionHandler} and {@link #streamHandler}
+         * throw; calling this again replaces the handler.
          *
          * @throws IllegalStateException if another kind of handler is set already
          */
@@ -222,6 +223,8 @@ public final class PipeServer implements AutoCloseable {
         /**
          * Drives each connection with {@code handler} instead of answering requests: every message
          * is handed to it as it arrives, and anyone may {@link Connection#send} at any time.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
          */
         public Builder connectionHandler(ConnectionHandler handler) {
             Objects.requireNonNull(handler, "handler");
@@ -232,7 +235,10 @@ public final class PipeServer implements AutoCloseable {
 
         /**
          * Serves each connection with blocking streams on a thread of its own, instead of
-         * answering requests on the server thread: see {@link StreamHandler}.
+         * answering requests on the server thread: see {@link StreamHandler}. Each connection
+         * gets a platform daemon thread of its own.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
          */
         public Builder streamHandler(StreamHandler handler) {
             Objects.requireNonNull(handler, "handler");
@@ -279,7 +285,11 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers each request later, from any thread, while the server serves other clients. */
+        /**
+         * Answers each request later, from any thread, while the server serves other clients.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
+         */
         public Builder asyncHandler(AsyncRequestHandler handler) {
             Objects.requireNonNull(handler, "handler");
             settingHandler("asyncHandler");

@@ -507,6 +507,33 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertEquals(2, made.get(), "one thread per connection");
     }
 
+    /** A factory that fails costs that connection alone: the next client is served. */
+    @Test
+    void aThreadFactoryThatFailsCostsOnlyThatConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadFactory threads = work -> {
+            int n = asked.incrementAndGet();
+            if (n == 1) {
+                throw new IllegalStateException("no thread for the first connection");
+            }
+            if (n == 2) {
+                return null;
+            }
+            Thread thread = new Thread(work, "custom-stream-" + n);
+            thread.setDaemon(true);
+            return thread;
+        };
+        PipeServer server = builder().pipeType(PipeType.BYTE)
+                .streamHandler((connection, in, out) -> out.write(Thread.currentThread().getName().getBytes(UTF_8)), threads)
+                .start();
+        closeLater(server);
+
+        assertEquals(-1, byteClient().inputStream().read(), "the first connection was closed");
+        assertEquals(-1, byteClient().inputStream().read(), "the second connection was closed");
+        assertEquals("custom-stream-3", new String(byteClient().inputStream().readAllBytes(), UTF_8));
+        assertTrue(server.isRunning());
+    }
+
     /**
      * Issue 25: a stream handler's output may be written from two threads at once (an LSP server
      * answers on one and pushes notifications from another). On a message-type pipe each write
