@@ -10,7 +10,8 @@ import java.nio.charset.CodingErrorAction;
 import java.util.Locale;
 
 /**
- * The message codecs pipekit ships: raw bytes, the documented sample's TCHAR text, and UTF-8.
+ * The message codecs pipekit ships: raw bytes, the documented sample's UTF-16LE text
+ * ({@link #utf16le()}, alias {@link #tcharText()}), and UTF-8.
  */
 public final class MessageCodecs {
     private MessageCodecs() {
@@ -27,8 +28,16 @@ public final class MessageCodecs {
      * drops the one terminating NUL and refuses an odd byte count or malformed UTF-16; a message
      * without its NUL is accepted, since C peers differ on sending it.
      */
-    public static MessageCodec<String> tcharText() {
+    public static MessageCodec<String> utf16le() {
         return TcharText.INSTANCE;
+    }
+
+    /**
+     * {@link #utf16le()} by the sample's word ({@code TCHAR} text in a Unicode build): the same
+     * codec, the same instance.
+     */
+    public static MessageCodec<String> tcharText() {
+        return utf16le();
     }
 
     /** UTF-8 text, no terminator. Decoding refuses malformed UTF-8. */
@@ -37,13 +46,13 @@ public final class MessageCodecs {
     }
 
     /**
-     * The codec for a command-line encoding name: {@code utf-16le} ({@link #tcharText()}) or
+     * The codec for a command-line encoding name: {@code utf-16le} ({@link #utf16le()}) or
      * {@code utf-8} ({@link #utf8()}), case-insensitive.
      */
     public static MessageCodec<String> text(String encoding) {
         switch (encoding.toLowerCase(Locale.ROOT)) {
             case "utf-16le", "utf16le", "tchar":
-                return tcharText();
+                return utf16le();
             case "utf-8", "utf8":
                 return utf8();
             default:

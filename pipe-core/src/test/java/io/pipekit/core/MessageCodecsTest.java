@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,15 @@ import org.junit.jupiter.api.Test;
 
 class MessageCodecsTest {
     private static final String NON_ASCII = "ação 𝄞";
+
+    // --- utf16le, the plain name; tcharText, the sample's word for the same codec ---
+
+    @Test
+    void utf16leIsTheSamplesTextAndTcharTextIsItsAlias() {
+        assertSame(MessageCodecs.utf16le(), MessageCodecs.tcharText());
+        assertArrayEquals(new byte[] {'H', 0, 'i', 0, 0, 0}, MessageCodecs.utf16le().encode("Hi"));
+        assertSame(MessageCodecs.utf16le(), MessageCodecs.text("utf-16le"));
+    }
 
     // --- tcharText: UTF-16LE with one terminating NUL ---
 

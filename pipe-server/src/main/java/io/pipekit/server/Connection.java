@@ -1,13 +1,14 @@
 package io.pipekit.server;
 
+import io.pipekit.core.MessageCodec;
 import io.pipekit.core.PeerIdentity;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One connected client of a server with a {@link ConnectionHandler}: a connection you drive.
- * The server reads it continuously, handing each whole message to the handler, while you send to
- * it whenever you like, from any thread.
+ * One connected client of a server with a {@link ConnectionHandler} or a {@link StreamHandler}:
+ * a connection you drive. The server reads it continuously, handing each whole message to the
+ * handler, while you send to it whenever you like, from any thread.
  */
 public interface Connection {
 
@@ -15,7 +16,7 @@ public interface Connection {
     long id();
 
     /** Who the client is, as the operating system vouches for it, read once when it connected. */
-    PeerIdentity clientIdentity();
+    PeerIdentity peer();
 
     /**
      * Runs {@code work} on the calling thread in the client's security context, and reverts
@@ -30,11 +31,27 @@ public interface Connection {
      *       work handed to an executor, or continued in a {@code CompletableFuture} stage, runs as
      *       the server, and code that assumed otherwise fails open or closed by accident. Do the
      *       work that needs the client's rights inside {@code work}, on this thread.</li>
-     *   <li>On the server thread it holds up every other client while it runs, as any handler does.</li>
+     *   <li>Threads: it may run on any thread, the server's own (in a handler) included, and on
+     *       several at once; the impersonation is on the calling thread only, and what that
+     *       thread impersonated before (nothing, or an outer {@code runAsClient}) is put back
+     *       afterwards. On the server thread it holds up every other client while it runs, as
+     *       any handler does.</li>
+     *   <li>The token's life: a handle to the client's token is opened once, when it connects
+     *       (on the server thread, while impersonating it with {@code ImpersonateNamedPipeClient},
+     *       before any of its messages is read), and kept until its connection is
+     *       closed, by either side; then it is closed, and a later {@code runAsClient} throws
+     *       {@link IllegalStateException}. A {@code runAsClient} already running when the
+     *       connection closes keeps its thread's impersonation until {@code work} returns: the
+     *       thread holds its own reference to the token.</li>
      * </ul>
      *
+     * <p>On Unix domain sockets there is no impersonation: it throws
+     * {@link UnsupportedOperationException} without running {@code work}. Decide from
+     * {@link #peer()} (the client's uid) instead.
+     *
      * @throws UnsupportedOperationException on Unix sockets, which have no impersonation
-     * @throws IllegalStateException if the client's token could not be read
+     * @throws IllegalStateException if the client's token could not be read when it connected, or
+     *     the connection is closed
      * @throws Exception what {@code work} throws
      */
     <T> T runAsClient(Callable<T> work) throws Exception;
@@ -48,6 +65,17 @@ public interface Connection {
      * when the connection closes first.
      */
     CompletionStage<Void> send(byte[] message);
+
+    /**
+     * {@link #send(byte[])} of {@code codec}'s encoding of {@code value}: the same order, bound and
+     * failures.
+     *
+     * @throws IllegalArgumentException at once, sending nothing, if {@code codec} cannot encode
+     *     {@code value}
+     */
+    default <T> CompletionStage<Void> send(MessageCodec<T> codec, T value) {
+        return send(codec.encode(value));
+    }
 
     /** Closes the connection, from any thread; messages not yet written fail. Idempotent. */
     void close();

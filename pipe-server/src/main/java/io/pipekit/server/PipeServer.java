@@ -24,20 +24,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A named pipe server in the design of Microsoft's single-threaded server using completion
  * routines: one thread, overlapped I/O, and per client the chain read, answer, write, read.
  *
- * <p>Two ways to serve: answer requests one by one, as the sample does ({@link Builder#handler},
- * {@link Builder#asyncHandler}), or drive each connection yourself ({@link Builder#connectionHandler}):
- * hear every message as it arrives and {@link Connection#send} to any client at any time, from
- * any thread, while a read stays pending.
+ * <p>Four kinds of handler, one per server (the builder refuses a second):
+ * <ul>
+ *   <li>{@link Builder#handler} ({@link RequestHandler}): answers each request on the server
+ *       thread, as the sample does;</li>
+ *   <li>{@link Builder#asyncHandler} ({@link AsyncRequestHandler}): answers each request later,
+ *       from any thread, while the server serves the other clients;</li>
+ *   <li>{@link Builder#connectionHandler} ({@link ConnectionHandler}): drives each connection
+ *       yourself: hears every message as it arrives, and {@link Connection#send}s to any client
+ *       at any time, from any thread, while a read stays pending;</li>
+ *   <li>{@link Builder#streamHandler(StreamHandler)} ({@link StreamHandler}): serves each
+ *       connection with blocking streams, on a thread of its own.</li>
+ * </ul>
+ * The last two list their clients in {@link #connections()}; the first two see each client as a
+ * {@link ClientInfo}.
  *
  * <pre>{@code
  * try (PipeServer server = PipeServer.builder("mynamedpipe")
- *         .handler(RequestHandler.using(MessageCodecs.tcharText(), (client, request) -> "Default answer from server"))
+ *         .handler(RequestHandler.using(MessageCodecs.utf16le(), (client, request) -> "Default answer from server"))
  *         .start()) {
  *     server.awaitTermination();
  * }
@@ -95,8 +106,13 @@ public final class PipeServer implements AutoCloseable {
 
     /**
      * The connections open at this moment, for broadcast: a copy, safe to use from any thread.
-     * Empty for a server that answers requests ({@link Builder#handler}): its clients are driven
-     * by their requests alone.
+     * It lists the clients of a server with a {@link Builder#connectionHandler connection handler}
+     * or a {@link Builder#streamHandler(StreamHandler) stream handler}, each from the moment its
+     * handler has heard of it ({@code connected} has returned, or the stream handler's thread is
+     * started) until it is closed. It is always empty for a server that answers requests
+     * ({@link Builder#handler}, {@link Builder#asyncHandler}): their clients are driven by their
+     * requests alone, and have no {@link Connection} to send to; a {@link ClientInfo} is what
+     * those handlers see.
      */
     public List<Connection> connections() {
         return List.copyOf(connections);
@@ -155,57 +171,102 @@ public final class PipeServer implements AutoCloseable {
 
     /** Configures and starts a {@link PipeServer}. */
     public static final class Builder {
+        /** The longest {@link #defaultClientWait} the pipe's {@code nDefaultTimeOut} (milliseconds, as an int here) holds. */
+        private static final Duration MAX_CLIENT_WAIT = Duration.ofMillis(Integer.MAX_VALUE);
         private final PipeName name;
         private RequestHandler handler;
         private AsyncRequestHandler asyncHandler;
         private ConnectionHandler connectionHandler;
         private StreamHandler streamHandler;
+        private ThreadFactory streamThreads; // null: a platform daemon thread per connection
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
-        private int listeningInstances = 4;
+        private Integer listeningInstances; // null: the default, DEFAULT_LISTENING_INSTANCES within maxInstances
         private int inBufferSize = 4096;
         private int outBufferSize = 4096;
-        private Duration defaultTimeout = Duration.ofSeconds(5);
+        private Duration defaultClientWait = Duration.ofSeconds(5);
         private String securityDescriptor;
         private int maxMessageSize = 16 * 1024 * 1024;
         private Transport transport = Transport.forThisOs();
         private PipeType pipeType = PipeType.MESSAGE;
         private Admission admission = Admission.everyone();
+        private String handlerSetter; // which of the four handler setters was called, for the message if another is
+
+        /** {@link #listeningInstances}'s default, lowered to {@link #maxInstances} if that is smaller. */
+        private static final int DEFAULT_LISTENING_INSTANCES = 4;
 
         private Builder(PipeName name) {
             this.name = name;
         }
 
-        /** Answers each request on the server thread. */
+        /**
+         * Answers each request on the server thread. A server has one kind of handler: once this
+         * is set, {@link #asyncHandler}, {@link #connectionHandler} and {@link #streamHandler}
+         * throw; calling this again replaces the handler.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
+         */
         public Builder handler(RequestHandler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
-            this.asyncHandler = null;
-            this.connectionHandler = null;
-            this.streamHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("handler");
+            this.handler = handler;
             return this;
+        }
+
+        /** Refuses a second kind of handler: a server is one of the four kinds, and the last call used to win silently. */
+        private void settingHandler(String setter) {
+            if (handlerSetter != null && !handlerSetter.equals(setter)) {
+                throw new IllegalStateException("a server has one kind of handler: " + handlerSetter + "(...) is set already, so "
+                        + setter + "(...) cannot be set too");
+            }
+            handlerSetter = setter;
         }
 
         /**
          * Drives each connection with {@code handler} instead of answering requests: every message
          * is handed to it as it arrives, and anyone may {@link Connection#send} at any time.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
          */
         public Builder connectionHandler(ConnectionHandler handler) {
-            this.connectionHandler = Objects.requireNonNull(handler, "handler");
-            this.handler = null;
-            this.asyncHandler = null;
-            this.streamHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("connectionHandler");
+            this.connectionHandler = handler;
             return this;
         }
 
         /**
          * Serves each connection with blocking streams on a thread of its own, instead of
-         * answering requests on the server thread: see {@link StreamHandler}.
+         * answering requests on the server thread: see {@link StreamHandler}. Each connection
+         * gets a platform daemon thread of its own.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
          */
         public Builder streamHandler(StreamHandler handler) {
-            this.streamHandler = Objects.requireNonNull(handler, "handler");
-            this.handler = null;
-            this.asyncHandler = null;
-            this.connectionHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("streamHandler");
+            this.streamHandler = handler;
+            this.streamThreads = null;
+            return this;
+        }
+
+        /**
+         * {@link #streamHandler(StreamHandler)}, with each connection's thread made by
+         * {@code threads} rather than a platform thread per connection: on Java 21 and later,
+         * {@code Thread.ofVirtual().factory()} serves thousands of stream connections. The factory
+         * is asked on the server thread, once per connection, for a new thread that it has not
+         * started; its name, daemon status and the like are the factory's to choose. If it throws
+         * or returns {@code null}, that connection is closed and the failure logged; the server
+         * goes on. A platform thread that is not a daemon keeps the JVM alive while its handler runs.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
+         */
+        public Builder streamHandler(StreamHandler handler, ThreadFactory threads) {
+            Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(threads, "threads");
+            settingHandler("streamHandler");
+            this.streamHandler = handler;
+            this.streamThreads = threads;
             return this;
         }
 
@@ -213,7 +274,10 @@ public final class PipeServer implements AutoCloseable {
          * How many bytes may wait to be written to one connection (default 1 MiB) before
          * {@link Connection#send} refuses more with a {@link io.pipekit.core.SendQueueFullException}.
          * One message is always accepted into an empty queue, however long. The bound is what keeps
-         * a client that never reads from costing the server more memory than that.
+         * a client that never reads from costing the server more memory than that. The same on
+         * both transports; for a stream handler it also bounds what its input holds unread.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
          */
         public Builder maxQueuedBytes(long bytes) {
             if (bytes < 1) {
@@ -223,12 +287,15 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers each request later, from any thread, while the server serves other clients. */
+        /**
+         * Answers each request later, from any thread, while the server serves other clients.
+         *
+         * @throws IllegalStateException if another kind of handler is set already
+         */
         public Builder asyncHandler(AsyncRequestHandler handler) {
-            this.asyncHandler = Objects.requireNonNull(handler, "handler");
-            this.handler = null;
-            this.connectionHandler = null;
-            this.streamHandler = null;
+            Objects.requireNonNull(handler, "handler");
+            settingHandler("asyncHandler");
+            this.asyncHandler = handler;
             return this;
         }
 
@@ -241,42 +308,80 @@ public final class PipeServer implements AutoCloseable {
          * already queued in the socket's backlog when the limit was reached are accepted, not told
          * busy, and wait to be served until an instance is free; only their receive timeout bounds
          * that wait (their connect has completed).
+         *
+         * @throws IllegalArgumentException if {@code maxInstances} is not 1..255
          */
         public Builder maxInstances(int maxInstances) {
+            if (maxInstances < 1 || maxInstances > ServerConfig.UNLIMITED_INSTANCES) {
+                throw new IllegalArgumentException("maxInstances must be 1.." + ServerConfig.UNLIMITED_INSTANCES + ", got " + maxInstances);
+            }
             this.maxInstances = maxInstances;
             return this;
         }
 
         /**
-         * How many instances listen for clients at once (default 4). The sample has one, so a
-         * burst of clients finds every instance busy between two connects; more listening
-         * instances absorb the burst. Windows named pipes only: a Unix socket has no instances
-         * to wait in, and listens with the longest backlog the system allows ({@code somaxconn}),
-         * whatever this says (it must still be within {@code maxInstances}).
+         * How many instances listen for clients at once (default 4, or {@link #maxInstances} if
+         * that is fewer: the default yields to a cap set below it). On Windows: how many instances
+         * wait in {@code ConnectNamedPipe} at once. The sample has one, so a burst of clients finds
+         * every instance busy between two connects; more listening instances absorb the burst. On
+         * Unix sockets it has no effect: a socket has no instances to wait in, and listens with the
+         * longest backlog the system allows ({@code somaxconn}), whatever this says. On both, a
+         * value set above {@code maxInstances} fails {@link #start()}.
+         *
+         * @throws IllegalArgumentException if {@code listeningInstances} is not 1..255
          */
         public Builder listeningInstances(int listeningInstances) {
+            if (listeningInstances < 1 || listeningInstances > ServerConfig.UNLIMITED_INSTANCES) {
+                throw new IllegalArgumentException("listeningInstances must be 1.." + ServerConfig.UNLIMITED_INSTANCES
+                        + " (and at most maxInstances), got " + listeningInstances);
+            }
             this.listeningInstances = listeningInstances;
             return this;
         }
 
-        /** The pipe's input buffer, and the server's read chunk, in bytes (default 4096). */
+        /**
+         * The input side's buffer, in bytes (default 4096). On Windows: the pipe's
+         * {@code nInBufferSize} (which Windows treats as advisory), and the server's read chunk
+         * (a longer message takes several reads). On Unix sockets: the server's read chunk when
+         * above 64 KiB (the chunk is never smaller); the socket's kernel buffers are the system's.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder inBufferSize(int bytes) {
-            this.inBufferSize = bytes;
-            return this;
-        }
-
-        /** The pipe's output buffer in bytes (default 4096). */
-        public Builder outBufferSize(int bytes) {
-            this.outBufferSize = bytes;
+            this.inBufferSize = positive("inBufferSize", bytes);
             return this;
         }
 
         /**
-         * What a client's {@code WaitNamedPipe} with the default wait waits for (default 5 s, as in
-         * the sample). Windows named pipes only: a Unix socket has nothing of the kind.
+         * The output side's buffer, in bytes (default 4096). On Windows: the pipe's
+         * {@code nOutBufferSize} (advisory), which bounds what a client that does not read can be
+         * sent before a write waits, and the starting size of the server's write buffer. On Unix
+         * sockets: the size of each connection's write buffer in the server, at least a frame
+         * header; the socket's kernel buffers are the system's.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
          */
-        public Builder defaultTimeout(Duration timeout) {
-            this.defaultTimeout = timeout;
+        public Builder outBufferSize(int bytes) {
+            this.outBufferSize = positive("outBufferSize", bytes);
+            return this;
+        }
+
+        /**
+         * How long a client's {@code WaitNamedPipe(name, NMPWAIT_USE_DEFAULT_WAIT)} waits for an
+         * instance to listen (the pipe's {@code nDefaultTimeOut}; default 5 s, as in the sample). It
+         * bounds no I/O of this server. Taken in whole milliseconds, a fraction dropped; zero means
+         * Windows' own default, 50 ms. Windows named pipes only: a Unix socket has no such wait, and
+         * this has no effect there.
+         *
+         * @throws IllegalArgumentException if {@code wait} is negative or longer than
+         *     {@code Integer.MAX_VALUE} milliseconds (about 24.8 days)
+         */
+        public Builder defaultClientWait(Duration wait) {
+            Objects.requireNonNull(wait, "defaultClientWait");
+            if (wait.isNegative() || wait.compareTo(MAX_CLIENT_WAIT) > 0) {
+                throw new IllegalArgumentException("defaultClientWait must be 0.." + MAX_CLIENT_WAIT.toMillis() + " ms, got " + wait);
+            }
+            this.defaultClientWait = wait;
             return this;
         }
 
@@ -285,16 +390,28 @@ public final class PipeServer implements AutoCloseable {
          * control for the current user and SYSTEM only. Give the owner {@code FA} (or at least
          * {@code FILE_CREATE_PIPE_INSTANCE}), or the server cannot create its further instances.
          * Windows named pipes only: on Unix sockets it is not applied, with a warning, and the
-         * socket stays owner-only, which is at least as strict (see docs/security.md).
+         * socket stays owner-only, which is at least as strict (see docs/security.md). The SDDL
+         * itself is parsed when {@link #start()} creates the pipe, which fails if Windows refuses it.
+         *
+         * @throws IllegalArgumentException if {@code sddl} is empty or blank
          */
         public Builder securityDescriptor(String sddl) {
+            Objects.requireNonNull(sddl, "securityDescriptor");
+            if (sddl.isBlank()) {
+                throw new IllegalArgumentException("securityDescriptor is empty: give an SDDL string, or leave it unset for the default");
+            }
             this.securityDescriptor = sddl;
             return this;
         }
 
-        /** The largest request accepted (default 16 MiB); a longer one costs its client the connection. */
+        /**
+         * The largest message accepted from a client (default 16 MiB), on both transports; a longer
+         * one costs its client the connection.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder maxMessageSize(int bytes) {
-            this.maxMessageSize = bytes;
+            this.maxMessageSize = positive("maxMessageSize", bytes);
             return this;
         }
 
@@ -330,6 +447,13 @@ public final class PipeServer implements AutoCloseable {
             return this;
         }
 
+        private static int positive(String option, int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException(option + " must be positive, got " + bytes);
+            }
+            return bytes;
+        }
+
         /**
          * Starts serving on a new thread and returns once the pipe is served, or throws.
          *
@@ -345,13 +469,18 @@ public final class PipeServer implements AutoCloseable {
             if (handler == null && asyncHandler == null && connectionHandler == null && streamHandler == null) {
                 throw new IllegalStateException("set a handler, an asyncHandler, a connectionHandler or a streamHandler before start()");
             }
-            ServerConfig config = new ServerConfig(name, maxInstances, listeningInstances, inBufferSize, outBufferSize,
-                    defaultTimeout, securityDescriptor, maxMessageSize, pipeType);
+            int listening = listeningInstances != null ? listeningInstances : Math.min(DEFAULT_LISTENING_INSTANCES, maxInstances);
+            if (listening > maxInstances) {
+                throw new IllegalArgumentException("listeningInstances (" + listening + ") cannot exceed maxInstances (" + maxInstances
+                        + "): lower listeningInstances or raise maxInstances");
+            }
+            ServerConfig config = new ServerConfig(name, maxInstances, listening, inBufferSize, outBufferSize,
+                    defaultClientWait, securityDescriptor, maxMessageSize, pipeType);
             Answerer[] answers = new Answerer[1];
             ServerLoop[] loops = new ServerLoop[1];
             Set<Connection> live = ConcurrentHashMap.newKeySet();
             AtomicBoolean closing = new AtomicBoolean();
-            ConnectionHandler driver = streamHandler != null ? new StreamBridge(streamHandler, name.name(), maxQueuedBytes)
+            ConnectionHandler driver = streamHandler != null ? new StreamBridge(streamHandler, name.name(), maxQueuedBytes, streamThreads)
                     : connectionHandler;
             long queueBound = maxQueuedBytes;
             Admission admits = admission;

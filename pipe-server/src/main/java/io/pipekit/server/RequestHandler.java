@@ -1,7 +1,7 @@
 package io.pipekit.server;
 
 import io.pipekit.core.MessageCodec;
-import java.util.function.BiFunction;
+import java.util.Objects;
 
 /**
  * Answers a request on the server's one thread, as the sample's {@code GetAnswerToRequest}
@@ -16,8 +16,36 @@ public interface RequestHandler {
     /** The whole reply message to the whole request message. */
     byte[] answer(ClientInfo client, byte[] request) throws Exception;
 
-    /** A handler working on decoded values: the request is decoded, the answer encoded, with {@code codec}. */
-    static <T> RequestHandler using(MessageCodec<T> codec, BiFunction<ClientInfo, T, T> answer) {
-        return (client, request) -> codec.encode(answer.apply(client, codec.decode(request)));
+    /**
+     * A request handler's answer on decoded values: see {@link RequestHandler#using(MessageCodec, MessageCodec, Typed)}.
+     *
+     * @param <Q> the type of the requests
+     * @param <R> the type of the replies
+     */
+    @FunctionalInterface
+    public interface Typed<Q, R> {
+        /**
+         * The reply to {@code request}, on the server thread. A throw costs this client its
+         * connection, as a throwing {@link RequestHandler} does.
+         */
+        R answer(ClientInfo client, Q request) throws Exception;
+    }
+
+    /**
+     * A handler working on values: each request is decoded with {@code requests}, answered by
+     * {@code answer}, and the reply encoded with {@code replies}. A request that {@code requests}
+     * cannot decode, a reply that {@code replies} cannot encode, and a throw of {@code answer} each
+     * cost that client its connection (logged), and nothing else.
+     */
+    static <Q, R> RequestHandler using(MessageCodec<Q> requests, MessageCodec<R> replies, Typed<Q, R> answer) {
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(replies, "replies");
+        Objects.requireNonNull(answer, "answer");
+        return (client, request) -> replies.encode(answer.answer(client, requests.decode(request)));
+    }
+
+    /** {@link #using(MessageCodec, MessageCodec, Typed)} with one codec for requests and replies. */
+    static <T> RequestHandler using(MessageCodec<T> codec, Typed<T, T> answer) {
+        return using(codec, codec, answer);
     }
 }

@@ -6,7 +6,10 @@ import java.io.OutputStream;
 /**
  * Serves one connection with blocking streams, on a thread of its own: for code written against
  * {@link InputStream} and {@link OutputStream} (a protocol library, {@code in.transferTo(out)}),
- * which cannot run on the server's one thread. Set with {@link PipeServer.Builder#streamHandler}.
+ * which cannot run on the server's one thread. Set with {@link PipeServer.Builder#streamHandler(StreamHandler)}
+ * (a platform daemon thread per connection) or
+ * {@link PipeServer.Builder#streamHandler(StreamHandler, java.util.concurrent.ThreadFactory)} (threads
+ * of your factory, such as {@code Thread.ofVirtual().factory()} on Java 21 and later).
  *
  * <pre>{@code
  * PipeServer.builder("echo").pipeType(PipeType.BYTE)
@@ -21,6 +24,14 @@ import java.io.OutputStream;
  * output stream sends each {@code write} as one write (one message on a message-type pipe),
  * waits while the connection's send queue is full, and {@code flush()} waits until everything is
  * written.
+ *
+ * <p>The output stream may be written from several threads at once, such as a language server
+ * answering on this thread while another pushes notifications: each {@code write} goes out whole
+ * (one message on a message-type pipe, never interleaved with another write on a byte-type one),
+ * and writes go out in the order their calls began, including writers that wait for room in the
+ * send queue. {@code flush()} waits for every write that began before it. What is sent with
+ * {@link Connection#send} meanwhile goes out between two whole writes. The input stream is for
+ * one reader at a time, as any {@code InputStream}.
  *
  * <p>When {@code serve} returns (or the handler closes the output stream), the output is flushed
  * and the connection closed, and the client still reads everything written, then the end of the
@@ -37,6 +48,6 @@ import java.io.OutputStream;
  */
 @FunctionalInterface
 public interface StreamHandler {
-    /** Serves {@code connection} until done; runs on a thread of the connection's own. */
+    /** Serves {@code connection} until done; runs on a thread of the connection's own (the factory's, if one was given). */
     void serve(Connection connection, InputStream in, OutputStream out) throws Exception;
 }

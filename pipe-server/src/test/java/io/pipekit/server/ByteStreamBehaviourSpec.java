@@ -516,6 +516,110 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertTrue(handlerThread.get().startsWith("pipekit-stream "), handlerThread.get());
     }
 
+    /** Issue 25: a stream handler's thread may come from the user's factory (virtual threads on 21+). */
+    @Test
+    void streamHandlerRunsOnAThreadItsFactoryMade() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadFactory threads = work -> {
+            Thread thread = new Thread(work, "custom-stream-" + made.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        PipeServer server = builder().pipeType(PipeType.BYTE)
+                .streamHandler((connection, in, out) -> out.write(Thread.currentThread().getName().getBytes(UTF_8)), threads)
+                .start();
+        closeLater(server);
+
+        assertEquals("custom-stream-1", new String(byteClient().inputStream().readAllBytes(), UTF_8));
+        assertEquals("custom-stream-2", new String(byteClient().inputStream().readAllBytes(), UTF_8));
+        assertEquals(2, made.get(), "one thread per connection");
+    }
+
+    /** A factory that fails costs that connection alone: the next client is served. */
+    @Test
+    void aThreadFactoryThatFailsCostsOnlyThatConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadFactory threads = work -> {
+            int n = asked.incrementAndGet();
+            if (n == 1) {
+                throw new IllegalStateException("no thread for the first connection");
+            }
+            if (n == 2) {
+                return null;
+            }
+            Thread thread = new Thread(work, "custom-stream-" + n);
+            thread.setDaemon(true);
+            return thread;
+        };
+        PipeServer server = builder().pipeType(PipeType.BYTE)
+                .streamHandler((connection, in, out) -> out.write(Thread.currentThread().getName().getBytes(UTF_8)), threads)
+                .start();
+        closeLater(server);
+
+        assertEquals(-1, byteClient().inputStream().read(), "the first connection was closed");
+        assertEquals(-1, byteClient().inputStream().read(), "the second connection was closed");
+        assertEquals("custom-stream-3", new String(byteClient().inputStream().readAllBytes(), UTF_8));
+        assertTrue(server.isRunning());
+    }
+
+    /**
+     * Issue 25: a stream handler's output may be written from two threads at once (an LSP server
+     * answers on one and pushes notifications from another). On a message-type pipe each write
+     * is one message: every one arrives whole, each thread's in the order it wrote them, with the
+     * send queue at its bound so that writers wait for room.
+     */
+    @Test
+    void twoThreadsWritingOneStreamEachWriteArrivesWholeInItsThreadsOrder() throws Exception {
+        int each = 200;
+        int size = 1000;
+        PipeServer server = builder().maxQueuedBytes(4 * size).streamHandler((connection, in, out) -> {
+            List<Thread> writers = new java.util.ArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            for (String writer : List.of("A", "B")) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < each; i++) {
+                            out.write(numbered(writer, i, size));
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "writer " + writer);
+                thread.start();
+                writers.add(thread);
+            }
+            for (Thread thread : writers) {
+                thread.join();
+            }
+            if (!failures.isEmpty()) {
+                throw new IllegalStateException("a writer failed", failures.get(0));
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        int[] next = new int[2];
+        for (int m = 0; m < 2 * each; m++) {
+            byte[] message = client.receive(TIMEOUT);
+            assertEquals(size, message.length, "message " + m + " arrived whole");
+            int writer = message[0] == 'A' ? 0 : 1;
+            assertArrayEquals(numbered(message[0] == 'A' ? "A" : "B", next[writer], size), message,
+                    "message " + m + " is the next of its writer's");
+            next[writer]++;
+        }
+        assertEquals(each, next[0]);
+        assertEquals(each, next[1]);
+    }
+
+    /** {@code size} bytes: the writer's letter, the number, then that number's low byte over and over. */
+    private static byte[] numbered(String writer, int i, int size) {
+        byte[] message = new byte[size];
+        java.util.Arrays.fill(message, (byte) i);
+        byte[] head = (writer + i + ":").getBytes(UTF_8);
+        System.arraycopy(head, 0, message, 0, head.length);
+        return message;
+    }
+
     /**
      * A handler that does not read holds back its client: the server stops reading once the bound
      * waits unread, so the client's writes block instead of the server buffering all it sends.

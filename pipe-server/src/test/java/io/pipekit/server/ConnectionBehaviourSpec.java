@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
+import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.SendQueueFullException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -137,6 +138,62 @@ abstract class ConnectionBehaviourSpec extends PipeBehaviourSpec {
         Connection connection = server.connections().get(0);
         connection.send("from another thread".getBytes(UTF_8)).toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertEquals("from another thread", new String(client.receive(TIMEOUT), UTF_8));
+    }
+
+    /**
+     * What {@link PipeServer#connections()} documents (issue 25): a stream handler's connections are
+     * listed while open, with the identity the handler sees, and leave the list once closed.
+     */
+    @Test
+    void connectionsListsAStreamHandlersClientsWhileTheyAreConnected() throws Exception {
+        CompletableFuture<Connection> served = new CompletableFuture<>();
+        PipeServer server = builder().streamHandler((connection, in, out) -> {
+            served.complete(connection);
+            in.transferTo(out);
+        }).start();
+        closeLater(server);
+        PipeClient client = clientBuilder().connectTimeout(TIMEOUT).connect();
+
+        Connection listed = ServerConnections.await(server, 1, TIMEOUT).get(0);
+        assertEquals(served.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).id(), listed.id());
+        assertEquals(java.util.OptionalLong.of(ProcessHandle.current().pid()), listed.peer().processId());
+        client.close();
+        io.pipekit.testing.Await.until(TIMEOUT, () -> server.connections().isEmpty(), () -> "still listed after its client left: " + server.connections());
+    }
+
+    /**
+     * And a server that answers requests lists none: its clients are driven by their requests,
+     * with no {@link Connection} to hand out (issue 25: this was silent).
+     */
+    @Test
+    void connectionsIsEmptyForAServerThatAnswersRequests() throws Exception {
+        PipeServer server = builder().handler((client, request) -> request).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        assertArrayEquals(new byte[] {1}, client.transact(new byte[] {1})); // connected and served
+        assertEquals(List.of(), server.connections());
+    }
+
+    /** Connection.send(codec, value) sends the codec's encoding of the value as one message. */
+    @Test
+    void sendWithACodecSendsTheEncodedValue() throws Exception {
+        PipeServer server = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connection.send(MessageCodecs.utf8(), "welcome, encoded");
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                connection.send(MessageCodecs.utf8(), "heard " + MessageCodecs.utf8().decode(message));
+            }
+        }).start();
+        closeLater(server);
+        PipeClient client = client();
+
+        assertEquals("welcome, encoded", client.receive(MessageCodecs.utf8()));
+        assertEquals("heard hi", client.transact(MessageCodecs.utf8(), "hi"));
     }
 
     /**

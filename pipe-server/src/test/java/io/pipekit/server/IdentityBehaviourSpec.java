@@ -63,7 +63,7 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
 
         client().transact(new byte[] {1});
 
-        PeerIdentity identity = seen.peek().identity();
+        PeerIdentity identity = seen.peek().peer();
         assertEquals(OptionalLong.of(ProcessHandle.current().pid()), identity.processId(), identity::describe);
         assertIsThisProcessUser(identity);
         assertTrue(identity.user().isPresent(), identity::describe);
@@ -75,7 +75,7 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
         closeLater(builder().connectionHandler(new ConnectionHandler() {
             @Override
             public void connected(Connection connection) {
-                atConnect.complete(connection.clientIdentity());
+                atConnect.complete(connection.peer());
             }
 
             @Override

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
 import io.pipekit.testing.Resources;
+import io.pipekit.core.MessageCodec;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.Transport;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +166,17 @@ abstract class PipeBehaviourSpec {
     }
 
     /**
+     * Issue 25: {@code maxInstances(1)} alone was refused at start() ("listeningInstances must be
+     * 1..maxInstances (1), got 4"): the listening default now yields to the cap.
+     */
+    @Test
+    void maxInstancesOfOneAloneServes() throws Exception {
+        echoServer(builder().maxInstances(1));
+
+        assertArrayEquals(new byte[] {1}, client().transact(new byte[] {1}));
+    }
+
+    /**
      * Issue 24, defect 5: a server at its instance limit makes a client wait only as long as its
      * connect timeout, then says busy, on both transports (on Unix a blocking connect used to wait
      * in the backlog for as long as the first client stayed).
@@ -279,6 +292,108 @@ abstract class PipeBehaviourSpec {
         assertThrows(PeerClosedException.class, () -> victim.transact(MessageCodecs.utf8(), "boom"), "the victim's connection was closed");
         assertEquals("FINE", bystander.transact(MessageCodecs.utf8(), "fine"));
         assertTrue(server.isRunning());
+    }
+
+    /** A reply type other than the request's: an int as four bytes. */
+    static final MessageCodec<Integer> INT = new MessageCodec<>() {
+        @Override
+        public byte[] encode(Integer value) {
+            return ByteBuffer.allocate(4).putInt(value).array();
+        }
+
+        @Override
+        public Integer decode(byte[] message) {
+            if (message.length != 4) {
+                throw new IllegalArgumentException("an int is 4 bytes, got " + message.length);
+            }
+            return ByteBuffer.wrap(message).getInt();
+        }
+    };
+
+    /** Bytes the UTF-8 codec cannot decode. */
+    private static final byte[] NOT_UTF8 = {(byte) 0xff, (byte) 0xfe};
+
+    @Test
+    void typedHandlerDecodesWithOneCodecAndEncodesWithAnother() throws Exception {
+        closeLater(builder().handler(RequestHandler.using(MessageCodecs.utf8(), INT, (client, request) -> request.length())).start());
+        PipeClient client = client();
+
+        client.send(MessageCodecs.utf8(), "hello");
+        assertEquals(5, client.receive(INT));
+        client.send(MessageCodecs.utf8(), "");
+        assertEquals(0, client.receive(INT));
+    }
+
+    @Test
+    void asyncTypedHandlerAnswersLaterFromAnotherThread() throws Exception {
+        closeLater(builder().asyncHandler(AsyncRequestHandler.using(MessageCodecs.utf8(), INT,
+                (client, request) -> CompletableFuture.supplyAsync(request::length))).start());
+        PipeClient client = client();
+
+        client.send(MessageCodecs.utf8(), "hello");
+        assertEquals(5, client.receive(INT));
+    }
+
+    @Test
+    void typedHandlerThatThrowsACheckedExceptionCostsOnlyThatClientItsConnection() throws Exception {
+        closeLater(builder().handler(RequestHandler.using(MessageCodecs.utf8(), (client, request) -> {
+            if (request.equals("boom")) {
+                throw new java.io.IOException("the handler refuses boom");
+            }
+            return request.toUpperCase();
+        })).start());
+
+        assertTheRequestCostsOnlyItsClientTheConnection(MessageCodecs.utf8().encode("boom"));
+    }
+
+    @Test
+    void typedHandlerCostsAClientWhoseRequestDoesNotDecodeItsConnectionAlone() throws Exception {
+        closeLater(builder().handler(RequestHandler.using(MessageCodecs.utf8(), (client, request) -> request.toUpperCase())).start());
+
+        assertTheRequestCostsOnlyItsClientTheConnection(NOT_UTF8);
+    }
+
+    @Test
+    void asyncTypedHandlerThatThrowsACheckedExceptionCostsOnlyThatClientItsConnection() throws Exception {
+        closeLater(builder().asyncHandler(AsyncRequestHandler.using(MessageCodecs.utf8(), MessageCodecs.utf8(), (client, request) -> {
+            if (request.equals("boom")) {
+                throw new java.io.IOException("the handler refuses boom");
+            }
+            return CompletableFuture.completedFuture(request.toUpperCase());
+        })).start());
+
+        assertTheRequestCostsOnlyItsClientTheConnection(MessageCodecs.utf8().encode("boom"));
+    }
+
+    @Test
+    void asyncTypedHandlerWhoseStageFailsCostsOnlyThatClientItsConnection() throws Exception {
+        closeLater(builder().asyncHandler(AsyncRequestHandler.using(MessageCodecs.utf8(), MessageCodecs.utf8(),
+                (client, request) -> request.equals("boom")
+                        ? CompletableFuture.<String>failedFuture(new java.io.IOException("the stage refuses boom"))
+                        : CompletableFuture.supplyAsync(request::toUpperCase))).start());
+
+        assertTheRequestCostsOnlyItsClientTheConnection(MessageCodecs.utf8().encode("boom"));
+    }
+
+    @Test
+    void asyncTypedHandlerCostsAClientWhoseRequestDoesNotDecodeItsConnectionAlone() throws Exception {
+        closeLater(builder().asyncHandler(AsyncRequestHandler.using(MessageCodecs.utf8(), MessageCodecs.utf8(),
+                (client, request) -> CompletableFuture.completedFuture(request.toUpperCase()))).start());
+
+        assertTheRequestCostsOnlyItsClientTheConnection(NOT_UTF8);
+    }
+
+    /**
+     * Of two clients of an upper-casing UTF-8 server, the one that sends {@code fatal} loses its
+     * connection; the other is still answered, and the server still runs.
+     */
+    private void assertTheRequestCostsOnlyItsClientTheConnection(byte[] fatal) throws Exception {
+        PipeClient victim = client();
+        PipeClient bystander = client();
+
+        victim.send(fatal);
+        assertThrows(PeerClosedException.class, victim::receive, "the victim's connection was closed");
+        assertEquals("FINE", bystander.transact(MessageCodecs.utf8(), "fine"));
     }
 
     @Test

@@ -1,9 +1,15 @@
 package io.pipekit.server;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** What the builder refuses before any native call, on every OS. */
 class PipeServerBuilderTest {
@@ -19,11 +25,95 @@ class PipeServerBuilderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PipeServer.builder("x").handler((c, r) -> r).maxInstances(2).listeningInstances(3).start());
         assertTrue(e.getMessage().contains("listeningInstances"), e.getMessage());
+        assertTrue(e.getMessage().contains("maxInstances"), e.getMessage());
+    }
+
+    /** The cross-field check does not depend on the order the two were set in. */
+    @Test
+    void moreListeningInstancesThanMaxInstancesIsRefusedWhicheverWasSetFirst() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipeServer.builder("x").handler((c, r) -> r).listeningInstances(3).maxInstances(2).start());
+        assertTrue(e.getMessage().contains("listeningInstances") && e.getMessage().contains("maxInstances"), e.getMessage());
     }
 
     @Test
     void invalidPipeNameIsRefusedWhenTheBuilderIsMade() {
         assertThrows(IllegalArgumentException.class, () -> PipeServer.builder("bad\\name"));
         assertThrows(IllegalArgumentException.class, () -> PipeServer.builder(""));
+    }
+
+    @Test
+    void defaultClientWaitIsCheckedWhenSet() {
+        PipeServer.Builder builder = PipeServer.builder("x");
+        assertThrows(NullPointerException.class, () -> builder.defaultClientWait(null));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> builder.defaultClientWait(Duration.ofMillis(-1)));
+        assertTrue(negative.getMessage().contains("defaultClientWait"), negative.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> builder.defaultClientWait(Duration.ofMillis(Integer.MAX_VALUE + 1L)));
+        builder.defaultClientWait(Duration.ZERO).defaultClientWait(Duration.ofMillis(Integer.MAX_VALUE)); // the bounds themselves
+    }
+
+    /** Issue 25: the last handler setter silently won; a second kind now throws, naming both. */
+    @Test
+    void aSecondKindOfHandlerIsRefusedNamingBoth() {
+        Map<String, Consumer<PipeServer.Builder>> setters = new LinkedHashMap<>();
+        setters.put("handler", b -> b.handler((c, r) -> r));
+        setters.put("asyncHandler", b -> b.asyncHandler((c, r) -> null));
+        setters.put("connectionHandler", b -> b.connectionHandler((c, m) -> { }));
+        setters.put("streamHandler", b -> b.streamHandler((c, in, out) -> { }));
+        for (Map.Entry<String, Consumer<PipeServer.Builder>> first : setters.entrySet()) {
+            for (Map.Entry<String, Consumer<PipeServer.Builder>> second : setters.entrySet()) {
+                PipeServer.Builder builder = PipeServer.builder("x");
+                first.getValue().accept(builder);
+                if (first.getKey().equals(second.getKey())) {
+                    assertDoesNotThrow(() -> second.getValue().accept(builder), "setting " + first.getKey() + " again replaces it");
+                    continue;
+                }
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> second.getValue().accept(builder),
+                        first.getKey() + " then " + second.getKey());
+                assertTrue(e.getMessage().contains(first.getKey() + "(") && e.getMessage().contains(second.getKey() + "("), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void streamHandlerWithThreadsIsAStreamHandlerToo() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> PipeServer.builder("x").handler((c, r) -> r).streamHandler((c, in, out) -> { }, Thread::new));
+        assertTrue(e.getMessage().contains("streamHandler("), e.getMessage());
+        assertThrows(NullPointerException.class, () -> PipeServer.builder("x").streamHandler((c, in, out) -> { }, null));
+    }
+
+    @Test
+    void everyNumberIsCheckedWhenSet() {
+        PipeServer.Builder b = PipeServer.builder("x");
+        assertRefused("maxInstances", () -> b.maxInstances(0));
+        assertRefused("maxInstances", () -> b.maxInstances(256));
+        assertRefused("listeningInstances", () -> b.listeningInstances(0));
+        assertRefused("listeningInstances", () -> b.listeningInstances(256));
+        assertRefused("inBufferSize", () -> b.inBufferSize(0));
+        assertRefused("outBufferSize", () -> b.outBufferSize(-1));
+        assertRefused("maxMessageSize", () -> b.maxMessageSize(0));
+        assertRefused("maxQueuedBytes", () -> b.maxQueuedBytes(0));
+        assertDoesNotThrow(() -> b.maxInstances(1).maxInstances(255).listeningInstances(1).listeningInstances(255)
+                .inBufferSize(1).outBufferSize(1).maxMessageSize(1).maxQueuedBytes(1));
+    }
+
+    @Test
+    void nullsAndAnEmptySecurityDescriptorAreRefusedWhenSet() {
+        PipeServer.Builder b = PipeServer.builder("x");
+        assertThrows(NullPointerException.class, () -> b.handler(null));
+        assertThrows(NullPointerException.class, () -> b.asyncHandler(null));
+        assertThrows(NullPointerException.class, () -> b.connectionHandler(null));
+        assertThrows(NullPointerException.class, () -> b.streamHandler(null));
+        assertThrows(NullPointerException.class, () -> b.securityDescriptor(null));
+        assertThrows(NullPointerException.class, () -> b.transport(null));
+        assertThrows(NullPointerException.class, () -> b.pipeType(null));
+        assertThrows(NullPointerException.class, () -> b.admission(null));
+        assertRefused("securityDescriptor", () -> b.securityDescriptor(" "));
+    }
+
+    private static void assertRefused(String option, Executable setter) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, setter, option);
+        assertTrue(e.getMessage().contains(option), e.getMessage());
     }
 }

@@ -301,4 +301,39 @@ abstract class ServerClaimsSpec {
             throw new AssertionError(failure);
         }
     }
+
+    /**
+     * What {@link Connection#runAsClient}'s javadoc says (issue 25): it may run on any thread, not
+     * only the server's, with the impersonation on that thread alone; and once the connection has
+     * closed, the client's token is gone.
+     */
+    @Test
+    void connectionRunAsClientRunsOnAnyThreadAndEndsWithTheConnection() throws Exception {
+        CompletableFuture<Connection> seen = new CompletableFuture<>();
+        PipeServer server = start(builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                seen.complete(connection);
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+                connection.send(message);
+            }
+        }));
+        PipeClient client = PipeClient.builder(name).transport(transport()).allowImpersonation().connectTimeout(TIMEOUT)
+                .receiveTimeout(TIMEOUT).connect();
+        toClose.add(client);
+        assertArrayEquals(new byte[] {1}, client.transact(new byte[] {1}));
+        Connection connection = seen.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertConnectionRunAsClient(connection); // on this test thread, not the server's
+
+        client.close();
+        Await.until(TIMEOUT, () -> server.connections().isEmpty(), () -> "still listed after its client left: " + server.connections());
+        assertConnectionRunAsClientAfterItClosed(connection);
+    }
+
+    /** Asserts what {@link Connection#runAsClient} does once its connection has closed (the server has unlisted it). */
+    abstract void assertConnectionRunAsClientAfterItClosed(Connection connection) throws Exception;
 }

@@ -22,4 +22,9 @@ class UnixServerClaimsTest extends ServerClaimsSpec {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> connection.runAsClient(() -> 1));
         assertTrue(e.getMessage().contains("not supported on Unix"), e.getMessage());
     }
+
+    @Override
+    void assertConnectionRunAsClientAfterItClosed(Connection connection) {
+        assertThrows(UnsupportedOperationException.class, () -> connection.runAsClient(() -> 1));
+    }
 }

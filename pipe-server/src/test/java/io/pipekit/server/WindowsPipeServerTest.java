@@ -493,7 +493,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
     void assertRunAsClientBehaviour(ClientInfo client) throws Exception {
         assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenUser().error(), "the server thread impersonates nobody before");
         ThreadToken inside = client.runAsClient(WindowsPipeServerTest::threadTokenUser);
-        assertEquals(client.identity().sid().orElseThrow(), inside.sid(), "the thread's token inside runAsClient is the client's");
+        assertEquals(client.peer().sid().orElseThrow(), inside.sid(), "the thread's token inside runAsClient is the client's");
         assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenUser().error(), "reverted after runAsClient returned");
 
         // Nested: the inner one puts back the outer one's impersonation, not the process's own token.

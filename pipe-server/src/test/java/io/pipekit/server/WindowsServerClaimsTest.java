@@ -27,7 +27,7 @@ class WindowsServerClaimsTest extends ServerClaimsSpec {
      */
     @Override
     void assertConnectionRunAsClient(Connection connection) throws Exception {
-        String client = connection.clientIdentity().sid().orElseThrow();
+        String client = connection.peer().sid().orElseThrow();
         assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenError(), "the server thread impersonates nobody before");
 
         assertEquals(client, connection.runAsClient(WindowsServerClaimsTest::threadTokenSid), "the thread's token inside runAsClient");
@@ -39,6 +39,27 @@ class WindowsServerClaimsTest extends ServerClaimsSpec {
         }));
         assertEquals("failed as the client", thrown.getMessage());
         assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenError(), "reverted after runAsClient threw");
+    }
+
+    /**
+     * The client's token is closed with its connection: runAsClient then refuses, without running
+     * the work. The connection leaves the list when it closes; its instance, and with it the token,
+     * is released once its last completion has run, so this waits for that state.
+     */
+    @Override
+    void assertConnectionRunAsClientAfterItClosed(Connection connection) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        io.pipekit.testing.Await.until(TIMEOUT, () -> {
+            try {
+                connection.runAsClient(ran::incrementAndGet);
+                return false; // the token is still there: its instance is not released yet
+            } catch (IllegalStateException refused) {
+                return true;
+            } catch (Exception e) {
+                throw new AssertionError("runAsClient after close failed otherwise", e);
+            }
+        }, () -> "runAsClient still ran " + ran.get() + " times, " + TIMEOUT + " after the connection closed");
+        assertEquals(Win32Errors.ERROR_NO_TOKEN, threadTokenError(), "a refused runAsClient leaves the thread as it was");
     }
 
     /** The SID of the calling thread's own token (an impersonation token), or null without one. */

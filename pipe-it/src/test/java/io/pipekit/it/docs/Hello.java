@@ -20,10 +20,10 @@ public final class Hello {
     /** Serves the sample's answer on {@code name} and asks it the sample's question. */
     static String roundTrip(String name) throws PipeException {
         try (PipeServer server = PipeServer.builder(name)
-                .handler(RequestHandler.using(MessageCodecs.tcharText(), (client, request) -> "Default answer from server"))
+                .handler(RequestHandler.using(MessageCodecs.utf16le(), (client, request) -> "Default answer from server"))
                 .start();                                             // returns once the pipe is served
              PipeClient client = PipeClient.connect(name)) {          // retries for up to 5 s
-            return client.transact(MessageCodecs.tcharText(), "Default message from client.");
+            return client.transact(MessageCodecs.utf16le(), "Default message from client.");
         }
     }
 }

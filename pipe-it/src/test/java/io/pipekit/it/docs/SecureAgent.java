@@ -28,7 +28,7 @@ public final class SecureAgent {
     public static PipeServer serveAllowList(String name, Set<String> allowedUsers) throws PipeException {
         return PipeServer.builder(name)
                 .admission(client -> allowed(client, allowedUsers))
-                .handler(RequestHandler.using(MessageCodecs.utf8(), (client, request) -> client.identity().describe()))
+                .handler(RequestHandler.using(MessageCodecs.utf8(), (client, request) -> client.peer().describe()))
                 .start();
     }
 

@@ -49,9 +49,9 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Text encoding of messages: utf-16le (the sample's, NUL-terminated) or utf-8 (default: ${DEFAULT-VALUE}).")
     String encoding;
 
-    @Option(names = "--listening", defaultValue = "4", paramLabel = "N",
-            description = "Instances listening for clients at once (default: ${DEFAULT-VALUE}).")
-    int listening;
+    @Option(names = "--listening", paramLabel = "N",
+            description = "Instances listening for clients at once (default: 4, or --max-instances if that is fewer).")
+    Integer listening; // null: the builder's default, which yields to --max-instances
 
     @Option(names = "--max-instances", defaultValue = "255", paramLabel = "N",
             description = "Most instances at once, connected or listening: 1-254, or 255 for no limit (default: ${DEFAULT-VALUE}).")
@@ -103,6 +103,17 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PipeServer server = configure().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pipe-server shutdown"));
+        PrintWriter out = new CommandLine(this).getOut();
+        out.println("pipe-server: serving " + server.endpoint() + " (Ctrl-C to stop)");
+        out.flush();
+        server.awaitTermination();
+        return 0;
+    }
+
+    /** The server these options describe, configured and not yet started. */
+    PipeServer.Builder configure() {
         if (whoami && (echo || raw || broadcast)) {
             throw new IllegalArgumentException("--whoami answers requests itself: not with --echo, --raw or --broadcast");
         }
@@ -110,15 +121,17 @@ public final class ServerCommand implements Callable<Integer> {
         PrintWriter out = new CommandLine(this).getOut();
         RequestHandler handler = raw ? (client, request) -> request : RequestHandler.using(codec, (client, request) -> {
             if (!quiet) {
-                out.println("[" + client.connectionId() + "] " + request);
+                out.println("[" + client.id() + "] " + request);
                 out.flush();
             }
-            return whoami ? client.identity().describe() : echo ? request : DEFAULT_ANSWER;
+            return whoami ? client.peer().describe() : echo ? request : DEFAULT_ANSWER;
         });
         PipeServer.Builder builder = PipeServer.builder(name)
-                .listeningInstances(listening)
                 .maxInstances(maxInstances)
                 .pipeType(mode);
+        if (listening != null) {
+            builder.listeningInstances(listening);
+        }
         if (broadcast) {
             builder.connectionHandler(new Broadcast());
         } else if (mode == PipeType.BYTE && !raw) {
@@ -127,11 +140,6 @@ public final class ServerCommand implements Callable<Integer> {
         } else {
             builder.handler(handler); // on a byte-type pipe with --raw: each read's bytes echoed as they came
         }
-        PipeServer server = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pipe-server shutdown"));
-        out.println("pipe-server: serving " + server.endpoint() + " (Ctrl-C to stop)");
-        out.flush();
-        server.awaitTermination();
-        return 0;
+        return builder;
     }
 }

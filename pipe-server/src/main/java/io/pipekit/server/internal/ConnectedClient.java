@@ -34,12 +34,12 @@ public final class ConnectedClient implements ClientInfo {
     }
 
     @Override
-    public long connectionId() {
+    public long id() {
         return connectionId;
     }
 
     @Override
-    public PeerIdentity identity() {
+    public PeerIdentity peer() {
         return identity;
     }
 

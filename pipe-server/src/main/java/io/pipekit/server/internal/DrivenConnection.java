@@ -154,7 +154,7 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     }
 
     @Override
-    public PeerIdentity clientIdentity() {
+    public PeerIdentity peer() {
         return connection.clientIdentity();
     }
 

@@ -64,7 +64,7 @@ public final class Session implements ServerConnection.Listener {
         closed = true;
         if (cause != null) {
             // The transport has logged the cause as the client's one line; this is for debugging.
-            LOG.log(Level.DEBUG, "client " + client.connectionId() + " disconnected: " + cause.getMessage());
+            LOG.log(Level.DEBUG, "client " + client.id() + " disconnected: " + cause.getMessage());
         }
     }
 }

@@ -17,9 +17,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs a {@link StreamHandler} per connection on a thread of its own, over the connection API:
+ * Runs a {@link StreamHandler} per connection on a thread of its own (made by the user's
+ * {@link ThreadFactory}, or a platform daemon thread by default), over the connection API:
  * what arrives on the server thread is queued for the handler's input stream (reading pauses
  * while more than the bound waits), and what the handler writes is sent with
  * {@link Connection#send}, waiting while the send queue is full.
@@ -30,12 +33,19 @@ public final class StreamBridge implements ConnectionHandler {
     private final StreamHandler handler;
     private final String pipeName;
     private final long bound;
+    private final ThreadFactory threads; // null: a platform daemon thread named for the pipe and the connection
     private final Map<Connection, Inbound> inbound = new HashMap<>(); // server thread only
 
     public StreamBridge(StreamHandler handler, String pipeName, long bound) {
+        this(handler, pipeName, bound, null);
+    }
+
+    /** @param threads makes each connection's thread, or {@code null} for pipekit's own platform daemon thread */
+    public StreamBridge(StreamHandler handler, String pipeName, long bound, ThreadFactory threads) {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.pipeName = pipeName;
         this.bound = bound;
+        this.threads = threads;
     }
 
     @Override
@@ -44,9 +54,17 @@ public final class StreamBridge implements ConnectionHandler {
         Inbound in = new Inbound(driven, bound);
         inbound.put(connection, in);
         driven.pauseReadingWhile(in::behind);
-        Thread thread = new Thread(() -> serve(connection, in), "pipekit-stream " + pipeName + " #" + connection.id());
-        // A handler that never returns must not keep the JVM alive once the server is closed.
-        thread.setDaemon(true);
+        Runnable serving = () -> serve(connection, in);
+        Thread thread;
+        if (threads == null) {
+            thread = new Thread(serving, "pipekit-stream " + pipeName + " #" + connection.id());
+            // A handler that never returns must not keep the JVM alive once the server is closed.
+            thread.setDaemon(true);
+        } else {
+            // What the factory throws, or a null, fails connected(): the connection is closed and
+            // the failure logged, and the server goes on (see DrivenConnection.start).
+            thread = Objects.requireNonNull(threads.newThread(serving), "the stream handler's ThreadFactory returned no thread");
+        }
         thread.start();
     }
 
@@ -187,10 +205,16 @@ public final class StreamBridge implements ConnectionHandler {
         }
     }
 
-    /** The handler's output: each write one send, waiting while the send queue is full. */
+    /**
+     * The handler's output: each write one send, waiting while the send queue is full. Safe for
+     * several threads (an LSP server pushes notifications from one while it answers on another):
+     * writes take a fair lock, so each goes out whole, and writers that find the queue full go out
+     * in the order they called {@code write}, not in the order they happen to wake when it drains.
+     */
     static final class Outbound extends OutputStream {
         private final DrivenConnection connection;
-        private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+        private final ReentrantLock writing = new ReentrantLock(true);
+        private CompletableFuture<Void> last = CompletableFuture.completedFuture(null); // guarded by writing
 
         Outbound(DrivenConnection connection) {
             this.connection = connection;
@@ -208,6 +232,16 @@ public final class StreamBridge implements ConnectionHandler {
                 return;
             }
             byte[] copy = Arrays.copyOfRange(bytes, off, off + len); // the queue keeps it; the caller may reuse its array
+            lock();
+            try {
+                send(copy);
+            } finally {
+                writing.unlock();
+            }
+        }
+
+        /** Under the lock: sends {@code copy}, waiting for room while the queue is full. */
+        private void send(byte[] copy) throws IOException {
             while (true) {
                 CompletableFuture<Void> sent = connection.send(copy).toCompletableFuture();
                 if (sent.isCompletedExceptionally() && Refusals.cause(sent) instanceof SendQueueFullException) {
@@ -227,7 +261,23 @@ public final class StreamBridge implements ConnectionHandler {
 
         @Override
         public void flush() throws IOException {
-            await(last);
+            CompletableFuture<Void> upTo;
+            lock(); // behind a write still waiting for room: flush waits for that one too
+            try {
+                upTo = last; // sends complete in order: the newest done means all are
+            } finally {
+                writing.unlock();
+            }
+            await(upTo);
+        }
+
+        private void lock() throws InterruptedIOException {
+            try {
+                writing.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for another thread's write to the client");
+            }
         }
 
         @Override

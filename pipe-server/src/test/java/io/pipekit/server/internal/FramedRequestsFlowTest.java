@@ -99,7 +99,7 @@ class FramedRequestsFlowTest {
         }
 
         @Override
-        public PeerIdentity clientIdentity() {
+        public PeerIdentity peer() {
             return PeerIdentity.unix(1, 1000, 1000, "fake");
         }
 

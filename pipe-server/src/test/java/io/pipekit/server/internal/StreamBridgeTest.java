@@ -176,4 +176,77 @@ class StreamBridgeTest {
             writer.join(TimeUnit.SECONDS.toMillis(10));
         }
     }
+
+    /**
+     * Issue 25: the stream's output may be written from several threads (an LSP server pushes
+     * notifications while it answers). Writers that found the send queue full each waited for it
+     * to drain and then raced: the one that woke first went first, whatever order they called
+     * {@code write} in. Three writers call in turn while another thread's message fills the queue;
+     * their messages must go out in that order, each whole.
+     */
+    @Test
+    void writersWaitingForRoomGoOutInTheOrderTheyCalledWrite() throws Exception {
+        DrivenConnection connection = new DrivenConnection(transport, loop, (ConnectionHandler) (c, m) -> { }, BOUND,
+                () -> false, c -> { }, c -> { });
+        transport.setListener(connection);
+        connection.start();
+        CompletableFuture<Void> othersSend = connection.send(new byte[(int) BOUND]).toCompletableFuture(); // the queue is full
+        StreamBridge.Outbound out = new StreamBridge.Outbound(connection);
+
+        java.util.List<Thread> writers = new java.util.ArrayList<>();
+        java.util.List<CompletableFuture<Void>> returned = new java.util.ArrayList<>();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                byte[] mine = {(byte) i, (byte) i};
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                Thread writer = new Thread(() -> {
+                    try {
+                        out.write(mine);
+                        done.complete(null);
+                    } catch (Throwable e) {
+                        done.completeExceptionally(e);
+                    }
+                }, "stream writer " + i);
+                writer.setDaemon(true);
+                writer.start();
+                awaitWaiting(writer); // in write, before the next one calls it
+                writers.add(writer);
+                returned.add(done);
+            }
+
+            // Play the loop and the pipe: hand out what was sent, report each written, until every writer returned.
+            int reported = 0;
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!returned.stream().allMatch(CompletableFuture::isDone) && System.nanoTime() < giveUp) {
+                loop.runTasks();
+                for (; reported < transport.writes().size(); reported++) {
+                    transport.written();
+                }
+                Thread.onSpinWait();
+            }
+            for (CompletableFuture<Void> done : returned) {
+                done.get(10, TimeUnit.SECONDS);
+            }
+            loop.runTasks();
+            assertTrue(othersSend.isDone());
+            assertEquals(4, transport.writes().size(), "the message that filled the queue and the three writes");
+            for (int i = 1; i <= 3; i++) {
+                assertArrayEquals(new byte[] {(byte) i, (byte) i}, transport.writes().get(i),
+                        "message " + i + " after the one that filled the queue is writer " + i + "'s");
+            }
+        } finally {
+            for (Thread writer : writers) {
+                writer.interrupt();
+                writer.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        }
+    }
+
+    private static void awaitWaiting(Thread thread) {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < giveUp) {
+            Thread.onSpinWait();
+        }
+        assertEquals(Thread.State.WAITING, thread.getState(), thread.getName() + " waits in write");
+    }
 }
