@@ -38,6 +38,26 @@ class SourceRulesTest {
         assertEquals(List.of(), elsewhere, "Win32 error codes declared outside io.pipekit.core.Win32Errors");
     }
 
+    @Test
+    void theShowcaseUsesThePublicApiAlone() throws IOException {
+        // The examples are what a user would write: an internal package in them would show an API
+        // that no user can reach on the module path.
+        Pattern internal = Pattern.compile("(?m)^import (static )?io\\.pipekit\\.(?!core\\.[A-Z]|server\\.[A-Z]|client\\.[A-Z])");
+        Path examples = ROOT.resolve("pipe-it/src/test/java/io/pipekit/examples");
+        List<String> offenders;
+        List<Path> sources;
+        try (Stream<Path> files = Files.list(examples)) {
+            // Their test may use the test kit (io.pipekit.testing); the examples may not.
+            sources = files.filter(p -> p.toString().endsWith(".java") && !p.toString().endsWith("Test.java")).toList();
+        }
+        offenders = sources.stream()
+                .filter(p -> internal.matcher(read(p)).find())
+                .map(p -> p.getFileName().toString())
+                .toList();
+        assertTrue(sources.size() >= 5, "found the examples under " + examples);
+        assertEquals(List.of(), offenders, "examples that import beyond io.pipekit.core, .server and .client");
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file);
