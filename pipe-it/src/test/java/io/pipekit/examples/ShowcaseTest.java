@@ -1,7 +1,7 @@
 package io.pipekit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -12,6 +12,7 @@ import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.UntrustedServerException;
+import io.pipekit.server.Admission;
 import io.pipekit.server.PipeServer;
 import io.pipekit.testing.WindowsOnly;
 import java.nio.file.Files;
@@ -137,6 +138,14 @@ class ShowcaseTest {
         } finally {
             Files.delete(file);
         }
+        // No second user exists here to connect as: the admission the server uses is asked directly.
+        PeerIdentity me = PeerIdentity.currentProcess();
+        PeerIdentity someoneElse = me.sid().isPresent()
+                ? PeerIdentity.windows(4242, 1, "S-1-5-21-1-2-3-1001", "OTHER\\someone", PeerIdentity.Source.TOKEN,
+                        PeerIdentity.Elevation.NO, PeerIdentity.IntegrityLevel.MEDIUM)
+                : PeerIdentity.unix(4242, me.uid().getAsLong() + 1, me.gid().getAsLong(), "someone");
+        assertTrue(Admission.sameUser().admits(me), "its own user is served");
+        assertFalse(Admission.sameUser().admits(someoneElse), "another user is refused");
     }
 
     @Test
