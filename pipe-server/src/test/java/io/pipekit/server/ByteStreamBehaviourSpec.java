@@ -556,10 +556,26 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
                 .start();
         closeLater(server);
 
-        assertEquals(-1, byteClient().inputStream().read(), "the first connection was closed");
-        assertEquals(-1, byteClient().inputStream().read(), "the second connection was closed");
+        assertClosedByTheServer("the first connection");
+        assertClosedByTheServer("the second connection");
         assertEquals("custom-stream-3", new String(byteClient().inputStream().readAllBytes(), UTF_8));
         assertTrue(server.isRunning());
+    }
+
+    /**
+     * The next client's connection is closed by the server: it reads the end of the stream, or,
+     * on Windows, its connect already finds the instance disconnected (GetNamedPipeInfo says
+     * ERROR_PIPE_NOT_CONNECTED when the server was quicker than the client's connect; seen in CI
+     * under Wine on one JDK of three).
+     */
+    private void assertClosedByTheServer(String which) throws Exception {
+        PipeClient client;
+        try {
+            client = byteClient();
+        } catch (io.pipekit.core.PeerClosedException closedWhileConnecting) {
+            return;
+        }
+        assertEquals(-1, client.inputStream().read(), which + " was closed");
     }
 
     /**
