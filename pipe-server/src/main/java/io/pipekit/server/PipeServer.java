@@ -10,6 +10,7 @@ import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
+import io.pipekit.core.transport.Transports;
 import io.pipekit.server.internal.Answerer;
 import io.pipekit.server.internal.DrivenConnection;
 import io.pipekit.server.internal.Session;
@@ -417,20 +418,28 @@ public final class PipeServer implements AutoCloseable {
 
         /**
          * The transport to serve on (default: {@link Transport#forThisOs()}, named pipes on
-         * Windows and Unix domain sockets elsewhere). Unix domain sockets work on Windows 10 and
-         * later too.
+         * Windows and Unix domain sockets elsewhere). Each transport runs on its own kind of
+         * operating system only: named pipes need Windows, and pipekit's Unix domain sockets need
+         * Linux or macOS (their server asks the kernel for the peer's credentials and sets POSIX
+         * permissions, which Windows' {@code AF_UNIX} does not offer).
+         *
+         * @throws IllegalArgumentException for {@link Transport#WINDOWS_NAMED_PIPES} off Windows, or
+         *     {@link Transport#UNIX_DOMAIN_SOCKETS} on Windows
          */
         public Builder transport(Transport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
+            this.transport = Transports.checkedForThisOs(Objects.requireNonNull(transport, "transport"));
             return this;
         }
 
         /**
          * Whether the pipe carries messages ({@link PipeType#MESSAGE}, the default, as in the
          * sample) or a stream of bytes ({@link PipeType#BYTE}). On a byte-type pipe, handlers get
-         * each read's bytes as they come, with no message boundary: a request handler answers
-         * each such chunk, a connection handler sees each one, and everything sent goes out as
-         * bytes. On Unix domain sockets a byte-type pipe is the socket's raw stream, with no framing.
+         * each read's bytes as they come, with no message boundary: a connection handler sees each
+         * such chunk, a stream handler reads them as one stream, and everything sent goes out as
+         * bytes. A {@link #handler} or {@link #asyncHandler}, which promise the whole request
+         * message, has none to get there: {@link #start()} refuses them on a byte-type pipe; use
+         * {@link FramedRequests} for length-prefixed requests, or a {@link #streamHandler}. On Unix
+         * domain sockets a byte-type pipe is the socket's raw stream, with no framing.
          */
         public Builder pipeType(PipeType pipeType) {
             this.pipeType = Objects.requireNonNull(pipeType, "pipeType");
@@ -463,11 +472,20 @@ public final class PipeServer implements AutoCloseable {
          *     served (or was already): the server is closed, its thread has ended, the name is
          *     free again, and the thread's interrupt flag stays set
          * @throws IllegalArgumentException if the configuration is invalid
-         * @throws IllegalStateException if no handler was set
+         * @throws IllegalStateException if no handler was set, or a {@link #handler} or
+         *     {@link #asyncHandler} was set for a {@link PipeType#BYTE byte-type} pipe, which has no
+         *     whole request to give them
          */
         public PipeServer start() throws PipeException {
             if (handler == null && asyncHandler == null && connectionHandler == null && streamHandler == null) {
                 throw new IllegalStateException("set a handler, an asyncHandler, a connectionHandler or a streamHandler before start()");
+            }
+            if (pipeType == PipeType.BYTE && (handler != null || asyncHandler != null)) {
+                // A stream has no message boundaries: a request handler would get whatever one read
+                // delivered, not the whole request it promises (the trap the client's receive had).
+                throw new IllegalStateException(handlerSetter + "(...) answers whole request messages, and a byte-type pipe has none: "
+                        + "use connectionHandler(FramedRequests.answering(framing, handler)) for length-prefixed requests, "
+                        + "or streamHandler(...) to read the bytes as a stream");
             }
             int listening = listeningInstances != null ? listeningInstances : Math.min(DEFAULT_LISTENING_INSTANCES, maxInstances);
             if (listening > maxInstances) {

@@ -51,7 +51,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void byteTypePipeCarriesOneMebibyteEachWayUnchanged() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         assertEquals(ReadMode.BYTE, client.readMode());
         byte[] sent = new byte[1 << 20];
@@ -81,7 +81,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
      */
     @Test
     void messageMethodsRefuseAByteModeClientAtOnceAndPointToTheStreams() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         io.pipekit.core.MessageCodec<String> text = io.pipekit.core.MessageCodecs.text("utf-8");
 
@@ -336,7 +336,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void channelMovesHeapAndDirectBuffersBothWays() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.ByteChannel channel = client.channel();
 
@@ -366,7 +366,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void channelCarriesOneMebibyteOfDirectBuffersEachWayUnchanged() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.ByteChannel channel = client.channel();
         byte[] sent = new byte[1 << 20];
@@ -440,7 +440,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
      */
     @Test
     void streamCopyingAllocatesNothingPerCallOnceWarm() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         // Written, then read back: small enough to fit the pipe's 4 KiB buffers both ways, or the
@@ -468,7 +468,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void channelCopyingOfDirectBuffersAllocatesNothingPerCallOnceWarm() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         java.nio.channels.ByteChannel channel = client.channel();
@@ -725,7 +725,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void closeFromAnotherThreadEndsABlockedStreamRead() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         BlockedCall blocked = BlockedCall.start(() -> client.inputStream().read(new byte[16]));
         blocked.awaitWaiting(TIMEOUT);
@@ -740,7 +740,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void asyncChannelReadsAndWritesThroughFuturesAndHandlers() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.AsynchronousByteChannel channel = client.asyncChannel();
 
@@ -773,7 +773,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void closingTheAsyncChannelEndsAPendingReadAsAsynchronouslyClosed() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.AsynchronousByteChannel channel = client.asyncChannel();
         java.util.concurrent.Future<Integer> read = channel.read(java.nio.ByteBuffer.allocate(8));

@@ -13,6 +13,7 @@ import io.pipekit.testing.Resources;
 import io.pipekit.core.MessageCodec;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeType;
 import io.pipekit.core.Transport;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -136,6 +137,17 @@ abstract class PipeBehaviourSpec {
 
     PipeServer echoServer(PipeServer.Builder builder) throws PipeException {
         PipeServer server = builder.handler((client, request) -> request).start();
+        toClose.add(server);
+        return server;
+    }
+
+    /**
+     * A byte-type echo: a stream has no whole requests for a request handler to answer, so a stream
+     * handler copies what comes back as it comes, waiting (and pausing the client) while the send
+     * queue is full, so nothing is dropped however much the client writes before it reads.
+     */
+    PipeServer byteEchoServer() throws PipeException {
+        PipeServer server = builder().pipeType(PipeType.BYTE).streamHandler((connection, in, out) -> in.transferTo(out)).start();
         toClose.add(server);
         return server;
     }
