@@ -516,6 +516,115 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertTrue(handlerThread.get().startsWith("pipekit-stream "), handlerThread.get());
     }
 
+    /** What a stream handler saw when one of its stream calls failed. */
+    record StreamFailure(Throwable thrown, boolean interruptFlag) {
+    }
+
+    private PipeServer streamServer(PipeServer.Builder builder, CompletableFuture<Thread> handlerThread,
+            CompletableFuture<StreamFailure> failure, StreamHandler body) throws Exception {
+        PipeServer server = builder.pipeType(PipeType.BYTE).streamHandler((connection, in, out) -> {
+            handlerThread.complete(Thread.currentThread());
+            try {
+                body.serve(connection, in, out);
+                failure.complete(new StreamFailure(null, Thread.currentThread().isInterrupted()));
+            } catch (Throwable e) {
+                failure.complete(new StreamFailure(e, Thread.currentThread().isInterrupted()));
+                throw e;
+            }
+        }).start();
+        closeLater(server);
+        return server;
+    }
+
+    /**
+     * Issue 25, defect B: an interrupted read of a stream handler's input threw a plain
+     * InterruptedIOException and left the connection open. It now follows the API's rule, as the
+     * client's streams do: PipeInterruptedException, the flag set, the connection closed.
+     */
+    @Test
+    void anInterruptedStreamHandlerReadThrowsPipeInterruptedAndClosesTheConnection() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> failure = new CompletableFuture<>();
+        PipeServer server = streamServer(builder(), handlerThread, failure, (connection, in, out) -> in.read());
+        PipeClient client = byteClient();
+        Thread handler = handlerThread.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        // Waiting in the input stream for the client, which sends nothing: parked on its monitor.
+        io.pipekit.testing.Await.until(TIMEOUT, () -> handler.getState() == Thread.State.WAITING, "the handler waits in read()");
+        handler.interrupt();
+
+        StreamFailure seen = failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(io.pipekit.core.PipeInterruptedException.class, seen.thrown());
+        assertTrue(seen.interruptFlag(), "the interrupt flag is set again");
+        io.pipekit.testing.Await.until(TIMEOUT, () -> server.connections().isEmpty(), "the connection is closed");
+        assertEquals(-1, client.inputStream().read(), "the client sees the end of the stream");
+    }
+
+    /** Issue 25, defect B: the same for a write waiting for room in the send queue. */
+    @Test
+    void anInterruptedStreamHandlerWriteThrowsPipeInterruptedAndClosesTheConnection() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> failure = new CompletableFuture<>();
+        // The client never reads: the first write fills the queue (bound 1 byte) for good, and the
+        // second waits for room.
+        PipeServer server = streamServer(builder().maxQueuedBytes(1), handlerThread, failure, (connection, in, out) -> {
+            out.write(new byte[8 << 20]);
+            out.write(new byte[1]);
+        });
+        byteClient();
+        Thread handler = handlerThread.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        io.pipekit.testing.Await.until(TIMEOUT, () -> handler.getState() == Thread.State.WAITING, "the handler waits for room");
+        handler.interrupt();
+
+        StreamFailure seen = failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(io.pipekit.core.PipeInterruptedException.class, seen.thrown());
+        assertTrue(seen.interruptFlag(), "the interrupt flag is set again");
+        io.pipekit.testing.Await.until(TIMEOUT, () -> server.connections().isEmpty(), "the connection is closed");
+    }
+
+    /**
+     * Issue 25, defect B: a read of a stream handler's input after this side closed the connection
+     * ended as if the client had closed its end (-1); it is this side's close, a PipeClosedException,
+     * as on the client. A write after it is one too.
+     */
+    @Test
+    void streamHandlerReadsAndWritesAfterThisSideClosedThrowPipeClosed() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> readFailure = new CompletableFuture<>();
+        CompletableFuture<Throwable> writeFailure = new CompletableFuture<>();
+        streamServer(builder(), handlerThread, readFailure, (connection, in, out) -> {
+            connection.close();
+            try {
+                in.read();
+            } finally {
+                try {
+                    out.write(1);
+                    writeFailure.complete(null);
+                } catch (Throwable e) {
+                    writeFailure.complete(e);
+                }
+            }
+        });
+        byteClient();
+
+        assertInstanceOf(io.pipekit.core.PipeClosedException.class, readFailure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).thrown());
+        assertInstanceOf(io.pipekit.core.PipeClosedException.class, writeFailure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    /** Issue 25, defect B: the client leaving mid-write is the peer's close, typed, not a bare IOException. */
+    @Test
+    void streamHandlerWritesAfterTheClientLeftThrowPeerClosed() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> failure = new CompletableFuture<>();
+        streamServer(builder(), handlerThread, failure, (connection, in, out) -> {
+            assertEquals(-1, in.read(), "the client left");
+            out.write(1);
+            out.flush();
+        });
+        byteClient().close();
+
+        assertInstanceOf(io.pipekit.core.PeerClosedException.class, failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).thrown());
+    }
+
     /** Issue 25: a stream handler's thread may come from the user's factory (virtual threads on 21+). */
     @Test
     void streamHandlerRunsOnAThreadItsFactoryMade() throws Exception {
