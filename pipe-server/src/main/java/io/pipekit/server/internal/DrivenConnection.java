@@ -164,6 +164,11 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     }
 
     @Override
+    public boolean canRunAsClient() {
+        return connection.canRunAsClient();
+    }
+
+    @Override
     public boolean isOpen() {
         return open;
     }

@@ -109,6 +109,11 @@ class FramedRequestsFlowTest {
         }
 
         @Override
+        public boolean canRunAsClient() {
+            return false;
+        }
+
+        @Override
         public CompletionStage<Void> send(byte[] message) {
             sends.incrementAndGet();
             return CompletableFuture.failedFuture(new SendQueueFullException("send to client 7", "others fill the queue"));
