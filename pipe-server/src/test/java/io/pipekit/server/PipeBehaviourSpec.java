@@ -377,6 +377,32 @@ abstract class PipeBehaviourSpec {
         assertTheRequestCostsOnlyItsClientTheConnection(MessageCodecs.utf8().encode("boom"));
     }
 
+    /**
+     * Issue 25, defect J: AsyncRequestHandler.answer could not throw a checked exception, unlike
+     * RequestHandler.answer and both Typed interfaces. It may now, and the throw costs that client
+     * its connection alone, as for a RequestHandler.
+     */
+    @Test
+    void asyncHandlerThatThrowsACheckedExceptionCostsOnlyThatClientItsConnection() throws Exception {
+        closeLater(builder().asyncHandler((client, request) -> {
+            if (new String(request, UTF_8).equals("boom")) {
+                throw new java.io.IOException("the handler refuses boom");
+            }
+            return CompletableFuture.completedFuture(new String(request, UTF_8).toUpperCase().getBytes(UTF_8));
+        }).start());
+
+        assertTheRequestCostsOnlyItsClientTheConnection("boom".getBytes(UTF_8));
+    }
+
+    /** Issue 25, defect J: the one-codec AsyncRequestHandler.using that RequestHandler has. */
+    @Test
+    void asyncTypedHandlerWithOneCodecAnswersInThatCodec() throws Exception {
+        closeLater(builder().asyncHandler(AsyncRequestHandler.using(MessageCodecs.utf8(),
+                (client, request) -> CompletableFuture.supplyAsync(request::toUpperCase))).start());
+
+        assertEquals("HELLO", client().transact(MessageCodecs.utf8(), "hello"));
+    }
+
     @Test
     void asyncTypedHandlerWhoseStageFailsCostsOnlyThatClientItsConnection() throws Exception {
         closeLater(builder().asyncHandler(AsyncRequestHandler.using(MessageCodecs.utf8(), MessageCodecs.utf8(),
