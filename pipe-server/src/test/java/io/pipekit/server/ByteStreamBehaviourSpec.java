@@ -230,6 +230,44 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertEquals("THREE", new String(framing.read(in), UTF_8));
     }
 
+    /**
+     * Issue 25, defect H: FramedRequests kept each connection's conversation in a HashMap meant for
+     * one server thread, so one instance given to two servers raced on it. answering() now returns
+     * a ConnectionHandler that any number of servers may share: here two servers, each with
+     * clients that come, ask and go at once from threads of their own, all answered in order.
+     */
+    @Test
+    void oneFramedRequestsHandlerServesTwoServersAtOnce() throws Exception {
+        LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
+        ConnectionHandler shared = FramedRequests.answering(framing, (client, request) -> request);
+        String secondName = name + "-second";
+        closeLater(builder().pipeType(PipeType.BYTE).connectionHandler(shared).start());
+        closeLater(PipeServer.builder(secondName).transport(transport()).pipeType(PipeType.BYTE).connectionHandler(shared).start());
+
+        List<CompletableFuture<Void>> clients = new java.util.ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            String pipe = c % 2 == 0 ? name : secondName;
+            int id = c;
+            clients.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int round = 0; round < 5; round++) { // a new connection each round: the map changes all the time
+                        try (PipeClient client = PipeClient.builder(pipe).transport(transport()).readMode(ReadMode.BYTE)
+                                .connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect()) {
+                            for (int i = 0; i < 20; i++) {
+                                byte[] request = (id + "/" + round + "/" + i).getBytes(UTF_8);
+                                framing.write(client.outputStream(), request);
+                                assertArrayEquals(request, framing.read(client.inputStream()));
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
+    }
+
     @Test
     void frameOverTheMaximumCostsOnlyItsOwnConnection() throws Exception {
         LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
