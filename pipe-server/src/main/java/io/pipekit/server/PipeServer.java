@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A named pipe server in the design of Microsoft's single-threaded server using completion
- * routines: one thread, overlapped I/O, and per client the chain read, answer, write, read.
+ * routines: one thread and overlapped I/O serve every client. What the server does with each
+ * client depends on its handler: a request handler keeps the sample's chain read, answer, write,
+ * read; a connection handler hears every message while sends go out at any time; a stream
+ * handler gets blocking streams on a thread of its own.
  *
  * <p>Four kinds of handler, one per server (the builder refuses a second):
  * <ul>
@@ -61,8 +64,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * any thread, the server's own included: it disconnects every client, cancels pending I/O,
  * frees all native memory and returns once the server thread has exited.
  *
- * <p>On Windows it serves a named pipe; on Linux and macOS, by default, a Unix domain socket with
- * the same message semantics (see {@link Transport}).
+ * <p>On Windows it serves a named pipe; on Linux and macOS a Unix domain socket with the same
+ * message semantics (see {@link Transport}). Each transport runs on its own kind of system only:
+ * {@link Builder#transport} refuses the other.
  *
  * <p>Secure by default: the first instance is created with {@code FILE_FLAG_FIRST_PIPE_INSTANCE}
  * (no pipe squatting), remote clients are rejected ({@code PIPE_REJECT_REMOTE_CLIENTS}), and
