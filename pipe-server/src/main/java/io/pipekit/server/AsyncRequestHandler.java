@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>If it throws (a checked exception included), or the stage completes exceptionally, that
  * client's connection is closed and the failure logged; the server and its other clients carry on,
- * as with a {@link RequestHandler}.
+ * as with a {@link RequestHandler}. Message-type pipes only, as a {@link RequestHandler}.
  */
 @FunctionalInterface
 public interface AsyncRequestHandler {

@@ -207,7 +207,9 @@ public final class PipeServer implements AutoCloseable {
         /**
          * Answers each request on the server thread. A server has one kind of handler: once this
          * is set, {@link #asyncHandler}, {@link #connectionHandler} and {@link #streamHandler}
-         * throw; calling this again replaces the handler.
+         * throw; calling this again replaces the handler. Message-type pipes only: on a
+         * {@link PipeType#BYTE byte-type} pipe {@link #start()} refuses it (use
+         * {@link FramedRequests}).
          *
          * @throws IllegalStateException if another kind of handler is set already
          */
@@ -294,6 +296,8 @@ public final class PipeServer implements AutoCloseable {
 
         /**
          * Answers each request later, from any thread, while the server serves other clients.
+         * Message-type pipes only: on a {@link PipeType#BYTE byte-type} pipe {@link #start()}
+         * refuses it.
          *
          * @throws IllegalStateException if another kind of handler is set already
          */
