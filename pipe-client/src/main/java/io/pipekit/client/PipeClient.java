@@ -12,6 +12,7 @@ import io.pipekit.core.ServerTrust;
 import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
+import io.pipekit.core.transport.Transports;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.AsynchronousByteChannel;
@@ -400,17 +401,16 @@ public final class PipeClient implements AutoCloseable {
 
         /**
          * The transport to connect over (default: {@link Transport#forThisOs()}); it must be the server's.
+         * Each transport runs on its own kind of operating system only: named pipes need Windows,
+         * and pipekit's Unix domain sockets need Linux or macOS.
          *
          * @throws IllegalArgumentException for {@link Transport#WINDOWS_NAMED_PIPES} on another
-         *     operating system, which has no named pipes to connect to
+         *     operating system, which has no named pipes to connect to, or for
+         *     {@link Transport#UNIX_DOMAIN_SOCKETS} on Windows, which pipekit does not support
          */
         public Builder transport(Transport transport) {
             Objects.requireNonNull(transport, "transport");
-            if (transport == Transport.WINDOWS_NAMED_PIPES && Transport.forThisOs() != Transport.WINDOWS_NAMED_PIPES) {
-                throw new IllegalArgumentException("transport WINDOWS_NAMED_PIPES needs Windows, and this is "
-                        + System.getProperty("os.name") + ": use UNIX_DOMAIN_SOCKETS (the default here)");
-            }
-            this.transport = transport;
+            this.transport = Transports.checkedForThisOs(transport);
             return this;
         }
 

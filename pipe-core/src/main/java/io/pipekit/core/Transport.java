@@ -12,13 +12,15 @@ import java.util.Locale;
 public enum Transport {
     /**
      * Windows named pipes, message-type or byte-type, served with overlapped I/O and completion
-     * routines.
+     * routines. Windows only: the builders refuse it elsewhere.
      */
     WINDOWS_NAMED_PIPES,
     /**
      * Unix domain sockets, served with a selector on one thread. A message-type pipe frames each
      * message with a length prefix (see {@code docs/protocol.md}); a byte-type pipe is the
-     * socket's raw stream. The socket of a pipe name lives in a per-user directory.
+     * socket's raw stream. The socket of a pipe name lives in a per-user directory. Linux and
+     * macOS only: the builders refuse it on Windows, whose {@code AF_UNIX} lacks the peer
+     * credentials and POSIX permissions pipekit relies on.
      */
     UNIX_DOMAIN_SOCKETS;
 

@@ -3,7 +3,6 @@ package io.pipekit.examples;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PipeException;
-import io.pipekit.core.Transport;
 import io.pipekit.server.Admission;
 import io.pipekit.server.ClientInfo;
 import io.pipekit.server.PipeServer;
@@ -31,8 +30,8 @@ public final class FileSizeServer {
     }
 
     private static long sizeAs(ClientInfo client, Path file) throws Exception {
-        if (Transport.forThisOs() == Transport.UNIX_DOMAIN_SOCKETS) {
-            return Files.size(file); // same user, admitted as such: the same rights
+        if (!client.canRunAsClient()) {
+            return Files.size(file); // Unix sockets: same user, admitted as such: the same rights
         }
         // On this thread, inside the call: impersonation does not follow work to another thread.
         return client.runAsClient(() -> Files.size(file));

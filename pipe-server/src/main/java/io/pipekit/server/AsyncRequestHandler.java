@@ -11,13 +11,17 @@ import java.util.concurrent.CompletionStage;
  * is pending, the server keeps serving every other client; this client's next request is
  * not read until its answer is written.
  *
- * <p>If it throws, or the stage completes exceptionally, that client's connection is closed
- * and the failure logged.
+ * <p>If it throws (a checked exception included), or the stage completes exceptionally, that
+ * client's connection is closed and the failure logged; the server and its other clients carry on,
+ * as with a {@link RequestHandler}. Message-type pipes only, as a {@link RequestHandler}.
  */
 @FunctionalInterface
 public interface AsyncRequestHandler {
-    /** A stage that completes with the whole reply message. Called on the server thread. */
-    CompletionStage<byte[]> answer(ClientInfo client, byte[] request);
+    /**
+     * A stage that completes with the whole reply message to the whole request message. Called on
+     * the server thread, so it should only start the work. A throw costs this client its connection.
+     */
+    CompletionStage<byte[]> answer(ClientInfo client, byte[] request) throws Exception;
 
     /**
      * An asynchronous answer on decoded values: see
@@ -59,5 +63,10 @@ public interface AsyncRequestHandler {
             }
             return stage.thenApply(replies::encode);
         };
+    }
+
+    /** {@link #using(MessageCodec, MessageCodec, Typed)} with one codec for requests and replies. */
+    static <T> AsyncRequestHandler using(MessageCodec<T> codec, Typed<T, T> answer) {
+        return using(codec, codec, answer);
     }
 }

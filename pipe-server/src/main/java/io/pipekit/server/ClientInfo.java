@@ -8,6 +8,10 @@ import java.util.concurrent.Callable;
 /**
  * Who a request comes from, as a handler sees it: the connection's number and the client's
  * identity, read once when it connected, and a way to act as the client.
+ *
+ * <p>pipekit implements this interface and hands it to your handlers; it is not meant to be
+ * implemented outside pipekit. To test a handler, make one with {@link #of(long, PeerIdentity)}.
+ * Later releases may add methods to it.
  */
 public interface ClientInfo {
 
@@ -38,10 +42,19 @@ public interface ClientInfo {
      */
     <T> T runAsClient(Callable<T> work) throws Exception;
 
+    /**
+     * Whether {@link #runAsClient} can act as this client: true on Windows named pipes, false on
+     * Unix domain sockets (no impersonation) and for a {@code ClientInfo} made by hand with
+     * {@link #of(long, PeerIdentity)}, where it throws {@link UnsupportedOperationException}. True
+     * does not promise success: the client's token may have been unreadable when it connected, or
+     * its connection closed since, and then {@code runAsClient} throws {@link IllegalStateException}.
+     */
+    boolean canRunAsClient();
+
     /** The client of a driven connection: {@link #runAsClient} impersonates it. */
     static ClientInfo of(Connection connection) {
         Objects.requireNonNull(connection, "connection");
-        return new ConnectedClient(connection.id(), connection.peer(), connection::runAsClient);
+        return new ConnectedClient(connection.id(), connection.peer(), connection.canRunAsClient(), connection::runAsClient);
     }
 
     /** A client made by hand, for testing a handler: {@link #runAsClient} is not supported. */

@@ -9,6 +9,10 @@ import java.util.concurrent.CompletionStage;
  * One connected client of a server with a {@link ConnectionHandler} or a {@link StreamHandler}:
  * a connection you drive. The server reads it continuously, handing each whole message to the
  * handler, while you send to it whenever you like, from any thread.
+ *
+ * <p>pipekit implements this interface and hands it to your handlers; it is not meant to be
+ * implemented outside pipekit (to test a request handler, {@link ClientInfo#of(long,
+ * io.pipekit.core.PeerIdentity)} makes a client by hand). Later releases may add methods to it.
  */
 public interface Connection {
 
@@ -55,6 +59,15 @@ public interface Connection {
      * @throws Exception what {@code work} throws
      */
     <T> T runAsClient(Callable<T> work) throws Exception;
+
+    /**
+     * Whether {@link #runAsClient} can act as this client: true on Windows named pipes, false on
+     * Unix domain sockets, which have no impersonation (there it throws
+     * {@link UnsupportedOperationException}). True does not promise success: the client's token
+     * may have been unreadable when it connected, or the connection closed since, and then
+     * {@code runAsClient} throws {@link IllegalStateException}.
+     */
+    boolean canRunAsClient();
 
     /**
      * Sends one whole message, from any thread, at any time; never blocks. Messages go out in the

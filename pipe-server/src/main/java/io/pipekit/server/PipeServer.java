@@ -10,6 +10,7 @@ import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
+import io.pipekit.core.transport.Transports;
 import io.pipekit.server.internal.Answerer;
 import io.pipekit.server.internal.DrivenConnection;
 import io.pipekit.server.internal.Session;
@@ -29,7 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A named pipe server in the design of Microsoft's single-threaded server using completion
- * routines: one thread, overlapped I/O, and per client the chain read, answer, write, read.
+ * routines: one thread and overlapped I/O serve every client. What the server does with each
+ * client depends on its handler: a request handler keeps the sample's chain read, answer, write,
+ * read; a connection handler hears every message while sends go out at any time; a stream
+ * handler gets blocking streams on a thread of its own.
  *
  * <p>Four kinds of handler, one per server (the builder refuses a second):
  * <ul>
@@ -60,8 +64,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * any thread, the server's own included: it disconnects every client, cancels pending I/O,
  * frees all native memory and returns once the server thread has exited.
  *
- * <p>On Windows it serves a named pipe; on Linux and macOS, by default, a Unix domain socket with
- * the same message semantics (see {@link Transport}).
+ * <p>On Windows it serves a named pipe; on Linux and macOS a Unix domain socket with the same
+ * message semantics (see {@link Transport}). Each transport runs on its own kind of system only:
+ * {@link Builder#transport} refuses the other.
  *
  * <p>Secure by default: the first instance is created with {@code FILE_FLAG_FIRST_PIPE_INSTANCE}
  * (no pipe squatting), remote clients are rejected ({@code PIPE_REJECT_REMOTE_CLIENTS}), and
@@ -202,7 +207,9 @@ public final class PipeServer implements AutoCloseable {
         /**
          * Answers each request on the server thread. A server has one kind of handler: once this
          * is set, {@link #asyncHandler}, {@link #connectionHandler} and {@link #streamHandler}
-         * throw; calling this again replaces the handler.
+         * throw; calling this again replaces the handler. Message-type pipes only: on a
+         * {@link PipeType#BYTE byte-type} pipe {@link #start()} refuses it (use
+         * {@link FramedRequests}).
          *
          * @throws IllegalStateException if another kind of handler is set already
          */
@@ -289,6 +296,8 @@ public final class PipeServer implements AutoCloseable {
 
         /**
          * Answers each request later, from any thread, while the server serves other clients.
+         * Message-type pipes only: on a {@link PipeType#BYTE byte-type} pipe {@link #start()}
+         * refuses it.
          *
          * @throws IllegalStateException if another kind of handler is set already
          */
@@ -417,20 +426,28 @@ public final class PipeServer implements AutoCloseable {
 
         /**
          * The transport to serve on (default: {@link Transport#forThisOs()}, named pipes on
-         * Windows and Unix domain sockets elsewhere). Unix domain sockets work on Windows 10 and
-         * later too.
+         * Windows and Unix domain sockets elsewhere). Each transport runs on its own kind of
+         * operating system only: named pipes need Windows, and pipekit's Unix domain sockets need
+         * Linux or macOS (their server asks the kernel for the peer's credentials and sets POSIX
+         * permissions, which Windows' {@code AF_UNIX} does not offer).
+         *
+         * @throws IllegalArgumentException for {@link Transport#WINDOWS_NAMED_PIPES} off Windows, or
+         *     {@link Transport#UNIX_DOMAIN_SOCKETS} on Windows
          */
         public Builder transport(Transport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
+            this.transport = Transports.checkedForThisOs(Objects.requireNonNull(transport, "transport"));
             return this;
         }
 
         /**
          * Whether the pipe carries messages ({@link PipeType#MESSAGE}, the default, as in the
          * sample) or a stream of bytes ({@link PipeType#BYTE}). On a byte-type pipe, handlers get
-         * each read's bytes as they come, with no message boundary: a request handler answers
-         * each such chunk, a connection handler sees each one, and everything sent goes out as
-         * bytes. On Unix domain sockets a byte-type pipe is the socket's raw stream, with no framing.
+         * each read's bytes as they come, with no message boundary: a connection handler sees each
+         * such chunk, a stream handler reads them as one stream, and everything sent goes out as
+         * bytes. A {@link #handler} or {@link #asyncHandler}, which promise the whole request
+         * message, has none to get there: {@link #start()} refuses them on a byte-type pipe; use
+         * {@link FramedRequests} for length-prefixed requests, or a {@link #streamHandler}. On Unix
+         * domain sockets a byte-type pipe is the socket's raw stream, with no framing.
          */
         public Builder pipeType(PipeType pipeType) {
             this.pipeType = Objects.requireNonNull(pipeType, "pipeType");
@@ -463,11 +480,20 @@ public final class PipeServer implements AutoCloseable {
          *     served (or was already): the server is closed, its thread has ended, the name is
          *     free again, and the thread's interrupt flag stays set
          * @throws IllegalArgumentException if the configuration is invalid
-         * @throws IllegalStateException if no handler was set
+         * @throws IllegalStateException if no handler was set, or a {@link #handler} or
+         *     {@link #asyncHandler} was set for a {@link PipeType#BYTE byte-type} pipe, which has no
+         *     whole request to give them
          */
         public PipeServer start() throws PipeException {
             if (handler == null && asyncHandler == null && connectionHandler == null && streamHandler == null) {
                 throw new IllegalStateException("set a handler, an asyncHandler, a connectionHandler or a streamHandler before start()");
+            }
+            if (pipeType == PipeType.BYTE && (handler != null || asyncHandler != null)) {
+                // A stream has no message boundaries: a request handler would get whatever one read
+                // delivered, not the whole request it promises (the trap the client's receive had).
+                throw new IllegalStateException(handlerSetter + "(...) answers whole request messages, and a byte-type pipe has none: "
+                        + "use connectionHandler(FramedRequests.answering(framing, handler)) for length-prefixed requests, "
+                        + "or streamHandler(...) to read the bytes as a stream");
             }
             int listening = listeningInstances != null ? listeningInstances : Math.min(DEFAULT_LISTENING_INSTANCES, maxInstances);
             if (listening > maxInstances) {

@@ -10,6 +10,9 @@ import java.util.Objects;
  *
  * <p>If it throws, that client's connection is closed and the exception logged; the server
  * and its other clients carry on.
+ *
+ * <p>A request is one whole message, so a request handler serves message-type pipes only; on a
+ * byte-type pipe, {@link FramedRequests} cuts the stream into requests for it.
  */
 @FunctionalInterface
 public interface RequestHandler {

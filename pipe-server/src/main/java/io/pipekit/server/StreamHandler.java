@@ -45,6 +45,14 @@ import java.io.OutputStream;
  * stream closes the connection too, keeping what is written likewise; writes still waiting fail.
  * When {@code serve} throws, the connection is closed at once, and what the client has not read
  * may be lost.
+ *
+ * <p>The streams fail as {@code PipeClient}'s do, with a {@link io.pipekit.core.PipeException}
+ * subtype: a thread interrupted while it waits in a read or a write gets a
+ * {@link io.pipekit.core.PipeInterruptedException} with its interrupt flag set, and the connection
+ * is closed (the read or write is half done); a read or write after this side closed the
+ * connection (the handler, {@link Connection#close()}, or the server closing) gets a
+ * {@link io.pipekit.core.PipeClosedException}; a write after the client left gets a
+ * {@link io.pipekit.core.PeerClosedException}, while a read then returns what is left and -1.
  */
 @FunctionalInterface
 public interface StreamHandler {

@@ -51,7 +51,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void byteTypePipeCarriesOneMebibyteEachWayUnchanged() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         assertEquals(ReadMode.BYTE, client.readMode());
         byte[] sent = new byte[1 << 20];
@@ -81,7 +81,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
      */
     @Test
     void messageMethodsRefuseAByteModeClientAtOnceAndPointToTheStreams() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         io.pipekit.core.MessageCodec<String> text = io.pipekit.core.MessageCodecs.text("utf-8");
 
@@ -230,6 +230,44 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
         assertEquals("THREE", new String(framing.read(in), UTF_8));
     }
 
+    /**
+     * Issue 25, defect H: FramedRequests kept each connection's conversation in a HashMap meant for
+     * one server thread, so one instance given to two servers raced on it. answering() now returns
+     * a ConnectionHandler that any number of servers may share: here two servers, each with
+     * clients that come, ask and go at once from threads of their own, all answered in order.
+     */
+    @Test
+    void oneFramedRequestsHandlerServesTwoServersAtOnce() throws Exception {
+        LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
+        ConnectionHandler shared = FramedRequests.answering(framing, (client, request) -> request);
+        String secondName = name + "-second";
+        closeLater(builder().pipeType(PipeType.BYTE).connectionHandler(shared).start());
+        closeLater(PipeServer.builder(secondName).transport(transport()).pipeType(PipeType.BYTE).connectionHandler(shared).start());
+
+        List<CompletableFuture<Void>> clients = new java.util.ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            String pipe = c % 2 == 0 ? name : secondName;
+            int id = c;
+            clients.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int round = 0; round < 5; round++) { // a new connection each round: the map changes all the time
+                        try (PipeClient client = PipeClient.builder(pipe).transport(transport()).readMode(ReadMode.BYTE)
+                                .connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect()) {
+                            for (int i = 0; i < 20; i++) {
+                                byte[] request = (id + "/" + round + "/" + i).getBytes(UTF_8);
+                                framing.write(client.outputStream(), request);
+                                assertArrayEquals(request, framing.read(client.inputStream()));
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
+    }
+
     @Test
     void frameOverTheMaximumCostsOnlyItsOwnConnection() throws Exception {
         LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
@@ -336,7 +374,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void channelMovesHeapAndDirectBuffersBothWays() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.ByteChannel channel = client.channel();
 
@@ -366,7 +404,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void channelCarriesOneMebibyteOfDirectBuffersEachWayUnchanged() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.ByteChannel channel = client.channel();
         byte[] sent = new byte[1 << 20];
@@ -440,7 +478,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
      */
     @Test
     void streamCopyingAllocatesNothingPerCallOnceWarm() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         // Written, then read back: small enough to fit the pipe's 4 KiB buffers both ways, or the
@@ -468,7 +506,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void channelCopyingOfDirectBuffersAllocatesNothingPerCallOnceWarm() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         java.nio.channels.ByteChannel channel = client.channel();
@@ -514,6 +552,115 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
         assertArrayEquals(sent, echoed);
         assertTrue(handlerThread.get().startsWith("pipekit-stream "), handlerThread.get());
+    }
+
+    /** What a stream handler saw when one of its stream calls failed. */
+    record StreamFailure(Throwable thrown, boolean interruptFlag) {
+    }
+
+    private PipeServer streamServer(PipeServer.Builder builder, CompletableFuture<Thread> handlerThread,
+            CompletableFuture<StreamFailure> failure, StreamHandler body) throws Exception {
+        PipeServer server = builder.pipeType(PipeType.BYTE).streamHandler((connection, in, out) -> {
+            handlerThread.complete(Thread.currentThread());
+            try {
+                body.serve(connection, in, out);
+                failure.complete(new StreamFailure(null, Thread.currentThread().isInterrupted()));
+            } catch (Throwable e) {
+                failure.complete(new StreamFailure(e, Thread.currentThread().isInterrupted()));
+                throw e;
+            }
+        }).start();
+        closeLater(server);
+        return server;
+    }
+
+    /**
+     * Issue 25, defect B: an interrupted read of a stream handler's input threw a plain
+     * InterruptedIOException and left the connection open. It now follows the API's rule, as the
+     * client's streams do: PipeInterruptedException, the flag set, the connection closed.
+     */
+    @Test
+    void anInterruptedStreamHandlerReadThrowsPipeInterruptedAndClosesTheConnection() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> failure = new CompletableFuture<>();
+        PipeServer server = streamServer(builder(), handlerThread, failure, (connection, in, out) -> in.read());
+        PipeClient client = byteClient();
+        Thread handler = handlerThread.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        // Waiting in the input stream for the client, which sends nothing: parked on its monitor.
+        io.pipekit.testing.Await.until(TIMEOUT, () -> handler.getState() == Thread.State.WAITING, "the handler waits in read()");
+        handler.interrupt();
+
+        StreamFailure seen = failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(io.pipekit.core.PipeInterruptedException.class, seen.thrown());
+        assertTrue(seen.interruptFlag(), "the interrupt flag is set again");
+        io.pipekit.testing.Await.until(TIMEOUT, () -> server.connections().isEmpty(), "the connection is closed");
+        assertEquals(-1, client.inputStream().read(), "the client sees the end of the stream");
+    }
+
+    /** Issue 25, defect B: the same for a write waiting for room in the send queue. */
+    @Test
+    void anInterruptedStreamHandlerWriteThrowsPipeInterruptedAndClosesTheConnection() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> failure = new CompletableFuture<>();
+        // The client never reads: the first write fills the queue (bound 1 byte) for good, and the
+        // second waits for room.
+        PipeServer server = streamServer(builder().maxQueuedBytes(1), handlerThread, failure, (connection, in, out) -> {
+            out.write(new byte[8 << 20]);
+            out.write(new byte[1]);
+        });
+        byteClient();
+        Thread handler = handlerThread.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        io.pipekit.testing.Await.until(TIMEOUT, () -> handler.getState() == Thread.State.WAITING, "the handler waits for room");
+        handler.interrupt();
+
+        StreamFailure seen = failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(io.pipekit.core.PipeInterruptedException.class, seen.thrown());
+        assertTrue(seen.interruptFlag(), "the interrupt flag is set again");
+        io.pipekit.testing.Await.until(TIMEOUT, () -> server.connections().isEmpty(), "the connection is closed");
+    }
+
+    /**
+     * Issue 25, defect B: a read of a stream handler's input after this side closed the connection
+     * ended as if the client had closed its end (-1); it is this side's close, a PipeClosedException,
+     * as on the client. A write after it is one too.
+     */
+    @Test
+    void streamHandlerReadsAndWritesAfterThisSideClosedThrowPipeClosed() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> readFailure = new CompletableFuture<>();
+        CompletableFuture<Throwable> writeFailure = new CompletableFuture<>();
+        streamServer(builder(), handlerThread, readFailure, (connection, in, out) -> {
+            connection.close();
+            try {
+                in.read();
+            } finally {
+                try {
+                    out.write(1);
+                    writeFailure.complete(null);
+                } catch (Throwable e) {
+                    writeFailure.complete(e);
+                }
+            }
+        });
+        byteClient();
+
+        assertInstanceOf(io.pipekit.core.PipeClosedException.class, readFailure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).thrown());
+        assertInstanceOf(io.pipekit.core.PipeClosedException.class, writeFailure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    /** Issue 25, defect B: the client leaving mid-write is the peer's close, typed, not a bare IOException. */
+    @Test
+    void streamHandlerWritesAfterTheClientLeftThrowPeerClosed() throws Exception {
+        CompletableFuture<Thread> handlerThread = new CompletableFuture<>();
+        CompletableFuture<StreamFailure> failure = new CompletableFuture<>();
+        streamServer(builder(), handlerThread, failure, (connection, in, out) -> {
+            assertEquals(-1, in.read(), "the client left");
+            out.write(1);
+            out.flush();
+        });
+        byteClient().close();
+
+        assertInstanceOf(io.pipekit.core.PeerClosedException.class, failure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).thrown());
     }
 
     /** Issue 25: a stream handler's thread may come from the user's factory (virtual threads on 21+). */
@@ -741,7 +888,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void closeFromAnotherThreadEndsABlockedStreamRead() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         BlockedCall blocked = BlockedCall.start(() -> client.inputStream().read(new byte[16]));
         blocked.awaitWaiting(TIMEOUT);
@@ -756,7 +903,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void asyncChannelReadsAndWritesThroughFuturesAndHandlers() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.AsynchronousByteChannel channel = client.asyncChannel();
 
@@ -789,7 +936,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
 
     @Test
     void closingTheAsyncChannelEndsAPendingReadAsAsynchronouslyClosed() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = byteClient();
         java.nio.channels.AsynchronousByteChannel channel = client.asyncChannel();
         java.util.concurrent.Future<Integer> read = channel.read(java.nio.ByteBuffer.allocate(8));

@@ -182,6 +182,44 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
         assertArrayEquals(new byte[] {2}, client().transact(new byte[] {2}));
     }
 
+    /**
+     * Issue 25, defect F: whether runAsClient can work was learned by calling it (or by asking
+     * the OS, as the FileSizeServer example did); canRunAsClient() says it, for a request
+     * handler's client, a driven connection and a ClientInfo of either, and never for a
+     * ClientInfo made by hand.
+     */
+    @Test
+    void canRunAsClientSaysWhetherThisTransportImpersonates() throws Exception {
+        boolean impersonates = transport() == io.pipekit.core.Transport.WINDOWS_NAMED_PIPES;
+        CompletableFuture<ClientInfo> requestClient = new CompletableFuture<>();
+        PipeServer answering = builder().handler((client, request) -> {
+            requestClient.complete(client);
+            return request;
+        }).start();
+        closeLater(answering);
+        client().transact(new byte[] {1});
+        assertEquals(impersonates, requestClient.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).canRunAsClient(), "a request handler's client");
+        answering.close(); // the name is the test's one: the next server takes it
+
+        CompletableFuture<Connection> connected = new CompletableFuture<>();
+        PipeServer driven = builder().connectionHandler(new ConnectionHandler() {
+            @Override
+            public void connected(Connection connection) {
+                connected.complete(connection);
+            }
+
+            @Override
+            public void messageReceived(Connection connection, byte[] message) {
+            }
+        }).start();
+        closeLater(driven);
+        client();
+        Connection connection = connected.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(impersonates, connection.canRunAsClient(), "a driven connection");
+        assertEquals(impersonates, ClientInfo.of(connection).canRunAsClient(), "a ClientInfo of a driven connection");
+        assertFalse(ClientInfo.of(7, connection.peer()).canRunAsClient(), "a ClientInfo made by hand");
+    }
+
     @Test
     void runAsClientBehavesAsTheTransportAllows() throws Exception {
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();

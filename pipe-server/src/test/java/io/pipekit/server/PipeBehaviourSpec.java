@@ -13,6 +13,7 @@ import io.pipekit.testing.Resources;
 import io.pipekit.core.MessageCodec;
 import io.pipekit.core.MessageCodecs;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeType;
 import io.pipekit.core.Transport;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -136,6 +137,17 @@ abstract class PipeBehaviourSpec {
 
     PipeServer echoServer(PipeServer.Builder builder) throws PipeException {
         PipeServer server = builder.handler((client, request) -> request).start();
+        toClose.add(server);
+        return server;
+    }
+
+    /**
+     * A byte-type echo: a stream has no whole requests for a request handler to answer, so a stream
+     * handler copies what comes back as it comes, waiting (and pausing the client) while the send
+     * queue is full, so nothing is dropped however much the client writes before it reads.
+     */
+    PipeServer byteEchoServer() throws PipeException {
+        PipeServer server = builder().pipeType(PipeType.BYTE).streamHandler((connection, in, out) -> in.transferTo(out)).start();
         toClose.add(server);
         return server;
     }
@@ -363,6 +375,32 @@ abstract class PipeBehaviourSpec {
         })).start());
 
         assertTheRequestCostsOnlyItsClientTheConnection(MessageCodecs.utf8().encode("boom"));
+    }
+
+    /**
+     * Issue 25, defect J: AsyncRequestHandler.answer could not throw a checked exception, unlike
+     * RequestHandler.answer and both Typed interfaces. It may now, and the throw costs that client
+     * its connection alone, as for a RequestHandler.
+     */
+    @Test
+    void asyncHandlerThatThrowsACheckedExceptionCostsOnlyThatClientItsConnection() throws Exception {
+        closeLater(builder().asyncHandler((client, request) -> {
+            if (new String(request, UTF_8).equals("boom")) {
+                throw new java.io.IOException("the handler refuses boom");
+            }
+            return CompletableFuture.completedFuture(new String(request, UTF_8).toUpperCase().getBytes(UTF_8));
+        }).start());
+
+        assertTheRequestCostsOnlyItsClientTheConnection("boom".getBytes(UTF_8));
+    }
+
+    /** Issue 25, defect J: the one-codec AsyncRequestHandler.using that RequestHandler has. */
+    @Test
+    void asyncTypedHandlerWithOneCodecAnswersInThatCodec() throws Exception {
+        closeLater(builder().asyncHandler(AsyncRequestHandler.using(MessageCodecs.utf8(),
+                (client, request) -> CompletableFuture.supplyAsync(request::toUpperCase))).start());
+
+        assertEquals("HELLO", client().transact(MessageCodecs.utf8(), "hello"));
     }
 
     @Test

@@ -4,11 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pipekit.core.PipeType;
+import io.pipekit.core.Transport;
+import io.pipekit.testing.WindowsOnly;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.function.Executable;
 
 /** What the builder refuses before any native call, on every OS. */
@@ -110,6 +118,46 @@ class PipeServerBuilderTest {
         assertThrows(NullPointerException.class, () -> b.pipeType(null));
         assertThrows(NullPointerException.class, () -> b.admission(null));
         assertRefused("securityDescriptor", () -> b.securityDescriptor(" "));
+    }
+
+    /**
+     * Issue 25, defect A: a request handler on a byte-type pipe answered whatever one read
+     * delivered, while RequestHandler and AsyncRequestHandler promise the whole request. start()
+     * refuses the pair before any native call, pointing to what fits a stream.
+     */
+    @Test
+    void requestHandlersOnAByteTypePipeAreRefusedByStart() throws Exception {
+        String name = "pipekit-builder-test-" + UUID.randomUUID();
+        List<Consumer<PipeServer.Builder>> requestHandlers = List.of(
+                b -> b.handler((c, r) -> r), b -> b.asyncHandler((c, r) -> CompletableFuture.completedFuture(r)));
+        for (Consumer<PipeServer.Builder> set : requestHandlers) {
+            PipeServer.Builder builder = PipeServer.builder(name).pipeType(PipeType.BYTE);
+            set.accept(builder);
+            IllegalStateException e = assertThrows(IllegalStateException.class, builder::start);
+            assertTrue(e.getMessage().contains("FramedRequests") && e.getMessage().contains("streamHandler"), e.getMessage());
+        }
+        // Nothing was served: the name is free for a server of the kinds that fit a stream.
+        try (PipeServer server = PipeServer.builder(name).pipeType(PipeType.BYTE).streamHandler((c, in, out) -> in.transferTo(out)).start()) {
+            assertTrue(server.isRunning());
+        }
+    }
+
+    /** Issue 25, defect E: named pipes off Windows failed late, inside start(), with a wrapped JNA link error. */
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void windowsNamedPipesAreRefusedByTheSetterOffWindows() {
+        assertRefused("WINDOWS_NAMED_PIPES", () -> PipeServer.builder("x").transport(Transport.WINDOWS_NAMED_PIPES));
+    }
+
+    /**
+     * Issue 25, defect E: Unix sockets on Windows were claimed to work, untested, while the
+     * selector loop relies on Unix-only calls (SO_PEERCRED, geteuid, POSIX permissions).
+     */
+    @Test
+    @WindowsOnly
+    void unixDomainSocketsAreRefusedByTheSetterOnWindows() {
+        assertRefused("UNIX_DOMAIN_SOCKETS", () -> PipeServer.builder("x").transport(Transport.UNIX_DOMAIN_SOCKETS));
+        assertDoesNotThrow(() -> PipeServer.builder("x").transport(Transport.WINDOWS_NAMED_PIPES));
     }
 
     private static void assertRefused(String option, Executable setter) {

@@ -384,7 +384,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
     @Test
     void clientReadsAByteTypePipeInByteModeByDefault() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
         PipeClient client = client();
         assertEquals(ReadMode.BYTE, client.readMode(), "GetNamedPipeInfo says byte-type: no message read mode");
         // So AUTO's byte read mode refuses the message methods, as an explicit BYTE does (ByteStreamBehaviourSpec).
@@ -399,7 +399,7 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
      */
     @Test
     void messageReadModeOnAByteTypePipeIsRefusedAsWindowsRefusesIt() throws Exception {
-        echoServer(builder().pipeType(PipeType.BYTE));
+        byteEchoServer();
 
         PipeException e = assertThrows(PipeException.class,
                 () -> clientBuilder().readMode(ReadMode.MESSAGE).connectTimeout(TIMEOUT).connect());

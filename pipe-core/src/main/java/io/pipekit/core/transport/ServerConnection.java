@@ -41,6 +41,9 @@ public interface ServerConnection {
      */
     <T> T runAsClient(Callable<T> work) throws Exception;
 
+    /** Whether this transport can run work as the client: false where {@link #runAsClient} is unsupported. */
+    boolean canRunAsClient();
+
     /** Starts reading the next whole message, unless a read is in flight already. */
     void read();
 

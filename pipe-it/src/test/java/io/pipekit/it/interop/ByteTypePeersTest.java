@@ -83,7 +83,8 @@ class ByteTypePeersTest {
 
     @Test
     void cByteClientEchoesOneMebibyteThroughPipekitsByteTypeServer() throws Exception {
-        try (PipeServer server = PipeServer.builder(name).pipeType(PipeType.BYTE).handler((client, bytes) -> bytes).start();
+        try (PipeServer server = PipeServer.builder(name).pipeType(PipeType.BYTE)
+                .streamHandler((connection, in, out) -> in.transferTo(out)).start();
              ChildProcess client = ChildProcess.cPeer("byte-client.exe", name, String.valueOf(1 << 20), "12345")) {
             assertEquals(0, client.awaitExit(TIMEOUT), () -> "byte-client.exe failed: " + client.output());
             assertEquals("byte-type pipe", client.output().get(0));

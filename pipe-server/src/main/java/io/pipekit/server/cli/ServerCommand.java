@@ -134,11 +134,15 @@ public final class ServerCommand implements Callable<Integer> {
         }
         if (broadcast) {
             builder.connectionHandler(new Broadcast());
-        } else if (mode == PipeType.BYTE && !raw) {
+        } else if (mode == PipeType.BYTE && raw) {
+            // A stream has no requests to answer: the bytes are echoed as they come, and the client's
+            // writes wait while the echo waits for it to read.
+            builder.streamHandler((connection, in, streamOut) -> in.transferTo(streamOut));
+        } else if (mode == PipeType.BYTE) {
             // A stream has no message boundaries: requests and answers travel as length-prefixed frames.
             builder.connectionHandler(FramedRequests.answering(framing(frame), handler));
         } else {
-            builder.handler(handler); // on a byte-type pipe with --raw: each read's bytes echoed as they came
+            builder.handler(handler);
         }
         return builder;
     }

@@ -41,7 +41,7 @@ public interface Answerer {
             CompletionStage<byte[]> stage;
             try {
                 stage = handler.answer(client, request);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 done.answered(null, e);
                 return;
             }

@@ -20,17 +20,19 @@ public final class ConnectedClient implements ClientInfo {
 
     private final long connectionId;
     private final PeerIdentity identity;
+    private final boolean canRunAsClient;
     private final AsClient asClient;
 
-    public ConnectedClient(long connectionId, PeerIdentity identity, AsClient asClient) {
+    public ConnectedClient(long connectionId, PeerIdentity identity, boolean canRunAsClient, AsClient asClient) {
         this.connectionId = connectionId;
         this.identity = identity;
+        this.canRunAsClient = canRunAsClient;
         this.asClient = asClient;
     }
 
     /** A client made by hand, for testing a handler: nobody to impersonate. */
     public static ConnectedClient unconnected(long connectionId, PeerIdentity identity) {
-        return new ConnectedClient(connectionId, identity, NOBODY);
+        return new ConnectedClient(connectionId, identity, false, NOBODY);
     }
 
     @Override
@@ -41,6 +43,11 @@ public final class ConnectedClient implements ClientInfo {
     @Override
     public PeerIdentity peer() {
         return identity;
+    }
+
+    @Override
+    public boolean canRunAsClient() {
+        return canRunAsClient;
     }
 
     @Override

@@ -164,6 +164,11 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     }
 
     @Override
+    public boolean canRunAsClient() {
+        return connection.canRunAsClient();
+    }
+
+    @Override
     public boolean isOpen() {
         return open;
     }
@@ -171,7 +176,8 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     @Override
     public CompletionStage<Void> send(byte[] message) {
         if (!open) {
-            return CompletableFuture.failedFuture(new PipeClosedException(sendOperation(), PipeException.NO_CODE, "the connection is closed"));
+            // Whoever ended it: this side (PipeClosedException) or the client (PeerClosedException).
+            return CompletableFuture.failedFuture(closedFailure());
         }
         int bytes = message.length;
         long queued = queuedBytes.addAndGet(bytes);
@@ -319,13 +325,21 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         }
     }
 
+    /**
+     * Whether this side ended the connection: a {@link #close()}, a {@link #closeKeepingUnread()},
+     * a handler's failure, or the server closing; otherwise the client left (or has not yet).
+     */
+    public boolean closedByThisSide() {
+        return closedHere || serverClosing.getAsBoolean();
+    }
+
     private String sendOperation() {
         return "send to client " + connection.id();
     }
 
     private PipeException closedFailure() {
         String operation = sendOperation();
-        return closedHere || serverClosing.getAsBoolean()
+        return closedByThisSide()
                 ? new PipeClosedException(operation, PipeException.NO_CODE, "the connection was closed before the message was written")
                 : new PeerClosedException(operation, PipeException.NO_CODE, "the client left before the message was written");
     }

@@ -26,7 +26,7 @@ public final class Session implements ServerConnection.Listener {
     public Session(ServerConnection connection, Answerer answerer) {
         this.connection = connection;
         this.answerer = answerer;
-        this.client = new ConnectedClient(connection.id(), connection.clientIdentity(), connection::runAsClient);
+        this.client = new ConnectedClient(connection.id(), connection.clientIdentity(), connection.canRunAsClient(), connection::runAsClient);
     }
 
     /** Starts the chain with the first read. */

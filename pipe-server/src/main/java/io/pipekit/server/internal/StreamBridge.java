@@ -1,13 +1,15 @@
 package io.pipekit.server.internal;
 
+import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeInterruptedException;
+import io.pipekit.core.PipeIoException;
 import io.pipekit.core.SendQueueFullException;
 import io.pipekit.server.Connection;
 import io.pipekit.server.ConnectionHandler;
 import io.pipekit.server.StreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -26,6 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * what arrives on the server thread is queued for the handler's input stream (reading pauses
  * while more than the bound waits), and what the handler writes is sent with
  * {@link Connection#send}, waiting while the send queue is full.
+ *
+ * <p>The streams fail as the rest of the API does, as {@code PipeClient}'s streams do: an
+ * interrupt of a thread waiting in one closes the connection and throws
+ * {@link PipeInterruptedException} with the thread's interrupt flag set (the JDK's
+ * {@code ClosedByInterruptException} semantics: a half-done read or write leaves the stream in no
+ * state to go on); every other failure is a {@link PipeException} subtype.
  */
 public final class StreamBridge implements ConnectionHandler {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -118,6 +126,7 @@ public final class StreamBridge implements ConnectionHandler {
         private int offset;
         private long queued;
         private boolean ended;
+        private boolean closedByReader;
         private PipeException cause;
 
         Inbound(DrivenConnection connection, long bound) {
@@ -159,6 +168,9 @@ public final class StreamBridge implements ConnectionHandler {
                 return 0;
             }
             while (current == null) {
+                if (closedByReader) {
+                    throw new PipeClosedException(readOperation(), PipeException.NO_CODE, "the stream handler's input is closed");
+                }
                 current = chunks.poll();
                 offset = 0;
                 if (current != null) {
@@ -168,13 +180,15 @@ public final class StreamBridge implements ConnectionHandler {
                     if (cause != null) {
                         throw cause;
                     }
-                    return -1;
+                    if (connection.closedByThisSide()) {
+                        throw new PipeClosedException(readOperation(), PipeException.NO_CODE, "the connection was closed on this side");
+                    }
+                    return -1; // the client closed its end: the end of the stream
                 }
                 try {
                     wait();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for the client");
+                    throw interrupted(connection, readOperation(), "waiting for the client", e);
                 }
             }
             int count = Math.min(len, current.length - offset);
@@ -201,7 +215,15 @@ public final class StreamBridge implements ConnectionHandler {
 
         @Override
         public void close() {
+            synchronized (this) {
+                closedByReader = true; // a later read throws at once, not once the loop has closed
+                notifyAll();
+            }
             connection.closeKeepingUnread(); // what the handler wrote already is not taken back
+        }
+
+        private String readOperation() {
+            return "read from client " + connection.id();
         }
     }
 
@@ -271,13 +293,16 @@ public final class StreamBridge implements ConnectionHandler {
             await(upTo);
         }
 
-        private void lock() throws InterruptedIOException {
+        private void lock() throws PipeInterruptedException {
             try {
                 writing.lockInterruptibly();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for another thread's write to the client");
+                throw interrupted(connection, writeOperation(), "waiting for another thread's write to the client", e);
             }
+        }
+
+        private String writeOperation() {
+            return "write to client " + connection.id();
         }
 
         @Override
@@ -291,15 +316,29 @@ public final class StreamBridge implements ConnectionHandler {
             connection.closeKeepingUnread(); // everything is written: the client reads it to the end
         }
 
-        private static void await(CompletableFuture<Void> future) throws IOException {
+        private void await(CompletableFuture<Void> future) throws PipeException {
             try {
                 future.get();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while writing to the client");
+                throw interrupted(connection, writeOperation(), "waiting to write to the client", e);
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                if (e.getCause() instanceof PipeException pipe) {
+                    throw pipe;
+                }
+                connection.close(); // a failure pipekit did not foresee: the stream is in no state to go on
+                throw new PipeIoException(writeOperation(), PipeException.NO_CODE, String.valueOf(e.getCause()), e.getCause());
             }
         }
+    }
+
+    /**
+     * An interrupt of a thread waiting in one of the streams: the connection is closed (the read or
+     * write is half done), the interrupt flag set again, and the exception says both.
+     */
+    static PipeInterruptedException interrupted(DrivenConnection connection, String operation, String waiting, InterruptedException e) {
+        connection.close();
+        Thread.currentThread().interrupt();
+        return new PipeInterruptedException(operation, PipeException.NO_CODE,
+                "interrupted while " + waiting + "; the connection is closed", e);
     }
 }

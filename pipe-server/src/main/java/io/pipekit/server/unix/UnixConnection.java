@@ -84,6 +84,11 @@ final class UnixConnection implements ServerConnection {
     }
 
     @Override
+    public boolean canRunAsClient() {
+        return false;
+    }
+
+    @Override
     public void read() {
         if (closed) {
             return;

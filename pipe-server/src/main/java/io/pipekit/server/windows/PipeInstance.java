@@ -162,6 +162,11 @@ final class PipeInstance implements ServerConnection {
         return client.runAs(work);
     }
 
+    @Override
+    public boolean canRunAsClient() {
+        return true; // named pipes impersonate; the token may still be unreadable, or the connection closed
+    }
+
     /**
      * Gives the connection its listener. The listener was made (and may have started the first
      * read) before this call: if the connection ended meanwhile, a read refused at once because

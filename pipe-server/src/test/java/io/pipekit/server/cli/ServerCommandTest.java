@@ -1,11 +1,13 @@
 package io.pipekit.server.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.MessageCodecs;
+import io.pipekit.core.ReadMode;
 import io.pipekit.server.PipeServer;
 import java.time.Duration;
 import java.util.UUID;
@@ -39,5 +41,21 @@ class ServerCommandTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> configured("--name", name, "--max-instances", "1", "--listening", "2").start());
         assertTrue(e.getMessage().contains("listeningInstances"), e.getMessage());
+    }
+
+    /**
+     * Issue 25, defect A: {@code --mode byte --raw} set a request handler on a byte-type pipe,
+     * which start() now refuses; it is a stream echo, and stays one.
+     */
+    @Test
+    void rawByteModeIsAStreamEcho() throws Exception {
+        byte[] sent = new byte[100_000];
+        new java.util.Random(7).nextBytes(sent);
+        try (PipeServer server = configured("--name", name, "--mode", "byte", "--raw").start();
+                PipeClient client = PipeClient.builder(name).readMode(ReadMode.BYTE).connectTimeout(Duration.ofSeconds(30))
+                        .receiveTimeout(Duration.ofSeconds(30)).connect()) {
+            client.outputStream().write(sent);
+            assertArrayEquals(sent, client.inputStream().readNBytes(sent.length));
+        }
     }
 }

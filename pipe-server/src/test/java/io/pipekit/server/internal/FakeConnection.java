@@ -39,6 +39,11 @@ final class FakeConnection implements ServerConnection {
     }
 
     @Override
+    public boolean canRunAsClient() {
+        return false;
+    }
+
+    @Override
     public void read() {
         if (!closed && !readInFlight) {
             readInFlight = true;

@@ -8,6 +8,7 @@ import io.pipekit.core.LengthPrefixFraming;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.SendQueueFullException;
 import io.pipekit.server.Connection;
+import io.pipekit.server.ConnectionHandler;
 import io.pipekit.server.FramedRequests;
 import io.pipekit.server.RequestHandler;
 import java.io.ByteArrayOutputStream;
@@ -71,7 +72,7 @@ class FramedRequestsFlowTest {
     @Test
     void aWrappedConnectionWhoseQueueOthersFillIsEndedNotRetriedUntilTheStackOverflows() throws Exception {
         RefusingConnection refusing = new RefusingConnection();
-        FramedRequests requests = FramedRequests.answering(FRAMING, (client, request) -> new byte[] {1});
+        ConnectionHandler requests = FramedRequests.answering(FRAMING, (client, request) -> new byte[] {1});
         requests.connected(refusing);
 
         requests.messageReceived(refusing, frames(1));
@@ -106,6 +107,11 @@ class FramedRequestsFlowTest {
         @Override
         public <T> T runAsClient(Callable<T> work) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean canRunAsClient() {
+            return false;
         }
 
         @Override
