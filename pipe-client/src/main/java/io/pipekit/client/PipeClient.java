@@ -228,17 +228,19 @@ public final class PipeClient implements AutoCloseable {
 
     /** {@link #send(byte[])} of an encoded value. */
     public <T> void send(MessageCodec<T> codec, T value) throws PipeException {
-        send(codec.encode(value));
+        send(Objects.requireNonNull(codec, "codec").encode(value));
     }
 
     /**
      * {@link #receive()} decoded.
      *
+     * @throws NullPointerException if {@code codec} is null, before anything is read
      * @throws InvalidMessageException if the codec refused the message (its exception is the
      *     cause): the message was read and is dropped, the connection stays usable, and the next
      *     receive returns the message after it
      */
     public <T> T receive(MessageCodec<T> codec) throws PipeException {
+        Objects.requireNonNull(codec, "codec"); // before the receive: a message read for no codec would be lost
         return decoded(codec, receive());
     }
 
@@ -247,8 +249,10 @@ public final class PipeClient implements AutoCloseable {
      *
      * @throws io.pipekit.core.PipeTimeoutException if none came in time; the connection stays usable
      * @throws InvalidMessageException if the codec refused the message, as {@link #receive(MessageCodec)}
+     * @throws NullPointerException if {@code codec} is null, before anything is read
      */
     public <T> T receive(MessageCodec<T> codec, Duration timeout) throws PipeException {
+        Objects.requireNonNull(codec, "codec");
         return decoded(codec, receive(timeout));
     }
 
@@ -256,9 +260,22 @@ public final class PipeClient implements AutoCloseable {
      * {@link #transact(byte[])} with values.
      *
      * @throws InvalidMessageException if the codec refused the answer, as {@link #receive(MessageCodec)}
+     * @throws NullPointerException if {@code codec} is null, before anything is sent
      */
     public <T> T transact(MessageCodec<T> codec, T request) throws PipeException {
-        return decoded(codec, transact(codec.encode(request)));
+        return decoded(codec, transact(Objects.requireNonNull(codec, "codec").encode(request)));
+    }
+
+    /**
+     * {@link #transact(byte[])} with a codec for the request and another for the answer, as a
+     * server's {@code RequestHandler.using(requests, replies, answer)} has.
+     *
+     * @throws InvalidMessageException if {@code replies} refused the answer, as {@link #receive(MessageCodec)}
+     * @throws NullPointerException if either codec is null, before anything is sent
+     */
+    public <Q, R> R transact(MessageCodec<Q> requests, MessageCodec<R> replies, Q request) throws PipeException {
+        Objects.requireNonNull(replies, "replies"); // before the request goes out: its answer would be lost
+        return decoded(replies, transact(Objects.requireNonNull(requests, "requests").encode(request)));
     }
 
     /** A whole message the codec refuses is the caller's typed, checked failure, not an unchecked one. */
