@@ -78,7 +78,16 @@ public final class ServerTrust {
     /**
      * Only a server running as the system: on Windows {@code LocalSystem}, by its token's user or,
      * where the client may not read the token, by its pipe's owner and session (see above); on
-     * Unix root. The client's own processes are refused, elevated ones included.
+     * Unix root.
+     *
+     * <p>Exactly what passes on Windows: a server whose token's user is {@code S-1-5-18}; or, its
+     * token unreadable, a pipe owned by {@code S-1-5-18}, or owned by {@code BUILTIN\Administrators}
+     * and created in session 0. The last also accepts an administrator's elevated process running in
+     * session 0 (an administrator's SSH logon, a scheduled task run with highest privileges, a
+     * service running as an administrator), which Windows cannot tell from {@code LocalSystem} by
+     * the pipe alone; an administrator controls the machine anyway (docs/security.md). Refused: the
+     * client's own user's processes, and an administrator's elevated processes in an interactive
+     * session (1 or above), such as an elevated tool started from the desktop.
      */
     public static ServerTrust system() {
         return new ServerTrust(false, false, true, List.of(), false);
