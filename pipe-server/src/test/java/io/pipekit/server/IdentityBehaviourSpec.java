@@ -141,9 +141,8 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
         assertArrayEquals(new byte[] {5}, client().transact(new byte[] {5}), "a client of this process's user is served");
         // No second user exists here: the refusal is shown on the identity such a client would have.
         assertFalse(sameUser.admits(anotherUsersClient()), anotherUsersClient()::describe);
-        assertFalse(sameUser.admits(PeerIdentity.unix(-1, -1, -1, null)), "a client whose user is unknown");
-        assertFalse(sameUser.admits(PeerIdentity.windows(-1, -1, null, null, PeerIdentity.Source.UNKNOWN,
-                PeerIdentity.Elevation.UNKNOWN, null)), "a client whose user is unknown");
+        assertFalse(sameUser.admits(PeerIdentity.unixBuilder().build()), "a client whose user is unknown");
+        assertFalse(sameUser.admits(PeerIdentity.windowsBuilder().build()), "a client whose user is unknown");
         assertTrue(sameUser.admits(PeerIdentity.currentProcess()));
     }
 

@@ -39,7 +39,7 @@ public final class PeerCredentials {
             Memory ucred = new Memory(12);
             IntByReference length = new IntByReference(12);
             if (LibC.INSTANCE.getsockopt(fd, LibC.SOL_SOCKET_LINUX, LibC.SO_PEERCRED_LINUX, ucred, length) == 0) {
-                return PeerIdentity.unix(Integer.toUnsignedLong(ucred.getInt(0)), Integer.toUnsignedLong(ucred.getInt(4)),
+                return identity(Integer.toUnsignedLong(ucred.getInt(0)), Integer.toUnsignedLong(ucred.getInt(4)),
                         Integer.toUnsignedLong(ucred.getInt(8)), user);
             }
         }
@@ -51,7 +51,25 @@ public final class PeerCredentials {
                 pid = Integer.toUnsignedLong(value.getInt(0));
             }
         }
-        return PeerIdentity.unix(pid, uidOf(user).orElse(-1), gidOf(principal.group().getName()), user);
+        return identity(pid, uidOf(user).orElse(-1), gidOf(principal.group().getName()), user);
+    }
+
+    /** A Unix peer's identity from what the OS told, {@code -1} or {@code null} where it would not (left unset). */
+    private static PeerIdentity identity(long processId, long uid, long gid, String user) {
+        PeerIdentity.UnixBuilder identity = PeerIdentity.unixBuilder();
+        if (processId >= 0) {
+            identity.processId(processId);
+        }
+        if (uid >= 0) {
+            identity.uid(uid);
+        }
+        if (gid >= 0) {
+            identity.gid(gid);
+        }
+        if (user != null) {
+            identity.user(user);
+        }
+        return identity.build();
     }
 
     /** Whether {@code trust} accepts {@code server}, by its uid; a server whose uid is unknown is not accepted. */
@@ -74,7 +92,7 @@ public final class PeerCredentials {
      */
     public static PeerIdentity currentProcess() {
         long uid = currentUid();
-        return PeerIdentity.unix(ProcessHandle.current().pid(), uid, Integer.toUnsignedLong(LibC.INSTANCE.getegid()), userName(uid));
+        return identity(ProcessHandle.current().pid(), uid, Integer.toUnsignedLong(LibC.INSTANCE.getegid()), userName(uid));
     }
 
     /** The login name of {@code uid}, or {@code null} if no account has it. */

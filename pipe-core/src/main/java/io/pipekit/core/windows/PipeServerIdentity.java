@@ -55,8 +55,8 @@ public final class PipeServerIdentity {
             return facts.identity(pid, session);
         }
         String sid = owner.sid();
-        return sid == null ? PeerIdentity.windows(pid, session, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null)
-                : PeerIdentity.windows(pid, session, sid, Tokens.accountName(sid), PeerIdentity.Source.PIPE_OWNER, Elevation.UNKNOWN, null);
+        return sid == null ? Tokens.identity(pid, session, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null)
+                : Tokens.identity(pid, session, sid, Tokens.accountName(sid), PeerIdentity.Source.PIPE_OWNER, Elevation.UNKNOWN, null);
     }
 
     /**

@@ -40,13 +40,39 @@ public final class Tokens {
     public record Facts(String sid, String name, Elevation elevation, IntegrityLevel integrity) {
         /** These facts as the identity of a Windows peer, its user read from its token. */
         public PeerIdentity identity(long processId, int sessionId) {
-            return PeerIdentity.windows(processId, sessionId, sid, name, PeerIdentity.Source.TOKEN, elevation, integrity);
+            return Tokens.identity(processId, sessionId, sid, name, PeerIdentity.Source.TOKEN, elevation, integrity);
         }
 
         /** These facts with the account name of their SID looked up ({@link #accountName}). */
         public Facts named() {
             return new Facts(sid, accountName(sid), elevation, integrity);
         }
+    }
+
+    /**
+     * A Windows peer's identity from what Windows told, {@code -1} or {@code null} where it would
+     * not: the public builder takes only known facts, so the unknown ones are left unset here.
+     * {@code source} is {@link PeerIdentity.Source#UNKNOWN} exactly when {@code sid} is null.
+     */
+    static PeerIdentity identity(long processId, int sessionId, String sid, String name, PeerIdentity.Source source,
+            Elevation elevation, IntegrityLevel integrity) {
+        PeerIdentity.WindowsBuilder identity = PeerIdentity.windowsBuilder().elevation(elevation);
+        if (processId >= 0) {
+            identity.processId(processId);
+        }
+        if (sessionId >= 0) {
+            identity.sessionId(sessionId);
+        }
+        if (sid != null) {
+            identity.sid(sid, source);
+        }
+        if (name != null) {
+            identity.user(name);
+        }
+        if (integrity != null) {
+            identity.integrityLevel(integrity);
+        }
+        return identity.build();
     }
 
     /** Reads {@code token}'s facts. The user is required; elevation and integrity are unknown where the token will not say. */
