@@ -1,5 +1,8 @@
 package io.pipekit.core;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,8 +31,14 @@ import java.util.regex.Pattern;
  *
  * <p>A process id is a hint for logs, not proof: once that process exits, its id may be reused.
  * Decide on the user (its SID or uid), which the kernel took from the peer's credentials.
+ *
+ * <p>An identity is an immutable value, and serializable (an {@link UntrustedServerException}
+ * carries one): it is read back through the same checks as {@link #windowsBuilder()} and
+ * {@link #unixBuilder()} make, and a stream whose facts do not fit is refused with an
+ * {@link InvalidObjectException}.
  */
-public final class PeerIdentity {
+public final class PeerIdentity implements Serializable {
+    private static final long serialVersionUID = 1L;
     private static final Pattern SID = Pattern.compile("S-1-\\d+(-\\d+)*");
 
     /** Whether the peer's token is elevated (an administrator's full token, under UAC). */
@@ -235,6 +244,108 @@ public final class PeerIdentity {
     @Override
     public int hashCode() {
         return Objects.hash(processId, sessionId, user, sid, uid, gid, elevation, integrity, source);
+    }
+
+    /** Serialized as its facts alone, and read back through a builder's checks. */
+    private Object writeReplace() {
+        return new Serialized(processId, sessionId, user, sid, uid, gid, elevation, integrity, source);
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a PeerIdentity is read through its serialized form");
+    }
+
+    /** The serialized form of a {@link PeerIdentity}: its facts, -1 or {@code null} where unknown. */
+    private static final class Serialized implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final long processId;
+        private final int sessionId;
+        private final String user;
+        private final String sid;
+        private final long uid;
+        private final long gid;
+        private final Elevation elevation;
+        private final IntegrityLevel integrity;
+        private final Source source;
+
+        Serialized(long processId, int sessionId, String user, String sid, long uid, long gid, Elevation elevation,
+                IntegrityLevel integrity, Source source) {
+            this.processId = processId;
+            this.sessionId = sessionId;
+            this.user = user;
+            this.sid = sid;
+            this.uid = uid;
+            this.gid = gid;
+            this.elevation = elevation;
+            this.integrity = integrity;
+            this.source = source;
+        }
+
+        /**
+         * The identity, built as pipekit builds it. A fact with no Windows notion in it (no SID,
+         * session, elevation or level) reads as a Unix identity, which for an all-unknown or a
+         * pid-only identity is the same value.
+         */
+        private Object readResolve() throws InvalidObjectException {
+            try {
+                return windowsOnly() ? windows() : unix();
+            } catch (IllegalArgumentException | NullPointerException unfit) {
+                InvalidObjectException refused = new InvalidObjectException("a serialized PeerIdentity whose facts do not fit: "
+                        + unfit.getMessage());
+                refused.initCause(unfit);
+                throw refused;
+            }
+        }
+
+        private boolean windowsOnly() {
+            return sid != null || sessionId >= 0 || integrity != null || elevation != Elevation.UNKNOWN
+                    || source == Source.TOKEN || source == Source.PIPE_OWNER;
+        }
+
+        private PeerIdentity windows() {
+            if (uid >= 0 || gid >= 0) {
+                throw new IllegalArgumentException("a Windows peer has no uid or gid");
+            }
+            WindowsBuilder identity = windowsBuilder().elevation(elevation);
+            if (processId >= 0) {
+                identity.processId(processId);
+            }
+            if (sessionId >= 0) {
+                identity.sessionId(sessionId);
+            }
+            if (sid != null || source != Source.UNKNOWN) {
+                identity.sid(sid, source);
+            }
+            if (user != null) {
+                identity.user(user);
+            }
+            if (integrity != null) {
+                identity.integrityLevel(integrity);
+            }
+            return identity.build();
+        }
+
+        private PeerIdentity unix() {
+            UnixBuilder identity = unixBuilder();
+            if (processId >= 0) {
+                identity.processId(processId);
+            }
+            if (uid >= 0) {
+                identity.uid(uid);
+            }
+            if (gid >= 0) {
+                identity.gid(gid);
+            }
+            if (user != null) {
+                identity.user(user);
+            }
+            PeerIdentity built = identity.build();
+            if (built.source != source) {
+                throw new IllegalArgumentException("a Unix peer's user comes from " + built.source + ", not " + source);
+            }
+            return built;
+        }
     }
 
     /**

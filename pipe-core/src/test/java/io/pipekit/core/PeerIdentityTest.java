@@ -162,4 +162,59 @@ class PeerIdentityTest {
                 && unknown.sessionId().isEmpty() && unknown.integrityLevel().isEmpty() && unknown.uid().isEmpty());
         assertEquals(PeerIdentity.unixBuilder().uid(5).build(), PeerIdentity.unixBuilder().uid(5).build(), "a value class");
     }
+
+    /**
+     * Review of issue 25 (L): UntrustedServerException's server was transient, so server() was null
+     * once the exception had been serialized (to a log shipper, over RMI); and the constructor
+     * dereferenced a null server before any check. PeerIdentity is a serializable value now,
+     * rebuilt through its validating builder, and the constructor refuses nulls by name.
+     */
+    @Test
+    void untrustedServerExceptionKeepsItsServerThroughSerialization() throws Exception {
+        PeerIdentity windows = PeerIdentity.windowsBuilder().processId(9).sessionId(0).sid("S-1-5-32-544", Source.PIPE_OWNER)
+                .user("BUILTIN\\Administrators").build();
+        PeerIdentity unix = PeerIdentity.unixBuilder().processId(9).uid(4242).gid(4242).user("mallory").build();
+        for (PeerIdentity server : java.util.List.of(windows, unix, PeerIdentity.windowsBuilder().build())) {
+            UntrustedServerException sent = new UntrustedServerException("connect x", server, ServerTrust.currentUser());
+            UntrustedServerException received = roundTrip(sent);
+            assertEquals(server, received.server());
+            assertEquals(sent.getMessage(), received.getMessage());
+        }
+
+        NullPointerException noServer = assertThrows(NullPointerException.class,
+                () -> new UntrustedServerException("connect x", null, ServerTrust.currentUser()));
+        assertEquals("server", noServer.getMessage());
+        NullPointerException noTrust = assertThrows(NullPointerException.class, () -> new UntrustedServerException("connect x", unix, null));
+        assertEquals("trust", noTrust.getMessage());
+    }
+
+    /** A serialized identity whose facts do not fit is refused as the builder refuses them. */
+    @Test
+    void aForgedSerializedIdentityIsRefused() throws Exception {
+        PeerIdentity real = PeerIdentity.windowsBuilder().sid("S-1-5-18", Source.TOKEN).build();
+        byte[] bytes = serialized(real);
+        byte[] forged = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replace("S-1-5-18", "HOST\\bob")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.io.InvalidObjectException refused = assertThrows(java.io.InvalidObjectException.class, () -> deserialized(forged));
+        assertTrue(refused.getMessage().contains("not a SID"), refused.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T value) throws Exception {
+        return (T) deserialized(serialized(value));
+    }
+
+    private static byte[] serialized(Object value) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object deserialized(byte[] bytes) throws Exception {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return in.readObject();
+        }
+    }
 }
