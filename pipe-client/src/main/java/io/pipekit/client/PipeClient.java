@@ -12,6 +12,7 @@ import io.pipekit.core.ServerTrust;
 import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
+import io.pipekit.core.transport.ResolvedServerTrust;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.AsynchronousByteChannel;
@@ -330,7 +331,7 @@ public final class PipeClient implements AutoCloseable {
         private Duration sendTimeout;
         private Transport transport = Transport.forThisOs();
         private ReadMode readMode = ReadMode.AUTO;
-        private ServerTrust serverTrust = ServerTrust.currentUserOrSystem();
+        private ResolvedServerTrust serverTrust = ResolvedServerTrust.of(ServerTrust.currentUserOrSystem());
 
         private Builder(PipeName name) {
             this.name = name;
@@ -436,9 +437,18 @@ public final class PipeClient implements AutoCloseable {
          * connecting, before anything is sent. Default: {@link ServerTrust#currentUserOrSystem()},
          * which stops a squatter of any other user. A server of another user fails the connect
          * with an {@link io.pipekit.core.UntrustedServerException}.
+         *
+         * <p>The accounts the trust names ({@link ServerTrust#user}, {@link ServerTrust#orUser})
+         * are looked up here, once, in this system's accounts: on Windows their SIDs
+         * ({@code LookupAccountName}; a SID string is taken as it is), on Unix their uids (a
+         * number is a uid). A SID names no account on Unix: it accepts no server there.
+         *
+         * @throws IllegalArgumentException naming the account, if this system does not know an
+         *     account the trust names, or could not look it up (on Windows, a domain controller
+         *     out of reach, say); the builder keeps the trust it had
          */
         public Builder serverTrust(ServerTrust trust) {
-            this.serverTrust = Objects.requireNonNull(trust, "serverTrust");
+            this.serverTrust = ResolvedServerTrust.of(Objects.requireNonNull(trust, "serverTrust"));
             return this;
         }
 

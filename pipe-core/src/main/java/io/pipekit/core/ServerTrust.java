@@ -117,7 +117,10 @@ public final class ServerTrust {
     /**
      * Only a server running as {@code user}: on Windows an account name ({@code DOMAIN\name} or
      * {@code name}) or a SID, compared with the server's token's user or its pipe's owner; on Unix
-     * a user name or a uid. For {@code LocalSystem}, {@link #system()} is the one that accepts its
+     * a user name or a uid (a SID names no account there: no server passes). The name is looked
+     * up when a client's builder gets the trust ({@code PipeClient.Builder.serverTrust}), which
+     * refuses an account the system does not know with an {@link IllegalArgumentException} naming
+     * it, the same on both transports. For {@code LocalSystem}, {@link #system()} is the one that accepts its
      * services as a non-administrator client sees them: {@code user("S-1-5-18")} refuses a pipe
      * owned by Administrators.
      */

@@ -7,9 +7,11 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.ServerTrust;
+import io.pipekit.core.transport.ResolvedServerTrust;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.OptionalLong;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -72,17 +74,26 @@ public final class PeerCredentials {
         return identity.build();
     }
 
-    /** Whether {@code trust} accepts {@code server}, by its uid; a server whose uid is unknown is not accepted. */
-    public static boolean trusted(PeerIdentity server, ServerTrust trust) {
-        if (trust.acceptsAnyServer()) {
+    /**
+     * Whether {@code trust} accepts {@code server}, by its uid; a server whose uid is unknown is not
+     * accepted. The users the trust names were looked up when the client's builder got it.
+     */
+    public static boolean trusted(PeerIdentity server, ResolvedServerTrust trust) {
+        ServerTrust rule = trust.trust();
+        if (rule.acceptsAnyServer()) {
             return true;
         }
         if (server.uid().isEmpty()) {
             return false;
         }
-        long uid = server.uid().getAsLong();
-        return trust.acceptsCurrentUser() && uid == currentUid() || trust.acceptsSystem() && uid == 0
-                || trust.users().stream().anyMatch(user -> uidOf(user).equals(OptionalLong.of(uid)));
+        String uid = Long.toString(server.uid().getAsLong());
+        return rule.acceptsCurrentUser() && server.uid().getAsLong() == currentUid() || rule.acceptsSystem() && uid.equals("0")
+                || rule.users().stream().anyMatch(user -> trust.account(user).equals(Optional.of(uid)));
+    }
+
+    /** {@link #trusted(PeerIdentity, ResolvedServerTrust)}, looking {@code trust}'s users up first. */
+    public static boolean trusted(PeerIdentity server, ServerTrust trust) {
+        return trusted(server, ResolvedServerTrust.of(trust));
     }
 
     /**

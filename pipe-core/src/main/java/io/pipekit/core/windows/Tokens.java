@@ -151,9 +151,9 @@ public final class Tokens {
     /**
      * The SID of an account given by name ({@code DOMAIN\name}, or {@code name}) or already as a
      * SID string ({@code S-1-...}), which is returned as it is. An account Windows does not know
-     * is a {@link io.pipekit.core.PipeIoException} carrying {@code ERROR_NONE_MAPPED}: the lookup
-     * failed, not the server (an {@link io.pipekit.core.UntrustedServerException} would say a
-     * server was found and judged), and the caller's rights are not at fault.
+     * is a {@link io.pipekit.core.PipeIoException} carrying {@code ERROR_NONE_MAPPED}, which
+     * {@link io.pipekit.core.transport.ResolvedServerTrust} turns into the client builder's
+     * refusal of the trust, naming the account.
      */
     public static String sidOf(String account) throws PipeException {
         if (account.regionMatches(true, 0, "S-1-", 0, 4)) {
