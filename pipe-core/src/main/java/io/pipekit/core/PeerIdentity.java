@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  */
 public final class PeerIdentity implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Pattern SID = Pattern.compile("S-1-\\d+(-\\d+)*");
+    /** A SID string; its authority is in hex when it does not fit 32 bits, as {@code ConvertSidToStringSid} writes it. */
+    private static final Pattern SID = Pattern.compile("S-1-(\\d+|0x[0-9A-Fa-f]{12})(-\\d+)*");
 
     /** Whether the peer's token is elevated (an administrator's full token, under UAC). */
     public enum Elevation {

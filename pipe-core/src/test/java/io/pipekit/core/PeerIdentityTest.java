@@ -155,6 +155,9 @@ class PeerIdentityTest {
         assertThrows(IllegalArgumentException.class, () -> PeerIdentity.windowsBuilder().integrityLevel(IntegrityLevel.LOW).build(),
                 "no user, no token to read a level from");
 
+        assertEquals(Optional.of("S-1-0x1A2B3C4D5E6F-7"), PeerIdentity.windowsBuilder().sid("S-1-0x1A2B3C4D5E6F-7", Source.TOKEN).build().sid(),
+                "an authority beyond 32 bits, which ConvertSidToStringSid writes in hex");
+
         PeerIdentity unknown = PeerIdentity.windowsBuilder().build();
         assertEquals(Source.UNKNOWN, unknown.source());
         assertEquals(Elevation.UNKNOWN, unknown.elevation());

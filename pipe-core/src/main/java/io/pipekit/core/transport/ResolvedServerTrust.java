@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
 public final class ResolvedServerTrust {
     /** {@code LookupAccountName}'s "no such account". */
     private static final int ERROR_NONE_MAPPED = 1332;
-    private static final Pattern SID = Pattern.compile("S-1-\\d+(-\\d+)*", Pattern.CASE_INSENSITIVE);
+    /** A SID string; its authority is in hex when it does not fit 32 bits, as {@code ConvertSidToStringSid} writes it. */
+    private static final Pattern SID = Pattern.compile("S-1-(\\d+|0x[0-9a-f]{12})(-\\d+)*", Pattern.CASE_INSENSITIVE);
+    /** The largest uid: (uid_t) -1 is "no uid". */
+    private static final long MAX_UID = 0xFFFF_FFFEL;
 
     private final ServerTrust trust;
     private final Map<String, Optional<String>> accounts;
@@ -89,6 +92,10 @@ public final class ResolvedServerTrust {
     private static Optional<String> unixUid(String user) {
         if (SID.matcher(user).matches()) {
             return Optional.empty(); // a Windows account: no server here runs as it
+        }
+        if (!user.isEmpty() && user.chars().allMatch(c -> c >= '0' && c <= '9')
+                && (user.length() > 10 || Long.parseLong(user) > MAX_UID)) {
+            throw new IllegalArgumentException("serverTrust names the uid " + user + ", which is no uid (0 to " + MAX_UID + ")");
         }
         return Optional.of(Long.toString(PeerCredentials.uidOf(user).orElseThrow(() -> new IllegalArgumentException(
                 "serverTrust names the user \"" + user + "\", which this system does not know (no such account, nor a uid)"))));
