@@ -3,6 +3,7 @@ package io.pipekit.core.transport;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.core.Transport;
+import io.pipekit.core.Win32Errors;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.windows.Tokens;
 import java.util.LinkedHashMap;
@@ -24,8 +25,6 @@ import java.util.regex.Pattern;
  * server, as their javadoc says.
  */
 public final class ResolvedServerTrust {
-    /** {@code LookupAccountName}'s "no such account". */
-    private static final int ERROR_NONE_MAPPED = 1332;
     /** A SID string; its authority is in hex when it does not fit 32 bits, as {@code ConvertSidToStringSid} writes it. */
     private static final Pattern SID = Pattern.compile("S-1-(\\d+|0x[0-9a-f]{12})(-\\d+)*", Pattern.CASE_INSENSITIVE);
     /** The largest uid: (uid_t) -1 is "no uid". */
@@ -84,7 +83,7 @@ public final class ResolvedServerTrust {
             return Tokens.sidOf(user);
         } catch (PipeException e) {
             throw new IllegalArgumentException("serverTrust names the account \"" + user + "\", which "
-                    + (e.code() == ERROR_NONE_MAPPED ? "Windows does not know (ERROR_NONE_MAPPED, 1332)"
+                    + (e.code() == Win32Errors.ERROR_NONE_MAPPED ? "Windows does not know (" + e.symbolicName() + ", " + e.code() + ")"
                             : "could not be looked up: " + e.getMessage()), e);
         }
     }

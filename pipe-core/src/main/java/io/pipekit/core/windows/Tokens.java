@@ -11,6 +11,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PeerIdentity.IntegrityLevel;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.Win32Errors;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -162,7 +163,8 @@ public final class Tokens {
         try {
             return Advapi32Util.getAccountByName(account).sidString;
         } catch (Win32Exception e) {
-            throw Win32.exception("LookupAccountName \"" + account + "\"", e.getErrorCode(), "no such account");
+            throw Win32.exception("LookupAccountName \"" + account + "\"", e.getErrorCode(),
+                    e.getErrorCode() == Win32Errors.ERROR_NONE_MAPPED ? "no such account" : null);
         }
     }
 

@@ -28,7 +28,7 @@ class ServerTrustDecisionTest {
         }
         String sid = Map.of("NT SERVICE\\agent", AGENT, "HOST\\bob", BOB).get(account);
         if (sid == null) {
-            throw new io.pipekit.core.PipeIoException("LookupAccountName \"" + account + "\"", 1332, "no such account");
+            throw new io.pipekit.core.PipeIoException("LookupAccountName \"" + account + "\"", io.pipekit.core.Win32Errors.ERROR_NONE_MAPPED, "no such account");
         }
         return sid;
     };
