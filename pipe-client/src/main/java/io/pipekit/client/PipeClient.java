@@ -12,6 +12,7 @@ import io.pipekit.core.ServerTrust;
 import io.pipekit.core.Transport;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
+import io.pipekit.core.transport.ResolvedServerTrust;
 import io.pipekit.core.transport.Transports;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -229,17 +230,19 @@ public final class PipeClient implements AutoCloseable {
 
     /** {@link #send(byte[])} of an encoded value. */
     public <T> void send(MessageCodec<T> codec, T value) throws PipeException {
-        send(codec.encode(value));
+        send(Objects.requireNonNull(codec, "codec").encode(value));
     }
 
     /**
      * {@link #receive()} decoded.
      *
+     * @throws NullPointerException if {@code codec} is null, before anything is read
      * @throws InvalidMessageException if the codec refused the message (its exception is the
      *     cause): the message was read and is dropped, the connection stays usable, and the next
      *     receive returns the message after it
      */
     public <T> T receive(MessageCodec<T> codec) throws PipeException {
+        Objects.requireNonNull(codec, "codec"); // before the receive: a message read for no codec would be lost
         return decoded(codec, receive());
     }
 
@@ -248,8 +251,10 @@ public final class PipeClient implements AutoCloseable {
      *
      * @throws io.pipekit.core.PipeTimeoutException if none came in time; the connection stays usable
      * @throws InvalidMessageException if the codec refused the message, as {@link #receive(MessageCodec)}
+     * @throws NullPointerException if {@code codec} is null, before anything is read
      */
     public <T> T receive(MessageCodec<T> codec, Duration timeout) throws PipeException {
+        Objects.requireNonNull(codec, "codec");
         return decoded(codec, receive(timeout));
     }
 
@@ -257,9 +262,22 @@ public final class PipeClient implements AutoCloseable {
      * {@link #transact(byte[])} with values.
      *
      * @throws InvalidMessageException if the codec refused the answer, as {@link #receive(MessageCodec)}
+     * @throws NullPointerException if {@code codec} is null, before anything is sent
      */
     public <T> T transact(MessageCodec<T> codec, T request) throws PipeException {
-        return decoded(codec, transact(codec.encode(request)));
+        return decoded(codec, transact(Objects.requireNonNull(codec, "codec").encode(request)));
+    }
+
+    /**
+     * {@link #transact(byte[])} with a codec for the request and another for the answer, as a
+     * server's {@code RequestHandler.using(requests, replies, answer)} has.
+     *
+     * @throws InvalidMessageException if {@code replies} refused the answer, as {@link #receive(MessageCodec)}
+     * @throws NullPointerException if either codec is null, before anything is sent
+     */
+    public <Q, R> R transact(MessageCodec<Q> requests, MessageCodec<R> replies, Q request) throws PipeException {
+        Objects.requireNonNull(replies, "replies"); // before the request goes out: its answer would be lost
+        return decoded(replies, transact(Objects.requireNonNull(requests, "requests").encode(request)));
     }
 
     /** A whole message the codec refuses is the caller's typed, checked failure, not an unchecked one. */
@@ -314,7 +332,7 @@ public final class PipeClient implements AutoCloseable {
         private Duration sendTimeout;
         private Transport transport = Transport.forThisOs();
         private ReadMode readMode = ReadMode.AUTO;
-        private ServerTrust serverTrust = ServerTrust.currentUserOrSystem();
+        private ResolvedServerTrust serverTrust = ResolvedServerTrust.of(ServerTrust.currentUserOrSystem());
 
         private Builder(PipeName name) {
             this.name = name;
@@ -419,9 +437,18 @@ public final class PipeClient implements AutoCloseable {
          * connecting, before anything is sent. Default: {@link ServerTrust#currentUserOrSystem()},
          * which stops a squatter of any other user. A server of another user fails the connect
          * with an {@link io.pipekit.core.UntrustedServerException}.
+         *
+         * <p>The accounts the trust names ({@link ServerTrust#user}, {@link ServerTrust#orUser})
+         * are looked up here, once, in this system's accounts: on Windows their SIDs
+         * ({@code LookupAccountName}; a SID string is taken as it is), on Unix their uids (a
+         * number is a uid). A SID names no account on Unix: it accepts no server there.
+         *
+         * @throws IllegalArgumentException naming the account, if this system does not know an
+         *     account the trust names, or could not look it up (on Windows, a domain controller
+         *     out of reach, say); the builder keeps the trust it had
          */
         public Builder serverTrust(ServerTrust trust) {
-            this.serverTrust = Objects.requireNonNull(trust, "serverTrust");
+            this.serverTrust = ResolvedServerTrust.of(Objects.requireNonNull(trust, "serverTrust"));
             return this;
         }
 

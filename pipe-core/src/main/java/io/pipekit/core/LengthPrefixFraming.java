@@ -127,10 +127,25 @@ public final class LengthPrefixFraming {
         return message;
     }
 
-    /** {@link #read(InputStream)} decoded; {@code null} at a clean end of stream. */
+    /**
+     * {@link #read(InputStream)} decoded; {@code null} at a clean end of stream.
+     *
+     * @throws InvalidMessageException if the codec refused the message (its exception is the
+     *     cause): the whole frame was read and is dropped, so the stream stays in step and the
+     *     next read returns the frame after it
+     */
     public <T> T read(InputStream in, MessageCodec<T> codec) throws IOException {
+        Objects.requireNonNull(codec, "codec");
         byte[] message = read(in);
-        return message == null ? null : codec.decode(message);
+        if (message == null) {
+            return null;
+        }
+        try {
+            return codec.decode(message);
+        } catch (RuntimeException e) {
+            throw new InvalidMessageException("read frame", PipeException.NO_CODE,
+                    "the codec refused a frame of " + message.length + " bytes (" + e + "); the stream stays in step", e);
+        }
     }
 
     /** A decoder for bytes that arrive in chunks of any size, such as a byte-type server's reads. */

@@ -15,8 +15,9 @@ public interface MessageCodec<T> {
      *
      * @throws IllegalArgumentException if the bytes are not a valid message for this codec (any
      *     RuntimeException will do): pipekit's callers turn it into a checked
-     *     {@link InvalidMessageException} with it as the cause ({@code PipeClient}'s codec methods;
-     *     the connection stays usable); on a server, inside {@code RequestHandler.using}, it is the
+     *     {@link InvalidMessageException} with it as the cause ({@code PipeClient}'s codec methods,
+     *     and {@link LengthPrefixFraming#read(java.io.InputStream, MessageCodec)}; the connection
+     *     stays usable); on a server, inside {@code RequestHandler.using}, it is the
      *     handler's own failure, which costs that client its connection
      */
     T decode(byte[] message);

@@ -1,10 +1,14 @@
 package io.pipekit.core;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * Who is at the other end of a connection, as the operating system vouches for it: the
@@ -27,8 +31,16 @@ import java.util.OptionalLong;
  *
  * <p>A process id is a hint for logs, not proof: once that process exits, its id may be reused.
  * Decide on the user (its SID or uid), which the kernel took from the peer's credentials.
+ *
+ * <p>An identity is an immutable value, and serializable (an {@link UntrustedServerException}
+ * carries one): it is read back through the same checks as {@link #windowsBuilder()} and
+ * {@link #unixBuilder()} make, and a stream whose facts do not fit is refused with an
+ * {@link InvalidObjectException}.
  */
-public final class PeerIdentity {
+public final class PeerIdentity implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** A SID string; its authority is in hex when it does not fit 32 bits, as {@code ConvertSidToStringSid} writes it. */
+    private static final Pattern SID = Pattern.compile("S-1-(\\d+|0x[0-9A-Fa-f]{12})(-\\d+)*");
 
     /** Whether the peer's token is elevated (an administrator's full token, under UAC). */
     public enum Elevation {
@@ -112,32 +124,29 @@ public final class PeerIdentity {
     }
 
     /**
-     * A Windows peer whose user, {@code sid}, came from {@code source}: {@link Source#TOKEN} or
-     * {@link Source#PIPE_OWNER}, or {@link Source#UNKNOWN} when {@code sid} is {@code null}.
-     * {@code processId} and {@code sessionId} may be -1 and the others {@code null} where Windows
-     * would not tell.
+     * A builder of a Windows peer's identity, each fact set by name; a fact left unset is
+     * unknown. For fakes and tests of code that decides on identities (an
+     * {@code Admission}, say); pipekit itself reads identities from the operating system.
      *
-     * @throws IllegalArgumentException if {@code source} does not fit {@code sid}: {@code UNKNOWN}
-     *         exactly when there is no SID, and never {@code UNIX_CREDENTIALS}
+     * <pre>{@code
+     * PeerIdentity alice = PeerIdentity.windowsBuilder()
+     *         .processId(4242).sessionId(1)
+     *         .sid("S-1-5-21-1-2-3-1001", PeerIdentity.Source.TOKEN).user("HOST\\alice")
+     *         .elevation(PeerIdentity.Elevation.NO).integrityLevel(PeerIdentity.IntegrityLevel.MEDIUM)
+     *         .build();
+     * }</pre>
      */
-    public static PeerIdentity windows(long processId, int sessionId, String sid, String user, Source source, Elevation elevation,
-            IntegrityLevel integrity) {
-        Objects.requireNonNull(source, "source");
-        if (source == Source.UNIX_CREDENTIALS || (sid == null) != (source == Source.UNKNOWN)) {
-            throw new IllegalArgumentException("a Windows peer's user comes from its token or its pipe's owner, and is UNKNOWN"
-                    + " exactly when there is no SID: got sid " + sid + " from " + source);
-        }
-        return new PeerIdentity(processId, sessionId, user, sid, -1, -1, elevation, integrity, source);
+    public static WindowsBuilder windowsBuilder() {
+        return new WindowsBuilder();
     }
 
     /**
-     * A Unix peer, its user from the kernel's credentials ({@link Source#UNIX_CREDENTIALS}, or
-     * {@link Source#UNKNOWN} if {@code uid} is -1); {@code processId} is -1 where the OS would
-     * not tell, {@code user} {@code null} if the uid has no name.
+     * A builder of a Unix peer's identity, each fact set by name; a fact left unset is unknown,
+     * and without a uid the user is unknown ({@link Source#UNKNOWN}). For fakes and tests, as
+     * {@link #windowsBuilder()}.
      */
-    public static PeerIdentity unix(long processId, long uid, long gid, String user) {
-        return new PeerIdentity(processId, -1, user, null, uid, gid, Elevation.UNKNOWN, null,
-                uid < 0 ? Source.UNKNOWN : Source.UNIX_CREDENTIALS);
+    public static UnixBuilder unixBuilder() {
+        return new UnixBuilder();
     }
 
     /**
@@ -236,5 +245,269 @@ public final class PeerIdentity {
     @Override
     public int hashCode() {
         return Objects.hash(processId, sessionId, user, sid, uid, gid, elevation, integrity, source);
+    }
+
+    /** Serialized as its facts alone, and read back through a builder's checks. */
+    private Object writeReplace() {
+        return new Serialized(processId, sessionId, user, sid, uid, gid, elevation, integrity, source);
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a PeerIdentity is read through its serialized form");
+    }
+
+    /** The serialized form of a {@link PeerIdentity}: its facts, -1 or {@code null} where unknown. */
+    private static final class Serialized implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final long processId;
+        private final int sessionId;
+        private final String user;
+        private final String sid;
+        private final long uid;
+        private final long gid;
+        private final Elevation elevation;
+        private final IntegrityLevel integrity;
+        private final Source source;
+
+        Serialized(long processId, int sessionId, String user, String sid, long uid, long gid, Elevation elevation,
+                IntegrityLevel integrity, Source source) {
+            this.processId = processId;
+            this.sessionId = sessionId;
+            this.user = user;
+            this.sid = sid;
+            this.uid = uid;
+            this.gid = gid;
+            this.elevation = elevation;
+            this.integrity = integrity;
+            this.source = source;
+        }
+
+        /**
+         * The identity, built as pipekit builds it. A fact with no Windows notion in it (no SID,
+         * session, elevation or level) reads as a Unix identity, which for an all-unknown or a
+         * pid-only identity is the same value.
+         */
+        private Object readResolve() throws InvalidObjectException {
+            try {
+                return windowsOnly() ? windows() : unix();
+            } catch (IllegalArgumentException | NullPointerException unfit) {
+                InvalidObjectException refused = new InvalidObjectException("a serialized PeerIdentity whose facts do not fit: "
+                        + unfit.getMessage());
+                refused.initCause(unfit);
+                throw refused;
+            }
+        }
+
+        private boolean windowsOnly() {
+            return sid != null || sessionId >= 0 || integrity != null || elevation != Elevation.UNKNOWN
+                    || source == Source.TOKEN || source == Source.PIPE_OWNER;
+        }
+
+        private PeerIdentity windows() {
+            if (uid >= 0 || gid >= 0) {
+                throw new IllegalArgumentException("a Windows peer has no uid or gid");
+            }
+            WindowsBuilder identity = windowsBuilder().elevation(elevation);
+            if (processId >= 0) {
+                identity.processId(processId);
+            }
+            if (sessionId >= 0) {
+                identity.sessionId(sessionId);
+            }
+            if (sid != null || source != Source.UNKNOWN) {
+                identity.sid(sid, source);
+            }
+            if (user != null) {
+                identity.user(user);
+            }
+            if (integrity != null) {
+                identity.integrityLevel(integrity);
+            }
+            return identity.build();
+        }
+
+        private PeerIdentity unix() {
+            UnixBuilder identity = unixBuilder();
+            if (processId >= 0) {
+                identity.processId(processId);
+            }
+            if (uid >= 0) {
+                identity.uid(uid);
+            }
+            if (gid >= 0) {
+                identity.gid(gid);
+            }
+            if (user != null) {
+                identity.user(user);
+            }
+            PeerIdentity built = identity.build();
+            if (built.source != source) {
+                throw new IllegalArgumentException("a Unix peer's user comes from " + built.source + ", not " + source);
+            }
+            return built;
+        }
+    }
+
+    /**
+     * Builds the identity of a Windows peer. Each setter refuses a value that cannot be a fact
+     * (a negative id, a null, a string that is not a SID) at once; {@link #build()} refuses facts
+     * that do not fit together. Unset facts are unknown: the process id, the session, the user
+     * (then {@link Source#UNKNOWN}), the account name, the elevation ({@link Elevation#UNKNOWN})
+     * and the integrity level.
+     */
+    public static final class WindowsBuilder {
+        private long processId = -1;
+        private int sessionId = -1;
+        private String sid;
+        private Source source = Source.UNKNOWN;
+        private String user;
+        private Elevation elevation = Elevation.UNKNOWN;
+        private IntegrityLevel integrity;
+
+        private WindowsBuilder() {
+        }
+
+        /**
+         * The peer's process id.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public WindowsBuilder processId(long processId) {
+            this.processId = notNegative(processId, "processId");
+            return this;
+        }
+
+        /**
+         * The Windows session the peer runs in.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public WindowsBuilder sessionId(int sessionId) {
+            this.sessionId = (int) notNegative(sessionId, "sessionId");
+            return this;
+        }
+
+        /**
+         * The user's SID ({@code S-1-5-21-…-1001}) and where it came from: {@link Source#TOKEN}
+         * or {@link Source#PIPE_OWNER}. Unset, the user is unknown ({@link Source#UNKNOWN}).
+         *
+         * @throws IllegalArgumentException if {@code sid} is not a SID string ({@code S-1-...}:
+         *     an account name given here by mistake, say) or {@code source} is not one of those two
+         */
+        public WindowsBuilder sid(String sid, Source source) {
+            Objects.requireNonNull(sid, "sid");
+            Objects.requireNonNull(source, "source");
+            if (!SID.matcher(sid).matches()) {
+                throw new IllegalArgumentException("not a SID string (S-1-<authority>-<sub-authorities>): \"" + sid + "\"");
+            }
+            if (source != Source.TOKEN && source != Source.PIPE_OWNER) {
+                throw new IllegalArgumentException("a Windows peer's SID comes from its TOKEN or its PIPE_OWNER, not " + source);
+            }
+            this.sid = sid;
+            this.source = source;
+            return this;
+        }
+
+        /** The user's account name, {@code DOMAIN\name}: known only with a {@link #sid SID}. */
+        public WindowsBuilder user(String user) {
+            this.user = Objects.requireNonNull(user, "user");
+            return this;
+        }
+
+        /** Whether the token is elevated: known only for a user from the {@link Source#TOKEN token}. */
+        public WindowsBuilder elevation(Elevation elevation) {
+            this.elevation = Objects.requireNonNull(elevation, "elevation");
+            return this;
+        }
+
+        /** The token's integrity level: known only for a user from the {@link Source#TOKEN token}. */
+        public WindowsBuilder integrityLevel(IntegrityLevel integrity) {
+            this.integrity = Objects.requireNonNull(integrity, "integrityLevel");
+            return this;
+        }
+
+        /**
+         * The identity.
+         *
+         * @throws IllegalArgumentException if an account name was set without a SID, or an
+         *     elevation or integrity level without a user from the token (the pipe's owner says
+         *     neither)
+         */
+        public PeerIdentity build() {
+            if (user != null && sid == null) {
+                throw new IllegalArgumentException("an account name (" + user + ") without its SID: set sid(...) too");
+            }
+            if (source != Source.TOKEN && (elevation != Elevation.UNKNOWN || integrity != null)) {
+                throw new IllegalArgumentException("elevation and integrity level come from the peer's token, and the user is "
+                        + (sid == null ? "unknown" : "the pipe's owner") + ": leave them unset");
+            }
+            return new PeerIdentity(processId, sessionId, user, sid, -1, -1, elevation, integrity, source);
+        }
+    }
+
+    /**
+     * Builds the identity of a Unix peer. Each setter refuses a negative id or a null at once.
+     * Unset facts are unknown: the process id, the uid (then the user is {@link Source#UNKNOWN}),
+     * the gid and the user name; with a uid the source is {@link Source#UNIX_CREDENTIALS}. There is
+     * no SID, session, elevation or integrity level.
+     */
+    public static final class UnixBuilder {
+        private long processId = -1;
+        private long uid = -1;
+        private long gid = -1;
+        private String user;
+
+        private UnixBuilder() {
+        }
+
+        /**
+         * The peer's process id.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public UnixBuilder processId(long processId) {
+            this.processId = notNegative(processId, "processId");
+            return this;
+        }
+
+        /**
+         * The user id.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public UnixBuilder uid(long uid) {
+            this.uid = notNegative(uid, "uid");
+            return this;
+        }
+
+        /**
+         * The primary group id.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public UnixBuilder gid(long gid) {
+            this.gid = notNegative(gid, "gid");
+            return this;
+        }
+
+        /** The user's login name. */
+        public UnixBuilder user(String user) {
+            this.user = Objects.requireNonNull(user, "user");
+            return this;
+        }
+
+        /** The identity; its source is {@link Source#UNIX_CREDENTIALS} with a uid, {@link Source#UNKNOWN} without. */
+        public PeerIdentity build() {
+            return new PeerIdentity(processId, -1, user, null, uid, gid, Elevation.UNKNOWN, null,
+                    uid < 0 ? Source.UNKNOWN : Source.UNIX_CREDENTIALS);
+        }
+    }
+
+    private static long notNegative(long value, String fact) {
+        if (value < 0) {
+            throw new IllegalArgumentException(fact + " must not be negative, got " + value + ": leave it unset if it is unknown");
+        }
+        return value;
     }
 }

@@ -29,7 +29,12 @@ import java.io.IOException;
  *     case PipeIoException x -> ...;           // anything else: an unmapped Win32 code, an OS error
  * }
  * }</pre>
- * The constructors of the subtypes stay public for fakes and tests of code that handles these
+ * The set of subtypes is part of the 1.0 API: no 1.x release adds one, since a new subtype would
+ * break every such {@code switch}. A distinction found later comes as more information on an
+ * existing type (a reason on {@link PipeIoException}, say, beside the {@link #code()} it already
+ * carries), not as a new subtype.
+ *
+ * <p>The constructors of the subtypes stay public for fakes and tests of code that handles these
  * failures; they refuse a missing operation.
  */
 public abstract sealed class PipeException extends IOException

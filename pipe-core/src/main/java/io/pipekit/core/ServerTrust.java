@@ -78,7 +78,16 @@ public final class ServerTrust {
     /**
      * Only a server running as the system: on Windows {@code LocalSystem}, by its token's user or,
      * where the client may not read the token, by its pipe's owner and session (see above); on
-     * Unix root. The client's own processes are refused, elevated ones included.
+     * Unix root.
+     *
+     * <p>Exactly what passes on Windows: a server whose token's user is {@code S-1-5-18}; or, its
+     * token unreadable, a pipe owned by {@code S-1-5-18}, or owned by {@code BUILTIN\Administrators}
+     * and created in session 0. The last also accepts an administrator's elevated process running in
+     * session 0 (an administrator's SSH logon, a scheduled task run with highest privileges, a
+     * service running as an administrator), which Windows cannot tell from {@code LocalSystem} by
+     * the pipe alone; an administrator controls the machine anyway (docs/security.md). Refused: the
+     * client's own user's processes, and an administrator's elevated processes in an interactive
+     * session (1 or above), such as an elevated tool started from the desktop.
      */
     public static ServerTrust system() {
         return new ServerTrust(false, false, true, List.of(), false);
@@ -108,7 +117,10 @@ public final class ServerTrust {
     /**
      * Only a server running as {@code user}: on Windows an account name ({@code DOMAIN\name} or
      * {@code name}) or a SID, compared with the server's token's user or its pipe's owner; on Unix
-     * a user name or a uid. For {@code LocalSystem}, {@link #system()} is the one that accepts its
+     * a user name or a uid (a SID names no account there: no server passes). The name is looked
+     * up when a client's builder gets the trust ({@code PipeClient.Builder.serverTrust}), which
+     * refuses an account the system does not know with an {@link IllegalArgumentException} naming
+     * it, the same on both transports. For {@code LocalSystem}, {@link #system()} is the one that accepts its
      * services as a non-administrator client sees them: {@code user("S-1-5-18")} refuses a pipe
      * owned by Administrators.
      */

@@ -48,6 +48,8 @@ public final class Win32Errors {
     /** The thread impersonates nobody: it has no token of its own. */
     public static final int ERROR_NO_TOKEN = 1008;
     public static final int ERROR_NOT_FOUND = 1168;
+    /** No account has that name ({@code LookupAccountName}), or no name that SID. */
+    public static final int ERROR_NONE_MAPPED = 1332;
     public static final int ERROR_INVALID_ACL = 1336;
     public static final int ERROR_INVALID_SID = 1337;
     public static final int ERROR_INVALID_SECURITY_DESCR = 1338;

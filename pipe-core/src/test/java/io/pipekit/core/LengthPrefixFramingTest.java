@@ -111,6 +111,20 @@ class LengthPrefixFramingTest {
     }
 
     @Test
+    void aFrameTheCodecRefusesIsATypedFailureAndTheNextFrameStillReads() throws Exception {
+        LengthPrefixFraming framing = LengthPrefixFraming.u32be(1024);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        framing.write(wire, new byte[] {(byte) 0xC3, (byte) 0x28}); // not UTF-8
+        framing.write(wire, MessageCodecs.utf8(), "next");
+        ByteArrayInputStream in = new ByteArrayInputStream(wire.toByteArray());
+
+        InvalidMessageException refused = assertThrows(InvalidMessageException.class, () -> framing.read(in, MessageCodecs.utf8()));
+        assertTrue(refused.getCause() instanceof IllegalArgumentException, "the codec's exception is the cause: " + refused.getCause());
+        assertEquals("read frame", refused.operation());
+        assertEquals("next", framing.read(in, MessageCodecs.utf8()), "the refused frame was read whole, the stream is still in step");
+    }
+
+    @Test
     void onlyTheFourWidthsAreAccepted() {
         assertThrows(IllegalArgumentException.class, () -> LengthPrefixFraming.of(3, ByteOrder.BIG_ENDIAN, 10));
         assertThrows(IllegalArgumentException.class, () -> LengthPrefixFraming.of(4, ByteOrder.BIG_ENDIAN, -1));

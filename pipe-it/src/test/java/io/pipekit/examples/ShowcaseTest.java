@@ -141,9 +141,10 @@ class ShowcaseTest {
         // No second user exists here to connect as: the admission the server uses is asked directly.
         PeerIdentity me = PeerIdentity.currentProcess();
         PeerIdentity someoneElse = me.sid().isPresent()
-                ? PeerIdentity.windows(4242, 1, "S-1-5-21-1-2-3-1001", "OTHER\\someone", PeerIdentity.Source.TOKEN,
-                        PeerIdentity.Elevation.NO, PeerIdentity.IntegrityLevel.MEDIUM)
-                : PeerIdentity.unix(4242, me.uid().getAsLong() + 1, me.gid().getAsLong(), "someone");
+                ? PeerIdentity.windowsBuilder().processId(4242).sessionId(1).sid("S-1-5-21-1-2-3-1001", PeerIdentity.Source.TOKEN)
+                        .user("OTHER\\someone").elevation(PeerIdentity.Elevation.NO).integrityLevel(PeerIdentity.IntegrityLevel.MEDIUM)
+                        .build()
+                : PeerIdentity.unixBuilder().processId(4242).uid(me.uid().getAsLong() + 1).gid(me.gid().getAsLong()).user("someone").build();
         assertTrue(Admission.sameUser().admits(me), "its own user is served");
         assertFalse(Admission.sameUser().admits(someoneElse), "another user is refused");
     }

@@ -141,9 +141,8 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
         assertArrayEquals(new byte[] {5}, client().transact(new byte[] {5}), "a client of this process's user is served");
         // No second user exists here: the refusal is shown on the identity such a client would have.
         assertFalse(sameUser.admits(anotherUsersClient()), anotherUsersClient()::describe);
-        assertFalse(sameUser.admits(PeerIdentity.unix(-1, -1, -1, null)), "a client whose user is unknown");
-        assertFalse(sameUser.admits(PeerIdentity.windows(-1, -1, null, null, PeerIdentity.Source.UNKNOWN,
-                PeerIdentity.Elevation.UNKNOWN, null)), "a client whose user is unknown");
+        assertFalse(sameUser.admits(PeerIdentity.unixBuilder().build()), "a client whose user is unknown");
+        assertFalse(sameUser.admits(PeerIdentity.windowsBuilder().build()), "a client whose user is unknown");
         assertTrue(sameUser.admits(PeerIdentity.currentProcess()));
     }
 
@@ -272,6 +271,40 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
         closeLater(trusting);
         trusting.transact(new byte[] {7});
         assertEquals(1, requests.get());
+    }
+
+    /**
+     * Review of issue 25 (D): an account a trust names that this system does not know failed
+     * differently on each transport, and late: on Windows connect() threw a PipeIoException
+     * (ERROR_NONE_MAPPED) after opening the pipe, contrary to the builder's javadoc; on Unix the
+     * name silently matched nobody and the connect ended as an UntrustedServerException. Both now
+     * refuse it when the builder gets the trust, naming the account, and the builder keeps the
+     * trust it had.
+     */
+    @Test
+    void aTrustNamingAnUnknownAccountIsRefusedByTheSetterNamingTheAccount() throws Exception {
+        String nobody = "pipekit-nobody-" + Long.toHexString(System.nanoTime());
+        PipeClient.Builder client = clientBuilder().connectTimeout(TIMEOUT);
+
+        for (ServerTrust trust : List.of(ServerTrust.user(nobody), ServerTrust.currentUser().orUser(nobody))) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> client.serverTrust(trust));
+            assertTrue(refused.getMessage().contains("serverTrust") && refused.getMessage().contains(nobody), refused.getMessage());
+        }
+        echoServer(builder());
+        try (PipeClient connected = client.connect()) {
+            assertArrayEquals(new byte[] {4}, connected.transact(new byte[] {4}), "the refused trusts did not replace the default");
+        }
+    }
+
+    /** A trust that names this process's user by its account name (not its SID or uid) accepts its server. */
+    @Test
+    void aTrustNamingThisUserByAccountNameAcceptsItsServer() throws Exception {
+        echoServer(builder());
+        String account = PeerIdentity.currentProcess().user().orElseThrow();
+
+        try (PipeClient client = clientBuilder().serverTrust(ServerTrust.user(account)).connectTimeout(TIMEOUT).connect()) {
+            assertArrayEquals(new byte[] {5}, client.transact(new byte[] {5}), account);
+        }
     }
 
     /** This process's user, as {@link ServerTrust#user} takes it. */

@@ -506,6 +506,53 @@ abstract class PipeBehaviourSpec {
         assertEquals("later", client.receive(PICKY, TIMEOUT));
     }
 
+    /**
+     * Review of issue 25 (I): receive(null) read a message, lost it, and reported the codec's
+     * NullPointerException as an InvalidMessageException. A null codec is refused before
+     * anything is read or sent, and the message stays for the next receive.
+     */
+    @Test
+    @SuppressWarnings("DataFlowIssue")
+    void aNullCodecIsRefusedBeforeAnythingIsReadOrSent() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+        client.send("kept".getBytes(UTF_8));
+
+        assertThrows(NullPointerException.class, () -> client.receive((MessageCodec<String>) null));
+        assertThrows(NullPointerException.class, () -> client.receive((MessageCodec<String>) null, TIMEOUT));
+        assertEquals("kept", client.receive(PICKY, TIMEOUT), "the message was not read by the refused calls");
+
+        assertThrows(NullPointerException.class, () -> client.transact((MessageCodec<String>) null, "x"));
+        assertThrows(NullPointerException.class, () -> client.transact(null, PICKY, "x"));
+        assertThrows(NullPointerException.class, () -> client.transact(PICKY, null, "x"));
+        assertThrows(PipeTimeoutException.class, () -> client.receive(Duration.ofMillis(50)), "nothing was sent");
+    }
+
+    /** Issue 25 (J'): transact with a request codec and a reply codec, as a server's typed handler has. */
+    @Test
+    void transactWithARequestCodecAndAReplyCodec() throws Exception {
+        echoServer(builder());
+        PipeClient client = client();
+        MessageCodec<Integer> numbers = new MessageCodec<>() {
+            @Override
+            public byte[] encode(Integer value) {
+                return Integer.toString(value).getBytes(UTF_8);
+            }
+
+            @Override
+            public Integer decode(byte[] message) {
+                return Integer.valueOf(new String(message, UTF_8));
+            }
+        };
+
+        assertEquals("42", client.transact(numbers, MessageCodecs.utf8(), 42));
+        assertEquals(7, client.transact(MessageCodecs.utf8(), numbers, "7"));
+
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.transact(MessageCodecs.utf8(), numbers, "x"));
+        assertInstanceOf(NumberFormatException.class, e.getCause());
+        assertEquals("answer", client.transact(MessageCodecs.utf8(), PICKY, "answer"), "the connection stays usable");
+    }
+
     @Test
     void clientUsedAfterCloseSaysThisSideClosedIt() throws Exception {
         echoServer(builder());

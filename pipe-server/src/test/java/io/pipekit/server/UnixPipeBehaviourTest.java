@@ -60,7 +60,7 @@ class UnixPipeBehaviourTest extends IdentityBehaviourSpec {
 
     @Override
     PeerIdentity anotherUsersClient() {
-        return PeerIdentity.unix(4242, Long.parseLong(anotherUser()), 4242, null);
+        return PeerIdentity.unixBuilder().processId(4242).uid(Long.parseLong(anotherUser())).gid(4242).build();
     }
 
     @Override

@@ -449,8 +449,9 @@ class WindowsPipeServerTest extends IdentityBehaviourSpec {
 
     @Override
     PeerIdentity anotherUsersClient() {
-        return PeerIdentity.windows(4242, 0, anotherUser(), "NT AUTHORITY\\NETWORK SERVICE", PeerIdentity.Source.TOKEN,
-                PeerIdentity.Elevation.NO, PeerIdentity.IntegrityLevel.SYSTEM);
+        return PeerIdentity.windowsBuilder().processId(4242).sessionId(0).sid(anotherUser(), PeerIdentity.Source.TOKEN)
+                .user("NT AUTHORITY\\NETWORK SERVICE").elevation(PeerIdentity.Elevation.NO)
+                .integrityLevel(PeerIdentity.IntegrityLevel.SYSTEM).build();
     }
 
     @Override

@@ -187,7 +187,7 @@ public final class UnixClientConnection implements ClientConnection {
             throw new PipeIoException(operation, PipeException.NO_CODE, "checking the server's identity failed: " + e, e);
         }
         if (!trusted) {
-            throw new UntrustedServerException(operation, server, config.serverTrust());
+            throw new UntrustedServerException(operation, server, config.serverTrust().trust());
         }
         return new UnixClientConnection(channel, path, config, server);
     }

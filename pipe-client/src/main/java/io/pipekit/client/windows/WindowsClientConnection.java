@@ -17,7 +17,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeIoException;
 import io.pipekit.core.PipeTimeoutException;
-import io.pipekit.core.ServerTrust;
+import io.pipekit.core.transport.ResolvedServerTrust;
 import io.pipekit.core.UntrustedServerException;
 import io.pipekit.core.ReadMode;
 import io.pipekit.core.transport.ClientConfig;
@@ -160,10 +160,10 @@ public final class WindowsClientConnection implements ClientConnection {
     }
 
     /** Who serves the pipe; an {@link UntrustedServerException} if {@code trust} does not accept it. */
-    private static PeerIdentity verifiedServer(HANDLE handle, String path, ServerTrust trust) throws PipeException {
+    private static PeerIdentity verifiedServer(HANDLE handle, String path, ResolvedServerTrust trust) throws PipeException {
         PeerIdentity server = PipeServerIdentity.of(handle);
         if (!PipeServerIdentity.trusted(server, trust)) {
-            throw new UntrustedServerException("connect " + path, server, trust);
+            throw new UntrustedServerException("connect " + path, server, trust.trust());
         }
         return server;
     }

@@ -12,6 +12,7 @@ import io.pipekit.core.PipeTimeoutException;
 import io.pipekit.core.ReadMode;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.core.transport.ClientConfig;
+import io.pipekit.core.transport.ResolvedServerTrust;
 import io.pipekit.core.unix.SocketPaths;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -48,7 +49,7 @@ class UnixClientDeadlineTest {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
         client = UnixClientConnection.connect(new ClientConfig(name, Duration.ofSeconds(5), false, false, 1 << 20,
-                ReadMode.MESSAGE, ServerTrust.currentUserOrSystem()));
+                ReadMode.MESSAGE, ResolvedServerTrust.of(ServerTrust.currentUserOrSystem())));
         accepted = server.accept();
     }
 

@@ -2,7 +2,6 @@ package io.pipekit.core.transport;
 
 import io.pipekit.core.PipeName;
 import io.pipekit.core.ReadMode;
-import io.pipekit.core.ServerTrust;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,10 +16,11 @@ import java.util.Objects;
  *     server may only identify it ({@code SECURITY_IDENTIFICATION})
  * @param maxMessageSize the largest message accepted from the server
  * @param readMode how to read the pipe; {@link ReadMode#AUTO} takes the pipe's own type
- * @param serverTrust which servers to accept, by the user they run as; checked before anything is sent
+ * @param serverTrust which servers to accept, by the user they run as, its accounts already looked up;
+ *     checked before anything is sent
  */
 public record ClientConfig(PipeName name, Duration connectTimeout, boolean readOnly, boolean allowImpersonation,
-        int maxMessageSize, ReadMode readMode, ServerTrust serverTrust) {
+        int maxMessageSize, ReadMode readMode, ResolvedServerTrust serverTrust) {
     public ClientConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(readMode, "readMode");

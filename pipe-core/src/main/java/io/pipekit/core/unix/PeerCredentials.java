@@ -7,9 +7,11 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.ServerTrust;
+import io.pipekit.core.transport.ResolvedServerTrust;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 import java.util.OptionalLong;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -39,7 +41,7 @@ public final class PeerCredentials {
             Memory ucred = new Memory(12);
             IntByReference length = new IntByReference(12);
             if (LibC.INSTANCE.getsockopt(fd, LibC.SOL_SOCKET_LINUX, LibC.SO_PEERCRED_LINUX, ucred, length) == 0) {
-                return PeerIdentity.unix(Integer.toUnsignedLong(ucred.getInt(0)), Integer.toUnsignedLong(ucred.getInt(4)),
+                return identity(Integer.toUnsignedLong(ucred.getInt(0)), Integer.toUnsignedLong(ucred.getInt(4)),
                         Integer.toUnsignedLong(ucred.getInt(8)), user);
             }
         }
@@ -51,20 +53,47 @@ public final class PeerCredentials {
                 pid = Integer.toUnsignedLong(value.getInt(0));
             }
         }
-        return PeerIdentity.unix(pid, uidOf(user).orElse(-1), gidOf(principal.group().getName()), user);
+        return identity(pid, uidOf(user).orElse(-1), gidOf(principal.group().getName()), user);
     }
 
-    /** Whether {@code trust} accepts {@code server}, by its uid; a server whose uid is unknown is not accepted. */
-    public static boolean trusted(PeerIdentity server, ServerTrust trust) {
-        if (trust.acceptsAnyServer()) {
+    /** A Unix peer's identity from what the OS told, {@code -1} or {@code null} where it would not (left unset). */
+    private static PeerIdentity identity(long processId, long uid, long gid, String user) {
+        PeerIdentity.UnixBuilder identity = PeerIdentity.unixBuilder();
+        if (processId >= 0) {
+            identity.processId(processId);
+        }
+        if (uid >= 0) {
+            identity.uid(uid);
+        }
+        if (gid >= 0) {
+            identity.gid(gid);
+        }
+        if (user != null) {
+            identity.user(user);
+        }
+        return identity.build();
+    }
+
+    /**
+     * Whether {@code trust} accepts {@code server}, by its uid; a server whose uid is unknown is not
+     * accepted. The users the trust names were looked up when the client's builder got it.
+     */
+    public static boolean trusted(PeerIdentity server, ResolvedServerTrust trust) {
+        ServerTrust rule = trust.trust();
+        if (rule.acceptsAnyServer()) {
             return true;
         }
         if (server.uid().isEmpty()) {
             return false;
         }
-        long uid = server.uid().getAsLong();
-        return trust.acceptsCurrentUser() && uid == currentUid() || trust.acceptsSystem() && uid == 0
-                || trust.users().stream().anyMatch(user -> uidOf(user).equals(OptionalLong.of(uid)));
+        String uid = Long.toString(server.uid().getAsLong());
+        return rule.acceptsCurrentUser() && server.uid().getAsLong() == currentUid() || rule.acceptsSystem() && uid.equals("0")
+                || rule.users().stream().anyMatch(user -> trust.account(user).equals(Optional.of(uid)));
+    }
+
+    /** {@link #trusted(PeerIdentity, ResolvedServerTrust)}, looking {@code trust}'s users up first. */
+    public static boolean trusted(PeerIdentity server, ServerTrust trust) {
+        return trusted(server, ResolvedServerTrust.of(trust));
     }
 
     /**
@@ -74,7 +103,7 @@ public final class PeerCredentials {
      */
     public static PeerIdentity currentProcess() {
         long uid = currentUid();
-        return PeerIdentity.unix(ProcessHandle.current().pid(), uid, Integer.toUnsignedLong(LibC.INSTANCE.getegid()), userName(uid));
+        return identity(ProcessHandle.current().pid(), uid, Integer.toUnsignedLong(LibC.INSTANCE.getegid()), userName(uid));
     }
 
     /** The login name of {@code uid}, or {@code null} if no account has it. */

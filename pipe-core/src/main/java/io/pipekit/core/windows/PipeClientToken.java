@@ -50,7 +50,7 @@ public final class PipeClientToken implements AutoCloseable {
         int session = K.GetNamedPipeClientSessionId(pipe, value) ? value.getValue().intValue() : -1;
         ClientTokenRead.Result read = ClientTokenRead.read(new Win32Steps(pipe));
         if (read.facts() == null) {
-            return new PipeClientToken(PeerIdentity.windows(pid, session, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null), null);
+            return new PipeClientToken(Tokens.identity(pid, session, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null), null);
         }
         return new PipeClientToken(read.facts().named().identity(pid, session), read.token());
     }

@@ -10,6 +10,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.ServerTrust;
+import io.pipekit.core.transport.ResolvedServerTrust;
 
 /**
  * Who serves a pipe, as a client reads it: the server's process id and session, and the user of
@@ -55,8 +56,8 @@ public final class PipeServerIdentity {
             return facts.identity(pid, session);
         }
         String sid = owner.sid();
-        return sid == null ? PeerIdentity.windows(pid, session, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null)
-                : PeerIdentity.windows(pid, session, sid, Tokens.accountName(sid), PeerIdentity.Source.PIPE_OWNER, Elevation.UNKNOWN, null);
+        return sid == null ? Tokens.identity(pid, session, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null)
+                : Tokens.identity(pid, session, sid, Tokens.accountName(sid), PeerIdentity.Source.PIPE_OWNER, Elevation.UNKNOWN, null);
     }
 
     /**
@@ -73,12 +74,18 @@ public final class PipeServerIdentity {
      * it cannot be tested here, since Wine reports a pipe's owner wrongly (the token's primary
      * group, or none), so pipekit does not rely on it yet.
      */
-    public static boolean trusted(PeerIdentity server, ServerTrust trust) throws PipeException {
-        if (trust.acceptsAnyServer()) {
+    public static boolean trusted(PeerIdentity server, ResolvedServerTrust trust) throws PipeException {
+        if (trust.trust().acceptsAnyServer()) {
             return true;
         }
         PeerIdentity client = Tokens.currentProcessIdentity();
-        return ServerTrustDecision.accepts(trust, client, server, Tokens::sidOf);
+        // The accounts were looked up when the client's builder got the trust: nothing is looked up here.
+        return ServerTrustDecision.accepts(trust.trust(), client, server, user -> trust.account(user).orElseThrow());
+    }
+
+    /** {@link #trusted(PeerIdentity, ResolvedServerTrust)}, looking {@code trust}'s accounts up first. */
+    public static boolean trusted(PeerIdentity server, ServerTrust trust) throws PipeException {
+        return trusted(server, ResolvedServerTrust.of(trust));
     }
 
     /** The facts of the server process's token, or {@code null} if this client may not open it. */

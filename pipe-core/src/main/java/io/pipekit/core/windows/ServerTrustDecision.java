@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class ServerTrustDecision {
 
-    /** Looks up the SID of an account named in a {@link ServerTrust} ({@link Tokens#sidOf} on Windows). */
+    /** The SID of an account named in a {@link ServerTrust}, as the client looked it up when its builder got the trust. */
     @FunctionalInterface
     public interface SidLookup {
         /** The SID of {@code account}, a name or a SID string. */

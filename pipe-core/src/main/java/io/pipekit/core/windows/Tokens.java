@@ -11,6 +11,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PeerIdentity.Elevation;
 import io.pipekit.core.PeerIdentity.IntegrityLevel;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.Win32Errors;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,13 +41,39 @@ public final class Tokens {
     public record Facts(String sid, String name, Elevation elevation, IntegrityLevel integrity) {
         /** These facts as the identity of a Windows peer, its user read from its token. */
         public PeerIdentity identity(long processId, int sessionId) {
-            return PeerIdentity.windows(processId, sessionId, sid, name, PeerIdentity.Source.TOKEN, elevation, integrity);
+            return Tokens.identity(processId, sessionId, sid, name, PeerIdentity.Source.TOKEN, elevation, integrity);
         }
 
         /** These facts with the account name of their SID looked up ({@link #accountName}). */
         public Facts named() {
             return new Facts(sid, accountName(sid), elevation, integrity);
         }
+    }
+
+    /**
+     * A Windows peer's identity from what Windows told, {@code -1} or {@code null} where it would
+     * not: the public builder takes only known facts, so the unknown ones are left unset here.
+     * {@code source} is {@link PeerIdentity.Source#UNKNOWN} exactly when {@code sid} is null.
+     */
+    static PeerIdentity identity(long processId, int sessionId, String sid, String name, PeerIdentity.Source source,
+            Elevation elevation, IntegrityLevel integrity) {
+        PeerIdentity.WindowsBuilder identity = PeerIdentity.windowsBuilder().elevation(elevation);
+        if (processId >= 0) {
+            identity.processId(processId);
+        }
+        if (sessionId >= 0) {
+            identity.sessionId(sessionId);
+        }
+        if (sid != null) {
+            identity.sid(sid, source);
+        }
+        if (name != null) {
+            identity.user(name);
+        }
+        if (integrity != null) {
+            identity.integrityLevel(integrity);
+        }
+        return identity.build();
     }
 
     /** Reads {@code token}'s facts. The user is required; elevation and integrity are unknown where the token will not say. */
@@ -125,9 +152,9 @@ public final class Tokens {
     /**
      * The SID of an account given by name ({@code DOMAIN\name}, or {@code name}) or already as a
      * SID string ({@code S-1-...}), which is returned as it is. An account Windows does not know
-     * is a {@link io.pipekit.core.PipeIoException} carrying {@code ERROR_NONE_MAPPED}: the lookup
-     * failed, not the server (an {@link io.pipekit.core.UntrustedServerException} would say a
-     * server was found and judged), and the caller's rights are not at fault.
+     * is a {@link io.pipekit.core.PipeIoException} carrying {@code ERROR_NONE_MAPPED}, which
+     * {@link io.pipekit.core.transport.ResolvedServerTrust} turns into the client builder's
+     * refusal of the trust, naming the account.
      */
     public static String sidOf(String account) throws PipeException {
         if (account.regionMatches(true, 0, "S-1-", 0, 4)) {
@@ -136,7 +163,8 @@ public final class Tokens {
         try {
             return Advapi32Util.getAccountByName(account).sidString;
         } catch (Win32Exception e) {
-            throw Win32.exception("LookupAccountName \"" + account + "\"", e.getErrorCode(), "no such account");
+            throw Win32.exception("LookupAccountName \"" + account + "\"", e.getErrorCode(),
+                    e.getErrorCode() == Win32Errors.ERROR_NONE_MAPPED ? "no such account" : null);
         }
     }
 

@@ -42,7 +42,7 @@ class UnixServerTrustTest {
 
     @Test
     void aServerWhoseUidIsUnknownIsRefusedUnlessAnyServerIsAccepted() {
-        PeerIdentity unknown = PeerIdentity.unix(-1, -1, -1, null);
+        PeerIdentity unknown = PeerIdentity.unixBuilder().build();
 
         assertFalse(PeerCredentials.trusted(unknown, ServerTrust.currentUserOrSystem()));
         assertTrue(PeerCredentials.trusted(unknown, ServerTrust.anyServer()));
@@ -74,6 +74,6 @@ class UnixServerTrustTest {
     }
 
     private static PeerIdentity server(long uid) {
-        return PeerIdentity.unix(4242, uid, uid, null);
+        return PeerIdentity.unixBuilder().processId(4242).uid(uid).gid(uid).build();
     }
 }

@@ -64,7 +64,7 @@ class DefaultServerTrustTest {
 
     @Test
     void aServerWhoseUserIsUnknownIsRefusedUnlessAnyServerIsAccepted() throws Exception {
-        PeerIdentity unknown = PeerIdentity.windows(4242, 1, null, null, PeerIdentity.Source.UNKNOWN, Elevation.UNKNOWN, null);
+        PeerIdentity unknown = PeerIdentity.windowsBuilder().processId(4242).sessionId(1).build();
 
         assertFalse(PipeServerIdentity.trusted(unknown, ServerTrust.currentUserOrSystem()));
         assertTrue(PipeServerIdentity.trusted(unknown, ServerTrust.anyServer()));
@@ -128,6 +128,8 @@ class DefaultServerTrustTest {
 
     /** A server of {@code sid} at this process's own integrity level. */
     private static PeerIdentity server(String sid) throws PipeException {
-        return PeerIdentity.windows(4242, 1, sid, null, PeerIdentity.Source.TOKEN, Elevation.UNKNOWN, Tokens.currentProcess().integrity());
+        PeerIdentity.IntegrityLevel level = Tokens.currentProcess().integrity();
+        PeerIdentity.WindowsBuilder identity = PeerIdentity.windowsBuilder().processId(4242).sessionId(1).sid(sid, PeerIdentity.Source.TOKEN);
+        return (level == null ? identity : identity.integrityLevel(level)).build();
     }
 }

@@ -28,7 +28,7 @@ class ServerTrustDecisionTest {
         }
         String sid = Map.of("NT SERVICE\\agent", AGENT, "HOST\\bob", BOB).get(account);
         if (sid == null) {
-            throw new io.pipekit.core.PipeIoException("LookupAccountName \"" + account + "\"", 1332, "no such account");
+            throw new io.pipekit.core.PipeIoException("LookupAccountName \"" + account + "\"", io.pipekit.core.Win32Errors.ERROR_NONE_MAPPED, "no such account");
         }
         return sid;
     };
@@ -38,17 +38,27 @@ class ServerTrustDecisionTest {
     }
 
     private static PeerIdentity token(String sid, IntegrityLevel level) {
-        return PeerIdentity.windows(100, 1, sid, null, sid == null ? Source.UNKNOWN : Source.TOKEN, Elevation.NO, level);
+        PeerIdentity.WindowsBuilder identity = PeerIdentity.windowsBuilder().processId(100).sessionId(1).sid(sid, Source.TOKEN)
+                .elevation(Elevation.NO);
+        return (level == null ? identity : identity.integrityLevel(level)).build();
+    }
+
+    /** A server whose user is unknown: then neither is its level. */
+    private static PeerIdentity nobody() {
+        return PeerIdentity.windowsBuilder().processId(100).sessionId(1).build();
     }
 
     /** A server known only by its pipe's owner, {@code owner}, in {@code session}: its token could not be opened. */
     private static PeerIdentity owner(String owner, int session) {
-        return PeerIdentity.windows(100, session, owner, null, Source.PIPE_OWNER, Elevation.UNKNOWN, null);
+        PeerIdentity.WindowsBuilder identity = PeerIdentity.windowsBuilder().processId(100).sid(owner, Source.PIPE_OWNER);
+        return (session < 0 ? identity : identity.sessionId(session)).build(); // -1: the session is unknown
     }
 
     /** A server whose process token says {@code sid}, in {@code session}. */
     private static PeerIdentity token(String sid, int session, IntegrityLevel level) {
-        return PeerIdentity.windows(100, session, sid, null, Source.TOKEN, Elevation.YES, level);
+        PeerIdentity.WindowsBuilder identity = PeerIdentity.windowsBuilder().processId(100).sessionId(session).sid(sid, Source.TOKEN)
+                .elevation(Elevation.YES);
+        return (level == null ? identity : identity.integrityLevel(level)).build();
     }
 
     private static boolean accepts(ServerTrust trust, PeerIdentity client, PeerIdentity server) throws PipeException {
@@ -112,7 +122,7 @@ class ServerTrustDecisionTest {
     @Test
     void anotherUserOrAnUnknownOneIsRefused() throws PipeException {
         assertFalse(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), token(BOB, IntegrityLevel.HIGH)));
-        assertFalse(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), token(null, IntegrityLevel.HIGH)));
+        assertFalse(accepts(ServerTrust.currentUserOrSystem(), alice(IntegrityLevel.MEDIUM), nobody()));
         assertTrue(accepts(ServerTrust.user("HOST\\bob"), alice(IntegrityLevel.MEDIUM), token(BOB, IntegrityLevel.MEDIUM)));
     }
 
@@ -143,7 +153,7 @@ class ServerTrustDecisionTest {
         assertFalse(accepts(system, medium, token(Tokens.ADMINISTRATORS_SID, 0, null)), "a token's user is never a group");
         assertFalse(accepts(system, medium, owner(Tokens.LOCAL_SERVICE_SID, 0)), "LocalService is not the system");
         assertFalse(accepts(system, medium, owner(BOB, 0)), "another user's service");
-        assertFalse(accepts(system, medium, token(null, IntegrityLevel.SYSTEM)), "nobody known");
+        assertFalse(accepts(system, medium, nobody()), "nobody known");
     }
 
     @Test

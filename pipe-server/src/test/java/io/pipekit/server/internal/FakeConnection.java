@@ -30,7 +30,7 @@ final class FakeConnection implements ServerConnection {
 
     @Override
     public PeerIdentity clientIdentity() {
-        return PeerIdentity.unix(1, 1000, 1000, "fake");
+        return PeerIdentity.unixBuilder().processId(1).uid(1000).gid(1000).user("fake").build();
     }
 
     @Override

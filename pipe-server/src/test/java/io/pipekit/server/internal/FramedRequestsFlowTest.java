@@ -101,7 +101,7 @@ class FramedRequestsFlowTest {
 
         @Override
         public PeerIdentity peer() {
-            return PeerIdentity.unix(1, 1000, 1000, "fake");
+            return PeerIdentity.unixBuilder().processId(1).uid(1000).gid(1000).user("fake").build();
         }
 
         @Override
