@@ -18,8 +18,11 @@ import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,7 +52,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       ({@link #getInetAddress()} is null, {@link #getPort()} 0) and no local address.</li>
  *   <li>The TCP options ({@code setTcpNoDelay}, {@code setKeepAlive}, buffer sizes, linger, ...)
  *       are accepted, as HTTP clients set them on every socket, and remembered for their getters,
- *       but change nothing: a pipe has none of them. {@link #setOption} supports no option.</li>
+ *       but change nothing: a pipe has none of them. {@link #setOption} takes the same options
+ *       likewise, and refuses any other.</li>
  * </ul>
  *
  * <p>Bytes go through as written: no buffering is added. On a message-type named pipe each
@@ -66,7 +70,16 @@ public final class PipeSocket extends Socket {
     private final Connector connector;
     private final Duration defaultConnectTimeout;
     private final Object state = new Object();
+    private static final Set<SocketOption<?>> TCP_OPTIONS = Set.of(StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE,
+            StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER, StandardSocketOptions.IP_TOS,
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
+    /** jdk.net's ExtendedSocketOptions, by name: this module does not read jdk.net. */
+    private static final Set<String> KEEP_ALIVE_TUNING = Set.of("TCP_KEEPIDLE", "TCP_KEEPINTERVAL", "TCP_KEEPCOUNT");
+
     private final ReentrantLock readLock = new ReentrantLock();
+    /** The TCP options set, by name, remembered for their getters only (see the class comment). */
+    private final Map<String, Object> options = new HashMap<>(Map.of("TCP_NODELAY", false, "SO_KEEPALIVE", false,
+            "SO_REUSEADDR", false, "SO_LINGER", -1, "IP_TOS", 0, "SO_SNDBUF", 64 * 1024, "SO_RCVBUF", 64 * 1024));
     private final ReentrantLock writeLock = new ReentrantLock();
     private final InputStream input = new Input();
     private final OutputStream output = new Output();
@@ -75,15 +88,7 @@ public final class PipeSocket extends Socket {
     private volatile boolean inputShut;
     private volatile boolean outputShut;
     private volatile int soTimeout;
-    // Remembered for their getters only (see the class comment).
-    private boolean tcpNoDelay;
-    private boolean keepAlive;
-    private boolean reuseAddress;
-    private boolean oobInline;
-    private int linger = -1;
-    private int trafficClass;
-    private int sendBufferSize = 64 * 1024;
-    private int receiveBufferSize = 64 * 1024;
+    private volatile boolean oobInline;
 
     PipeSocket(PipeAddress address, Connector connector, Duration defaultConnectTimeout) throws SocketException {
         super((SocketImpl) null); // no implementation: every method that would use one is overridden
@@ -314,13 +319,13 @@ public final class PipeSocket extends Socket {
     @Override
     public void setTcpNoDelay(boolean on) throws SocketException {
         checkOpen();
-        tcpNoDelay = on;
+        remember("TCP_NODELAY", on);
     }
 
     @Override
     public boolean getTcpNoDelay() throws SocketException {
         checkOpen();
-        return tcpNoDelay;
+        return (Boolean) remembered("TCP_NODELAY");
     }
 
     @Override
@@ -329,13 +334,13 @@ public final class PipeSocket extends Socket {
         if (on && seconds < 0) {
             throw new IllegalArgumentException("invalid value for SO_LINGER");
         }
-        linger = on ? Math.min(seconds, 65535) : -1;
+        remember("SO_LINGER", on ? Math.min(seconds, 65535) : -1);
     }
 
     @Override
     public int getSoLinger() throws SocketException {
         checkOpen();
-        return linger;
+        return (Integer) remembered("SO_LINGER");
     }
 
     /** Refused: a pipe has no urgent data. */
@@ -362,13 +367,13 @@ public final class PipeSocket extends Socket {
         if (size <= 0) {
             throw new IllegalArgumentException("negative send size");
         }
-        sendBufferSize = size;
+        remember("SO_SNDBUF", size);
     }
 
     @Override
     public int getSendBufferSize() throws SocketException {
         checkOpen();
-        return sendBufferSize;
+        return (Integer) remembered("SO_SNDBUF");
     }
 
     @Override
@@ -377,25 +382,25 @@ public final class PipeSocket extends Socket {
         if (size <= 0) {
             throw new IllegalArgumentException("invalid receive size");
         }
-        receiveBufferSize = size;
+        remember("SO_RCVBUF", size);
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
         checkOpen();
-        return receiveBufferSize;
+        return (Integer) remembered("SO_RCVBUF");
     }
 
     @Override
     public void setKeepAlive(boolean on) throws SocketException {
         checkOpen();
-        keepAlive = on;
+        remember("SO_KEEPALIVE", on);
     }
 
     @Override
     public boolean getKeepAlive() throws SocketException {
         checkOpen();
-        return keepAlive;
+        return (Boolean) remembered("SO_KEEPALIVE");
     }
 
     @Override
@@ -404,25 +409,25 @@ public final class PipeSocket extends Socket {
         if (tc < 0 || tc > 255) {
             throw new IllegalArgumentException("tc is not in range 0 -- 255");
         }
-        trafficClass = tc;
+        remember("IP_TOS", tc);
     }
 
     @Override
     public int getTrafficClass() throws SocketException {
         checkOpen();
-        return trafficClass;
+        return (Integer) remembered("IP_TOS");
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
         checkOpen();
-        reuseAddress = on;
+        remember("SO_REUSEADDR", on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
         checkOpen();
-        return reuseAddress;
+        return (Boolean) remembered("SO_REUSEADDR");
     }
 
     @Override
@@ -430,26 +435,58 @@ public final class PipeSocket extends Socket {
         // a pipe has no choice to make
     }
 
-    /** Refused: a pipe supports no socket option. */
+    /**
+     * Accepts the options a TCP socket has ({@link #supportedOptions()}, and the keep-alive tuning
+     * {@code TCP_KEEPIDLE}, {@code TCP_KEEPINTERVAL} and {@code TCP_KEEPCOUNT}, which HTTP clients
+     * set through {@code jdk.net.Sockets}), remembering each for {@link #getOption}; they change
+     * nothing on a pipe. Any other option is refused, as the {@code Socket} contract says.
+     *
+     * @throws UnsupportedOperationException for an option no TCP socket has
+     */
     @Override
     public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
         Objects.requireNonNull(name, "name");
         checkOpen();
-        throw new UnsupportedOperationException("a pipe socket supports no option; " + name.name() + " is not one");
+        acceptedOption(name);
+        if (value == null) {
+            throw new IllegalArgumentException("a value for " + name.name() + " must not be null");
+        }
+        remember(name.name(), value);
+        return this;
     }
 
-    /** Refused: a pipe supports no socket option. */
+    /** What {@link #setOption} or the option's setter remembered, or its default here (null for keep-alive tuning never set). */
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
         Objects.requireNonNull(name, "name");
         checkOpen();
-        throw new UnsupportedOperationException("a pipe socket supports no option; " + name.name() + " is not one");
+        acceptedOption(name);
+        return (T) remembered(name.name());
     }
 
-    /** None. */
+    /** The standard options of a TCP socket, accepted and changing nothing (see {@link #setOption}). */
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return Set.of();
+        return TCP_OPTIONS;
+    }
+
+    private void remember(String option, Object value) {
+        synchronized (options) {
+            options.put(option, value);
+        }
+    }
+
+    private Object remembered(String option) {
+        synchronized (options) {
+            return options.get(option);
+        }
+    }
+
+    private static void acceptedOption(SocketOption<?> name) {
+        if (!TCP_OPTIONS.contains(name) && !KEEP_ALIVE_TUNING.contains(name.name())) {
+            throw new UnsupportedOperationException("a pipe socket has no option " + name.name());
+        }
     }
 
     @Override

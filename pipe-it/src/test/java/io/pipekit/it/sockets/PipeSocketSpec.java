@@ -28,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -261,8 +262,11 @@ abstract class PipeSocketSpec {
         assertEquals(0, in.available());
 
         socket.setTcpNoDelay(true); // what HTTP clients set on every socket: accepted
-        socket.setKeepAlive(true);
+        socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         assertTrue(socket.getTcpNoDelay());
+        assertTrue(socket.getOption(StandardSocketOptions.TCP_NODELAY));
+        assertTrue(socket.getKeepAlive());
+        assertThrows(UnsupportedOperationException.class, () -> socket.setOption(StandardSocketOptions.SO_BROADCAST, true));
 
         in.close(); // closing a socket's stream closes the socket
         assertTrue(socket.isClosed());
