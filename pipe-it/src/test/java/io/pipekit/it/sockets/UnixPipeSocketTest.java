@@ -59,4 +59,22 @@ class UnixPipeSocketTest extends PipeSocketSpec {
             Files.delete(dir);
         }
     }
+
+    /** shutdownInput is the kernel's too: a read already waiting ends with the end of the stream. */
+    @Test
+    void shutdownInputEndsAWaitingReadWithTheEndOfTheStream() throws Exception {
+        java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
+        byteServer((connection, in, out) -> {
+            served.countDown();
+            in.read(); // sends nothing
+        });
+        Socket socket = connect();
+        assertEquals(true, served.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        InputStream in = socket.getInputStream();
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        CompletableFuture<Throwable> reader = blockedCall(() -> result.complete(in.read()));
+        socket.shutdownInput();
+        assertEquals(null, reader.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS), "the read threw");
+        assertEquals(-1, result.get());
+    }
 }
