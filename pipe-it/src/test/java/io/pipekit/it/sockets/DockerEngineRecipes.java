@@ -8,6 +8,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
@@ -30,12 +31,16 @@ final class DockerEngineRecipes {
         return docker;
     }
 
-    /** Apache HttpClient 5 classic, pooling its connections to the pipe. */
-    static CloseableHttpClient httpClient(SocketFactory sockets) {
+    /**
+     * Apache HttpClient 5 classic, pooling its connections to the pipe, and checking a pooled
+     * connection idle for {@code checkIdleAfter} with its stale check (a 1 ms read) before reuse.
+     */
+    static CloseableHttpClient httpClient(SocketFactory sockets, TimeValue checkIdleAfter) {
         PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager(
                 new DefaultHttpClientConnectionOperator(proxy -> sockets.createSocket(), null, null,
                         RegistryBuilder.<TlsSocketStrategy>create().build()),
                 PoolConcurrencyPolicy.STRICT, PoolReusePolicy.LIFO, TimeValue.NEG_ONE_MILLISECOND, null);
+        connections.setDefaultConnectionConfig(ConnectionConfig.custom().setValidateAfterInactivity(checkIdleAfter).build());
         CloseableHttpClient http = HttpClients.custom().setConnectionManager(connections).build();
         return http;
     }
