@@ -457,14 +457,19 @@ public final class PipeClient implements AutoCloseable {
          * setter, so a failure here comes from the pipe, never from a value set before.
          */
         public PipeClient connect() throws PipeException {
+            ClientConnection connection = connectTransport();
+            return new PipeClient(name, connection, receiveTimeout == null ? ClientConnection.NO_TIMEOUT : millis(receiveTimeout),
+                    sendTimeout == null ? ClientConnection.NO_TIMEOUT : millis(sendTimeout));
+        }
+
+        /** The transport's connection alone, for {@link PipeSocket}, which times each read itself. */
+        ClientConnection connectTransport() throws PipeException {
             ClientConfig config = new ClientConfig(name, connectTimeout, readOnly, allowImpersonation, maxMessageSize, readMode,
                     serverTrust);
-            ClientConnection connection = switch (transport) {
+            return switch (transport) {
                 case WINDOWS_NAMED_PIPES -> WindowsClientConnection.connect(config);
                 case UNIX_DOMAIN_SOCKETS -> UnixClientConnection.connect(config);
             };
-            return new PipeClient(name, connection, receiveTimeout == null ? ClientConnection.NO_TIMEOUT : millis(receiveTimeout),
-                    sendTimeout == null ? ClientConnection.NO_TIMEOUT : millis(sendTimeout));
         }
     }
 }

@@ -475,6 +475,52 @@ public final class UnixClientConnection implements ClientConnection {
     }
 
     /**
+     * In byte read mode: what is buffered here, topped up by one read that does not wait. While
+     * another thread reads (the reader role is taken), or in message read mode, 0.
+     */
+    @Override
+    public int available() throws PipeException {
+        String operation = readOperation;
+        ensureOpen(operation);
+        if (framed || !reading.compareAndSet(false, true)) {
+            return 0;
+        }
+        try {
+            ByteBuffer input = frames.input();
+            if (input.hasRemaining()) {
+                channel.read(input); // non-blocking; -1 at the end leaves what is buffered
+            }
+            return input.position();
+        } catch (IOException e) {
+            throw failure(operation, e);
+        } finally {
+            reading.set(false);
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws PipeException {
+        String operation = "shutdown output of " + path;
+        ensureOpen(operation);
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            throw failure(operation, e);
+        }
+    }
+
+    @Override
+    public void shutdownInput() throws PipeException {
+        String operation = "shutdown input of " + path;
+        ensureOpen(operation);
+        try {
+            channel.shutdownInput();
+        } catch (IOException e) {
+            throw failure(operation, e);
+        }
+    }
+
+    /**
      * What an I/O error on the connected socket means: an interrupt of the waiting thread (the
      * connection is closed, as the JDK's channels close on one), this side's own close (the
      * channel is closed), or the server gone (EPIPE, ECONNRESET: the only errors a connected Unix

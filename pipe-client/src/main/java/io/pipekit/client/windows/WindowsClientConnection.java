@@ -416,6 +416,29 @@ public final class WindowsClientConnection implements ClientConnection {
         }
     }
 
+    /**
+     * What {@code PeekNamedPipe} says is in the pipe, every message of a message-type pipe counted;
+     * 0 once the server has closed its end.
+     */
+    @Override
+    public int available() throws PipeException {
+        String operation = "PeekNamedPipe " + path;
+        enter(operation);
+        try {
+            IntByReference total = new IntByReference();
+            if (!K.PeekNamedPipe(handle, null, 0, null, total, null)) {
+                int error = Native.getLastError();
+                if (error == Win32Errors.ERROR_BROKEN_PIPE || error == Win32Errors.ERROR_PIPE_NOT_CONNECTED) {
+                    return 0; // the end of the stream: nothing more will come
+                }
+                throw Win32.exception(operation, error, null);
+            }
+            return total.getValue();
+        } finally {
+            leave();
+        }
+    }
+
     @Override
     public boolean isOpen() {
         synchronized (lifecycle) {

@@ -100,6 +100,29 @@ public interface ClientConnection extends Closeable {
      */
     byte[] transact(byte[] message, long sendTimeoutMillis, long receiveTimeoutMillis) throws PipeException;
 
+    /**
+     * How many bytes a {@link #read} could return now without waiting: an estimate, 0 when it
+     * cannot tell (a reader is in a call, the pipe is read as messages) or the stream has ended.
+     */
+    default int available() throws PipeException {
+        return 0;
+    }
+
+    /**
+     * Ends this side's sending where the transport can tell the server (a Unix socket's
+     * {@code shutdown(SHUT_WR)}: the server reads the end of the stream); reading goes on. A
+     * named pipe has no half-close, and this does nothing there.
+     */
+    default void shutdownOutput() throws PipeException {
+    }
+
+    /**
+     * Stops reading where the transport can ({@code shutdown(SHUT_RD)} on a Unix socket: a
+     * waiting read then returns -1); sending goes on. Nothing on a named pipe.
+     */
+    default void shutdownInput() throws PipeException {
+    }
+
     /** Whether neither {@link #close()} nor a send that timed out part-way has closed it. */
     boolean isOpen();
 

@@ -1,0 +1,80 @@
+package io.pipekit.it.sockets;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pipekit.client.PipeSocketFactory;
+import io.pipekit.core.Transport;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** {@link PipeSocketSpec} on Unix domain sockets, natively on Linux and macOS. */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class UnixPipeSocketTest extends PipeSocketSpec {
+    @Override
+    Transport transport() {
+        return Transport.UNIX_DOMAIN_SOCKETS;
+    }
+
+    /**
+     * shutdownOutput is the kernel's half-close: the server reads the end of the stream and still
+     * answers, and this side reads the answer. The server is the JDK's own Unix socket, not pipekit's.
+     */
+    @Test
+    void shutdownOutputIsAHalfCloseTheServerReadsAsTheEndOfTheStream() throws Exception {
+        Path dir = Files.createTempDirectory("pipekit-socket");
+        Path path = dir.resolve("half-close.sock");
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(path));
+            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+                try (SocketChannel client = listener.accept()) {
+                    byte[] all = Channels.newInputStream(client).readAllBytes(); // to the end of the stream
+                    client.write(ByteBuffer.wrap(("got " + all.length).getBytes(UTF_8)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (Socket socket = PipeSocketFactory.of("unix://" + path).createSocket("localhost", 80)) {
+                socket.getOutputStream().write("hello".getBytes(UTF_8));
+                socket.shutdownOutput();
+                InputStream in = socket.getInputStream();
+                assertEquals("got 5", new String(in.readAllBytes(), UTF_8));
+            }
+            server.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            Files.deleteIfExists(path);
+            Files.delete(dir);
+        }
+    }
+
+    /** shutdownInput is the kernel's too: a read already waiting ends with the end of the stream. */
+    @Test
+    void shutdownInputEndsAWaitingReadWithTheEndOfTheStream() throws Exception {
+        java.util.concurrent.CountDownLatch served = new java.util.concurrent.CountDownLatch(1);
+        byteServer((connection, in, out) -> {
+            served.countDown();
+            in.read(); // sends nothing
+        });
+        Socket socket = connect();
+        assertEquals(true, served.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        InputStream in = socket.getInputStream();
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        CompletableFuture<Throwable> reader = blockedCall(() -> result.complete(in.read()));
+        socket.shutdownInput();
+        assertEquals(null, reader.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS), "the read threw");
+        assertEquals(-1, result.get());
+    }
+}
