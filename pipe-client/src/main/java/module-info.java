@@ -7,6 +7,9 @@ module io.pipekit.client {
     requires com.sun.jna;
     requires com.sun.jna.platform;
     requires static info.picocli; // the command-line tool only: library users need not have it
+    // `pipe-client http` only (the runnable jar holds them): library users need not have them.
+    requires static org.apache.httpcomponents.client5.httpclient5;
+    requires static org.apache.httpcomponents.core5.httpcore5;
 
     exports io.pipekit.client;
 

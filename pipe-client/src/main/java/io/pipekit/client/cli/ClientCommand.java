@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "pipe-client", mixinStandardHelpOptions = true, version = "pipe-client 0.1.0",
         description = "Sends one message to a named pipe and prints the reply (on a byte-type pipe, as length-prefixed frames).",
-        sortOptions = false, subcommands = {BenchCommand.class, ListenCommand.class, SendCommand.class, RelayCommand.class})
+        sortOptions = false, subcommands = {BenchCommand.class, ListenCommand.class, SendCommand.class, RelayCommand.class, HttpCommand.class})
 public final class ClientCommand implements Callable<Integer> {
     /** The sample client's message. */
     public static final String DEFAULT_MESSAGE = "Default message from client.";
@@ -65,6 +65,9 @@ public final class ClientCommand implements Callable<Integer> {
     /** The command with pipekit's error handling: one line per error, stack traces only with --verbose. */
     static CommandLine commandLine() {
         CommandLine line = new CommandLine(new ClientCommand());
+        // An argument that starts with @ is the argument itself (a message, `http -d @FILE`), never
+        // picocli's file of arguments.
+        line.setExpandAtFiles(false);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             Object command = cmd.getCommand();
@@ -72,7 +75,8 @@ public final class ClientCommand implements Callable<Integer> {
                     : command instanceof BenchCommand bench ? bench.parent.verbose
                     : command instanceof ListenCommand listen ? listen.parent.verbose
                     : command instanceof SendCommand send ? send.parent.verbose
-                    : command instanceof RelayCommand relay && relay.parent.verbose;
+                    : command instanceof RelayCommand relay ? relay.parent.verbose
+                    : command instanceof HttpCommand http && http.parent.verbose;
             if (verbose) {
                 e.printStackTrace(err);
             } else {

@@ -1,0 +1,197 @@
+package io.pipekit.client.cli;
+
+import io.pipekit.client.PipeAddress;
+import io.pipekit.client.PipeSocketFactory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.BasicHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pipe-client http PATH}: curl for pipes. One HTTP/1.1 request to an HTTP server on a named
+ * pipe or Unix socket (the Docker engine, by default), made by Apache HttpClient 5 over
+ * {@link PipeSocketFactory}; the response body goes to stdout as it comes. The exit status says how
+ * it went: {@value #OK} for a 1xx, 2xx or 3xx status, {@value #HTTP_ERROR} for a 4xx or 5xx status
+ * (the body is printed all the same), {@value #TRANSPORT_FAILURE} when no answer came (no such pipe,
+ * refused, cut off mid-response), as curl's 22 and 7.
+ */
+@Command(name = "http", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Sends one HTTP request over a pipe or Unix socket and prints the response body (curl for pipes).",
+                "--name takes any form of PipeAddress: docker_engine, \\\\.\\pipe\\docker_engine, npipe:////./pipe/docker_engine, "
+                        + "unix:///var/run/docker.sock, /var/run/docker.sock; without --name, DOCKER_HOST, else Docker's default.",
+                "Exit status: 0 for a 1xx-3xx status, 22 for a 4xx or 5xx status, 7 when the request got no answer "
+                        + "(no such pipe, refused, cut off), 1 for any other error, 2 for a usage error."},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:a 1xx, 2xx or 3xx status", "22:a 4xx or 5xx status (the body is printed)",
+                "7:no answer: no such pipe or socket, refused, or cut off", "1:any other error", "2:a usage error"})
+final class HttpCommand implements Callable<Integer> {
+    /** A 1xx, 2xx or 3xx status. */
+    static final int OK = 0;
+    /** A 4xx or 5xx status: curl's exit status for it (with {@code --fail}). */
+    static final int HTTP_ERROR = 22;
+    /** No answer: the pipe is absent or refused, or the connection broke: curl's "could not connect". */
+    static final int TRANSPORT_FAILURE = 7;
+
+    @ParentCommand
+    ClientCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "The request's path and query, e.g. /version or /containers/json?all=1.")
+    String path;
+
+    @Option(names = {"-X", "--request"}, paramLabel = "METHOD", description = "The method (default: GET, or POST with -d).")
+    String method;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "A request header; repeatable.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA", description = "The request body, sent as is; @FILE sends the file's bytes.")
+    String data;
+
+    @Option(names = {"-i", "--include"}, description = "Print the response's status line and headers, then a blank line, before the body.")
+    boolean include;
+
+    @Override
+    public Integer call() throws Exception {
+        PipeAddress address = address();
+        HttpUriRequestBase request = new HttpUriRequestBase(method(), java.net.URI.create("http://localhost" + path()));
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("-H takes 'NAME: VALUE', not '" + header + "'");
+            }
+            request.addHeader(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+        }
+        if (data != null) {
+            request.setEntity(body());
+        }
+        PipeSocketFactory sockets = PipeSocketFactory.of(address).withConnectTimeout(parent.timeout);
+        // One request, one connection: a basic (unpooled) manager whose every socket is the pipe's,
+        // as the Docker recipe of docs/sockets.md, and no TLS (the registry of TLS strategies is empty).
+        BasicHttpClientConnectionManager connections = new BasicHttpClientConnectionManager(
+                new DefaultHttpClientConnectionOperator(proxy -> sockets.createSocket(), null, null,
+                        RegistryBuilder.<TlsSocketStrategy>create().build()), null);
+        PrintStream out = System.out;
+        try (CloseableHttpClient http = HttpClients.custom().setConnectionManager(connections)
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement().build()) {
+            return http.execute(request, response -> {
+                if (include) {
+                    StringBuilder head = new StringBuilder();
+                    head.append(response.getVersion()).append(' ').append(response.getCode());
+                    if (response.getReasonPhrase() != null && !response.getReasonPhrase().isEmpty()) {
+                        head.append(' ').append(response.getReasonPhrase());
+                    }
+                    head.append("\r\n");
+                    for (Header header : response.getHeaders()) {
+                        head.append(header.getName()).append(": ").append(header.getValue()).append("\r\n");
+                    }
+                    head.append("\r\n");
+                    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                }
+                HttpEntity entity = response.getEntity();
+                if (entity != null) {
+                    entity.writeTo(new Unclosed(out));
+                }
+                out.flush();
+                return response.getCode() >= 400 ? HTTP_ERROR : OK;
+            });
+        } catch (IOException e) {
+            // No answer came, or it broke off: one typed line, and the status that says so.
+            spec.commandLine().getErr().println("pipe-client: http: no answer from " + address + ": " + describe(e));
+            spec.commandLine().getErr().flush();
+            if (parent.verbose) {
+                e.printStackTrace(spec.commandLine().getErr());
+            }
+            return TRANSPORT_FAILURE;
+        }
+    }
+
+    /** --name when given (before or after {@code http}), else DOCKER_HOST or Docker's default. */
+    private PipeAddress address() {
+        boolean named = spec.commandLine().getParseResult().hasMatchedOption("--name")
+                || spec.parent().commandLine().getParseResult().hasMatchedOption("--name");
+        return named ? PipeAddress.parse(parent.name) : PipeAddress.dockerHost();
+    }
+
+    private String method() {
+        return method != null ? method.toUpperCase(Locale.ROOT) : data != null ? "POST" : "GET";
+    }
+
+    private String path() {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("PATH starts with /, as in /version, not '" + path + "'");
+        }
+        return path;
+    }
+
+    private HttpEntity body() throws IOException {
+        byte[] bytes = data.startsWith("@") ? Files.readAllBytes(Path.of(data.substring(1))) : data.getBytes(StandardCharsets.UTF_8);
+        // Content-Type comes from -H when the caller gives one; the entity's own is only a default.
+        boolean typed = headers.stream().anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("content-type:"));
+        return new ByteArrayEntity(bytes, typed ? null : ContentType.APPLICATION_JSON);
+    }
+
+    /**
+     * The failure's type and message. HttpClient rethrows a failed connect as its own
+     * {@link HttpHostConnectException}, a {@code ConnectException} whose message prefixes the URL's
+     * made-up host and port to pipekit's and which drops pipekit's typed cause: the line names it a
+     * {@code ConnectException} and keeps pipekit's words only. Other failures (a busy pipe's
+     * {@code PipeBusyException}, a connection cut mid-response) come through as they are thrown.
+     */
+    static String describe(IOException e) {
+        if (e instanceof HttpHostConnectException) {
+            String message = String.valueOf(e.getMessage());
+            int failed = message.indexOf(" failed: ");
+            return "ConnectException: " + (failed >= 0 ? message.substring(failed + " failed: ".length()) : message);
+        }
+        String line = e.getClass().getSimpleName() + ": " + e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getClass() != e.getClass()) {
+            line += " (" + cause.getClass().getSimpleName() + ")";
+        }
+        return line;
+    }
+
+    /** stdout, which HttpClient's entity must not close: later output (and the JVM) still write it. */
+    private static final class Unclosed extends java.io.FilterOutputStream {
+        Unclosed(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
