@@ -101,7 +101,8 @@ class ShowcaseTest {
         Editor editor = new Editor();
         try (PipeServer server = WordLanguageServer.serve(name);
                 PipeClient pipe = WordLanguageServer.open(name)) {
-            LanguageServer words = WordLanguageServer.connect(pipe, editor);
+            WordLanguageServer.EditorSession session = WordLanguageServer.connect(pipe, editor);
+            LanguageServer words = session.server();
             InitializeResult init = words.initialize(new InitializeParams()).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             assertTrue(init.getCapabilities().getHoverProvider().getLeft(), "the server offers hovers");
             words.initialized(new InitializedParams());
@@ -123,8 +124,8 @@ class ShowcaseTest {
 
             words.shutdown().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             words.exit();
-            // exit closes the connection: the editor's end of the pipe reaches its end.
-            assertEquals(-1, assertTimeoutPreemptively(PATIENCE, () -> pipe.inputStream().read()));
+            // exit closes the connection: LSP4J's listener, the pipe's one reader, reaches its end.
+            session.ended().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,11 +83,18 @@ public final class WordLanguageServer implements LanguageServer, LanguageClientA
                 .start();
     }
 
-    /** Connects an editor ({@code editor} hears the server's pushes) and returns the server's proxy. */
-    public static LanguageServer connect(PipeClient pipe, LanguageClient editor) {
+    /**
+     * An editor's session: the server's proxy, and what completes when the server ends it. LSP4J's
+     * listener thread is the pipe's one reader from then on.
+     */
+    public record EditorSession(LanguageServer server, Future<Void> ended) {
+    }
+
+    /** Connects an editor ({@code editor} hears the server's pushes). */
+    public static EditorSession connect(PipeClient pipe, LanguageClient editor) {
         Launcher<LanguageServer> launcher = LSPLauncher.createClientLauncher(editor, pipe.inputStream(), pipe.outputStream());
-        launcher.startListening();
-        return launcher.getRemoteProxy();
+        Future<Void> ended = launcher.startListening();
+        return new EditorSession(launcher.getRemoteProxy(), ended);
     }
 
     /** Opens a client of {@code name} that reads the byte-type pipe as bytes on both transports. */
