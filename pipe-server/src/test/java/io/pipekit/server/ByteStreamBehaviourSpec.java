@@ -642,7 +642,12 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
                 }
             }
         });
-        byteClient();
+        try {
+            byteClient();
+        } catch (io.pipekit.core.PeerClosedException closedWhileConnecting) {
+            // Windows: the handler closed before the client's connect finished (seen in CI under
+            // Wine); what is asserted is the handler's side, which ran all the same.
+        }
 
         assertInstanceOf(io.pipekit.core.PipeClosedException.class, readFailure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).thrown());
         assertInstanceOf(io.pipekit.core.PipeClosedException.class, writeFailure.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
