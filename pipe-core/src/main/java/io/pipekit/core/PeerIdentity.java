@@ -328,20 +328,7 @@ public final class PeerIdentity implements Serializable {
         }
 
         private PeerIdentity unix() {
-            UnixBuilder identity = unixBuilder();
-            if (processId >= 0) {
-                identity.processId(processId);
-            }
-            if (uid >= 0) {
-                identity.uid(uid);
-            }
-            if (gid >= 0) {
-                identity.gid(gid);
-            }
-            if (user != null) {
-                identity.user(user);
-            }
-            PeerIdentity built = identity.build();
+            PeerIdentity built = io.pipekit.core.unix.PeerCredentials.identity(processId, uid, gid, user);
             if (built.source != source) {
                 throw new IllegalArgumentException("a Unix peer's user comes from " + built.source + ", not " + source);
             }

@@ -56,8 +56,11 @@ public final class PeerCredentials {
         return identity(pid, uidOf(user).orElse(-1), gidOf(principal.group().getName()), user);
     }
 
-    /** A Unix peer's identity from what the OS told, {@code -1} or {@code null} where it would not (left unset). */
-    private static PeerIdentity identity(long processId, long uid, long gid, String user) {
+    /**
+     * A Unix peer's identity from what the OS told, {@code -1} or {@code null} where it would not
+     * (left unset); also how {@link PeerIdentity}'s serial form is read back.
+     */
+    public static PeerIdentity identity(long processId, long uid, long gid, String user) {
         PeerIdentity.UnixBuilder identity = PeerIdentity.unixBuilder();
         if (processId >= 0) {
             identity.processId(processId);
