@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -35,6 +38,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.pipekit.client.PipeSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,12 +92,11 @@ class GrpcOverUnixSocketTest {
     }
 
     @BeforeEach
-    void startServerAndChannel(org.junit.jupiter.api.TestInfo test) throws Exception {
+    void startServerAndChannel() throws Exception {
         Path socket = dir.resolve("grpc.sock"); // a new directory, so a socket of its own, for each test
         ServerInterceptor recordAuthority = new ServerInterceptor() {
             @Override
-            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, Metadata headers,
-                    io.grpc.ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
                 authorities.add(String.valueOf(call.getAuthority()));
                 return next.startCall(call, headers);
             }
@@ -115,7 +118,7 @@ class GrpcOverUnixSocketTest {
         } finally {
             loop.shutdownGracefully(0, 10, TimeUnit.SECONDS).sync();
         }
-        for (var socket : sockets.made) {
+        for (Socket socket : sockets.made) {
             assertTrue(socket.isClosed(), "the channel closed its socket: " + socket);
         }
     }
@@ -272,9 +275,9 @@ class GrpcOverUnixSocketTest {
     }
 
     /**
-     * HTTP/2 multiplexes calls on one connection, so one pipekit socket must carry several at once,
-     * read by one thread while others write. Eight FullDuplexCalls are all open together (each
-     * answered once, none half-closed), large unary calls go between them, and then they finish.
+     * HTTP/2 multiplexes calls on one connection, so one pipekit socket carries several at once,
+     * read by the transport's reader thread while calls write. Eight FullDuplexCalls are all open
+     * together (each answered once, none half-closed), large unary calls go among them, then all finish.
      */
     @Test
     void severalCallsAtOnceShareOneSocket() throws Exception {
@@ -292,17 +295,16 @@ class GrpcOverUnixSocketTest {
         for (int i = 0; i < 8; i++) {
             assertEquals(1000 * i + 1, responses.get(i).next().getPayload().getBody().size(), "stream " + i + "'s first answer is its own");
         }
-        // All eight are open at once now; unary calls from other threads go among them.
-        var futures = TestServiceGrpc.newFutureStub(channel);
-        var unaries = new ArrayList<com.google.common.util.concurrent.ListenableFuture<SimpleResponse>>();
+        // All eight are open at once now; four large unary calls go among them.
+        List<ListenableFuture<SimpleResponse>> unaries = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            unaries.add(futures.unaryCall(largeRequest()));
+            unaries.add(TestServiceGrpc.newFutureStub(channel).unaryCall(largeRequest()));
         }
         for (int i = 0; i < 8; i++) {
             streams.get(i).onNext(StreamingOutputCallRequest.newBuilder().addResponseParameters(size(314159)).build());
             streams.get(i).onCompleted();
         }
-        for (var unary : unaries) {
+        for (ListenableFuture<SimpleResponse> unary : unaries) {
             assertEquals(314159, unary.get(60, TimeUnit.SECONDS).getPayload().getBody().size());
         }
         for (int i = 0; i < 8; i++) {
