@@ -1,0 +1,347 @@
+package io.pipekit.it.sockets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.Messages.EchoStatus;
+import io.grpc.testing.integration.Messages.Payload;
+import io.grpc.testing.integration.Messages.ResponseParameters;
+import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
+import io.grpc.testing.integration.Messages.StreamingInputCallRequest;
+import io.grpc.testing.integration.Messages.StreamingInputCallResponse;
+import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
+import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
+import io.grpc.testing.integration.TestServiceGrpc;
+import io.grpc.testing.integration.TestServiceGrpc.TestServiceBlockingStub;
+import io.grpc.testing.integration.TestServiceGrpc.TestServiceStub;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.pipekit.client.PipeSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A grpc-java client, on its OkHttp transport with a {@link io.pipekit.client.PipeSocketFactory},
+ * calls a grpc-java Netty server on a Unix domain socket (issue 26): the gRPC interop cases of
+ * grpc/grpc's doc/interop-test-descriptions.md, each asserted as that document words it, so that
+ * unary and streaming calls in both directions, metadata, status codes and deadlines all cross a
+ * pipekit socket, and several calls at once share its one connection. The server is the interop
+ * {@code TestService} ({@link InteropTestService}); the generated classes are grpc-java's own.
+ *
+ * <p>Linux only (Netty's epoll native is what gives its server a Unix socket); there it always runs,
+ * and a native that does not load fails the class instead of skipping it.
+ */
+@EnabledOnOs(OS.LINUX)
+class GrpcOverUnixSocketTest {
+    private static final Metadata.Key<String> ECHO_INITIAL = InteropMetadataEcho.ECHO_INITIAL;
+    private static final Metadata.Key<byte[]> ECHO_TRAILING = InteropMetadataEcho.ECHO_TRAILING;
+    private static final byte[] TRAILING_VALUE = {(byte) 0xab, (byte) 0xab, (byte) 0xab};
+
+    @TempDir
+    Path dir;
+    private final InteropTestService service = new InteropTestService();
+    private final Queue<String> authorities = new ConcurrentLinkedQueue<>();
+    private EventLoopGroup loop;
+    private Server server;
+    private CountingSocketFactory sockets;
+    private ManagedChannel channel;
+
+    @BeforeAll
+    static void epollNativeLoads() {
+        try {
+            Epoll.ensureAvailability();
+        } catch (Throwable unavailable) {
+            fail("Netty's epoll native (netty-transport-native-epoll, linux-x86_64) does not load here, and the gRPC"
+                    + " server needs it for a Unix domain socket: " + unavailable, unavailable);
+        }
+    }
+
+    @BeforeEach
+    void startServerAndChannel() throws Exception {
+        Path socket = dir.resolve("grpc.sock"); // a new directory, so a socket of its own, for each test
+        ServerInterceptor recordAuthority = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                authorities.add(String.valueOf(call.getAuthority()));
+                return next.startCall(call, headers);
+            }
+        };
+        loop = new EpollEventLoopGroup(2);
+        server = GrpcRecipes.nettyServer(socket, loop,
+                ServerInterceptors.intercept(service, new InteropMetadataEcho(), recordAuthority));
+        sockets = new CountingSocketFactory(GrpcRecipes.serverSocket(socket));
+        channel = GrpcRecipes.channel(sockets);
+    }
+
+    @AfterEach
+    void stopChannelAndServer() throws Exception {
+        try {
+            channel.shutdownNow();
+            assertTrue(channel.awaitTermination(30, TimeUnit.SECONDS), "the channel stops");
+            server.shutdownNow();
+            assertTrue(server.awaitTermination(30, TimeUnit.SECONDS), "the server stops");
+        } finally {
+            loop.shutdownGracefully(0, 10, TimeUnit.SECONDS).sync();
+        }
+        for (Socket socket : sockets.made) {
+            assertTrue(socket.isClosed(), "the channel closed its socket: " + socket);
+        }
+    }
+
+    @Test
+    void emptyUnary() {
+        Empty response = blocking().emptyCall(Empty.getDefaultInstance());
+
+        assertNotNull(response, "response is non-null");
+        assertEquals(List.of("localhost"), List.copyOf(authorities), ":authority is the channel's, never the socket's path");
+        assertOneSocketCarriedEverything();
+    }
+
+    @Test
+    void largeUnary() {
+        SimpleResponse response = blocking().unaryCall(largeRequest());
+
+        assertEquals(314159, response.getPayload().getBody().size(), "response payload body is 314159 bytes in size");
+        assertAllZeros(response.getPayload());
+    }
+
+    @Test
+    void clientStreaming() throws Exception {
+        RecordingObserver<StreamingInputCallResponse> response = new RecordingObserver<>();
+        StreamObserver<StreamingInputCallRequest> requests = async().streamingInputCall(response);
+        for (int size : new int[] {27182, 8, 1828, 45904}) {
+            requests.onNext(StreamingInputCallRequest.newBuilder().setPayload(zeros(size)).build());
+        }
+        requests.onCompleted();
+
+        assertEquals(74922, response.next().getAggregatedPayloadSize(), "response aggregated_payload_size is 74922");
+        assertEquals(Status.Code.OK, response.end().getCode(), "call was successful");
+    }
+
+    @Test
+    void serverStreaming() {
+        StreamingOutputCallRequest request = StreamingOutputCallRequest.newBuilder()
+                .addResponseParameters(size(31415)).addResponseParameters(size(9))
+                .addResponseParameters(size(2653)).addResponseParameters(size(58979))
+                .build();
+
+        List<Integer> sizes = new ArrayList<>();
+        Iterator<StreamingOutputCallResponse> responses = blocking().streamingOutputCall(request);
+        while (responses.hasNext()) { // an error status would throw here: call was successful
+            StreamingOutputCallResponse response = responses.next();
+            assertAllZeros(response.getPayload());
+            sizes.add(response.getPayload().getBody().size());
+        }
+
+        assertEquals(List.of(31415, 9, 2653, 58979), sizes,
+                "exactly four responses; response payload bodies are sized (in order): 31415, 9, 2653, 58979");
+    }
+
+    @Test
+    void pingPong() throws Exception {
+        int[][] steps = {{31415, 27182}, {9, 8}, {2653, 1828}, {58979, 45904}}; // response size, request payload
+        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
+        StreamObserver<StreamingOutputCallRequest> requests = async().fullDuplexCall(responses);
+
+        List<Integer> sizes = new ArrayList<>();
+        for (int[] step : steps) {
+            requests.onNext(StreamingOutputCallRequest.newBuilder()
+                    .addResponseParameters(size(step[0])).setPayload(zeros(step[1])).build());
+            sizes.add(responses.next().getPayload().getBody().size()); // "after getting a reply"
+        }
+        requests.onCompleted();
+
+        assertEquals(Status.Code.OK, responses.end().getCode(), "call was successful");
+        assertEquals(List.of(), responses.rest(), "exactly four responses");
+        assertEquals(List.of(31415, 9, 2653, 58979), sizes, "response payload bodies are sized (in order): 31415, 9, 2653, 58979");
+    }
+
+    @Test
+    void customMetadata() throws Exception {
+        Metadata sent = new Metadata();
+        sent.put(ECHO_INITIAL, "test_initial_metadata_value");
+        sent.put(ECHO_TRAILING, TRAILING_VALUE);
+
+        // 1. UnaryCall
+        AtomicReference<Metadata> unaryHeaders = new AtomicReference<>();
+        AtomicReference<Metadata> unaryTrailers = new AtomicReference<>();
+        SimpleResponse unary = blocking().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sent),
+                MetadataUtils.newCaptureMetadataInterceptor(unaryHeaders, unaryTrailers)).unaryCall(largeRequest());
+        assertEquals(314159, unary.getPayload().getBody().size(), "call was successful");
+
+        // 2. FullDuplexCall, then half-close
+        AtomicReference<Metadata> duplexHeaders = new AtomicReference<>();
+        AtomicReference<Metadata> duplexTrailers = new AtomicReference<>();
+        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
+        StreamObserver<StreamingOutputCallRequest> requests = async().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sent),
+                MetadataUtils.newCaptureMetadataInterceptor(duplexHeaders, duplexTrailers)).fullDuplexCall(responses);
+        requests.onNext(StreamingOutputCallRequest.newBuilder().addResponseParameters(size(314159)).setPayload(zeros(271828)).build());
+        requests.onCompleted();
+        assertEquals(314159, responses.next().getPayload().getBody().size());
+        assertEquals(Status.Code.OK, responses.end().getCode(), "call was successful");
+
+        for (Metadata headers : List.of(unaryHeaders.get(), duplexHeaders.get())) {
+            assertEquals("test_initial_metadata_value", headers.get(ECHO_INITIAL),
+                    "metadata with key \"x-grpc-test-echo-initial\" and value \"test_initial_metadata_value\" is received in the initial metadata");
+        }
+        for (Metadata trailers : List.of(unaryTrailers.get(), duplexTrailers.get())) {
+            assertArrayEquals(TRAILING_VALUE, trailers.get(ECHO_TRAILING),
+                    "metadata with key \"x-grpc-test-echo-trailing-bin\" and value 0xababab is received in the trailing metadata");
+        }
+        assertOneSocketCarriedEverything();
+    }
+
+    @Test
+    void statusCodeAndMessage() throws Exception {
+        EchoStatus echo = EchoStatus.newBuilder().setCode(2).setMessage("test status message").build();
+
+        // 1. UnaryCall
+        StatusRuntimeException unary = assertThrows(StatusRuntimeException.class,
+                () -> blocking().unaryCall(SimpleRequest.newBuilder().setResponseStatus(echo).build()));
+        // 2. FullDuplexCall, then half-close
+        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
+        StreamObserver<StreamingOutputCallRequest> requests = async().fullDuplexCall(responses);
+        requests.onNext(StreamingOutputCallRequest.newBuilder().setResponseStatus(echo).build());
+        requests.onCompleted();
+        Status duplex = responses.end();
+
+        for (Status received : List.of(unary.getStatus(), duplex)) {
+            assertEquals(2, received.getCode().value(), "received status code is the same as the sent code");
+            assertEquals("test status message", received.getDescription(), "received status message is the same as the sent message");
+        }
+    }
+
+    @Test
+    void timeoutOnSleepingServer() throws Exception {
+        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
+        StreamObserver<StreamingOutputCallRequest> requests = async().withDeadlineAfter(1, TimeUnit.MILLISECONDS).fullDuplexCall(responses);
+        requests.onNext(StreamingOutputCallRequest.newBuilder().setPayload(zeros(27182)).build());
+        // The client waits.
+
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, responses.end().getCode(), "Call completed with status DEADLINE_EXCEEDED");
+    }
+
+    /**
+     * timeout_on_sleeping_server once more, with a deadline long enough for the request to reach
+     * the server first (the 1 ms of the interop case may pass before the call leaves the client):
+     * the request crossed the socket, and so did the deadline's end, which cancelled the server's call.
+     */
+    @Test
+    void aDeadlineThatPassesWhileTheServerSleepsCancelsTheCallOnTheServerToo() throws Exception {
+        blocking().emptyCall(Empty.getDefaultInstance()); // the connection is up: the deadline is all the call's
+        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
+        StreamObserver<StreamingOutputCallRequest> requests = async().withDeadlineAfter(3, TimeUnit.SECONDS).fullDuplexCall(responses);
+        requests.onNext(StreamingOutputCallRequest.newBuilder().setPayload(zeros(27182)).build());
+
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, responses.end().getCode(), "Call completed with status DEADLINE_EXCEEDED");
+        Integer received = service.cancelledDuplexCalls.poll(60, TimeUnit.SECONDS);
+        assertEquals(27182, received, "the server got the request's payload, then saw its call cancelled");
+        assertOneSocketCarriedEverything();
+    }
+
+    /**
+     * HTTP/2 multiplexes calls on one connection, so one pipekit socket carries several at once,
+     * read by the transport's reader thread while calls write. Eight FullDuplexCalls are all open
+     * together (each answered once, none half-closed), large unary calls go among them, then all finish.
+     */
+    @Test
+    void severalCallsAtOnceShareOneSocket() throws Exception {
+        List<RecordingObserver<StreamingOutputCallResponse>> responses = new ArrayList<>();
+        List<StreamObserver<StreamingOutputCallRequest>> streams = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            RecordingObserver<StreamingOutputCallResponse> observer = new RecordingObserver<>();
+            responses.add(observer);
+            streams.add(async().fullDuplexCall(observer));
+        }
+        for (int i = 0; i < 8; i++) {
+            streams.get(i).onNext(StreamingOutputCallRequest.newBuilder()
+                    .addResponseParameters(size(1000 * i + 1)).setPayload(zeros(27182)).build());
+        }
+        for (int i = 0; i < 8; i++) {
+            assertEquals(1000 * i + 1, responses.get(i).next().getPayload().getBody().size(), "stream " + i + "'s first answer is its own");
+        }
+        // All eight are open at once now; four large unary calls go among them.
+        List<ListenableFuture<SimpleResponse>> unaries = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            unaries.add(TestServiceGrpc.newFutureStub(channel).unaryCall(largeRequest()));
+        }
+        for (int i = 0; i < 8; i++) {
+            streams.get(i).onNext(StreamingOutputCallRequest.newBuilder().addResponseParameters(size(314159)).build());
+            streams.get(i).onCompleted();
+        }
+        for (ListenableFuture<SimpleResponse> unary : unaries) {
+            assertEquals(314159, unary.get(60, TimeUnit.SECONDS).getPayload().getBody().size());
+        }
+        for (int i = 0; i < 8; i++) {
+            assertEquals(314159, responses.get(i).next().getPayload().getBody().size());
+            assertEquals(Status.Code.OK, responses.get(i).end().getCode(), "stream " + i + " was successful");
+            assertEquals(List.of(), responses.get(i).rest());
+        }
+
+        assertOneSocketCarriedEverything();
+    }
+
+    private void assertOneSocketCarriedEverything() {
+        assertEquals(1, sockets.made.size(), "one connection, one pipekit socket: " + sockets.made);
+        assertInstanceOf(PipeSocket.class, sockets.made.get(0));
+    }
+
+    private TestServiceBlockingStub blocking() {
+        return TestServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    private TestServiceStub async() {
+        return TestServiceGrpc.newStub(channel);
+    }
+
+    private static SimpleRequest largeRequest() {
+        return SimpleRequest.newBuilder().setResponseSize(314159).setPayload(zeros(271828)).build();
+    }
+
+    private static ResponseParameters size(int size) {
+        return ResponseParameters.newBuilder().setSize(size).build();
+    }
+
+    private static Payload zeros(int size) {
+        return Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])).build();
+    }
+
+    private static void assertAllZeros(Payload payload) {
+        assertEquals(ByteString.copyFrom(new byte[payload.getBody().size()]), payload.getBody(), "the payload body's contents are zeros");
+    }
+}
