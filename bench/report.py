@@ -2,6 +2,7 @@
 """Turns bench/run.sh's raw results into docs/performance.md and its plot.
 
 Usage: report.py RAW.jsonl OUT.md OUT.png
+       report.py --check-rows RAW.jsonl    (the smoke's check: every row that must be there ran and measured)
 
 Every comparison is pipekit beside a peer measured in the same run, on the same client, message
 size and machine, interleaved over rounds. A ratio is given as the median of the per-round
@@ -107,7 +108,7 @@ def stream_rounds(rows, side, client, direction):
 
 
 STREAM_CLIENTS = [("pipekit-stream", "pipekit streams (`byte[]`)"), ("pipekit-channel", "pipekit channel (direct buffer)"),
-                  ("plain-jdk", "plain JDK (`byte[]`)")]
+                  ("pipekit-socket", "`PipeSocket` streams (`byte[]`)"), ("plain-jdk", "plain JDK (`byte[]`)")]
 
 
 def stream_table(rows, side):
@@ -131,6 +132,61 @@ def stream_table(rows, side):
 def stream_ratio(rows, client, direction):
     return ratio(stream_rounds(rows, "unix-stream", client, direction), stream_rounds(rows, "unix-stream", "c", direction),
                  "megabytesPerSecond")
+
+
+def socket_ratio(rows, side, direction):
+    """PipeSocket's streams ÷ pipekit's own streams, per round: what the java.net.Socket adapter costs."""
+    return ratio(stream_rounds(rows, side, "pipekit-socket", direction), stream_rounds(rows, side, "pipekit-stream", direction),
+                 "megabytesPerSecond")
+
+
+def http_rounds(rows, transport, threads):
+    return {r["round"]: r for r in rows if r.get("side") == "http" and r.get("client") == f"httpclient5-{transport}"
+            and r.get("threads") == threads}
+
+
+def http_threads(rows):
+    return sorted({r["threads"] for r in rows if r.get("side") == "http"})
+
+
+def http_ratio(rows, threads):
+    """HttpClient's requests per second over the Unix socket ÷ over TCP loopback, per round."""
+    return ratio(http_rounds(rows, "unix", threads), http_rounds(rows, "tcp", threads), "requestsPerSecond")
+
+
+def http_table(rows):
+    lines = ["| client threads | Unix socket (PipeSocketFactory) requests/s | TCP loopback requests/s | ratio | Unix median | TCP median | Unix p99 | TCP p99 |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for threads in http_threads(rows):
+        u, t = http_rounds(rows, "unix", threads), http_rounds(rows, "tcp", threads)
+        if u and t:
+            lines.append(f"| {threads} | {fmt(med(u, 'requestsPerSecond'))} | {fmt(med(t, 'requestsPerSecond'))} "
+                         f"| {fmt_ratio(http_ratio(rows, threads))} | {fmt(med(u, 'medianMicros'), ' µs')} | {fmt(med(t, 'medianMicros'), ' µs')} "
+                         f"| {fmt(med(u, 'p99Micros'), ' µs')} | {fmt(med(t, 'p99Micros'), ' µs')} |")
+    return "\n".join(lines)
+
+
+def check_rows(raw):
+    """The smoke's check, on no timing: PipeSocket's stream rows (Unix, and Wine where it ran) and the
+    HTTP rows of both transports are there, each with a positive figure. Returns what is missing."""
+    rows = load(raw)
+    missing = []
+    sides = ["unix-stream"] + (["wine-stream"] if any(r.get("side") == "wine-stream" for r in rows) else [])
+    for side in sides:
+        for direction in ("upload", "download"):
+            for client in ("pipekit-stream", "pipekit-socket"):
+                found = stream_rounds(rows, side, client, direction)
+                if not found or not all(r.get("megabytesPerSecond", 0) > 0 for r in found.values()):
+                    missing.append(f"{side} {client} {direction}")
+    threads = http_threads(rows) or [1]
+    for n in threads:
+        for transport in ("unix", "tcp"):
+            found = http_rounds(rows, transport, n)
+            if not found or not all(r.get("requestsPerSecond", 0) > 0 and r.get("requests", 0) > 0 for r in found.values()):
+                missing.append(f"http httpclient5-{transport} {n} thread(s)")
+    if len(threads) < 2:
+        missing.append("http: several client threads")
+    return missing
 
 
 def cells_of(rows, side, client):
@@ -269,6 +325,12 @@ def main(raw, md, png):
     channel_down = stream_ratio(rows, "pipekit-channel", "download")
     plain_up = stream_ratio(rows, "plain-jdk", "upload")
     plain_down = stream_ratio(rows, "plain-jdk", "download")
+    sockets = [(f"Unix, stream {direction} of {stream_bytes(rows)}: `PipeSocket` streams ÷ `PipeClient.{api}()`, same `byte[]`",
+                socket_ratio(rows, "unix-stream", direction)) for direction, api in (("upload", "outputStream"), ("download", "inputStream"))]
+    if any(r.get("side") == "wine-stream" for r in rows):
+        sockets += [(f"Wine, byte-type pipe, stream {direction}: `PipeSocket` streams ÷ `PipeClient.{api}()`, same `byte[]`",
+                     socket_ratio(rows, "wine-stream", direction)) for direction, api in (("upload", "outputStream"), ("download", "inputStream"))]
+    https = [(threads, http_ratio(rows, threads)) for threads in http_threads(rows)]
     stream_heap = [r["heapBytesPerChunk"] for r in rows if r.get("side") in ("unix-stream", "wine-stream")
                    and r.get("client", "").startswith("pipekit") and "heapBytesPerChunk" in r]
     probes = [r for r in rows if r.get("client") == "probe"]
@@ -312,6 +374,11 @@ def main(raw, md, png):
                            (f"upload of {stream_bytes(rows)} through `outputStream()`, `byte[]` (plain JDK: {fmt_ratio(plain_up)})", stream_up),
                            (f"download of {stream_bytes(rows)} through `inputStream()`, `byte[]` (plain JDK: {fmt_ratio(plain_down)})", stream_down)]:
         w(f"| Unix, stream {what}: throughput ≥ 0.80× the C client | {fmt_ratio(measured)} | {verdict(measured and measured[0], 0.80, True)} |")
+    for what, measured in sockets:
+        w(f"| {what} ≥ 0.90× (the adapter adds no copy) | {fmt_ratio(measured)} | {verdict(measured and measured[0], 0.90, True)} |")
+    for threads, measured in https:
+        w(f"| HTTP, Apache HttpClient 5, {threads} client thread(s), keep-alive: requests/s over a Unix socket through `PipeSocketFactory` "
+          f"≥ 1.0× over TCP loopback, same Go server process | {fmt_ratio(measured)} | {verdict(measured and measured[0], 1.0, True)} |")
     if stream_heap:
         w(f"| streams: no heap allocated per 64 KiB call in steady state (the largest average over any run) | "
           f"{max(stream_heap):,.1f} B | {verdict(max(stream_heap), 1.0)} |")
@@ -379,6 +446,17 @@ def main(raw, md, png):
           "direct buffer: what any Java stream over `byte[]`s pays. The heap column is what pipekit's client thread "
           "allocated per call during the timed transfers.\n")
         w(stream_table(rows, "unix-stream"))
+        w("")
+    if any(r.get("side") == "http" for r in rows):
+        w("## HTTP over a Unix socket through `PipeSocketFactory`, beside TCP loopback (same client, same server)\n")
+        w("One Go `net/http` server process (bench/go/http_both.go, what the Docker engine serves its API with) listens on "
+          "a Unix socket and on 127.0.0.1 with one handler, which answers every `GET` with 2 bytes and a Content-Length. "
+          "Apache HttpClient 5 classic (bench/java/HttpRequests.java) keeps one keep-alive connection per client thread in "
+          "its pool and requests the same URL over either: its connections get a `PipeSocket` from `PipeSocketFactory` or a "
+          "plain `java.net.Socket`, and nothing else differs. Each thread makes untimed requests first (the JIT); then the "
+          "threads make the timed ones between them. The two transports take turns in every round; the ratio is Unix ÷ TCP "
+          "per round.\n")
+        w(http_table(rows))
         w("")
     if has_wine:
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")
@@ -515,4 +593,9 @@ def main(raw, md, png):
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--check-rows":
+        gaps = check_rows(sys.argv[2])
+        for gap in gaps:
+            print(f"missing, or without a positive figure: {gap}", file=sys.stderr)
+        sys.exit(1 if gaps else 0)
     main(*sys.argv[1:4])

@@ -5,6 +5,10 @@
 #
 #   bench/run.sh            the full matrix (about 10 minutes on 2 cores), rewrites docs/performance.md
 #   bench/run.sh --smoke    one tiny round of everything, results in a temp folder, docs untouched
+#   bench/run.sh --only sockets
+#                           the full rounds of the rows issue 26 added (the stream rows, with PipeSocket's,
+#                           on both transports, and HttpClient over a Unix socket and TCP), results in
+#                           bench/results/, docs untouched
 #
 # Unix side runs natively; the Windows side runs in the Wine test bed image (build it with
 # pipe-it/src/test/wine/build-image.sh; without Docker that side is skipped, and said so, except
@@ -14,11 +18,19 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 smoke=false
-[ "${1:-}" = "--smoke" ] && smoke=true
+only=""   # "sockets": only the stream and HTTP rows
+case "${1:-}" in
+  --smoke) smoke=true ;;
+  --only) only=${2:?"--only: give a part: sockets"}; [ "$only" = sockets ] || { echo "--only: no part $only (sockets)" >&2; exit 2; } ;;
+  "") ;;
+  *) echo "usage: bench/run.sh [--smoke | --only sockets]" >&2; exit 2 ;;
+esac
+all() { [ -z "$only" ]; }   # whether this run measures everything
 if $smoke; then
   ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200
   STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
   WINE_PROBE_TRIPS=2000; WINE_WARM=200; WINE_REPEATS=1
+  HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
@@ -28,6 +40,8 @@ else
   # Heap per round trip under Wine over 20,000 round trips: over 2,000, a few one-off kilobytes
   # (a class loaded, a table grown) still showed as 3 bytes per round trip.
   WINE_PROBE_TRIPS=${WINE_PROBE_TRIPS:-20000}; WINE_WARM=${WINE_WARM:-30000}; WINE_REPEATS=3
+  # Per thread, 5,000 untimed requests (the JIT); then 20,000 timed between the threads.
+  HTTP_THREADS="1 4"; HTTP_REQUESTS=${HTTP_REQUESTS:-20000}; HTTP_WARM=${HTTP_WARM:-5000}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -87,13 +101,20 @@ PY
 say "build pipekit and the C peers"
 # The C peers' warning flags live in one file, shared with the test bed image and pipe-it's Windows
 # profile: a warning a newer GCC adds is named there (-Wno-error=<name>), docs/testbed.md.
-./mvnw -q -B -DskipTests package
+# Each module's HTTP client jars, listed for bench/java/HttpRequests.java (pipe-client's are the ones it uses).
+./mvnw -q -B -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/http-classpath.txt \
+  -DincludeGroupIds=org.apache.httpcomponents.client5,org.apache.httpcomponents.core5,org.slf4j,net.java.dev.jna,io.pipekit
 gcc @pipe-it/src/test/c/cflags.rsp -o "$work/uds_echo_server" bench/c/uds_echo_server.c
 gcc @pipe-it/src/test/c/cflags.rsp -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
 gcc @pipe-it/src/test/c/cflags.rsp -o "$work/uds_stream" bench/c/uds_stream.c
 gcc @pipe-it/src/test/c/cflags.rsp -o "$work/uds_push" bench/c/uds_push.c
 javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar \
   bench/java/AllocationProbe.java bench/java/PushServer.java bench/java/StreamClient.java
+# HttpClient 5 and pipekit's client, unshaded: pipe-client.jar holds a cut-down HttpClient of its own.
+http_cp="$work/http:pipe-client/target/classes:$(cat pipe-client/target/http-classpath.txt)"
+javac --release 17 -d "$work/http" -cp "$http_cp" bench/java/HttpRequests.java
+# The HTTP server of both transports: Go's standard library only, nothing downloaded.
+(cd bench/go && go build -o "$work/http_both" http_both.go)
 # --raw: echo bytes as they are, as the C epoll server does; this measures the transport, not a codec.
 java_server=(java -jar pipe-server/target/pipe-server.jar --raw)
 
@@ -125,7 +146,7 @@ warmup() { # trips clients size
 }
 
 say "Unix domain sockets: $ROUNDS round(s); servers pipekit and C epoll; clients C and pipekit"
-for round in $(seq "$ROUNDS"); do
+all && for round in $(seq "$ROUNDS"); do
   for clients in $CLIENTS; do
     for size in $SIZES; do
       trips=$(( TRIPS / clients )); [ "$size" -ge 65536 ] && trips=$(( trips / 10 + 1 ))
@@ -177,7 +198,7 @@ done
 # Server push: the same C client asks pipekit's server and the C server for PUSHES messages and
 # times them; messages per second, pipekit beside C. 64 KiB pushes are a tenth as many.
 say "Unix domain sockets: server push, pipekit and C servers, the C client"
-for round in $(seq "$ROUNDS"); do
+all && for round in $(seq "$ROUNDS"); do
   for size in 64 65536; do
     count=$PUSHES; [ "$size" -ge 65536 ] && count=$(( PUSHES / 10 ))
     for server in pipekit c-push; do
@@ -204,7 +225,8 @@ for round in $(seq "$ROUNDS"); do
   for direction in U D; do
     "$work/uds_stream" client "$work/stream.sock" "$direction" "$STREAM_BYTES" "$STREAM_WARM" "$STREAM_TIMED" \
       | record unix-stream c-stream c "$round"
-    for api in stream channel; do
+    # socket: PipeSocket's streams (PipeSocketFactory), beside pipekit's own streams: the adapter's cost.
+    for api in stream channel socket; do
       java -cp "$work/probe:pipe-client/target/pipe-client.jar" StreamClient "$work/stream.sock" "$direction" "$STREAM_BYTES" \
         "$api" "$STREAM_WARM" "$STREAM_TIMED" | record unix-stream c-stream "pipekit-$api" "$round"
     done
@@ -214,12 +236,29 @@ for round in $(seq "$ROUNDS"); do
 done
 stop_server
 
+# HTTP requests per second: Apache HttpClient 5 (classic), one keep-alive connection per thread, to one
+# Go net/http server process that serves the same handler on a Unix socket and on TCP loopback. The
+# client takes the Unix socket through PipeSocketFactory or TCP through a plain Socket, the rest the
+# same; the two take turns within each round and thread count.
+say "HTTP: HttpClient 5 over PipeSocketFactory (Unix socket) beside TCP loopback, the same Go server"
+start_server "listening on" "$work/http.log" "$work/http_both" "$work/http.sock"
+tcp_address=$(sed -n 's/^listening on .* tcp=//p' "$work/http.log")
+for round in $(seq "$ROUNDS"); do
+  for threads in $HTTP_THREADS; do
+    for transport in unix tcp; do
+      java -cp "$http_cp" HttpRequests "$transport" "$work/http.sock" "$tcp_address" "$threads" "$HTTP_REQUESTS" "$HTTP_WARM" \
+        | record http go-net-http "httpclient5-$transport" "$round"
+    done
+  done
+done
+stop_server
+
 say "allocation per round trip and client start-up (Unix)"
-for size in 64 4096; do
+all && for size in 64 4096; do
   java -cp "$work/probe:pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar" AllocationProbe "$size" $(( TRIPS / 2 )) | record unix pipekit probe 0
 done
-start_server "pipe-server: serving" "$work/server.log" java -jar pipe-server/target/pipe-server.jar --quiet --name "$work/startup.sock"
-for i in $(seq 5); do
+all && start_server "pipe-server: serving" "$work/server.log" java -jar pipe-server/target/pipe-server.jar --quiet --name "$work/startup.sock"
+all && for i in $(seq 5); do
   python3 - "$work/startup.sock" <<'PY' | record unix pipekit startup "$i"
 import json, subprocess, sys, time
 t = time.perf_counter()
@@ -227,7 +266,7 @@ subprocess.run(["java", "-jar", "pipe-client/target/pipe-client.jar", "--name", 
 print(json.dumps({"startupMillis": (time.perf_counter() - t) * 1000}))
 PY
 done
-stop_server
+all && stop_server
 
 image=$(pipe-it/src/test/wine/build-image.sh --tag)
 if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1; then
@@ -242,7 +281,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" -e ONLY="$only" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -257,7 +296,8 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       # Each round starts each server once and warms it up with the same WARM round trips (the
       # JVM compiles the hot path meanwhile: under Wine that takes tens of thousands of round
       # trips), then times every client count and size against it; the servers take turns.
-      for round in $(seq $ROUNDS); do
+      all() { [ -z "$ONLY" ]; }
+      all && for round in $(seq $ROUNDS); do
         for server in pipekit c-sample; do
           name=bench-$server-$round
           if [ $server = pipekit ]; then
@@ -284,7 +324,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
         done
       done
       # Server push: the same C client asks each server for PUSHES messages (64 KiB: a tenth).
-      for round in $(seq $ROUNDS); do
+      all && for round in $(seq $ROUNDS); do
         for size in 64 65536; do
           count=$PUSHES; [ $size -ge 65536 ] && count=$(( PUSHES / 10 ))
           for server in pipekit c-push; do
@@ -304,12 +344,13 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       for round in $(seq $ROUNDS); do
         for direction in U D; do
           echo "stream-c $round $(wine pipe-stream.exe client stream-bench $direction $STREAM_BYTES $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
-          for api in stream channel; do
+          for api in stream channel socket; do
             echo "stream-pipekit-$api $round $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-client.jar" StreamClient stream-bench $direction $STREAM_BYTES $api $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
           done
         done
       done
       kill $pid; wait $pid 2>/dev/null || true
+      all || exit 0
       for size in 64 4096; do
         echo "pipekit 0 $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size $PROBE_TRIPS | tr -d "\r")"
       done
@@ -333,13 +374,13 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
 
   # Kernel transitions per message: wineserver requests per round trip, pipekit's server beside the
   # C sample's, counted from the wineserver's trace (deterministic enough to check: see the script).
-  say "Windows named pipes under Wine: wineserver requests per message (bench/wine_requests.sh)"
+  all && say "Windows named pipes under Wine: wineserver requests per message (bench/wine_requests.sh)"
   requests_mode=(); $smoke && requests_mode=(--smoke)
-  bench/wine_requests.sh "${requests_mode[@]}" "$work/requests.jsonl" || requests_failed=true
-  while read -r line; do
+  all && { bench/wine_requests.sh "${requests_mode[@]}" "$work/requests.jsonl" || requests_failed=true; }
+  all && while read -r line; do
     echo "$line" | record wine-requests "$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["server"])' "$line")" c 0
   done < "$work/requests.jsonl"
-  if ! $smoke; then
+  if ! $smoke && all; then
     # The same on JDK 25, whose HotSpot takes no wineserver request in its compilers' ThreadCritical.
     JDK=25 bench/wine_requests.sh --smoke "$work/requests-25.jsonl" || requests_failed=true
     while read -r line; do
@@ -357,12 +398,16 @@ fi
 
 say "report"
 python3 -c 'import matplotlib' 2>/dev/null || python3 -m pip install -q 'matplotlib==3.11.2' >&2
-if $smoke; then
+if $smoke || ! all; then
   python3 bench/report.py "$raw" "$out/performance.md" "$out/performance.png"
-  say "smoke results in $out ($(wc -l < "$raw") measurements)"
+  say "results in $out ($(wc -l < "$raw") measurements): $out/performance.md; docs/performance.md untouched"
 else
   python3 bench/report.py "$raw" docs/performance.md docs/performance.png
   say "raw results in $raw; docs/performance.md and docs/performance.png regenerated"
+fi
+# What the smoke can check without judging a timing: every row of the socket adapter ran and measured.
+if $smoke; then
+  python3 bench/report.py --check-rows "$raw" || { say "FAILED: rows missing from the smoke (above)"; exit 1; }
 fi
 if $requests_failed; then
   say "FAILED: pipekit's wineserver requests per message (above)"

@@ -1,8 +1,10 @@
 import io.pipekit.client.PipeClient;
+import io.pipekit.client.PipeSocketFactory;
 import io.pipekit.core.ReadMode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.util.Arrays;
@@ -18,10 +20,13 @@ import java.util.Locale;
  *   <li>{@code stream}: {@code inputStream()}/{@code outputStream()} with a heap {@code byte[]},
  *       what most Java code has;
  *   <li>{@code channel}: {@code channel()} with a direct {@code ByteBuffer}, whose bytes already
- *       live outside the Java heap, as C's do.
+ *       live outside the Java heap, as C's do;
+ *   <li>{@code socket}: a {@code PipeSocket} from {@code PipeSocketFactory.of(NAME)}, through its
+ *       {@code getInputStream()}/{@code getOutputStream()} with the same heap {@code byte[]}: the
+ *       adapter's cost beside {@code stream}, which it should not add to.
  * </ul>
  *
- * Usage: java -cp pipe-client.jar:. StreamClient NAME U|D COUNT [stream|channel [WARM TIMED]]
+ * Usage: java -cp pipe-client.jar:. StreamClient NAME U|D COUNT [stream|channel|socket [WARM TIMED]]
  */
 public final class StreamClient {
     private static final int CHUNK = 64 * 1024;
@@ -30,12 +35,19 @@ public final class StreamClient {
         String name = args[0];
         char direction = args[1].charAt(0);
         long count = Long.parseLong(args[2]);
-        boolean channel = args.length > 3 && args[3].equals("channel");
+        String api = args.length > 3 ? args[3] : "stream";
         int warm = args.length > 5 ? Integer.parseInt(args[4]) : 1;
         int timed = args.length > 5 ? Integer.parseInt(args[5]) : 5;
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (PipeClient client = PipeClient.builder(name).readMode(ReadMode.BYTE).connect()) {
-            Transfer transfer = channel ? new ChannelTransfer(client.channel()) : new StreamTransfer(client.outputStream(), client.inputStream());
+        // The socket's factory reads byte mode and trusts the same servers as PipeClient's defaults.
+        try (PipeClient client = api.equals("socket") ? null : PipeClient.builder(name).readMode(ReadMode.BYTE).connect();
+             Socket socket = api.equals("socket") ? PipeSocketFactory.of(name).createSocket("localhost", 0) : null) {
+            Transfer transfer = switch (api) {
+                case "channel" -> new ChannelTransfer(client.channel());
+                case "socket" -> new StreamTransfer(socket.getOutputStream(), socket.getInputStream());
+                case "stream" -> new StreamTransfer(client.outputStream(), client.inputStream());
+                default -> throw new IllegalArgumentException("no such API: " + api + " (stream, channel or socket)");
+            };
             for (int i = 0; i < warm; i++) {
                 transfer.run(direction, count);
             }

@@ -33,6 +33,12 @@ import javax.net.SocketFactory;
  * <p>The sockets read the pipe as a stream of bytes ({@link ReadMode#BYTE}), as HTTP and every
  * other socket protocol wants, and accept only a server that {@link ServerTrust#currentUserOrSystem()}
  * accepts, unless told otherwise. A factory is immutable: the {@code with} methods return a new one.
+ *
+ * <p>Libraries that make their socket factory themselves, from a class name and one string (JDBC
+ * drivers: PostgreSQL's {@code socketFactory} and {@code socketFactoryArg}, SQL Server's
+ * {@code socketFactoryClass} and {@code socketFactoryConstructorArg}), use the public
+ * {@linkplain #PipeSocketFactory(String) constructor}, whose string may also name the user the
+ * server runs as.
  */
 public final class PipeSocketFactory extends SocketFactory {
     private final PipeAddress address;
@@ -45,6 +51,55 @@ public final class PipeSocketFactory extends SocketFactory {
         this.connectTimeout = connectTimeout;
         this.readMode = readMode;
         this.serverTrust = serverTrust;
+    }
+
+    private PipeSocketFactory(PipeSocketFactory from) {
+        this(from.address, from.connectTimeout, from.readMode, from.serverTrust);
+    }
+
+    /**
+     * The factory a library makes by class name with one string argument, as the JDBC drivers do:
+     * {@code ADDRESS} or {@code ADDRESS?serverUser=NAME}. The address is in any form
+     * {@link PipeAddress#parse} takes; the rest is {@link #of(String)}'s defaults, except that each
+     * {@code serverUser} (joined by {@code &}) is trusted as well as the current user and the
+     * system ({@link ServerTrust#orUser}): a database server runs as a user of its own
+     * ({@code postgres}, {@code NT SERVICE\MSSQLSERVER}), which the default trust refuses.
+     * Everything from the first {@code ?} on is options: an address that holds a {@code ?} must go
+     * through {@link #of(PipeAddress)}.
+     *
+     * <pre>{@code
+     * socketFactory=io.pipekit.client.PipeSocketFactory
+     * socketFactoryArg=unix:///var/run/postgresql/.s.PGSQL.5432?serverUser=postgres
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for an address in no accepted form, an unknown option, or a
+     *     user this system does not know
+     * @throws NullPointerException if {@code spec} is null (a driver given no argument passes null)
+     */
+    public PipeSocketFactory(String spec) {
+        this(fromSpec(spec));
+    }
+
+    private static PipeSocketFactory fromSpec(String spec) {
+        Objects.requireNonNull(spec, "PipeSocketFactory needs an address (a JDBC driver's socketFactoryArg or socketFactoryConstructorArg)");
+        int query = spec.indexOf('?');
+        PipeSocketFactory factory = of(query < 0 ? spec : spec.substring(0, query));
+        if (query < 0) {
+            return factory;
+        }
+        ServerTrust trust = ServerTrust.currentUserOrSystem();
+        for (String option : spec.substring(query + 1).split("&", -1)) {
+            int equals = option.indexOf('=');
+            String key = equals < 0 ? option : option.substring(0, equals);
+            if (!key.equals("serverUser") || equals < 0 || equals == option.length() - 1) {
+                throw new IllegalArgumentException("\"" + spec + "\": \"" + option
+                        + "\" is not an option; after the address's ? come serverUser=NAME options, joined by &");
+            }
+            trust = trust.orUser(option.substring(equals + 1));
+        }
+        // The user is looked up now, where a driver reports a bad argument, not at the first connect.
+        PipeClient.builder(factory.address.toString()).transport(factory.address.transport()).serverTrust(trust);
+        return factory.withServerTrust(trust);
     }
 
     /** Sockets to {@code address}, with a 5 s connect timeout, byte read mode and the default server trust. */
