@@ -174,6 +174,14 @@ public final class PipeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting clients while those connected are served on ({@link ServerLoop#stopAccepting()}):
+     * a server socket's close. The server thread ends once the last of them has closed.
+     */
+    void stopAccepting() {
+        loop.stopAccepting();
+    }
+
     /** Configures and starts a {@link PipeServer}. */
     public static final class Builder {
         /** The longest {@link #defaultClientWait} the pipe's {@code nDefaultTimeOut} (milliseconds, as an int here) holds. */

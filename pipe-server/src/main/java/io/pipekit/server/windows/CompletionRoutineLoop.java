@@ -60,7 +60,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private final ArrayDeque<HANDLE> spareHandles = new ArrayDeque<>();
     private int liveInstances;
     private long nextId = 1;
-    private boolean stopping;
+    private boolean stopping; // no longer listening: the loop ends once its instances have
+    private boolean closingConnections; // stop() has closed every connected instance
     private volatile boolean stopRequested; // sticky: a stop before there is a thread to queue it to is not lost
     private HANDLE connectEvent;
     private PipeSecurity security;
@@ -219,7 +220,27 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
     }
 
+    @Override
+    public void stopAccepting() {
+        execute(this::endAccepting);
+    }
+
     private void beginStop() {
+        endAccepting();
+        if (closingConnections) {
+            return;
+        }
+        closingConnections = true;
+        // Connected ones: cancel their I/O; each releases itself once its completion has run.
+        for (PipeInstance instance : byIoOverlapped.values()) {
+            if (!listening.contains(instance)) {
+                instance.close();
+            }
+        }
+    }
+
+    /** No new client from here on: the listening instances and spare handles go; connected ones stay. */
+    private void endAccepting() {
         if (stopping) {
             return;
         }
@@ -230,12 +251,6 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
         K.SetEvent(connectEvent);
         closeSpareHandles();
-        // Connected ones: cancel their I/O; each releases itself once its completion has run.
-        for (PipeInstance instance : byIoOverlapped.values()) {
-            if (!listening.contains(instance)) {
-                instance.close();
-            }
-        }
     }
 
     /**

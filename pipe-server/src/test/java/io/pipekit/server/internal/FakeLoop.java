@@ -63,4 +63,8 @@ final class FakeLoop implements ServerLoop {
     @Override
     public void stop() {
     }
+
+    @Override
+    public void stopAccepting() {
+    }
 }
