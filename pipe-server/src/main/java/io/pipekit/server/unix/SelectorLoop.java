@@ -432,8 +432,19 @@ public final class SelectorLoop implements ServerLoop {
     }
 
     @Override
-    public void stopAccepting() {
-        execute(this::endAccepting);
+    public java.util.concurrent.CompletableFuture<Void> stopAccepting() {
+        java.util.concurrent.CompletableFuture<Void> listenerGone = new java.util.concurrent.CompletableFuture<>();
+        boolean queued = execute(() -> {
+            try {
+                endAccepting();
+            } finally {
+                listenerGone.complete(null);
+            }
+        });
+        if (!queued) {
+            listenerGone.complete(null); // the loop has finished: nothing listens
+        }
+        return listenerGone;
     }
 
     private void beginStop() {

@@ -221,16 +221,27 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     @Override
-    public void stopAccepting() {
-        execute(this::endAccepting);
+    public java.util.concurrent.CompletableFuture<Void> stopAccepting() {
+        java.util.concurrent.CompletableFuture<Void> listenerGone = new java.util.concurrent.CompletableFuture<>();
+        boolean queued = execute(() -> {
+            try {
+                endAccepting();
+            } finally {
+                listenerGone.complete(null);
+            }
+        });
+        if (!queued) {
+            listenerGone.complete(null); // the loop has finished: nothing listens
+        }
+        return listenerGone;
     }
 
     private void beginStop() {
-        endAccepting();
         if (closingConnections) {
             return;
         }
-        closingConnections = true;
+        closingConnections = true; // first: a full stop need not wait for the cancelled connects in endAccepting
+        endAccepting();
         // Connected ones: cancel their I/O; each releases itself once its completion has run.
         for (PipeInstance instance : byIoOverlapped.values()) {
             if (!listening.contains(instance)) {
@@ -251,6 +262,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
         K.SetEvent(connectEvent);
         closeSpareHandles();
+        if (!closingConnections) {
+            // Only stopping to accept (a server socket's close), while clients are served on: wait
+            // for the cancelled connects here, so that their instances are closed, and no client can
+            // reach one, when the caller hears that the listener is gone. A client that connected
+            // as its connect was cancelled is disconnected with it, never served.
+            drainCancelledConnects();
+        }
     }
 
     /**

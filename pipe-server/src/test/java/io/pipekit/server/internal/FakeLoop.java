@@ -65,6 +65,7 @@ final class FakeLoop implements ServerLoop {
     }
 
     @Override
-    public void stopAccepting() {
+    public java.util.concurrent.CompletableFuture<Void> stopAccepting() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 }
