@@ -53,10 +53,32 @@ abstract class PipeServerSocketSpec {
 
     abstract Transport transport();
 
+    /**
+     * Closes what the test made, then waits for the servers under its server sockets to end: a
+     * server socket's server ends once its last accepted socket has closed, and none may be left
+     * to the next test.
+     */
     @AfterEach
     void closeAll() throws Exception {
         for (int i = toClose.size() - 1; i >= 0; i--) {
             toClose.get(i).close();
+        }
+        awaitServersEnded(name);
+    }
+
+    /** Waits until no server thread of a pipe whose name contains {@code name} is alive; fails after PATIENCE. */
+    static void awaitServersEnded(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            List<Thread> serving = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("pipekit-server ") && t.getName().contains(name) && t.isAlive()).toList();
+            if (serving.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the servers under the server sockets did not end: " + serving);
+            }
+            Thread.sleep(10); // polling: a thread's end is all that shows it
         }
     }
 

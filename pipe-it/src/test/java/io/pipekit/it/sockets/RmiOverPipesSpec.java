@@ -10,7 +10,6 @@ import io.pipekit.client.PipeSocketFactory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.rmi.AccessException;
-import java.rmi.NoSuchObjectException;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
 import java.rmi.ServerException;
@@ -86,14 +85,26 @@ abstract class RmiOverPipesSpec {
         }
     }
 
+    static {
+        // RMI closes a pooled client connection once it is idle this long (15 s by default): each
+        // test waits for its connections to end, so that none is left to the next test.
+        System.setProperty("sun.rmi.transport.connectionTimeout", "200");
+    }
+
     private final List<Remote> exported = new ArrayList<>();
     final String address = "pipekit-rmi-" + UUID.randomUUID();
 
+    /**
+     * Unexports every object, then waits for the servers under RMI's server sockets to end: RMI
+     * closes a numbered port's server socket once nothing is exported on it, and its idle
+     * connections after the timeout above; a server socket's server ends with its last connection.
+     */
     @AfterEach
-    void unexport() throws NoSuchObjectException {
+    void unexportAndAwaitTheServersEnd() throws Exception {
         for (Remote remote : exported) {
             UnicastRemoteObject.unexportObject(remote, true);
         }
+        PipeServerSocketSpec.awaitServersEnded(address);
     }
 
     <T extends Remote> T exported(T remote) {
@@ -159,8 +170,7 @@ abstract class RmiOverPipesSpec {
     @Test
     void unexportingTheLastObjectOfANonzeroPortClosesThePipe() throws Exception {
         LedgerImpl impl = new LedgerImpl();
-        Ledger ledger = (Ledger) UnicastRemoteObject.exportObject(impl, 1099,
-                new RmiRecipes.PipeClientSockets(address), new RmiRecipes.PipeServerSockets(address));
+        Ledger ledger = RmiRecipes.export(impl, address);
         assertEquals("up", ledger.echo("up"));
         UnicastRemoteObject.unexportObject(impl, true);
         IOException gone = assertThrows(IOException.class,

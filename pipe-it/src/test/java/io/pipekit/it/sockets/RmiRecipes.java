@@ -39,15 +39,19 @@ final class RmiRecipes {
         }
     }
 
-    /** Exports {@code service} on the pipe {@code address}: its stub reaches it there, from any process of this user. */
+    /**
+     * Exports {@code service} on the pipe {@code address}: its stub reaches it there, from any
+     * process of this user. Any port but 0 (the pipe ignores it): RMI closes the server socket of a
+     * numbered port once nothing is exported on it, and keeps port 0's for the JVM's life.
+     */
     @SuppressWarnings("unchecked")
     static <T extends Remote> T export(T service, String address) throws RemoteException {
-        return (T) UnicastRemoteObject.exportObject(service, 0, new PipeClientSockets(address), new PipeServerSockets(address));
+        return (T) UnicastRemoteObject.exportObject(service, 1, new PipeClientSockets(address), new PipeServerSockets(address));
     }
 
     /** A registry on a pipe of its own, for clients that look the stub up by name. */
     static Registry createRegistry(String address) throws RemoteException {
-        return LocateRegistry.createRegistry(0, new PipeClientSockets(address), new PipeServerSockets(address));
+        return LocateRegistry.createRegistry(Registry.REGISTRY_PORT, new PipeClientSockets(address), new PipeServerSockets(address));
     }
 
     /** The registry as a client reaches it: over the pipe. */
