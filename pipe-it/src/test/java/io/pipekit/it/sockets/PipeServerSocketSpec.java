@@ -276,6 +276,7 @@ abstract class PipeServerSocketSpec {
     void addressesNameThePipeAndPeerIsTheClient() throws Exception {
         PipeServerSocket server = listen();
         assertEquals(address(), server.getLocalSocketAddress());
+        assertEquals(transport(), address().transport()); // a bare name: this system's transport
         assertNull(server.getInetAddress());
         assertEquals(-1, server.getLocalPort());
         PipeSocket client = (PipeSocket) connect();
