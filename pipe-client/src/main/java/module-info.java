@@ -12,6 +12,8 @@ module io.pipekit.client {
     requires static org.apache.httpcomponents.core5.httpcore5;
 
     exports io.pipekit.client;
+    // The server socket (pipe-server) makes the PipeSockets it accepts through AcceptedSockets.
+    exports io.pipekit.client.internal to io.pipekit.server;
 
     // picocli sets the commands' @Option fields reflectively.
     opens io.pipekit.client.cli to info.picocli;

@@ -5,6 +5,9 @@
  */
 module io.pipekit.server {
     requires transitive io.pipekit.core;
+    // PipeServerSocket.accept() returns the client module's PipeSocket: the two ends of a
+    // connection are one kind of socket, as java.net's ServerSocket accepts Sockets.
+    requires transitive io.pipekit.client;
     requires com.sun.jna;
     requires com.sun.jna.platform;
     requires static info.picocli; // the command-line tool only: library users need not have it

@@ -1,6 +1,8 @@
 package io.pipekit.client;
 
+import io.pipekit.client.internal.AcceptedSockets;
 import io.pipekit.core.NoSuchPipeException;
+import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeClosedException;
 import io.pipekit.core.PipeException;
@@ -59,6 +61,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Bytes go through as written: no buffering is added. On a message-type named pipe each
  * write is one message, and the reads return the messages' bytes with no boundary.
+ *
+ * <p>The server's side of a connection is a {@code PipeSocket} too: {@code PipeServerSocket.accept()}
+ * (pipe-server) returns one, with the same contract; its {@link #getLocalSocketAddress()} names
+ * the pipe, and {@link #peer()} is the client.
  */
 public final class PipeSocket extends Socket {
     /** Opens the transport's connection to an address, waiting at most a timeout while it is busy. */
@@ -67,7 +73,12 @@ public final class PipeSocket extends Socket {
         ClientConnection connect(PipeAddress address, Duration timeout) throws PipeException;
     }
 
+    static {
+        AcceptedSockets.register(PipeSocket::accepted);
+    }
+
     private final PipeAddress address;
+    private final boolean acceptedHere; // the server's side of a connection, made by a server socket
     private final Connector connector;
     private final Duration defaultConnectTimeout;
     private final Object state = new Object();
@@ -92,10 +103,33 @@ public final class PipeSocket extends Socket {
     private volatile boolean oobInline;
 
     PipeSocket(PipeAddress address, Connector connector, Duration defaultConnectTimeout) throws SocketException {
+        this(address, connector, defaultConnectTimeout, false);
+    }
+
+    private PipeSocket(PipeAddress address, Connector connector, Duration defaultConnectTimeout, boolean acceptedHere)
+            throws SocketException {
         super((SocketImpl) null); // no implementation: every method that would use one is overridden
         this.address = Objects.requireNonNull(address, "address");
         this.connector = connector;
         this.defaultConnectTimeout = defaultConnectTimeout;
+        this.acceptedHere = acceptedHere;
+    }
+
+    /** The server's side of a connection a server socket on {@code address} accepted: connected already. */
+    private static PipeSocket accepted(PipeAddress address, ClientConnection connection) throws SocketException {
+        PipeSocket socket = new PipeSocket(address, (to, timeout) -> connection, Duration.ZERO, true);
+        socket.connection = connection;
+        return socket;
+    }
+
+    /**
+     * Who is at the other end, once connected (null before): on a socket that connected, the
+     * server, as its {@link io.pipekit.core.ServerTrust} checked it before anything was sent; on
+     * one a server socket accepted, the client, as the server's admission saw it.
+     */
+    public PeerIdentity peer() {
+        ClientConnection open = connection;
+        return open == null ? null : open.serverIdentity();
     }
 
     /** Connects to the socket's pipe; {@code endpoint} may be any {@link InetSocketAddress} (ignored) or this socket's {@link PipeAddress}. */
@@ -282,10 +316,13 @@ public final class PipeSocket extends Socket {
         return connection == null ? null : address;
     }
 
-    /** Null: a pipe's client has no address of its own. */
+    /**
+     * On a socket a server socket accepted, the pipe it was accepted on (the {@link PipeAddress});
+     * else null: a pipe's client has no address of its own.
+     */
     @Override
     public SocketAddress getLocalSocketAddress() {
-        return null;
+        return acceptedHere ? address : null;
     }
 
     /** Null: a pipe has no IP address. */
@@ -493,7 +530,7 @@ public final class PipeSocket extends Socket {
 
     @Override
     public String toString() {
-        return "PipeSocket[" + address + (closed ? ", closed" : connection != null ? ", connected" : ", unconnected") + "]";
+        return "PipeSocket[" + (acceptedHere ? "accepted on " : "") + address + (closed ? ", closed" : connection != null ? ", connected" : ", unconnected") + "]";
     }
 
     private void checkOpen() throws SocketException {

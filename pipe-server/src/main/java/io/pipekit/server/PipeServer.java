@@ -174,6 +174,32 @@ public final class PipeServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting clients while those connected are served on ({@link ServerLoop#stopAccepting()}):
+     * a server socket's close. Returns once no client can connect any more (called on the server
+     * thread, it only asks). The server thread ends once the last connected client has closed.
+     */
+    void stopAccepting() {
+        CompletableFuture<Void> listenerGone = loop.stopAccepting();
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                listenerGone.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("stopping to accept failed", e.getCause()); // endAccepting throws nothing
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Configures and starts a {@link PipeServer}. */
     public static final class Builder {
         /** The longest {@link #defaultClientWait} the pipe's {@code nDefaultTimeOut} (milliseconds, as an int here) holds. */

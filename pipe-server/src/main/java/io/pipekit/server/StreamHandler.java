@@ -18,7 +18,11 @@ import java.io.OutputStream;
  * }</pre>
  *
  * <p>The input stream returns what the client wrote (on a message-type pipe, its messages one
- * after another) and -1 once the client has closed its end. It holds at most about
+ * after another) and -1 once the client has closed its end. On a Unix domain socket the client may
+ * also half-close ({@code shutdown(SHUT_WR)}, {@code Socket.shutdownOutput()}, {@code nc -N}): the
+ * input then ends with -1 while the connection stays open, and what the handler writes still
+ * reaches the client (a request whose end the client marks by half-closing). A named pipe has no
+ * half-close. It holds at most about
  * {@link PipeServer.Builder#maxQueuedBytes} that the handler has not read yet: beyond that the
  * server stops reading this client, whose writes then wait, until the handler catches up. The
  * output stream sends each {@code write} as one write (one message on a message-type pipe),

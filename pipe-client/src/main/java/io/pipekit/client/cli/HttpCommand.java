@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -24,6 +26,8 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.concurrent.Cancellable;
+import io.pipekit.client.cli.ClientCommand.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,17 +41,19 @@ import picocli.CommandLine.Spec;
  * {@link PipeSocketFactory}; the response body goes to stdout as it comes. The exit status says how
  * it went: {@value #OK} for a 1xx, 2xx or 3xx status, {@value #HTTP_ERROR} for a 4xx or 5xx status
  * (the body is printed all the same), {@value #TRANSPORT_FAILURE} when no answer came (no such pipe,
- * refused, cut off mid-response), as curl's 22 and 7.
+ * refused, cut off mid-response), {@value #TIMED_OUT} when {@code --max-time} passed first, as
+ * curl's 22, 7 and 28.
  */
 @Command(name = "http", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sends one HTTP request over a pipe or Unix socket and prints the response body (curl for pipes).",
                 "--name takes any form of PipeAddress: docker_engine, \\\\.\\pipe\\docker_engine, npipe:////./pipe/docker_engine, "
                         + "unix:///var/run/docker.sock, /var/run/docker.sock; without --name, DOCKER_HOST, else Docker's default.",
                 "Exit status: 0 for a 1xx-3xx status, 22 for a 4xx or 5xx status, 7 when the request got no answer "
-                        + "(no such pipe, refused, cut off), 1 for any other error, 2 for a usage error."},
+                        + "(no such pipe, refused, cut off), 28 when --max-time passed first, 1 for any other error, 2 for a usage error."},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:a 1xx, 2xx or 3xx status", "22:a 4xx or 5xx status (the body is printed)",
-                "7:no answer: no such pipe or socket, refused, or cut off", "1:any other error", "2:a usage error"})
+                "7:no answer: no such pipe or socket, refused, or cut off", "28:--max-time passed before the response ended",
+                "1:any other error", "2:a usage error"})
 final class HttpCommand implements Callable<Integer> {
     /** A 1xx, 2xx or 3xx status. */
     static final int OK = 0;
@@ -55,6 +61,8 @@ final class HttpCommand implements Callable<Integer> {
     static final int HTTP_ERROR = 22;
     /** No answer: the pipe is absent or refused, or the connection broke: curl's "could not connect". */
     static final int TRANSPORT_FAILURE = 7;
+    /** {@code --max-time} passed before the response ended: curl's "operation timeout". */
+    static final int TIMED_OUT = 28;
 
     @ParentCommand
     ClientCommand parent;
@@ -77,6 +85,11 @@ final class HttpCommand implements Callable<Integer> {
     @Option(names = {"-i", "--include"}, description = "Print the response's status line and headers, then a blank line, before the body.")
     boolean include;
 
+    @Option(names = {"-m", "--max-time"}, paramLabel = "SECONDS", converter = Seconds.class,
+            description = "The most the whole request may take, connect to the response's end, in seconds (fractions allowed, as 0.5);"
+                    + " then exit 28. Default: no limit.")
+    Duration maxTime;
+
     @Override
     public Integer call() throws Exception {
         PipeAddress address = address();
@@ -91,15 +104,21 @@ final class HttpCommand implements Callable<Integer> {
         if (data != null) {
             request.setEntity(body());
         }
-        PipeSocketFactory sockets = PipeSocketFactory.of(address).withConnectTimeout(parent.timeout);
+        // A busy pipe is retried no longer than the whole request may take.
+        Duration connectTimeout = maxTime != null && maxTime.compareTo(parent.timeout) < 0 ? maxTime : parent.timeout;
+        PipeSocketFactory sockets = PipeSocketFactory.of(address).withConnectTimeout(connectTimeout);
+        Deadline deadline = new Deadline(request);
         // One request, one connection: a basic (unpooled) manager whose every socket is the pipe's,
         // as the Docker recipe of docs/sockets.md, and no TLS (the registry of TLS strategies is empty).
         BasicHttpClientConnectionManager connections = new BasicHttpClientConnectionManager(
-                new DefaultHttpClientConnectionOperator(proxy -> sockets.createSocket(), null, null,
+                new DefaultHttpClientConnectionOperator(proxy -> deadline.watch(sockets.createSocket()), null, null,
                         RegistryBuilder.<TlsSocketStrategy>create().build()), null);
         PrintStream out = System.out;
+        if (maxTime != null) {
+            deadline.start(maxTime);
+        }
         try (CloseableHttpClient http = HttpClients.custom().setConnectionManager(connections)
-                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement().build()) {
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement().build(); deadline) {
             return http.execute(request, response -> {
                 if (include) {
                     StringBuilder head = new StringBuilder();
@@ -122,6 +141,13 @@ final class HttpCommand implements Callable<Integer> {
                 return response.getCode() >= 400 ? HTTP_ERROR : OK;
             });
         } catch (IOException e) {
+            if (deadline.passed()) {
+                // The deadline cut it off (whatever the failure it caused looks like): curl's 28.
+                spec.commandLine().getErr().println("pipe-client: http: operation timed out: no complete answer from " + address
+                        + " within " + DurationConverter.format(maxTime) + " (--max-time)");
+                spec.commandLine().getErr().flush();
+                return TIMED_OUT;
+            }
             // No answer came, or it broke off: one typed line, and the status that says so.
             spec.commandLine().getErr().println("pipe-client: http: no answer from " + address + ": " + describe(e));
             spec.commandLine().getErr().flush();
@@ -176,6 +202,101 @@ final class HttpCommand implements Callable<Integer> {
             line += " (" + cause.getClass().getSimpleName() + ")";
         }
         return line;
+    }
+
+    /**
+     * {@code --max-time}: when it passes before the request is over, the request is cancelled and
+     * its socket closed, which ends a blocked read or write at once (the socket's contract), so
+     * nothing waits on a silent server. Whether it passed decides the exit status.
+     */
+    private static final class Deadline implements AutoCloseable {
+        private final Cancellable request;
+        private final Object lock = new Object();
+        private Socket socket; // the request's connection, once made; guarded by lock
+        private boolean passed; // guarded by lock
+        private boolean over; // guarded by lock
+        private Thread timer;
+
+        Deadline(Cancellable request) {
+            this.request = request;
+        }
+
+        Socket watch(Socket made) {
+            synchronized (lock) {
+                socket = made;
+                if (!passed) {
+                    return made;
+                }
+            }
+            closeQuietly(made); // made as the deadline passed
+            return made;
+        }
+
+        void start(Duration after) {
+            timer = new Thread(() -> {
+                try {
+                    Thread.sleep(after.toMillis(), (int) (after.toNanos() % 1_000_000));
+                } catch (InterruptedException e) {
+                    return; // the request ended first
+                }
+                Socket open;
+                synchronized (lock) {
+                    if (over) {
+                        return;
+                    }
+                    passed = true;
+                    open = socket;
+                }
+                request.cancel();
+                if (open != null) {
+                    closeQuietly(open);
+                }
+            }, "pipe-client http --max-time");
+            timer.setDaemon(true);
+            timer.start();
+        }
+
+        boolean passed() {
+            synchronized (lock) {
+                return passed;
+            }
+        }
+
+        /** The request is over: the deadline no longer applies. */
+        @Override
+        public void close() {
+            synchronized (lock) {
+                over = true;
+            }
+            if (timer != null) {
+                timer.interrupt();
+            }
+        }
+
+        private static void closeQuietly(Socket socket) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing to end the request: nothing more to do
+            }
+        }
+    }
+
+    /** {@code --max-time}: seconds as curl takes them, fractions allowed; more than zero. */
+    static final class Seconds implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            java.math.BigDecimal seconds;
+            try {
+                seconds = new java.math.BigDecimal(value.strip());
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a number of seconds (as 10 or 0.5)");
+            }
+            if (seconds.signum() <= 0) {
+                throw new picocli.CommandLine.TypeConversionException("--max-time must be more than 0 seconds, not " + value);
+            }
+            return Duration.ofNanos(seconds.movePointRight(9).min(java.math.BigDecimal.valueOf(Long.MAX_VALUE)).longValue());
+        }
     }
 
     /** stdout, which HttpClient's entity must not close: later output (and the JVM) still write it. */

@@ -25,6 +25,18 @@ public interface ServerConnection {
          * the client simply went away (end of stream) or the server closed it.
          */
         void closed(PipeException cause);
+
+        /**
+         * The client ended its sending but may still read (a Unix socket's half-close,
+         * {@code shutdown(SHUT_WR)}): return {@code true} to keep the connection for writing, no
+         * further message coming, or {@code false} to have it closed as if the client had left
+         * ({@link #closed} follows with no cause). The default is {@code false}: a conversation
+         * of messages takes the end of the client's stream for its going. A named pipe has no
+         * half-close, and never asks.
+         */
+        default boolean inputEnded() {
+            return false;
+        }
     }
 
     /** A number for logs, unique among this server's connections. */
@@ -55,6 +67,15 @@ public interface ServerConnection {
      * completion has run; {@link Listener#closed} follows exactly once.
      */
     void close();
+
+    /**
+     * Ends the server's sending once every write so far has gone out, where the transport can
+     * tell the client (a Unix socket's {@code shutdown(SHUT_WR)}: the client reads the end of the
+     * stream); reading goes on, and no write may follow. A named pipe has no half-close: there it
+     * does nothing, and the client sees the end only when the connection closes.
+     */
+    default void shutdownOutput() {
+    }
 
     /**
      * Closes as {@link #close()} does, but leaves what was written and the client has not read

@@ -54,4 +54,15 @@ public interface ServerLoop {
      * freed. Idempotent.
      */
     void stop();
+
+    /**
+     * Stops listening, from any thread, while the connections already made go on (a server
+     * socket's close, which leaves the sockets it accepted open): no new client is accepted, the
+     * name is let go where the transport can (a Unix socket's file and lock; a named pipe's name
+     * lives while any of its instances does), and {@link #run()} returns once the last connection
+     * has closed. A later {@link #stop()} closes those too. Idempotent.
+     *
+     * @return completes once no client can connect any more (at once if the loop has finished)
+     */
+    java.util.concurrent.CompletableFuture<Void> stopAccepting();
 }

@@ -61,6 +61,15 @@ class HttpCliDockerEngineTest {
         }
     }
 
+    /** A bound the answer comes within changes nothing (HttpCliMaxTimeTest has the answers that do not come). */
+    @Test
+    void anAnswerWithinMaxTimeExitsZero() throws Exception {
+        try (ChildProcess http = ChildProcess.jar("pipe-client.jar", "http", "--max-time", "30", "--name", engine.toString(), "/_ping")) {
+            assertEquals(0, http.awaitExit(TIMEOUT), () -> "pipe-client http --max-time failed: " + http.output());
+            assertEquals(List.of("OK"), http.output());
+        }
+    }
+
     @Test
     void anHttpErrorStatusExits22AndPrintsTheBody() throws Exception {
         try (ChildProcess http = ChildProcess.jar("pipe-client.jar", "http", "--name", engine.toString(), "/pipekit-no-such-path")) {

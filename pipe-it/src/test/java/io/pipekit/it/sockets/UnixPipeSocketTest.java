@@ -60,6 +60,23 @@ class UnixPipeSocketTest extends PipeSocketSpec {
         }
     }
 
+    /**
+     * pipekit's own server takes a half-close as the end of a stream handler's input, not of the
+     * connection: the handler reads to the end of the stream and still answers (a request whose end
+     * the client marks by half-closing, as {@code nc -N} does).
+     */
+    @Test
+    void aStreamHandlerAnswersAfterTheClientHalfCloses() throws Exception {
+        byteServer((connection, in, out) -> {
+            byte[] all = in.readAllBytes(); // to the client's half-close
+            out.write(("got " + all.length).getBytes(UTF_8));
+        });
+        Socket socket = connect();
+        socket.getOutputStream().write("hello".getBytes(UTF_8));
+        socket.shutdownOutput();
+        assertEquals("got 5", new String(socket.getInputStream().readAllBytes(), UTF_8));
+    }
+
     /** shutdownInput is the kernel's too: a read already waiting ends with the end of the stream. */
     @Test
     void shutdownInputEndsAWaitingReadWithTheEndOfTheStream() throws Exception {

@@ -250,6 +250,19 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     }
 
     /**
+     * From any thread: ends this side's sending once every send accepted so far is written, where
+     * the transport can tell the client ({@link ServerConnection#shutdownOutput()}). The sends
+     * before it reach the loop first: each send's hand-out is asked of the loop before it returns.
+     */
+    public void shutdownOutput() {
+        loop.execute(() -> {
+            if (open) {
+                connection.shutdownOutput();
+            }
+        });
+    }
+
+    /**
      * From any thread: closes, leaving what is written and the client has not read yet for it
      * to read ({@link ServerConnection#closeKeepingUnread()}). For a close once every send is
      * written: sends still waiting fail, as with {@link #close()}.
@@ -276,6 +289,20 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         }
         if (!readingPaused && behind.getAsBoolean()) {
             readingPaused = true; // the read in flight may still deliver; none is asked for after it
+        }
+    }
+
+    /** The client half-closed: kept open for writing only if the handler reads input as a stream that can end ({@link InputEnds}). */
+    @Override
+    public boolean inputEnded() {
+        if (!(handler instanceof InputEnds ends)) {
+            return false;
+        }
+        try {
+            return ends.inputEnded(this);
+        } catch (RuntimeException | Error e) {
+            failed("inputEnded", e);
+            return false;
         }
     }
 

@@ -35,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code ClosedByInterruptException} semantics: a half-done read or write leaves the stream in no
  * state to go on); every other failure is a {@link PipeException} subtype.
  */
-public final class StreamBridge implements ConnectionHandler {
+public final class StreamBridge implements ConnectionHandler, InputEnds {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
 
     private final StreamHandler handler;
@@ -102,6 +102,16 @@ public final class StreamBridge implements ConnectionHandler {
         }
     }
 
+    /** A half-close: the handler reads what came, then the end of the stream, and may still write. */
+    @Override
+    public boolean inputEnded(Connection connection) {
+        Inbound in = inbound.get(connection);
+        if (in != null) {
+            in.endInput();
+        }
+        return true;
+    }
+
     @Override
     public void closed(Connection connection, PipeException cause) {
         Inbound in = inbound.remove(connection);
@@ -126,6 +136,7 @@ public final class StreamBridge implements ConnectionHandler {
         private int offset;
         private long queued;
         private boolean ended;
+        private boolean inputEnded; // the client half-closed: the end of the stream, the connection open
         private boolean closedByReader;
         private PipeException cause;
 
@@ -148,6 +159,11 @@ public final class StreamBridge implements ConnectionHandler {
         /** Whether the reader is behind: at least the bound waits unread. Asked on the server thread. */
         synchronized boolean behind() {
             return queued >= bound;
+        }
+
+        synchronized void endInput() {
+            inputEnded = true;
+            notifyAll();
         }
 
         synchronized void end(PipeException cause) {
@@ -184,6 +200,9 @@ public final class StreamBridge implements ConnectionHandler {
                         throw new PipeClosedException(readOperation(), PipeException.NO_CODE, "the connection was closed on this side");
                     }
                     return -1; // the client closed its end: the end of the stream
+                }
+                if (inputEnded) {
+                    return -1; // the client half-closed: the end of the stream, and the answer may follow
                 }
                 try {
                     wait();

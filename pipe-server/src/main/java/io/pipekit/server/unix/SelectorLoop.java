@@ -95,7 +95,8 @@ public final class SelectorLoop implements ServerLoop {
     private long nextId = 1;
     private long relistenPause; // 0 while no re-listen has failed; loop thread only
     private long relistenAtNanos; // when a failed re-listen is due again, if relistenPause > 0
-    private boolean stopping;
+    private boolean stopping; // no longer accepting: the loop ends once its connections have
+    private boolean closingConnections; // stop() has closed every connection
     private boolean finished;
     private volatile boolean stopRequested; // sticky: a stop before the selector exists is not lost
 
@@ -430,7 +431,35 @@ public final class SelectorLoop implements ServerLoop {
         execute(this::beginStop);
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> stopAccepting() {
+        java.util.concurrent.CompletableFuture<Void> listenerGone = new java.util.concurrent.CompletableFuture<>();
+        boolean queued = execute(() -> {
+            try {
+                endAccepting();
+            } finally {
+                listenerGone.complete(null);
+            }
+        });
+        if (!queued) {
+            listenerGone.complete(null); // the loop has finished: nothing listens
+        }
+        return listenerGone;
+    }
+
     private void beginStop() {
+        endAccepting();
+        if (closingConnections) {
+            return;
+        }
+        closingConnections = true;
+        for (UnixConnection connection : new ArrayList<>(connections)) {
+            connection.close();
+        }
+    }
+
+    /** No new client from here on: the listener, its socket file and the lock go; connections stay. */
+    private void endAccepting() {
         if (stopping) {
             return;
         }
@@ -439,9 +468,6 @@ public final class SelectorLoop implements ServerLoop {
             acceptKey.cancel();
         }
         closeServerSocket();
-        for (UnixConnection connection : new ArrayList<>(connections)) {
-            connection.close();
-        }
     }
 
     private void runTasks() {

@@ -37,6 +37,8 @@ final class UnixConnection implements ServerConnection {
     private PipeException unheardCause;
     private boolean closed;
     private boolean readRequested;
+    private boolean shutOutputWhenWritten; // shutdownOutput came while writes were pending
+    private boolean inputEnded; // the client half-closed, and the listener keeps the connection for writing
     private boolean writePending;
     private int interestOps;
 
@@ -90,7 +92,7 @@ final class UnixConnection implements ServerConnection {
 
     @Override
     public void read() {
-        if (closed) {
+        if (closed || inputEnded) {
             return;
         }
         try {
@@ -168,7 +170,18 @@ final class UnixConnection implements ServerConnection {
             while (true) {
                 int n = channel.read(frames.input());
                 if (n < 0) {
-                    end(leftMidFrame("the client closed the connection"));
+                    PipeException midFrame = leftMidFrame("the client closed the connection");
+                    if (midFrame == null && listener != null && listener.inputEnded()) {
+                        // A half-close: the client still reads, and the listener still writes.
+                        // Nothing more will come in, so stop asking the selector for reads.
+                        inputEnded = true;
+                        readRequested = false;
+                        if (!closed) {
+                            updateInterest();
+                        }
+                        return;
+                    }
+                    end(midFrame);
                     return;
                 }
                 byte[] message = nextMessage();
@@ -223,6 +236,10 @@ final class UnixConnection implements ServerConnection {
                     updateInterest(); // drops OP_WRITE if it was asked for; otherwise changes nothing
                 }
                 listener.messageWritten();
+                if (!closed && next == null && shutOutputWhenWritten && !writePending) {
+                    shutOutputWhenWritten = false;
+                    shutOutputNow();
+                }
                 if (closed || next == null) {
                     return;
                 }
@@ -230,6 +247,27 @@ final class UnixConnection implements ServerConnection {
         } catch (IOException e) {
             // Broken pipe or reset: the client left while we wrote.
             end(null);
+        }
+    }
+
+    /** The kernel's half-close, once the frames already written have gone out. */
+    @Override
+    public void shutdownOutput() {
+        if (closed) {
+            return;
+        }
+        if (writePending) {
+            shutOutputWhenWritten = true;
+        } else {
+            shutOutputNow();
+        }
+    }
+
+    private void shutOutputNow() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            end(null); // the client has gone
         }
     }
 

@@ -60,7 +60,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private final ArrayDeque<HANDLE> spareHandles = new ArrayDeque<>();
     private int liveInstances;
     private long nextId = 1;
-    private boolean stopping;
+    private boolean stopping; // no longer listening: the loop ends once its instances have
+    private boolean closingConnections; // stop() has closed every connected instance
     private volatile boolean stopRequested; // sticky: a stop before there is a thread to queue it to is not lost
     private HANDLE connectEvent;
     private PipeSecurity security;
@@ -219,7 +220,38 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> stopAccepting() {
+        java.util.concurrent.CompletableFuture<Void> listenerGone = new java.util.concurrent.CompletableFuture<>();
+        boolean queued = execute(() -> {
+            try {
+                endAccepting();
+            } finally {
+                listenerGone.complete(null);
+            }
+        });
+        if (!queued) {
+            listenerGone.complete(null); // the loop has finished: nothing listens
+        }
+        return listenerGone;
+    }
+
     private void beginStop() {
+        if (closingConnections) {
+            return;
+        }
+        closingConnections = true; // first: a full stop need not wait for the cancelled connects in endAccepting
+        endAccepting();
+        // Connected ones: cancel their I/O; each releases itself once its completion has run.
+        for (PipeInstance instance : byIoOverlapped.values()) {
+            if (!listening.contains(instance)) {
+                instance.close();
+            }
+        }
+    }
+
+    /** No new client from here on: the listening instances and spare handles go; connected ones stay. */
+    private void endAccepting() {
         if (stopping) {
             return;
         }
@@ -230,11 +262,12 @@ public final class CompletionRoutineLoop implements ServerLoop {
         }
         K.SetEvent(connectEvent);
         closeSpareHandles();
-        // Connected ones: cancel their I/O; each releases itself once its completion has run.
-        for (PipeInstance instance : byIoOverlapped.values()) {
-            if (!listening.contains(instance)) {
-                instance.close();
-            }
+        if (!closingConnections) {
+            // Only stopping to accept (a server socket's close), while clients are served on: wait
+            // for the cancelled connects here, so that their instances are closed, and no client can
+            // reach one, when the caller hears that the listener is gone. A client that connected
+            // as its connect was cancelled is disconnected with it, never served.
+            drainCancelledConnects();
         }
     }
 

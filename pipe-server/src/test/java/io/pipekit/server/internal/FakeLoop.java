@@ -63,4 +63,9 @@ final class FakeLoop implements ServerLoop {
     @Override
     public void stop() {
     }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> stopAccepting() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
 }

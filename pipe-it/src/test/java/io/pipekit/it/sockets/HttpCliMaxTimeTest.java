@@ -1,0 +1,98 @@
+package io.pipekit.it.sockets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pipekit.it.ChildProcess;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pipe-client http --max-time}, curl's bound on the whole request, against servers that
+ * never finish answering: the built pipe-client.jar exits 28 with one line on stderr, as curl's
+ * "operation timeout". The servers are the JDK's own Unix sockets, which accept and stay silent
+ * (or stop mid-response); no Docker engine is needed. Only a generous guard bounds the wait.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class HttpCliMaxTimeTest {
+    /** Far beyond the --max-time given: the process must end long before, or it hangs. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(60);
+
+    @Test
+    void aServerThatNeverAnswersEndsWithExit28AndOneLine(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("silent.sock");
+        try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            silent.bind(UnixDomainSocketAddress.of(path));
+            CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return silent.accept(); // and never a byte back
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (ChildProcess http = ChildProcess.jar("pipe-client.jar", "http", "--max-time", "1.5", "--name", "unix://" + path, "/version")) {
+                assertEquals(28, http.awaitExit(HANG_GUARD), () -> "--max-time passed: " + http.output());
+                assertEquals(List.of("pipe-client: http: operation timed out: no complete answer from " + path
+                        + " within 1500ms (--max-time)"), http.output());
+            } finally {
+                accepted.thenAccept(HttpCliMaxTimeTest::closeQuietly);
+            }
+            accepted.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS); // the client did connect: the timeout is the answer's
+        }
+    }
+
+    @Test
+    void aResponseThatStopsMidwayEndsWithExit28Too(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("stalls.sock");
+        try (ServerSocketChannel stalls = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stalls.bind(UnixDomainSocketAddress.of(path));
+            CompletableFuture<SocketChannel> answered = CompletableFuture.supplyAsync(() -> {
+                try {
+                    SocketChannel client = stalls.accept();
+                    client.read(ByteBuffer.allocate(4096)); // the request
+                    // A head and half the body it announces, then nothing.
+                    client.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf!".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                    return client;
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (ChildProcess http = ChildProcess.jar("pipe-client.jar", "http", "-m", "2", "--name", "unix://" + path, "/version")) {
+                assertEquals(28, http.awaitExit(HANG_GUARD), () -> "--max-time passed mid-body: " + http.output());
+                // What came is printed, as curl prints it (no newline ends it), then the line that says why.
+                assertEquals(List.of("half!pipe-client: http: operation timed out: no complete answer from " + path
+                        + " within 2s (--max-time)"), http.output());
+            } finally {
+                answered.thenAccept(HttpCliMaxTimeTest::closeQuietly);
+            }
+        }
+    }
+
+    @Test
+    void aMaxTimeThatIsNoPositiveNumberIsAUsageError() throws Exception {
+        try (ChildProcess http = ChildProcess.jar("pipe-client.jar", "http", "--max-time", "0", "--name", "unix:///tmp/x.sock", "/version")) {
+            assertEquals(2, http.awaitExit(HANG_GUARD), () -> "a usage error: " + http.output());
+            assertTrue(http.output().stream().anyMatch(l -> l.contains("--max-time must be more than 0 seconds")), () -> "says why: " + http.output());
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (java.io.IOException e) {
+            // the test is over
+        }
+    }
+}
