@@ -2,8 +2,12 @@ package io.pipekit.client;
 
 import io.pipekit.core.PipeName;
 import io.pipekit.core.Transport;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serial;
-import java.net.SocketAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -13,8 +17,11 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code npipe:////./pipe/docker_engine} and {@code npipe:///./pipe/docker_engine}, Docker's
- *       forms (the {@code DOCKER_HOST} of Docker Desktop on Windows);</li>
- *   <li>{@code \\.\pipe\docker_engine}, the Windows path;</li>
+ *       forms (the {@code DOCKER_HOST} of Docker Desktop on Windows); a slash after {@code pipe/}
+ *       is a backslash of the pipe's name ({@code npipe:////./pipe/sql/query} is
+ *       {@code \\.\pipe\sql\query}), as Windows reads the path Docker's client opens;</li>
+ *   <li>{@code \\.\pipe\docker_engine}, the Windows path, backslashes in the name included
+ *       ({@code \\.\pipe\MSSQL$NAME\sql\query}, as {@link PipeName} takes them);</li>
  *   <li>{@code unix:///var/run/docker.sock}, and the bare absolute path {@code /var/run/docker.sock};</li>
  *   <li>a bare pipe name, {@code docker_engine}.</li>
  * </ul>
@@ -23,10 +30,31 @@ import java.util.Objects;
  * system's transport, as {@link PipeClient} reaches it: the named pipe on Windows, pipekit's socket
  * of that name elsewhere. A socket path ({@code unix:} or absolute) is a Unix domain socket on
  * every system. {@link #dockerHost()} reads {@code DOCKER_HOST} with the same parser.
+ *
+ * <h2>Why an {@code InetSocketAddress}</h2>
+ *
+ * <p>Libraries written for TCP cast a socket's {@link java.net.Socket#getRemoteSocketAddress()
+ * remote address} to {@link InetSocketAddress} (SQL Server's mssql-jdbc does, right after it
+ * connects), so a {@code PipeAddress}, which is what a {@link PipeSocket} answers, is one, as
+ * junixsocket's addresses are. It is an <em>unresolved</em> one with no IP address and port 0:
+ * {@link #getAddress()} is null and {@link #isUnresolved()} true. Its host string
+ * ({@link #getHostString()}) names the pipe in a form no name service is ever asked about: it
+ * starts with {@code [} and does not end with {@code ]}, which the JDK refuses as a broken IPv6
+ * literal before any lookup, and a plain {@code Socket} refuses to connect to with an
+ * {@link java.net.UnknownHostException}. It is {@code [npipe:} or {@code [unix:} (the
+ * transport), then the pipe as {@link #toString()} shows it, in lower case for a pipe name (pipe
+ * names ignore case) and exactly for a socket path, written with lower-case letters, digits and
+ * ASCII punctuation only: every other character, {@code %} and {@code ]} are escaped as
+ * {@code %xx} (the bytes of its UTF-8 in lower-case hex). That is because
+ * {@code InetSocketAddress}'s {@code equals} and {@code hashCode}, which are final, compare host
+ * strings ignoring case: so written, two addresses are equal exactly when they name the same pipe
+ * ({@link PipeName#equals}: pipe names without regard to case, socket paths exactly) over the same
+ * transport. An unresolved {@code InetSocketAddress} made with the same host string and port 0 is
+ * equal to it as well. {@link #toString()} is the pipe itself.
  */
-public final class PipeAddress extends SocketAddress {
+public final class PipeAddress extends InetSocketAddress {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** The forms {@link #parse} accepts, as its errors list them. */
     static final String ACCEPTED_FORMS = "npipe:////./pipe/NAME, npipe:///./pipe/NAME, \\\\.\\pipe\\NAME, unix:///path/to.sock,"
@@ -42,8 +70,26 @@ public final class PipeAddress extends SocketAddress {
     private final Transport transport;
 
     private PipeAddress(PipeName name, Transport transport) {
+        super(hostString(name, transport), 0); // no lookup: see the class comment
         this.name = name.isSocketPath() ? name.name() : name.path();
         this.transport = transport;
+    }
+
+    /** The host string of the class comment: unresolvable at once, and equal only for the same pipe. */
+    static String hostString(PipeName name, Transport transport) {
+        String pipe = name.isSocketPath() ? name.canonical() : "\\\\.\\pipe\\" + name.canonical();
+        StringBuilder host = new StringBuilder(pipe.length() + 8).append('[')
+                .append(transport == Transport.WINDOWS_NAMED_PIPES ? "npipe:" : "unix:");
+        for (byte b : pipe.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            boolean plain = c < 0x80 && c > ' ' && c != 0x7f && c != '%' && c != ']' && !(c >= 'A' && c <= 'Z');
+            if (plain) {
+                host.append(c);
+            } else {
+                host.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            }
+        }
+        return host.toString();
     }
 
     /**
@@ -123,11 +169,9 @@ public final class PipeAddress extends SocketAddress {
             throw refused(address, "an npipe: address names a local pipe, as npipe:////./pipe/docker_engine"
                     + (slashes >= 2 && !local.startsWith(".") ? " (pipekit reaches pipes on this machine only)" : ""));
         }
-        String pipe = local.substring("./pipe/".length());
-        if (pipe.contains("/")) {
-            throw refused(address, "a pipe name must not contain a slash");
-        }
-        return pipeName(address, pipe);
+        // Windows turns the slashes of the path Docker's client opens (//./pipe/a/b) into backslashes.
+        // With its prefix, so that a name with a leading backslash is never read as \\server\...
+        return pipeName(address, "\\\\.\\pipe\\" + local.substring("./pipe/".length()).replace('/', '\\'));
     }
 
     private static PipeAddress pipeName(String address, String text) {
@@ -168,15 +212,17 @@ public final class PipeAddress extends SocketAddress {
         return transport;
     }
 
-    /** Same pipe (as {@link PipeName#equals} compares) over the same transport. */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PipeAddress other && transport == other.transport && pipeName().equals(other.pipeName());
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(pipeName(), transport);
+    /** Refuses a stream whose name, transport and host string disagree: equality rests on the host string. */
+    @Serial
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        try {
+            if (transport == null || !hostString(PipeName.of(name), transport).equals(getHostString()) || getPort() != 0) {
+                throw new InvalidObjectException("a PipeAddress whose host string is not its pipe's: " + getHostString());
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw (InvalidObjectException) new InvalidObjectException("not a pipe name: " + name).initCause(e);
+        }
     }
 
     /** {@code \\.\pipe\NAME} for a pipe name, the path for a socket path. */

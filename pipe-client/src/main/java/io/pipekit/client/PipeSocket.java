@@ -50,7 +50,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       lengths). {@link #shutdownInput()}: later reads return -1 on both; on a Unix socket a
  *       waiting read ends with -1 too.</li>
  *   <li>{@link #isConnected()} stays true after {@link #close()}, as on a {@code Socket};
- *       {@link #getRemoteSocketAddress()} is the {@link PipeAddress}; there is no IP address
+ *       {@link #getRemoteSocketAddress()} is the {@link PipeAddress}, an unresolved
+ *       {@link InetSocketAddress} as libraries written for TCP expect; there is no IP address
  *       ({@link #getInetAddress()} is null, {@link #getPort()} 0) and no local address.</li>
  *   <li>The TCP options ({@code setTcpNoDelay}, {@code setKeepAlive}, buffer sizes, linger, ...)
  *       are accepted, as HTTP clients set them on every socket, and remembered for their getters,
@@ -131,7 +132,7 @@ public final class PipeSocket extends Socket {
         return open == null ? null : open.serverIdentity();
     }
 
-    /** Connects to the socket's pipe; {@code endpoint} may be any {@link InetSocketAddress} (ignored) or the {@link PipeAddress}. */
+    /** Connects to the socket's pipe; {@code endpoint} may be any {@link InetSocketAddress} (ignored) or this socket's {@link PipeAddress}. */
     @Override
     public void connect(SocketAddress endpoint) throws IOException {
         connect(endpoint, 0);
@@ -139,8 +140,8 @@ public final class PipeSocket extends Socket {
 
     /**
      * Connects to this socket's pipe, whatever host and port {@code endpoint} names (HTTP clients
-     * pass the URL's): an {@link InetSocketAddress} is accepted and ignored, a {@link PipeAddress}
-     * must be this socket's. A pipe that does not exist fails at once with a
+     * pass the URL's): an {@link InetSocketAddress} is accepted and ignored, except that a
+     * {@link PipeAddress} must be this socket's. A pipe that does not exist fails at once with a
      * {@link ConnectException} (what HTTP clients retry on), whose cause is pipekit's
      * {@link NoSuchPipeException}. A busy pipe (every instance taken) is retried for
      * {@code timeoutMillis} (0: the factory's connect timeout, never for ever), and then fails with
@@ -155,7 +156,8 @@ public final class PipeSocket extends Socket {
         if (timeoutMillis < 0) {
             throw new IllegalArgumentException("connect: timeout can't be negative");
         }
-        if (!(endpoint instanceof InetSocketAddress) && !address.equals(endpoint)) {
+        // A PipeAddress is an InetSocketAddress too: another pipe's must not pass as a host and port.
+        if (endpoint instanceof PipeAddress ? !address.equals(endpoint) : !(endpoint instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("this socket connects to " + address + ", not to " + endpoint);
         }
         synchronized (state) {

@@ -1,11 +1,23 @@
 package io.pipekit.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.core.PipeName;
 import io.pipekit.core.Transport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,10 +52,102 @@ class PipeAddressTest {
         assertEquals(PipeAddress.parse("unix:///var/run/docker.sock"), PipeAddress.parse("/var/run/docker.sock"));
     }
 
+    /** SQL Server's and LocalDB's pipes, and Docker's form of them: a slash in an npipe: path is the name's backslash. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\\\\.\\pipe\\MSSQL$SQLEXPRESS\\sql\\query", "npipe:////./pipe/MSSQL$SQLEXPRESS/sql/query",
+            "npipe:///./pipe/mssql$sqlexpress/SQL/query", "MSSQL$SQLEXPRESS\\sql\\query"})
+    void aPipeNameWithBackslashesIsOnePipe(String form) {
+        PipeAddress address = PipeAddress.parse(form);
+        assertEquals(PipeName.of("mssql$sqlexpress\\sql\\query"), address.pipeName());
+        assertEquals(Transport.forThisOs(), address.transport());
+        assertEquals(PipeAddress.parse("\\\\.\\pipe\\MSSQL$SQLEXPRESS\\sql\\query"), address);
+    }
+
+    @Test
+    void itIsAnUnresolvedInetSocketAddressWithNoIpAddressAndPortZero() {
+        InetSocketAddress address = PipeAddress.parse("\\\\.\\pipe\\LOCALDB#1A2B3C4D\\tsql\\query");
+        assertTrue(address.isUnresolved());
+        assertNull(address.getAddress());
+        assertEquals(0, address.getPort());
+        String host = (Transport.forThisOs() == Transport.WINDOWS_NAMED_PIPES ? "[npipe:" : "[unix:") + "\\\\.\\pipe\\localdb#1a2b3c4d\\tsql\\query";
+        assertEquals(host, address.getHostString());
+        assertEquals(host, address.getHostName());
+        assertEquals("\\\\.\\pipe\\LOCALDB#1A2B3C4D\\tsql\\query", address.toString());
+    }
+
+    /**
+     * InetSocketAddress's final equals and hashCode compare host strings ignoring case: the host
+     * string escapes whatever would make two different pipes equal that way.
+     */
+    @Test
+    void inetSocketAddressEqualityIsPipeEquality() {
+        assertNotEquals(PipeAddress.parse("/run/App.sock"), PipeAddress.parse("/run/app.sock"));
+        assertEquals("[unix:/run/%41pp.sock", PipeAddress.parse("/run/App.sock").getHostString());
+        assertNotEquals(PipeAddress.parse("/run/i.sock"), PipeAddress.parse("/run/\u0131.sock")); // dotless i: equalsIgnoreCase("i", "ı")
+        assertNotEquals(PipeAddress.parse("/run/%41pp.sock"), PipeAddress.parse("/run/App.sock"));
+        assertNotEquals(PipeAddress.parse("/run/a]"), PipeAddress.parse("/run/a%5d"));
+        assertEquals(PipeAddress.parse("Ação"), PipeAddress.parse("aÇÃO"));
+        assertEquals(PipeAddress.parse("Ação").hashCode(), PipeAddress.parse("aÇÃO").hashCode());
+        assertNotEquals(PipeAddress.parse("a"), PipeAddress.parse("/a"));
+        assertNotEquals(PipeAddress.parse("a"), InetSocketAddress.createUnresolved("a", 0));
+    }
+
+    @Test
+    void equalityAndHashCodeHoldInATurkishLocale() {
+        Locale was = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+            PipeAddress upper = PipeAddress.parse("PIPE");
+            PipeAddress lower = PipeAddress.parse("pipe");
+            assertEquals(upper, lower);
+            assertEquals(upper.hashCode(), lower.hashCode());
+        } finally {
+            Locale.setDefault(was);
+        }
+    }
+
+    /** A plain Socket refuses it as an unresolved host, without asking any name service. */
+    @Test
+    void aPlainSocketRefusesToConnectToIt() {
+        try (Socket socket = new Socket()) {
+            UnknownHostException e = assertThrows(UnknownHostException.class, () -> socket.connect(PipeAddress.parse("/run/x.sock"), 1000));
+            assertTrue(e.getMessage().contains("[unix:/run/x.sock"), e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aPipeSocketConnectsOnlyToItsOwnPipeAddress() throws Exception {
+        try (Socket socket = PipeSocketFactory.of("/run/pipekit-nothing-here.sock").createSocket()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> socket.connect(PipeAddress.parse("/run/other.sock")));
+            assertTrue(e.getMessage().contains("not to /run/other.sock"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aStreamWhoseHostStringIsNotItsPipesIsRefused() throws Exception {
+        byte[] bytes = serialized(PipeAddress.parse("/run/app.sock"));
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        byte[] tampered = text.replace("/run/app.sock", "/run/APP.sock").getBytes(StandardCharsets.ISO_8859_1);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(tampered))) {
+            assertThrows(InvalidObjectException.class, in::readObject);
+        }
+    }
+
+    private static byte[] serialized(Object object) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(object);
+        }
+        return bytes.toByteArray();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "tcp://localhost:2375", "http://localhost", "ssh://user@host", "fd://", "localhost:2375",
             "npipe:", "npipe://server/pipe/docker_engine", "npipe:////server/pipe/docker_engine", "npipe:./pipe/docker_engine",
-            "npipe://///./pipe/docker_engine", "npipe:////./pipe/", "npipe:////./pipe/a/b", "unix://var/run/docker.sock", "unix:",
+            "npipe://///./pipe/docker_engine", "npipe:////./pipe/", "npipe:////./pipe/a/../b", "npipe:////./pipe//a",
+            "npipe:////./pipe/a/", "\\\\.\\pipe\\a\\..\\..\\b", "\\\\.\\pipe\\\\a", "unix://var/run/docker.sock", "unix:",
             "\\\\server\\pipe\\docker_engine", "relative/path.sock", "a\u0001b"})
     void anythingElseIsRefusedNamingTheAcceptedForms(String form) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeAddress.parse(form));
@@ -74,15 +178,16 @@ class PipeAddressTest {
         assertTrue(e.getMessage().startsWith("DOCKER_HOST: not a pipe or socket address: 'tcp://docker:2376'"), e.getMessage());
     }
 
-    @Test
-    void anAddressSurvivesSerialization() throws Exception {
-        PipeAddress address = PipeAddress.parse("unix:///var/run/docker.sock");
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-            out.writeObject(address);
-        }
-        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-            assertEquals(address, in.readObject());
+    @ParameterizedTest
+    @ValueSource(strings = {"unix:///var/run/docker.sock", "\\\\.\\pipe\\MSSQL$X\\sql\\query"})
+    void anAddressSurvivesSerialization(String form) throws Exception {
+        PipeAddress address = PipeAddress.parse(form);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(address)))) {
+            PipeAddress read = (PipeAddress) in.readObject();
+            assertEquals(address, read);
+            assertEquals(address.toString(), read.toString());
+            assertEquals(address.pipeName(), read.pipeName());
+            assertEquals(address.getHostString(), read.getHostString());
         }
     }
 }

@@ -8,10 +8,17 @@ import java.util.Objects;
  *
  * <p>Either form is accepted by {@link #of}; both give the same {@code PipeName}. A name is
  * validated once, here, so that every later error is about the pipe, not its spelling:
- * it must not be empty, must contain no backslash and no control character, and the full
- * path may be at most {@value #MAX_PATH_LENGTH} characters, as Windows requires. Pipes on
- * other machines ({@code \\server\pipe\...}) are refused: pipekit serves and connects
- * locally only.
+ * it must not be empty, must contain no control character, and the full path may be at most
+ * {@value #MAX_PATH_LENGTH} characters, as Windows requires. Pipes on other machines
+ * ({@code \\server\pipe\...}) are refused: pipekit serves and connects locally only.
+ *
+ * <p>A name may hold backslashes ({@code sql\query}, the pipe {@code \\.\pipe\sql\query}):
+ * Windows takes them as part of the pipe's name, and SQL Server, LocalDB and others name their
+ * pipes so, although {@code CreateNamedPipe}'s documentation says a name holds none. Each part
+ * between two backslashes (or slashes) must be a real name, though: not empty, not {@code .} or
+ * {@code ..}. Windows rewrites a path with such parts before it opens anything, so that
+ * {@code \\.\pipe\..\x} would leave the pipes for another device; they are refused. On Unix a
+ * pipe name is one file in pipekit's socket directory, backslashes and all.
  *
  * <p>Two names are the same pipe when they differ only in case, as Windows has it, on every
  * transport: the Unix transport names a pipe's socket by its {@link #canonical()} form. An
@@ -48,19 +55,29 @@ public final class PipeName {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '\\') {
-                throw new IllegalArgumentException("a pipe name must not contain a backslash: " + nameOrPath);
-            }
             if (Character.isISOControl(c)) {
                 throw new IllegalArgumentException("a pipe name must not contain control characters (found U+"
                         + String.format("%04X", (int) c) + " at index " + i + ")");
             }
+        }
+        if (!name.startsWith("/")) {
+            checkParts(name, nameOrPath);
         }
         if (LOCAL_PREFIX.length() + name.length() > MAX_PATH_LENGTH) {
             throw new IllegalArgumentException("a pipe path may be at most " + MAX_PATH_LENGTH + " characters; \\\\.\\pipe\\"
                     + name.substring(0, 16) + "... has " + (LOCAL_PREFIX.length() + name.length()));
         }
         return new PipeName(name);
+    }
+
+    /** Refuses the parts of a pipe name that Windows would rewrite, as the class comment says. */
+    private static void checkParts(String name, String nameOrPath) {
+        for (String part : name.split("[\\\\/]", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                throw new IllegalArgumentException("a pipe name's parts between backslashes (or slashes) must not be empty, '.' or '..': "
+                        + nameOrPath);
+            }
+        }
     }
 
     /** The bare name, such as {@code mynamedpipe}. */

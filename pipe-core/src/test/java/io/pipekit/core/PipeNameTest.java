@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PipeNameTest {
     private static final String PREFIX = "\\\\.\\pipe\\";
@@ -91,17 +93,41 @@ class PipeNameTest {
         assertTrue(e.getMessage().contains("must not be empty"), e.getMessage());
     }
 
+    /** SQL Server's and LocalDB's pipes: Windows takes a backslash after \\.\pipe\ as part of the name. */
     @Test
-    void backslashInTheNameIsRefusedWithAClearMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of("a\\b"));
-        assertTrue(e.getMessage().contains("backslash"), e.getMessage());
+    void backslashesInTheNameArePartOfIt() {
+        PipeName named = PipeName.of("\\\\.\\pipe\\MSSQL$NAME\\sql\\query");
+
+        assertEquals("MSSQL$NAME\\sql\\query", named.name());
+        assertEquals("\\\\.\\pipe\\MSSQL$NAME\\sql\\query", named.path());
+        assertEquals(named, PipeName.of("mssql$name\\SQL\\Query"));
+        assertEquals("mssql$name\\sql\\query", named.canonical());
+        assertFalse(named.isSocketPath());
+        assertEquals("LOCALDB#1A2B3C4D\\tsql\\query", PipeName.of("\\\\.\\pipe\\LOCALDB#1A2B3C4D\\tsql\\query").name());
+    }
+
+    /**
+     * Windows rewrites a path's empty, "." and ".." parts before it opens it (\\.\pipe\..\x is
+     * not a pipe): a name whose parts would be rewritten is refused, whether backslashes or slashes
+     * part them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"a\\", "\\\\.\\pipe\\\\a", "a\\\\b", "..\\x", "a\\..\\b", "a\\.\\b", "a\\.", "..", ".",
+            "../x", "a/./b", "a//b", "a/", "\\\\.\\pipe\\sql\\..\\..\\C:\\file"})
+    void emptyDotAndDotDotPartsAreRefused(String name) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeName.of(name));
+        assertTrue(e.getMessage().contains("must not be empty, '.' or '..'"), e.getMessage());
     }
 
     @Test
-    void backslashAfterThePrefixIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PipeName.of("\\\\.\\pipe\\dir\\name"));
-        assertTrue(e.getMessage().contains("backslash"), e.getMessage());
+    void dotsInsideAPartAreOrdinaryCharacters() {
+        assertEquals("a..b\\.c\\d.", PipeName.of("a..b\\.c\\d.").name());
+        assertEquals("...", PipeName.of("...").name());
+    }
+
+    @Test
+    void anAbsoluteSocketPathKeepsItsDotsAsAFileNameDoes() {
+        assertEquals("/run/app/../x.sock", PipeName.of("/run/app/../x.sock").name());
     }
 
     @Test

@@ -46,7 +46,7 @@ class PipeServerBuilderTest {
 
     @Test
     void invalidPipeNameIsRefusedWhenTheBuilderIsMade() {
-        assertThrows(IllegalArgumentException.class, () -> PipeServer.builder("bad\\name"));
+        assertThrows(IllegalArgumentException.class, () -> PipeServer.builder("bad\\..\\name"));
         assertThrows(IllegalArgumentException.class, () -> PipeServer.builder(""));
     }
 

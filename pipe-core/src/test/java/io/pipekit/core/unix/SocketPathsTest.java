@@ -52,6 +52,15 @@ class SocketPathsTest {
         assertEquals(Path.of("/run/app/ctl.sock"), SocketPaths.forName(PipeName.of("/run/app/ctl.sock"), Map.of(), "/unused", USER));
     }
 
+    /** A backslash is an ordinary character of a Unix file name: SQL Server's sql\\query is one socket in the private folder. */
+    @Test
+    void aNameWithBackslashesIsOneSocketInThePrivateFolder(@TempDir Path tmp) throws Exception {
+        Path socket = SocketPaths.forName(PipeName.of("\\\\.\\pipe\\MSSQL$X\\sql\\query"), Map.of(), tmp.toString(), USER);
+
+        assertEquals(tmp.resolve("pipekit-" + USER), socket.getParent());
+        assertEquals("mssql$x\\sql\\query.sock", socket.getFileName().toString());
+    }
+
     @Test
     void relativeNameWithASlashIsRefused(@TempDir Path tmp) {
         PipeException e = assertThrows(PipeException.class,

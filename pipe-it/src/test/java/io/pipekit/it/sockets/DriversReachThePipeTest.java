@@ -35,7 +35,8 @@ import org.junit.jupiter.api.condition.OS;
  * as they go without one: each driver makes pipekit's factory from its own property, its first
  * bytes of protocol come out of the pipe (read here by a stand-in server on a Unix socket, which
  * then hangs up), and with nothing listening the failure it reports carries pipekit's typed
- * {@link ConnectException}, caused by {@link NoSuchPipeException}.
+ * {@link ConnectException}, caused by {@link NoSuchPipeException}. SQL Server's driver goes further,
+ * through its pre-login exchange, in {@link SqlServerOverPipeSpec}.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class DriversReachThePipeTest {
@@ -52,19 +53,6 @@ class DriversReachThePipeTest {
     void removeIt() throws IOException {
         Files.deleteIfExists(socket);
         Files.delete(dir);
-    }
-
-    /**
-     * mssql-jdbc makes pipekit's factory from socketFactoryClass and connects through it. It goes no
-     * further: right after the connect it casts getRemoteSocketAddress() to InetSocketAddress
-     * (TDSChannel.open, mssql-jdbc 13.6), which a PipeSocket's PipeAddress is not (docs/sockets.md).
-     */
-    @Test
-    void sqlServerConnectsThroughPipekitsFactory() throws Exception {
-        try (StandIn server = new StandIn(socket, in -> in.readNBytes(8), "")) {
-            assertThrows(Exception.class, () -> JdbcRecipes.sqlServer("unix://" + socket, "sa", "unused").close());
-            server.accepted.get(30, TimeUnit.SECONDS);
-        }
     }
 
     @Test

@@ -33,9 +33,8 @@ final class JdbcRecipes {
      * MSSQLLocalDB} prints as {@code np:\\.\pipe\LOCALDB#...\tsql\query} (give it without
      * {@code np:}); LocalDB runs as the current user, which pipekit trusts by default. A SQL Server
      * service's pipe ({@code \\.\pipe\sql\query}) needs its account trusted:
-     * {@code \\.\pipe\sql\query?serverUser=NT SERVICE\MSSQLSERVER}. Not working yet: the driver
-     * casts the socket's remote address to InetSocketAddress, and those pipe names hold a backslash
-     * (docs/sockets.md).
+     * {@code \\.\pipe\sql\query?serverUser=NT SERVICE\MSSQLSERVER}. {@link SqlServerOverPipeSpec}
+     * runs it through the pre-login exchange to the driver's LOGIN7, against a stand-in server.
      */
     static Connection sqlServer(String pipe, String user, String password) throws SQLException {
         Properties properties = new Properties();
