@@ -222,12 +222,24 @@ public final class PipeServer implements AutoCloseable {
         private PipeType pipeType = PipeType.MESSAGE;
         private Admission admission = Admission.everyone();
         private String handlerSetter; // which of the four handler setters was called, for the message if another is
+        private boolean daemonThread; // the server thread as a server socket's: never keeps the JVM alive
 
         /** {@link #listeningInstances}'s default, lowered to {@link #maxInstances} if that is smaller. */
         private static final int DEFAULT_LISTENING_INSTANCES = 4;
 
         private Builder(PipeName name) {
             this.name = name;
+        }
+
+        /**
+         * Makes the server thread a daemon, whatever the starting thread is: a
+         * {@link PipeServerSocket}'s, which, like {@code java.net.ServerSocket}, keeps no JVM alive,
+         * neither while it listens nor for the sockets it accepted. A {@code PipeServer}'s thread
+         * takes the starting thread's daemon status, as threads do.
+         */
+        Builder daemonThread() {
+            this.daemonThread = true;
+            return this;
         }
 
         /**
@@ -558,6 +570,9 @@ public final class PipeServer implements AutoCloseable {
             CompletableFuture<Void> opened = new CompletableFuture<>();
             PipeServer[] server = new PipeServer[1];
             Thread thread = new Thread(() -> serve(loop, opened, server), "pipekit-server " + name.name());
+            if (daemonThread) {
+                thread.setDaemon(true);
+            }
             server[0] = new PipeServer(name, loop, thread, live, closing);
             thread.start();
             InterruptedException interrupted = null;

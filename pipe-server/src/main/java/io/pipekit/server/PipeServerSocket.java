@@ -122,7 +122,7 @@ public final class PipeServerSocket extends ServerSocket {
                 throw new SocketException("Already bound");
             }
             PipeServer.Builder builder = PipeServer.builder(target.toString()).transport(target.transport())
-                    .pipeType(PipeType.BYTE).connectionHandler(made).admission(settings.admission());
+                    .pipeType(PipeType.BYTE).connectionHandler(made).admission(settings.admission()).daemonThread();
             if (settings.securityDescriptor() != null) {
                 builder.securityDescriptor(settings.securityDescriptor());
             }

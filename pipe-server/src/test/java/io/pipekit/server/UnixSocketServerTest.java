@@ -508,4 +508,55 @@ class UnixSocketServerTest {
         Resources.assertBackTo(Resources::openChannelDescriptors, before, false, Duration.ofSeconds(2),
                 "descriptors after a failed server check");
     }
+
+    /**
+     * Review of issue 26's half-close: a client that closes (not half-closes) has left. Its end of
+     * the stream ends a stream handler's connection, as before half-closes were known, and frees
+     * its instance: with one instance, the next client is served. (Every end of stream was taken
+     * for a half-close: the connection stayed open and counted for as long as its handler ran.)
+     */
+    @Test
+    void aClientThatClosesEndsAStreamHandlersConnectionAndFreesItsInstance() throws Exception {
+        java.util.concurrent.BlockingQueue<Connection> served = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).pipeType(io.pipekit.core.PipeType.BYTE)
+                .maxInstances(1).streamHandler((connection, in, out) -> {
+                    served.add(connection);
+                    while (connection.isOpen()) {
+                        Thread.sleep(10); // a handler that never reads: only the connection's state ends it
+                    }
+                    left.countDown();
+                }).start();
+        Connection first;
+        try (SocketChannel raw = rawClient()) {
+            raw.write(ByteBuffer.wrap("bye".getBytes(UTF_8)));
+            first = served.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(first != null, "the first client was not served");
+        }
+        assertTrue(left.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the stream handler's connection stayed open");
+        assertFalse(first.isOpen());
+        try (SocketChannel second = rawClient()) {
+            assertTrue(served.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) != null,
+                    "the next client was not served: the one that left still held the only instance");
+        }
+    }
+
+    /**
+     * A half-close is not a leaving: the stream handler's input ends, and the connection stays
+     * open for its answer, which the client reads.
+     */
+    @Test
+    void aClientThatHalfClosesKeepsItsStreamHandlerConnectionForTheAnswer() throws Exception {
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).pipeType(io.pipekit.core.PipeType.BYTE)
+                .maxInstances(1).streamHandler((connection, in, out) -> {
+                    byte[] all = in.readAllBytes();
+                    assertTrue(connection.isOpen());
+                    out.write(("got " + all.length).getBytes(UTF_8));
+                }).start();
+        try (SocketChannel raw = rawClient()) {
+            raw.write(ByteBuffer.wrap("hello".getBytes(UTF_8)));
+            raw.shutdownOutput();
+            assertEquals("got 5", new String(java.nio.channels.Channels.newInputStream(raw).readAllBytes(), UTF_8));
+        }
+    }
 }

@@ -20,14 +20,31 @@ public final class AcceptedSockets {
         PipeSocket accepted(PipeAddress address, ClientConnection connection) throws SocketException;
     }
 
+    private static final StackWalker CALLERS = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static volatile Maker maker;
 
     private AcceptedSockets() {
     }
 
-    /** Called once, by {@code PipeSocket}'s class initialization. */
+    /**
+     * Called once, by {@code PipeSocket}'s class initialization. On the class path this package is
+     * open to all: so the maker can be set by {@code PipeSocket} only, and never replaced, or
+     * other code could choose what every server socket's accept returns.
+     *
+     * @throws IllegalStateException if the caller is not {@code PipeSocket}, or a maker is registered already
+     */
     public static void register(Maker socketMaker) {
-        maker = Objects.requireNonNull(socketMaker, "maker");
+        Objects.requireNonNull(socketMaker, "maker");
+        Class<?> caller = CALLERS.getCallerClass();
+        if (caller != PipeSocket.class) {
+            throw new IllegalStateException("only PipeSocket registers how accepted sockets are made, not " + caller.getName());
+        }
+        synchronized (AcceptedSockets.class) {
+            if (maker != null) {
+                throw new IllegalStateException("how accepted sockets are made is registered already");
+            }
+            maker = socketMaker;
+        }
     }
 
     /** A connected {@code PipeSocket} over {@code connection}, whose other end is the client. */

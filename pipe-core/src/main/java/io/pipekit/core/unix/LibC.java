@@ -11,7 +11,8 @@ import com.sun.jna.ptr.PointerByReference;
 /**
  * The few libc functions the Unix transport calls that the JDK does not offer: a socket peer's
  * process id and ids ({@code getsockopt}), users' and groups' ids by name, and {@code flock} on a
- * socket's lock file ({@link SocketLock}). Linux and macOS lay out the {@code passwd} and
+ * socket's lock file ({@link SocketLock}), and {@code poll} for what a socket's end
+ * of stream means ({@link PeerShutdown}). Linux and macOS lay out the {@code passwd} and
  * {@code group} fields read here alike.
  */
 interface LibC extends Library {
@@ -51,6 +52,9 @@ interface LibC extends Library {
     int close(int fd) throws LastErrorException;
 
     int getsockopt(int fd, int level, int option, Pointer value, IntByReference length);
+
+    /** {@code poll(2)} on Linux, where {@code nfds_t} is an {@code unsigned long} ({@link PeerShutdown}). */
+    int poll(Pointer fds, NativeLong nfds, int timeout);
 
     int geteuid();
 

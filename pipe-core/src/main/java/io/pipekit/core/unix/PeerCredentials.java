@@ -9,7 +9,6 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.core.transport.ResolvedServerTrust;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,8 +26,6 @@ import jdk.net.UnixDomainPrincipal;
  * their manifests). Without it the ids come from the names, and the process id is unknown.
  */
 public final class PeerCredentials {
-    private static final Method FD_VAL = fdValMethod();
-
     private PeerCredentials() {
     }
 
@@ -36,7 +33,7 @@ public final class PeerCredentials {
     public static PeerIdentity of(SocketChannel channel) throws IOException {
         UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
         String user = principal.user().getName();
-        int fd = descriptor(channel);
+        int fd = Descriptors.of(channel);
         if (fd >= 0 && Platform.isLinux()) {
             Memory ucred = new Memory(12);
             IntByReference length = new IntByReference(12);
@@ -142,29 +139,5 @@ public final class PeerCredentials {
         PointerByReference found = new PointerByReference();
         int error = LibC.INSTANCE.getgrnam_r(group, entry, new Memory(LibC.STRINGS_ROOM), new NativeLong(LibC.STRINGS_ROOM), found);
         return error != 0 || found.getValue() == null ? -1 : Integer.toUnsignedLong(entry.getInt(LibC.GR_GID_OFFSET));
-    }
-
-    /** The socket's descriptor, or -1 where the JVM does not let pipekit read it. */
-    private static int descriptor(SocketChannel channel) {
-        if (FD_VAL == null) {
-            return -1;
-        }
-        try {
-            return (int) FD_VAL.invoke(channel);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static Method fdValMethod() {
-        try {
-            Class<?> selectable = Class.forName("sun.nio.ch.SelChImpl");
-            if (!selectable.getModule().isExported(selectable.getPackageName(), PeerCredentials.class.getModule())) {
-                return null;
-            }
-            return selectable.getMethod("getFDVal");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -94,4 +94,27 @@ class UnixPipeSocketTest extends PipeSocketSpec {
         assertEquals(null, reader.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS), "the read threw");
         assertEquals(-1, result.get());
     }
+
+    /**
+     * Review of issue 26: a client that closes (not half-closes) has left: its stream handler's
+     * connection ends, and its instance is free for the next client (every end of stream was taken
+     * for a half-close: with one instance, the next client was told busy).
+     */
+    @Test
+    void aClientThatClosesEndsItsStreamHandlersConnectionAndFreesItsInstance() throws Exception {
+        java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+        closeLater(server(io.pipekit.core.PipeType.BYTE).maxInstances(1).streamHandler((connection, in, out) -> {
+            out.write(1);
+            while (connection.isOpen()) {
+                Thread.sleep(10); // never reads: only the connection's state ends it
+            }
+            left.countDown();
+        }).start());
+        try (Socket first = factory().createSocket("localhost", 2375)) {
+            assertEquals(1, first.getInputStream().read()); // served
+        }
+        assertEquals(true, left.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the stream handler's connection stayed open");
+        Socket second = connect();
+        assertEquals(1, second.getInputStream().read(), "the next client was not served");
+    }
 }

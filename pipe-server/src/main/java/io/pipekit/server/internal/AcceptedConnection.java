@@ -45,6 +45,8 @@ public final class AcceptedConnection implements ClientConnection {
     private boolean closedHere;
 
     private volatile boolean sendWaiting; // a send waits for room in the send queue
+    /** A test's seam: runs on the sending thread when the queue refused a send, before it waits for room. */
+    Runnable onRefusal = () -> { };
 
     AcceptedConnection(DrivenConnection connection, long bound) {
         this.connection = connection;
@@ -204,8 +206,15 @@ public final class AcceptedConnection implements ClientConnection {
                 throw refused instanceof PipeException pipe ? pipe
                         : new PipeIoException(writeOperation(), PipeException.NO_CODE, String.valueOf(refused), refused);
             }
+            onRefusal.run();
             sendWaiting = true;
             try {
+                // A close() that ran since the check above read sendWaiting before it was set, and
+                // left the connection to close once drained: a drain this wait would never see.
+                if (isClosedHere()) {
+                    connection.close();
+                    throw new PipeClosedException(writeOperation(), PipeException.NO_CODE, "the socket is closed");
+                }
                 awaitRoom(deadline, timeoutMillis, full);
             } finally {
                 sendWaiting = false;

@@ -6,6 +6,7 @@ import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.Frames;
+import io.pipekit.core.unix.PeerShutdown;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -171,7 +172,9 @@ final class UnixConnection implements ServerConnection {
                 int n = channel.read(frames.input());
                 if (n < 0) {
                     PipeException midFrame = leftMidFrame("the client closed the connection");
-                    if (midFrame == null && listener != null && listener.inputEnded()) {
+                    // The end of the stream is also what a client that closed and left sends:
+                    // only a half-close, the client still reading, may keep the connection open.
+                    if (midFrame == null && listener != null && PeerShutdown.onlyHalfClosed(channel) && listener.inputEnded()) {
                         // A half-close: the client still reads, and the listener still writes.
                         // Nothing more will come in, so stop asking the selector for reads.
                         inputEnded = true;
