@@ -332,4 +332,54 @@ abstract class PipeSocketSpec {
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "retried for the connect timeout");
         assertFalse(second.isConnected());
     }
+
+    @Test
+    void closeFromAnotherThreadEndsAConnectThatWaitsOnABusyPipe() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        closeLater(server(PipeType.BYTE).maxInstances(1).streamHandler((connection, in, out) -> {
+            first.countDown();
+            in.read();
+        }).start());
+        connect();
+        assertTrue(first.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        Socket second = closeLater(factory().createSocket()); // retries a busy pipe for PATIENCE
+        CompletableFuture<Throwable> connecting = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                second.connect(new InetSocketAddress("localhost", 80));
+                connecting.complete(null);
+            } catch (Throwable t) {
+                connecting.complete(t);
+            }
+        }, "connect to a busy pipe");
+        thread.setDaemon(true);
+        thread.start();
+        awaitRetryingABusyPipe(thread, connecting);
+        second.close();
+        Throwable failure = connecting.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(SocketException.class, failure, () -> "the connect ended with " + failure);
+        assertEquals("Socket closed", failure.getMessage());
+        assertFalse(second.isConnected());
+    }
+
+    /** Returns once {@code thread} waits between two attempts on the busy pipe (its stack is all that shows it). */
+    private static void awaitRetryingABusyPipe(Thread thread, CompletableFuture<Throwable> outcome) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!retriesABusyPipe(thread) && !outcome.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the connect never waited: " + java.util.Arrays.toString(thread.getStackTrace()));
+            }
+            Thread.sleep(1);
+        }
+        assertFalse(outcome.isDone(), () -> "the connect ended by itself: " + outcome.getNow(null));
+    }
+
+    private static boolean retriesABusyPipe(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getMethodName().equals("WaitNamedPipe") || frame.getMethodName().equals("pauseBeforeRetry")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
