@@ -125,6 +125,14 @@ public final class PipeSocketFactory extends SocketFactory {
     }
 
     /**
+     * Which servers the sockets accept: {@link ServerTrust#currentUserOrSystem()} unless
+     * {@link #withServerTrust} or the string's {@code serverUser} options said otherwise.
+     */
+    public ServerTrust serverTrust() {
+        return serverTrust;
+    }
+
+    /**
      * The longest a connect keeps trying while the pipe is busy: the bound when its caller gives
      * no timeout ({@code createSocket(host, port)}, or {@code connect} with 0), and the bound on a
      * caller's longer timeout too (a shorter one wins); zero means one attempt.

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -33,6 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class HttpCliMaxTimeTest {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     /** Far beyond the --max-time given: the process must end long before, or it hangs. */
     private static final Duration HANG_GUARD = Duration.ofSeconds(60);
 
@@ -47,7 +58,7 @@ class HttpCliMaxTimeTest {
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, threads);
             try (ChildProcess http = ChildProcess.jar("pipe-client.jar", "http", "--max-time", "1.5", "--name", "unix://" + path, "/version")) {
                 assertEquals(28, http.awaitExit(HANG_GUARD), () -> "--max-time passed: " + http.output());
                 assertEquals(List.of("pipe-client: http: operation timed out: no complete answer from " + path
@@ -74,7 +85,7 @@ class HttpCliMaxTimeTest {
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, threads);
             try (ChildProcess http = ChildProcess.jar("pipe-client.jar", "http", "-m", "2", "--name", "unix://" + path, "/version")) {
                 assertEquals(28, http.awaitExit(HANG_GUARD), () -> "--max-time passed mid-body: " + http.output());
                 // What came is printed, as curl prints it (no newline ends it), then the line that says why.

@@ -36,6 +36,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,14 @@ import org.junit.jupiter.api.Test;
  * specification: each transport's subclass runs it.
  */
 abstract class PipeSocketSpec {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     static final Duration PATIENCE = Duration.ofSeconds(30);
     /** What "at once" means here: far below PATIENCE, far above any scheduling hiccup. */
     static final Duration AT_ONCE = Duration.ofSeconds(5);
@@ -113,7 +123,7 @@ abstract class PipeSocketSpec {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         assertArrayEquals(sent, readFully(socket.getInputStream(), sent.length));
         writer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
