@@ -82,6 +82,8 @@ public final class PipeSocket extends Socket {
     private final Connector connector;
     private final Duration defaultConnectTimeout;
     private final Object state = new Object();
+    /** The longest wait on a busy pipe between two looks at {@link #close()}: how soon a close ends a pending connect. */
+    private static final Duration BUSY_SLICE = Duration.ofMillis(50);
     private static final Set<SocketOption<?>> TCP_OPTIONS = Set.of(StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE,
             StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_LINGER, StandardSocketOptions.IP_TOS,
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF);
@@ -144,8 +146,10 @@ public final class PipeSocket extends Socket {
      * {@link PipeAddress} must be this socket's. A pipe that does not exist fails at once with a
      * {@link ConnectException} (what HTTP clients retry on), whose cause is pipekit's
      * {@link NoSuchPipeException}. A busy pipe (every instance taken) is retried for
-     * {@code timeoutMillis} (0: the factory's connect timeout, never for ever), and then fails with
-     * {@link PipeBusyException}. Other failures are pipekit's typed {@link PipeException}s, all
+     * {@code timeoutMillis} or the factory's connect timeout, whichever is shorter (0: the
+     * factory's alone; never for ever), and then fails with {@link PipeBusyException}; a
+     * {@link #close()} from another thread meanwhile ends the connect with a
+     * {@link SocketException} ("Socket closed"). Other failures are pipekit's typed {@link PipeException}s, all
      * {@link IOException}s.
      */
     @Override
@@ -168,7 +172,7 @@ public final class PipeSocket extends Socket {
                 throw new SocketException("already connected");
             }
         }
-        ClientConnection made = open(timeoutMillis == 0 ? defaultConnectTimeout : Duration.ofMillis(timeoutMillis));
+        ClientConnection made = open(connectTimeout(timeoutMillis));
         synchronized (state) {
             if (!closed) {
                 connection = made;
@@ -176,10 +180,27 @@ public final class PipeSocket extends Socket {
             }
         }
         made.close(); // closed while it connected
-        throw new SocketException("Socket is closed");
+        throw new SocketException("Socket closed");
     }
 
-    /** One attempt, then retries only while the pipe is busy: a missing one is for the caller to retry. */
+    /**
+     * The caller's timeout or the factory's, whichever is shorter; the factory's alone when the
+     * caller gives none (0). Libraries pass a connect timeout of their own on every connect (Apache
+     * HttpClient's default is 3 minutes): the factory's is the bound its user set on the pipe.
+     */
+    private Duration connectTimeout(int timeoutMillis) {
+        if (timeoutMillis == 0) {
+            return defaultConnectTimeout;
+        }
+        Duration callers = Duration.ofMillis(timeoutMillis);
+        return callers.compareTo(defaultConnectTimeout) < 0 ? callers : defaultConnectTimeout;
+    }
+
+    /**
+     * One attempt, then retries only while the pipe is busy (a missing one is for the caller to
+     * retry), in slices of at most {@link #BUSY_SLICE}: between two, a {@link #close()} from
+     * another thread ends the wait, which the transport's own wait would not notice.
+     */
     private ClientConnection open(Duration timeout) throws IOException {
         try {
             return connector.connect(address, Duration.ZERO);
@@ -190,10 +211,38 @@ public final class PipeSocket extends Socket {
                 throw busy;
             }
         }
-        try {
-            return connector.connect(address, timeout);
-        } catch (NoSuchPipeException e) {
-            throw refused(e); // the server went away while we waited
+        long start = System.nanoTime();
+        long timeoutNanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
+        PipeBusyException lastBusy = null;
+        while (true) {
+            checkNotClosedWhileConnecting();
+            long left = timeoutNanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                // The slices' own messages speak of a slice: this one of the whole timeout.
+                throw lastBusy == null
+                        ? new PipeBusyException("connect " + address, PipeException.NO_CODE,
+                                "every instance stayed busy for the connect timeout of " + timeout.toMillis() + " ms")
+                        : new PipeBusyException(lastBusy.operation(), lastBusy.code(),
+                                "every instance stayed busy for the connect timeout of " + timeout.toMillis() + " ms", lastBusy);
+            }
+            try {
+                return connector.connect(address, Duration.ofNanos(Math.min(left, BUSY_SLICE.toNanos())));
+            } catch (PipeBusyException busy) {
+                lastBusy = busy;
+            } catch (NoSuchPipeException e) {
+                // Gone between two instances (a server makes the next when one is taken), or for good:
+                // having been busy, it is retried until the timeout, as a transport's own wait does.
+                if (System.nanoTime() - start >= timeoutNanos) {
+                    throw refused(e); // the server went away while we waited
+                }
+            }
+        }
+    }
+
+    /** A close from another thread while {@link #connect} waits on a busy pipe: the connect ends as a {@code Socket}'s does. */
+    private void checkNotClosedWhileConnecting() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
         }
     }
 

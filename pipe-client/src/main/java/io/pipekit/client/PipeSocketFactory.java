@@ -27,8 +27,11 @@ import javax.net.SocketFactory;
  * the pipe likewise). A pipe that does not exist fails at once with a
  * {@link java.net.ConnectException} (what HTTP clients retry on) caused by pipekit's
  * {@link io.pipekit.core.NoSuchPipeException}; a busy one is retried for the connect timeout
- * (the caller's, or {@link #withConnectTimeout this factory's} when the caller gives none) and
- * then fails with {@link io.pipekit.core.PipeBusyException}.
+ * ({@link #withConnectTimeout this factory's}, or the caller's when that is shorter: a library
+ * that passes its own on every connect, as Apache HttpClient's 3 minutes, cannot stretch the
+ * factory's bound) and then fails with {@link io.pipekit.core.PipeBusyException}. Closing the
+ * socket from another thread ends a connect that waits on a busy pipe, with a
+ * {@link java.net.SocketException}.
  *
  * <p>The sockets read the pipe as a stream of bytes ({@link ReadMode#BYTE}), as HTTP and every
  * other socket protocol wants, and accept only a server that {@link ServerTrust#currentUserOrSystem()}
@@ -122,8 +125,17 @@ public final class PipeSocketFactory extends SocketFactory {
     }
 
     /**
-     * How long a connect keeps trying while the pipe is busy when its caller gives no timeout
-     * ({@code createSocket(host, port)}, or {@code connect} with 0); zero means one attempt.
+     * Which servers the sockets accept: {@link ServerTrust#currentUserOrSystem()} unless
+     * {@link #withServerTrust} or the string's {@code serverUser} options said otherwise.
+     */
+    public ServerTrust serverTrust() {
+        return serverTrust;
+    }
+
+    /**
+     * The longest a connect keeps trying while the pipe is busy: the bound when its caller gives
+     * no timeout ({@code createSocket(host, port)}, or {@code connect} with 0), and the bound on a
+     * caller's longer timeout too (a shorter one wins); zero means one attempt.
      *
      * @throws IllegalArgumentException if {@code timeout} is negative
      */

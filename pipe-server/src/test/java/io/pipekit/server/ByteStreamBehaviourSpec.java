@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +31,14 @@ import org.junit.jupiter.api.Test;
  * OpenSSH agent's pipe needs. Part of the shared specification: each transport's subclass runs it.
  */
 abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
 
     PipeClient byteClient() throws Exception {
         PipeClient client = clientBuilder().readMode(ReadMode.BYTE).connectTimeout(TIMEOUT).receiveTimeout(TIMEOUT).connect();
@@ -67,7 +78,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         byte[] echoed = readFully(client.inputStream(), sent.length);
         writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertArrayEquals(sent, echoed);
@@ -263,7 +274,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            }));
+            }, threads));
         }
         CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
     }
@@ -348,7 +359,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         int queueHolds = (int) (PipeServer.DEFAULT_MAX_QUEUED_BYTES / (size + framing.prefixBytes()));
         long giveUp = System.nanoTime() + TIMEOUT.toNanos();
         while (answered.get() < queueHolds && System.nanoTime() < giveUp && !writer.isDone()) {
@@ -423,7 +434,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         byte[] echoed = new byte[sent.length];
         java.nio.ByteBuffer in = java.nio.ByteBuffer.allocateDirect(5000);
         for (int filled = 0; filled < echoed.length; ) {
@@ -546,7 +557,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         byte[] echoed = readFully(client.inputStream(), sent.length);
         writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
@@ -829,7 +840,7 @@ abstract class ByteStreamBehaviourSpec extends ConnectionBehaviourSpec {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         InputStream held = handlerInput.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         Thread writing = writerThread.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 

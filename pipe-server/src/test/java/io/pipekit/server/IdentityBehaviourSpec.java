@@ -18,9 +18,12 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +33,14 @@ import org.junit.jupiter.api.Test;
  * transport's subclass runs it, and says what "this process's user" and "another user" are.
  */
 abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
 
     /** Asserts that {@code identity} is this process's user (its SID, or its uid). */
     abstract void assertIsThisProcessUser(PeerIdentity identity);
@@ -327,7 +338,7 @@ abstract class IdentityBehaviourSpec extends ByteStreamBehaviourSpec {
             } catch (PipeException e) {
                 return e; // a client that reached the squatter's pipe, say
             }
-        });
+        }, threads);
         int attempts = 0;
         int squatted = 0;
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);

@@ -2,6 +2,7 @@ package io.pipekit.client.cli;
 
 import io.pipekit.client.PipeAddress;
 import io.pipekit.client.PipeSocketFactory;
+import io.pipekit.core.PipeBusyException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -14,7 +15,9 @@ import java.util.Locale;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -27,6 +30,7 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.util.Timeout;
 import io.pipekit.client.cli.ClientCommand.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,7 +90,7 @@ final class HttpCommand implements Callable<Integer> {
     boolean include;
 
     @Option(names = {"-m", "--max-time"}, paramLabel = "SECONDS", converter = Seconds.class,
-            description = "The most the whole request may take, connect to the response's end, in seconds (fractions allowed, as 0.5);"
+            description = "The most the whole request may take, connect to the response's end, in seconds (fractions allowed, as 0.5; at least 0.001);"
                     + " then exit 28. Default: no limit.")
     Duration maxTime;
 
@@ -113,13 +117,22 @@ final class HttpCommand implements Callable<Integer> {
         BasicHttpClientConnectionManager connections = new BasicHttpClientConnectionManager(
                 new DefaultHttpClientConnectionOperator(proxy -> deadline.watch(sockets.createSocket()), null, null,
                         RegistryBuilder.<TlsSocketStrategy>create().build()), null);
+        // HttpClient passes its own connect timeout (3 minutes unless told) to every connect: the
+        // command's bound, so that neither it nor the factory's outlasts --timeout and --max-time.
+        connections.setConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout(connectTimeout)).build());
         PrintStream out = System.out;
+        // The response's status once its body was read to the end and printed: from then on the
+        // result stands, whatever the deadline or the connection's release does.
+        AtomicReference<Integer> answered = new AtomicReference<>();
         if (maxTime != null) {
             deadline.start(maxTime);
         }
+        // Never reused (one request): its release then only closes it, and asks nothing of a socket
+        // the deadline may have closed a moment after the response's last byte.
         try (CloseableHttpClient http = HttpClients.custom().setConnectionManager(connections)
+                .setConnectionReuseStrategy((req, resp, context) -> false)
                 .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement().build(); deadline) {
-            return http.execute(request, response -> {
+            Integer status = http.execute(request, response -> {
                 if (include) {
                     StringBuilder head = new StringBuilder();
                     head.append(response.getVersion()).append(' ').append(response.getCode());
@@ -138,10 +151,17 @@ final class HttpCommand implements Callable<Integer> {
                     entity.writeTo(new Unclosed(out));
                 }
                 out.flush();
-                return response.getCode() >= 400 ? HTTP_ERROR : OK;
+                int result = response.getCode() >= 400 ? HTTP_ERROR : OK;
+                deadline.answered();
+                answered.set(result);
+                return result;
             });
+            return status;
         } catch (IOException e) {
-            if (deadline.passed()) {
+            if (answered.get() != null) {
+                return answered.get(); // the whole response came and was printed: a later failure changes nothing
+            }
+            if (deadline.passed() || maxTimeBoundTheConnect() && e instanceof PipeBusyException) {
                 // The deadline cut it off (whatever the failure it caused looks like): curl's 28.
                 spec.commandLine().getErr().println("pipe-client: http: operation timed out: no complete answer from " + address
                         + " within " + DurationConverter.format(maxTime) + " (--max-time)");
@@ -156,6 +176,23 @@ final class HttpCommand implements Callable<Integer> {
             }
             return TRANSPORT_FAILURE;
         }
+    }
+
+    /**
+     * Whether --max-time, not --timeout, bounded the wait for a busy pipe: then a pipe busy until
+     * that bound is --max-time passing, whichever of the connect and the deadline's timer saw it first.
+     */
+    private boolean maxTimeBoundTheConnect() {
+        return maxTime != null && maxTime.compareTo(parent.timeout) <= 0;
+    }
+
+    /** In whole milliseconds, rounded up: HttpClient takes 0 as no limit, and a bound must stay one. */
+    private static Timeout connectTimeout(Duration bound) {
+        if (bound.isZero()) {
+            return Timeout.ZERO_MILLISECONDS; // one attempt: HttpClient's 0 defers to the factory's, which is 0
+        }
+        long millis = bound.toMillis() + (bound.minusMillis(bound.toMillis()).isZero() ? 0 : 1);
+        return Timeout.ofMilliseconds(millis);
     }
 
     /** --name when given (before or after {@code http}), else DOCKER_HOST or Docker's default. */
@@ -262,6 +299,13 @@ final class HttpCommand implements Callable<Integer> {
             }
         }
 
+        /** The whole response came: a deadline that has not passed yet no longer applies. */
+        void answered() {
+            synchronized (lock) {
+                over = true;
+            }
+        }
+
         /** The request is over: the deadline no longer applies. */
         @Override
         public void close() {
@@ -284,6 +328,8 @@ final class HttpCommand implements Callable<Integer> {
 
     /** {@code --max-time}: seconds as curl takes them, fractions allowed; more than zero. */
     static final class Seconds implements picocli.CommandLine.ITypeConverter<Duration> {
+        private static final java.math.BigDecimal MIN_SECONDS = new java.math.BigDecimal("0.001");
+
         @Override
         public Duration convert(String value) {
             java.math.BigDecimal seconds;
@@ -294,6 +340,10 @@ final class HttpCommand implements Callable<Integer> {
             }
             if (seconds.signum() <= 0) {
                 throw new picocli.CommandLine.TypeConversionException("--max-time must be more than 0 seconds, not " + value);
+            }
+            // Less would round to no time at all somewhere (a connect timeout in milliseconds).
+            if (seconds.compareTo(MIN_SECONDS) < 0) {
+                throw new picocli.CommandLine.TypeConversionException("--max-time must be at least 0.001 seconds, not " + value);
             }
             return Duration.ofNanos(seconds.movePointRight(9).min(java.math.BigDecimal.valueOf(Long.MAX_VALUE)).longValue());
         }

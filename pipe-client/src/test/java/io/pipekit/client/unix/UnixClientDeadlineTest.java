@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +38,14 @@ import org.junit.jupiter.api.condition.OS;
  */
 @DisabledOnOs(OS.WINDOWS)
 class UnixClientDeadlineTest {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     private static final long MILLI = 1_000_000;
     private final PipeName name = PipeName.of("pipekit-deadline-" + UUID.randomUUID());
     private ServerSocketChannel server;
@@ -138,7 +148,7 @@ class UnixClientDeadlineTest {
             } catch (Exception e) {
                 return e.toString();
             }
-        });
+        }, threads);
         client.send("after".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 5, 30_000);
         assertEquals("after", drained.get(30, java.util.concurrent.TimeUnit.SECONDS));
     }

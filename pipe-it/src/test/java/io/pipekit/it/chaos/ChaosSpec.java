@@ -26,6 +26,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,14 @@ import org.junit.jupiter.api.Test;
  * scenario appends one JSON line of what it held, injected and lost, for docs/reliability.md.
  */
 abstract class ChaosSpec {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final boolean FULL = "full".equals(System.getProperty("pipekit.chaos.scale"));
     static final int LARGEST = 1 << 20;
@@ -276,7 +286,7 @@ abstract class ChaosSpec {
                     } catch (Throwable t) {
                         return t;
                     }
-                });
+                }, threads);
                 NativeWaits.awaitWaitingInPipekit(receiving.get(30, TimeUnit.SECONDS), TIMEOUT);
                 long killed = System.nanoTime();
                 serverProcess.kill();

@@ -17,7 +17,10 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 @WindowsOnly
 class ByteTypePeersTest {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private final String name = "pipekit-bytes-" + UUID.randomUUID();
 
@@ -74,7 +85,7 @@ class ByteTypePeersTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, threads);
             byte[] echoed = AgentStyle.AGENT_TESTS.read(client.inputStream());
             writer.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertArrayEquals(message, echoed);

@@ -260,17 +260,30 @@ class GrpcOverUnixSocketTest {
      * timeout_on_sleeping_server once more, with a deadline long enough for the request to reach
      * the server first (the 1 ms of the interop case may pass before the call leaves the client):
      * the request crossed the socket, and so did the deadline's end, which cancelled the server's call.
+     * No speed is assumed: when the deadline passed before the request arrived (the server's call
+     * was cancelled holding no payload: a loaded machine), the call is made again with twice the
+     * deadline. Every attempt still ends DEADLINE_EXCEEDED on the client and cancelled on the server.
      */
     @Test
     void aDeadlineThatPassesWhileTheServerSleepsCancelsTheCallOnTheServerToo() throws Exception {
         blocking().emptyCall(Empty.getDefaultInstance()); // the connection is up: the deadline is all the call's
-        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
-        StreamObserver<StreamingOutputCallRequest> requests = async().withDeadlineAfter(3, TimeUnit.SECONDS).fullDuplexCall(responses);
-        requests.onNext(StreamingOutputCallRequest.newBuilder().setPayload(zeros(27182)).build());
+        List<Integer> receivedPerAttempt = new ArrayList<>();
+        for (long deadlineSeconds = 3; deadlineSeconds <= 24; deadlineSeconds *= 2) {
+            RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
+            StreamObserver<StreamingOutputCallRequest> requests = async().withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS)
+                    .fullDuplexCall(responses);
+            requests.onNext(StreamingOutputCallRequest.newBuilder().setPayload(zeros(27182)).build());
 
-        assertEquals(Status.Code.DEADLINE_EXCEEDED, responses.end().getCode(), "Call completed with status DEADLINE_EXCEEDED");
-        Integer received = service.cancelledDuplexCalls.poll(60, TimeUnit.SECONDS);
-        assertEquals(27182, received, "the server got the request's payload, then saw its call cancelled");
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, responses.end().getCode(), "Call completed with status DEADLINE_EXCEEDED");
+            Integer received = service.cancelledDuplexCalls.poll(60, TimeUnit.SECONDS);
+            assertNotNull(received, "the server saw its call cancelled");
+            receivedPerAttempt.add(received);
+            if (received != 0) {
+                break; // the request came before the deadline's end
+            }
+        }
+        assertEquals(27182, receivedPerAttempt.get(receivedPerAttempt.size() - 1),
+                () -> "the server got the request's payload, then saw its call cancelled; payload bytes per attempt: " + receivedPerAttempt);
         assertOneSocketCarriedEverything();
     }
 

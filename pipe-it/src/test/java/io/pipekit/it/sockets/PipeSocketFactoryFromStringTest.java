@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeAddress;
 import io.pipekit.client.PipeSocketFactory;
+import io.pipekit.core.PipeType;
+import io.pipekit.core.ServerTrust;
+import io.pipekit.server.PipeServer;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import javax.net.SocketFactory;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.ObjectFactory;
@@ -24,9 +31,25 @@ class PipeSocketFactoryFromStringTest {
     }
 
     @Test
-    void serverUserOptionsFollowTheAddress() {
+    void serverUserOptionsFollowTheAddressAndAddTheirUsersToTheDefaultTrust() {
         PipeSocketFactory factory = new PipeSocketFactory("unix:///run/x.sock?serverUser=root&serverUser=0");
         assertEquals(PipeAddress.parse("unix:///run/x.sock"), factory.address());
+        ServerTrust trust = factory.serverTrust();
+        assertEquals(List.of("root", "0"), trust.users());
+        assertTrue(trust.acceptsCurrentUser() && trust.acceptsSystem(), () -> "the default trust as well: " + trust);
+        assertEquals(List.of(), new PipeSocketFactory("unix:///run/x.sock").serverTrust().users(), "no option, no user added");
+    }
+
+    @Test
+    void aServerOfTheCurrentUserIsStillAcceptedWhenAServerUserIsNamed() throws Exception {
+        String name = "pipekit-fromstring-" + UUID.randomUUID();
+        try (PipeServer server = PipeServer.builder(name).pipeType(PipeType.BYTE)
+                        .streamHandler((connection, in, out) -> out.write(in.read())).start();
+                Socket socket = new PipeSocketFactory(name + "?serverUser=root").withConnectTimeout(Duration.ofSeconds(30))
+                        .createSocket("localhost", 5432)) {
+            socket.getOutputStream().write(42);
+            assertEquals(42, socket.getInputStream().read());
+        }
     }
 
     /** pgjdbc tries a Properties constructor, then a String one, then none: the String one is taken. */

@@ -36,6 +36,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,14 @@ import org.junit.jupiter.api.Test;
  * specification: each transport's subclass runs it.
  */
 abstract class PipeSocketSpec {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     static final Duration PATIENCE = Duration.ofSeconds(30);
     /** What "at once" means here: far below PATIENCE, far above any scheduling hiccup. */
     static final Duration AT_ONCE = Duration.ofSeconds(5);
@@ -113,7 +123,7 @@ abstract class PipeSocketSpec {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         assertArrayEquals(sent, readFully(socket.getInputStream(), sent.length));
         writer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
@@ -331,5 +341,55 @@ abstract class PipeSocketSpec {
         assertThrows(PipeBusyException.class, () -> second.connect(new InetSocketAddress("localhost", 80), 300));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "retried for the connect timeout");
         assertFalse(second.isConnected());
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsAConnectThatWaitsOnABusyPipe() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        closeLater(server(PipeType.BYTE).maxInstances(1).streamHandler((connection, in, out) -> {
+            first.countDown();
+            in.read();
+        }).start());
+        connect();
+        assertTrue(first.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        Socket second = closeLater(factory().createSocket()); // retries a busy pipe for PATIENCE
+        CompletableFuture<Throwable> connecting = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                second.connect(new InetSocketAddress("localhost", 80));
+                connecting.complete(null);
+            } catch (Throwable t) {
+                connecting.complete(t);
+            }
+        }, "connect to a busy pipe");
+        thread.setDaemon(true);
+        thread.start();
+        awaitRetryingABusyPipe(thread, connecting);
+        second.close();
+        Throwable failure = connecting.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(SocketException.class, failure, () -> "the connect ended with " + failure);
+        assertEquals("Socket closed", failure.getMessage());
+        assertFalse(second.isConnected());
+    }
+
+    /** Returns once {@code thread} waits between two attempts on the busy pipe (its stack is all that shows it). */
+    private static void awaitRetryingABusyPipe(Thread thread, CompletableFuture<Throwable> outcome) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!retriesABusyPipe(thread) && !outcome.isDone()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the connect never waited: " + java.util.Arrays.toString(thread.getStackTrace()));
+            }
+            Thread.sleep(1);
+        }
+        assertFalse(outcome.isDone(), () -> "the connect ended by itself: " + outcome.getNow(null));
+    }
+
+    private static boolean retriesABusyPipe(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getMethodName().equals("WaitNamedPipe") || frame.getMethodName().equals("pauseBeforeRetry")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

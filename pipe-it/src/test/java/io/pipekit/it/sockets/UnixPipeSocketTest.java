@@ -16,7 +16,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -24,6 +27,14 @@ import org.junit.jupiter.api.condition.OS;
 /** {@link PipeSocketSpec} on Unix domain sockets, natively on Linux and macOS. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class UnixPipeSocketTest extends PipeSocketSpec {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     @Override
     Transport transport() {
         return Transport.UNIX_DOMAIN_SOCKETS;
@@ -46,7 +57,7 @@ class UnixPipeSocketTest extends PipeSocketSpec {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, threads);
             try (Socket socket = PipeSocketFactory.of("unix://" + path).createSocket("localhost", 80)) {
                 socket.getOutputStream().write("hello".getBytes(UTF_8));
                 socket.shutdownOutput();

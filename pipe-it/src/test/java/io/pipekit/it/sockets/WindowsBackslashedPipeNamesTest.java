@@ -22,7 +22,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +37,14 @@ import org.junit.jupiter.api.Test;
  */
 @WindowsOnly
 class WindowsBackslashedPipeNamesTest {
+    /** Blocking test work runs on threads of its own: the common pool has as few as the machine's cores minus one. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     private static final Kernel32 K = Kernel32.INSTANCE;
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private final String first = "pipekit-bs-" + UUID.randomUUID();
@@ -88,7 +99,7 @@ class WindowsBackslashedPipeNamesTest {
                 byte[] request = read(pipe, 4);
                 write(pipe, "pong".getBytes(US_ASCII));
                 return new String(request, US_ASCII);
-            });
+            }, threads);
             try (Socket socket = PipeSocketFactory.of(address).withConnectTimeout(PATIENCE).createSocket("localhost", 1433)) {
                 socket.getOutputStream().write("ping".getBytes(US_ASCII));
                 InputStream in = socket.getInputStream();
