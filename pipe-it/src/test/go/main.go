@@ -7,13 +7,23 @@
 //	go-peer.exe -mode http|grpc -pipe NAME -ready FILE
 //
 // NAME is a bare pipe name or a full \\.\pipe\ path. Once the pipe exists the peer writes
-// "listening on <path>" to FILE (whole, by a rename, so a reader never sees half a line) and to
-// standard output; it then serves until its process is ended (the tests end it by its handle).
+// "listening on <path> (<mode>, <Go version>)" and a line about go-winio's first instance (below)
+// to FILE (whole, by a rename, so a reader never sees half of it) and to standard output; it then
+// serves until its process is ended (the tests end it by its handle).
+//
+// go-winio's first instance is a placeholder that holds the name: it is created without read or
+// write access, which Windows takes as "disconnected, no client may connect", and go-winio never
+// serves it. Wine 10 creates it listening like any other instance and sends clients to the
+// oldest listening instance first, so there the first client lands on the placeholder and waits
+// forever (docs/testbed.md). The peer therefore opens one client of its own at once, before it
+// accepts anything: on Windows the placeholder refuses it (ERROR_PIPE_BUSY) and the peer goes on;
+// under Wine it takes it, and the peer keeps that handle open for its life.
 //
 // Mode http is Go's net/http server (HTTP/1.1, keep-alive) with these endpoints:
 //
 //	/hello    a small JSON reply naming the connection (numbered from 1 in accept order) and
-//	          the request's number on it: a client can see which connection served it
+//	          the request's number on it (every request counts): a client can see which
+//	          connection served it
 //	/chunked  ?chunks=N: N lines, each flushed on its own, so the reply is chunked (no Content-Length)
 //	/big      ?size=N (default 10 MiB): N bytes, byte i being i mod 251, with their SHA-256 in
 //	          the X-Body-Sha256 header and a Content-Length
@@ -27,6 +37,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -40,6 +51,7 @@ import (
 	"sync/atomic"
 
 	"github.com/Microsoft/go-winio"
+	"golang.org/x/sys/windows"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/interop"
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
@@ -65,16 +77,23 @@ func main() {
 		path = `\\.\pipe\` + path
 	}
 
-	// A byte-type pipe with go-winio's defaults, as dockerd listens.
-	listener, err := winio.ListenPipe(path, &winio.PipeConfig{})
+	// The pipe as dockerd (and containerd) listen on Windows: message mode, so that go-winio's
+	// CloseWrite works, with 64 KiB buffers. The security descriptor is go-winio's default, this
+	// user's, where dockerd names Administrators and SYSTEM.
+	listener, err := winio.ListenPipe(path, &winio.PipeConfig{
+		MessageMode:      true,
+		InputBufferSize:  65536,
+		OutputBufferSize: 65536,
+	})
 	if err != nil {
 		log.Fatalf("go-peer: cannot listen on %s: %v", path, err)
 	}
-	line := fmt.Sprintf("listening on %s (%s, %s)", path, *mode, runtime.Version())
-	if err := writeWhole(*ready, line+"\n"); err != nil {
+	placeholder := claimPlaceholder(path)
+	lines := fmt.Sprintf("listening on %s (%s, %s)\n%s\n", path, *mode, runtime.Version(), placeholder)
+	if err := writeWhole(*ready, lines); err != nil {
 		log.Fatalf("go-peer: cannot write %s: %v", *ready, err)
 	}
-	fmt.Println(line)
+	fmt.Print(lines)
 
 	switch *mode {
 	case "http":
@@ -85,6 +104,26 @@ func main() {
 		err = server.Serve(listener)
 	}
 	log.Fatalf("go-peer: serving ended: %v", err)
+}
+
+// heldPlaceholder is the client end that claimPlaceholder got, if any: a raw handle, never closed.
+var heldPlaceholder windows.Handle
+
+// claimPlaceholder opens a client on path before any instance but go-winio's first exists, and
+// says what happened. A handle it got stays open until the process ends.
+func claimPlaceholder(path string) string {
+	name, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		log.Fatalf("go-peer: %v", err)
+	}
+	heldPlaceholder, err = windows.CreateFile(name, windows.GENERIC_READ|windows.GENERIC_WRITE, 0, nil, windows.OPEN_EXISTING, 0, 0)
+	var code windows.Errno
+	if errors.As(err, &code) {
+		return fmt.Sprintf("first instance: refused a client (error %d: %v)", uint32(code), err)
+	} else if err != nil {
+		log.Fatalf("go-peer: opening a client on %s: %v", path, err)
+	}
+	return "first instance: took a client, which the peer holds"
 }
 
 // writeWhole writes text to a file beside path and renames it there: the reader sees all or nothing.
@@ -111,8 +150,12 @@ func serveHTTP(listener net.Listener) error {
 	mux.HandleFunc("/chunked", chunked)
 	mux.HandleFunc("/big", big)
 	mux.HandleFunc("/cut", cut)
+	countRequests := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Context().Value(connectionKey{}).(*connection).requests.Add(1)
+		mux.ServeHTTP(w, r)
+	})
 	server := &http.Server{
-		Handler: mux,
+		Handler: countRequests,
 		ConnContext: func(ctx context.Context, _ net.Conn) context.Context {
 			return context.WithValue(ctx, connectionKey{}, &connection{number: accepted.Add(1)})
 		},
@@ -130,7 +173,7 @@ func hello(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"server":     "go-winio " + runtime.Version(),
 		"connection": c.number,
-		"request":    c.requests.Add(1),
+		"request":    c.requests.Load(),
 	})
 }
 

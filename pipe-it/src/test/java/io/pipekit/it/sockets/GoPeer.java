@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -15,14 +16,18 @@ import java.util.UUID;
  * Go's {@code net/http} or grpc-go's interop {@code TestService}. One process per test, on a pipe
  * name of its own, stopped through its own process handle.
  *
- * <p>It says it is ready by writing a line to a file once the pipe exists (the test bed image and
- * the Windows build put the executable beside the C peers).
+ * <p>It says it is ready by writing two lines to a file once the pipe exists: where it listens,
+ * and what became of go-winio's placeholder first instance, which under Wine takes the first
+ * client and never serves it, so the peer claims it itself (main.go, docs/testbed.md). The test
+ * bed image and the Windows build put the executable beside the C peers.
  */
 final class GoPeer implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(60);
 
     final String pipeName;
     private final ChildProcess process;
+    /** The second ready line: {@code first instance: refused a client (...)} or {@code first instance: took a client, ...}. */
+    String firstInstance;
 
     private GoPeer(String pipeName, ChildProcess process) {
         this.pipeName = pipeName;
@@ -65,10 +70,11 @@ final class GoPeer implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        String line = Files.readString(ready, UTF_8);
-        if (!line.startsWith("listening on \\\\.\\pipe\\" + pipeName + " ")) {
-            throw new AssertionError("go-peer.exe wrote an unexpected ready line: " + line);
+        List<String> lines = Files.readAllLines(ready, UTF_8);
+        if (lines.size() != 2 || !lines.get(0).startsWith("listening on \\\\.\\pipe\\" + pipeName + " ")) {
+            throw new AssertionError("go-peer.exe wrote unexpected ready lines: " + lines);
         }
+        firstInstance = lines.get(1);
     }
 
     /** What the peer printed so far (one line per connection state change in http mode): for failure messages. */
