@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * A peer program run as a child process that the test owns: one of the C peers
- * ({@code sample-server.exe}, {@code sample-client.exe}) or one of pipekit's runnable jars.
+ * ({@code sample-server.exe}, {@code sample-client.exe}), the Go peer ({@code go-peer.exe}, in the
+ * same folder) or one of pipekit's runnable jars.
  *
  * <p>Its output (stdout and stderr together) is collected line by line so that a test can
  * wait for a line, such as the server's {@code listening on ...}. {@link #close()} stops the
@@ -41,7 +42,10 @@ public final class ChildProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts the C peer {@code executable} (such as {@code sample-server.exe}) with {@code args}. */
+    /**
+     * Starts the peer {@code executable} of the peers' folder (a C peer such as {@code sample-server.exe},
+     * or {@code go-peer.exe}) with {@code args}.
+     */
     public static ChildProcess cPeer(String executable, String... args) {
         List<String> command = new ArrayList<>();
         command.add(file(PEERS_DIR_PROPERTY, executable).toString());
@@ -100,6 +104,11 @@ public final class ChildProcess implements AutoCloseable {
         }
         command.addAll(arguments);
         return start(name, command);
+    }
+
+    /** Whether the child is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** The child's process id. */

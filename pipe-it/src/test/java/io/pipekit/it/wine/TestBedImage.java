@@ -17,20 +17,21 @@ import java.util.stream.Stream;
  * Names the test bed image that the current sources describe.
  *
  * <p>{@code build-image.sh} tags the image {@code pipekit/wine-testbed:<hash>}, where the hash
- * covers every file of the test bed's sources ({@code src/test/wine} and {@code src/test/c}).
+ * covers every file of the test bed's sources ({@code src/test/wine}, {@code src/test/c} and
+ * {@code src/test/go}, the Go peer).
  * This class computes the same hash, the way {@code sha256sum} lists would, so that a test
  * run never uses an image built from other sources than the ones checked out.
  */
 final class TestBedImage {
     static final String REPOSITORY = "pipekit/wine-testbed";
-    private static final List<String> SOURCE_FOLDERS = List.of("c", "wine");
+    private static final List<String> SOURCE_FOLDERS = List.of("c", "go", "wine");
 
     private TestBedImage() {
     }
 
     /**
      * The image tag for the sources under {@code testSources} (pipe-it's {@code src/test}).
-     * Mirrors {@code find c wine -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12}.
+     * Mirrors {@code find c go wine -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12}.
      */
     static String tagFor(Path testSources) {
         StringBuilder listing = new StringBuilder();

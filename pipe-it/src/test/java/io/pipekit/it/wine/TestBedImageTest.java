@@ -31,14 +31,19 @@ class TestBedImageTest {
     @Test
     void anyChangeToAPeerSourceChangesTheTag(@TempDir Path copy) throws Exception {
         Files.createDirectories(copy.resolve("c"));
+        Files.createDirectories(copy.resolve("go"));
         Files.createDirectories(copy.resolve("wine"));
         Files.writeString(copy.resolve("c/peer.c"), "int main(void) { return 0; }\n");
+        Files.writeString(copy.resolve("go/main.go"), "package main\n\nfunc main() {}\n");
         Files.writeString(copy.resolve("wine/Dockerfile"), "FROM scratch\n");
         String before = TestBedImage.tagFor(copy);
 
         Files.writeString(copy.resolve("c/peer.c"), "int main(void) { return 1; }\n");
+        String afterC = TestBedImage.tagFor(copy);
+        Files.writeString(copy.resolve("go/go.sum"), "golang.org/x/sys v0.49.0 h1:...\n");
 
         assertTrue(before.startsWith(TestBedImage.REPOSITORY + ":"), before);
-        assertNotEquals(before, TestBedImage.tagFor(copy));
+        assertNotEquals(before, afterC);
+        assertNotEquals(afterC, TestBedImage.tagFor(copy), "the Go peer's sources are the image's too");
     }
 }
