@@ -56,7 +56,10 @@ final class DockerEngineRecipes {
 
     /** OkHttp, through its socketFactory. */
     static OkHttpClient okHttp(SocketFactory sockets) {
-        OkHttpClient http = new OkHttpClient.Builder().socketFactory(sockets).build();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .socketFactory(sockets)
+                .fastFallback(false) // every route is the one pipe: no second connection raced to another address
+                .build();
         return http;
     }
 

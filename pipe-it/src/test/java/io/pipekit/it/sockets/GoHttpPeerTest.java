@@ -253,7 +253,7 @@ class GoHttpPeerTest {
      * the race only opens a connection more (docs/sockets.md, "A Go server under Wine").
      */
     private OkHttpClient okHttp() {
-        return DockerEngineRecipes.okHttp(sockets).newBuilder().fastFallback(false).build();
+        return DockerEngineRecipes.okHttp(sockets);
     }
 
     private static HttpGet get(String path) {
