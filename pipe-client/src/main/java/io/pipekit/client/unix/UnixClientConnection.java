@@ -548,10 +548,14 @@ public final class UnixClientConnection implements ClientConnection {
             return;
         }
         closed = true;
-        closeQuietly(channel);
-        // Wake a reader or writer that waits: it sees the channel closed and says so.
+        // The selectors first: they wake a reader or writer that waits (it sees the connection
+        // closed and says so), and they let go of the channel. A channel still registered with a
+        // selector is not closed by close(): the JDK only shuts its output, and closes it when the
+        // key is deregistered. The server would see a half-close, then a close: one close, seen at
+        // once, is what a client that leaves must send.
         readWaiter.close();
         writeWaiter.close();
+        closeQuietly(channel);
     }
 
     /**

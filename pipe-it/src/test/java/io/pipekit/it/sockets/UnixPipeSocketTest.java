@@ -2,6 +2,7 @@ package io.pipekit.it.sockets;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pipekit.client.PipeSocketFactory;
 import io.pipekit.core.Transport;
@@ -65,6 +66,54 @@ class UnixPipeSocketTest extends PipeSocketSpec {
                 assertEquals("got 5", new String(in.readAllBytes(), UTF_8));
             }
             server.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            Files.deleteIfExists(path);
+            Files.delete(dir);
+        }
+    }
+
+    /**
+     * A socket's close is one close: the server sees the client gone the moment it reads the end of
+     * the stream, never a half-close first. (A JDK channel still registered with a selector, as a
+     * socket that once waited for a read is, only shuts its output on close, and closes when the
+     * selector lets go of it: a server that read the end of the stream in between took it for a
+     * half-close, and kept a client that had left; CI saw it once in
+     * aClientThatClosesEndsItsStreamHandlersConnectionAndFreesItsInstance.) The server is the JDK's
+     * own, asking the kernel what pipekit's server asks at the end of a stream.
+     */
+    @Test
+    void aSocketThatWaitedToReadClosesAtOnceNeverHalfClosingFirst() throws Exception {
+        Path dir = Files.createTempDirectory("pipekit-socket");
+        Path path = dir.resolve("close.sock");
+        int rounds = 200;
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(path));
+            CompletableFuture<Integer> halfClosesSeen = CompletableFuture.supplyAsync(() -> {
+                int halfCloses = 0;
+                for (int i = 0; i < rounds; i++) {
+                    try (SocketChannel client = listener.accept()) {
+                        if (client.read(ByteBuffer.allocate(1)) != -1) {
+                            throw new IllegalStateException("the client sent a byte");
+                        }
+                        if (io.pipekit.core.unix.PeerShutdown.onlyHalfClosed(client)) {
+                            halfCloses++;
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return halfCloses;
+            }, threads);
+            PipeSocketFactory sockets = PipeSocketFactory.of("unix://" + path);
+            for (int i = 0; i < rounds; i++) {
+                try (Socket socket = sockets.createSocket("localhost", 80)) {
+                    socket.setSoTimeout(1);
+                    // A read with a timeout waits in a selector; the server sends nothing.
+                    assertThrows(java.net.SocketTimeoutException.class, () -> socket.getInputStream().read());
+                }
+            }
+            assertEquals(0, halfClosesSeen.get(PATIENCE.toSeconds(), TimeUnit.SECONDS),
+                    "closes that the server saw as a half-close first, of " + rounds);
         } finally {
             Files.deleteIfExists(path);
             Files.delete(dir);
