@@ -175,6 +175,18 @@ all && for round in $(seq "$ROUNDS"); do
     "$work/uds_bench_client" "$sock" 1 1048576 "$BIG_TRIPS" 2 | record unix "$server" c "$round"
     stop_server
   done
+  # pipekit's client beside the C client (blocking, and waiting with poll()), unpinned, on the C echo
+  # server at 1 MiB, as the 64 KiB cell above at 64 KiB: every client with the same warm-up (the
+  # server cells above warm the C client up with 2 round trips, too few for a JVM). A side of its
+  # own, so that the server table's 1 MiB cell stays as it was.
+  sock="$work/c-epoll.sock"
+  start_unix_server c-epoll "$sock"
+  warm=$(warmup "$BIG_TRIPS" 1 1048576)
+  "$work/uds_bench_client" "$sock" 1 1048576 "$BIG_TRIPS" "$warm" | record unix-client c-epoll c "$round"
+  java -jar pipe-client/target/pipe-client.jar bench --name "$sock" -e utf-8 --clients 1 --size 1048576 \
+    --round-trips "$BIG_TRIPS" --warmup "$warm" --json --no-progress | record unix-client c-epoll pipekit "$round"
+  "$work/uds_bench_client" "$sock" 1 1048576 "$BIG_TRIPS" "$warm" --poll | record unix-client c-epoll c-poll "$round"
+  stop_server
   # Single client with server and client pinned to one core: the cost of a round trip without
   # cross-core wake-ups.
   for server in pipekit c-epoll; do
