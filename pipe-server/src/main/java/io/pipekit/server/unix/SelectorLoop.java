@@ -271,7 +271,7 @@ public final class SelectorLoop implements ServerLoop {
      * How long select may wait before timed work is due (a failed re-listen tried again, the
      * half-closed connections asked); -1 if none is.
      */
-    private long timeoutMillis() {
+    long timeoutMillis() { // package-private: the tests ask it on the loop thread
         long relisten = relistenPause == 0 || stopping ? -1 : millisUntil(relistenAtNanos);
         long check = halfClosed.isEmpty() ? -1 : millisUntil(halfClosedCheckAtNanos);
         return relisten < 0 ? check : check < 0 ? relisten : Math.min(relisten, check);
