@@ -559,4 +559,67 @@ class UnixSocketServerTest {
             assertEquals("got 5", new String(java.nio.channels.Channels.newInputStream(raw).readAllBytes(), UTF_8));
         }
     }
+
+    /**
+     * A client that half-closes and then closes has left, though the server read its end of the
+     * stream as a half-close: the stream handler's connection ends (its loop on
+     * {@code isOpen()} stops) and its instance is free for the next client. This is how a JDK NIO
+     * channel still registered with a selector closes: its output first, the rest when its key
+     * goes. (The loop stopped asking for reads once the input had ended, and so kept the client
+     * that left for as long as its handler ran.)
+     */
+    @Test
+    void aClientThatClosesAfterHalfClosingEndsItsStreamHandlersConnectionAndFreesItsInstance() throws Exception {
+        java.util.concurrent.BlockingQueue<Connection> served = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch inputEnded = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).pipeType(io.pipekit.core.PipeType.BYTE)
+                .maxInstances(1).streamHandler((connection, in, out) -> {
+                    served.add(connection);
+                    in.readAllBytes();
+                    inputEnded.countDown(); // the server has read the end of the stream, as a half-close
+                    while (connection.isOpen()) {
+                        Thread.sleep(10); // a handler that never writes: only the connection's state ends it
+                    }
+                    left.countDown();
+                }).start();
+        Connection first;
+        try (SocketChannel raw = rawClient()) {
+            raw.write(ByteBuffer.wrap("half".getBytes(UTF_8)));
+            raw.shutdownOutput();
+            first = served.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(first != null, "the first client was not served");
+            assertTrue(inputEnded.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+                    "the stream handler's input did not end");
+            assertTrue(first.isOpen(), "a half-close alone must keep the connection open for the answer");
+        }
+        assertTrue(left.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+                "the stream handler's connection stayed open after its client closed");
+        assertFalse(first.isOpen());
+        try (SocketChannel second = rawClient()) {
+            assertTrue(served.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) != null,
+                    "the next client was not served: the one that left still held the only instance");
+        }
+    }
+
+    /**
+     * While the server watches a half-closed client for its close, a client that only
+     * half-closed is not taken for gone: a handler that answers late, after the loop has asked
+     * about it several times, still finds its connection open, and the client reads the answer.
+     */
+    @Test
+    void aHalfClosedClientStillWaitingIsNotTakenForGoneByTheLoopsWatch() throws Exception {
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).pipeType(io.pipekit.core.PipeType.BYTE)
+                .maxInstances(1).streamHandler((connection, in, out) -> {
+                    byte[] all = in.readAllBytes();
+                    Thread.sleep(500); // several of the loop's looks at its half-closed connections
+                    assertTrue(connection.isOpen());
+                    out.write(("late " + all.length).getBytes(UTF_8));
+                }).start();
+        try (SocketChannel raw = rawClient()) {
+            raw.write(ByteBuffer.wrap("hello".getBytes(UTF_8)));
+            raw.shutdownOutput();
+            assertEquals("late 5", new String(java.nio.channels.Channels.newInputStream(raw).readAllBytes(), UTF_8));
+        }
+    }
 }

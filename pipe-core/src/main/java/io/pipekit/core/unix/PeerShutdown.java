@@ -21,6 +21,7 @@ import java.nio.channels.SocketChannel;
  */
 public final class PeerShutdown {
     private static final short POLLIN = 0x1;
+    private static final short POLLERR = 0x8;
     private static final short POLLHUP = 0x10;
     private static final short POLLRDHUP_LINUX = 0x2000;
     private static final int POLLFD_BYTES = 8; // struct pollfd { int fd; short events; short revents; }
@@ -39,6 +40,26 @@ public final class PeerShutdown {
         }
         int revents = poll(fd, (short) (POLLIN | POLLRDHUP_LINUX));
         return revents >= 0 && (revents & POLLRDHUP_LINUX) != 0 && (revents & POLLHUP) == 0;
+    }
+
+    /**
+     * Whether a connection whose peer half-closed ({@link #onlyHalfClosed} said so) is now shut
+     * both ways: the peer closed too, and is gone. Asked without blocking, as often as a server
+     * watches such a connection. {@code false} where it cannot be told (the connection was then
+     * never taken for half-closed).
+     *
+     * <p>{@code POLLHUP} means the socket is shut both ways, whichever side shut it: after this
+     * side's own {@code shutdownOutput} it is set while the peer may still be reading. Nothing
+     * more can pass in either direction then, and what was written is in the peer's receive
+     * queue already, so ending the connection loses it nothing.
+     */
+    public static boolean gone(SocketChannel channel) {
+        int fd = Descriptors.of(channel);
+        if (fd < 0 || !Platform.isLinux()) {
+            return false;
+        }
+        int revents = poll(fd, (short) (POLLIN | POLLRDHUP_LINUX));
+        return revents >= 0 && (revents & (POLLHUP | POLLERR)) != 0;
     }
 
     /** The events {@code poll} reports at once for {@code fd}, or -1 if it fails. */

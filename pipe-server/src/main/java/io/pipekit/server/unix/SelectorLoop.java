@@ -67,6 +67,14 @@ public final class SelectorLoop implements ServerLoop {
     /** The first pause before a failed re-listen is tried again; each failure doubles it, up to the last. */
     static final long RELISTEN_FIRST_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
     static final long RELISTEN_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    /**
+     * How often connections whose client half-closed are asked whether it has closed too. Their
+     * read interest is off (the end of the stream is always readable: the selector would spin),
+     * so no event tells the loop that the client went; only a {@code poll} of each does. A
+     * client's close is seen within this much, at one system call per such connection each time,
+     * and a loop with none of them waits without a limit, as before.
+     */
+    static final long HALF_CLOSED_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Makes a freshly bound socket file owner-only; a seam, so tests can make it fail. */
     interface SocketFileSetup {
@@ -83,6 +91,8 @@ public final class SelectorLoop implements ServerLoop {
     private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
     private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>(); // loop thread only
     private final Set<UnixConnection> connections = new LinkedHashSet<>();
+    private final Set<UnixConnection> halfClosed = new LinkedHashSet<>(); // watched for their client's close; loop thread only
+    private long halfClosedCheckAtNanos; // when they are asked next, while halfClosed is not empty
     private final Object lifecycle = new Object();
     private Selector selector;
     private ServerSocketChannel server;
@@ -227,7 +237,7 @@ public final class SelectorLoop implements ServerLoop {
                 // The Consumer forms hand each ready key straight to dispatch: no selected-key set
                 // to iterate, so no iterator allocated per wake-up.
                 if (deferred.isEmpty() && tasks.isEmpty()) {
-                    long timeout = relistenTimeoutMillis();
+                    long timeout = timeoutMillis();
                     if (timeout < 0) {
                         selector.select(dispatcher);
                     } else {
@@ -243,6 +253,9 @@ public final class SelectorLoop implements ServerLoop {
                 if (relistenPause > 0 && !stopping && System.nanoTime() - relistenAtNanos >= 0) {
                     admitWaitingOrListen();
                 }
+                if (!halfClosed.isEmpty() && System.nanoTime() - halfClosedCheckAtNanos >= 0) {
+                    checkHalfClosed();
+                }
             }
         } catch (IOException e) {
             throw new PipeIoException("select", PipeException.NO_CODE, e.toString(), e);
@@ -254,13 +267,39 @@ public final class SelectorLoop implements ServerLoop {
         }
     }
 
-    /** How long select may wait before a failed re-listen is due again; -1 if none is. */
-    private long relistenTimeoutMillis() {
-        if (relistenPause == 0 || stopping) {
-            return -1;
-        }
-        long left = relistenAtNanos - System.nanoTime();
+    /**
+     * How long select may wait before timed work is due (a failed re-listen tried again, the
+     * half-closed connections asked); -1 if none is.
+     */
+    long timeoutMillis() { // package-private: the tests ask it on the loop thread
+        long relisten = relistenPause == 0 || stopping ? -1 : millisUntil(relistenAtNanos);
+        long check = halfClosed.isEmpty() ? -1 : millisUntil(halfClosedCheckAtNanos);
+        return relisten < 0 ? check : check < 0 ? relisten : Math.min(relisten, check);
+    }
+
+    /** At least 1: select takes 0 for no limit. */
+    private static long millisUntil(long atNanos) {
+        long left = atNanos - System.nanoTime();
         return Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+    }
+
+    /**
+     * Watches a connection whose client half-closed, and which stays open for writing, for that
+     * client's close: read interest no longer tells it.
+     */
+    void watchHalfClosed(UnixConnection connection) {
+        if (halfClosed.isEmpty()) {
+            halfClosedCheckAtNanos = System.nanoTime() + HALF_CLOSED_CHECK_NANOS;
+        }
+        halfClosed.add(connection);
+    }
+
+    /** Ends each half-closed connection whose client has closed since, as a client that left. */
+    private void checkHalfClosed() {
+        for (UnixConnection connection : new ArrayList<>(halfClosed)) { // an ending one leaves the set
+            connection.endIfClientGone();
+        }
+        halfClosedCheckAtNanos = System.nanoTime() + HALF_CLOSED_CHECK_NANOS;
     }
 
     private void dispatch(SelectionKey key) {
@@ -403,6 +442,7 @@ public final class SelectorLoop implements ServerLoop {
     /** A connection has closed its socket. */
     void released(UnixConnection connection) {
         connections.remove(connection);
+        halfClosed.remove(connection);
         if (!stopping && config.allowsAnotherInstance(connections.size()) && (server == null || !waiting.isEmpty())) {
             defer(this::admitWaitingOrListen); // after the current events: a close may come from inside a dispatch
         }

@@ -181,6 +181,7 @@ final class UnixConnection implements ServerConnection {
                         readRequested = false;
                         if (!closed) {
                             updateInterest();
+                            loop.watchHalfClosed(this); // its close now shows only to a poll
                         }
                         return;
                     }
@@ -202,6 +203,16 @@ final class UnixConnection implements ServerConnection {
             // A reset (ECONNRESET), the only error a connected socket's read reports: the client
             // went, typically with our answers unread.
             end(leftMidFrame("the connection was reset (" + e.getMessage() + ")"));
+        }
+    }
+
+    /**
+     * For a connection whose client half-closed: ends it, as a client that left, once the
+     * client has closed too (asked without blocking; see {@link PeerShutdown#gone}).
+     */
+    void endIfClientGone() {
+        if (!closed && PeerShutdown.gone(channel)) {
+            end(null);
         }
     }
 

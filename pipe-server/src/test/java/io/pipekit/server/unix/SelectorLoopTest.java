@@ -202,4 +202,63 @@ class SelectorLoopTest {
             assertArrayEquals("served".getBytes(UTF_8), client.transact("served".getBytes(UTF_8)));
         }
     }
+
+    /** {@link SelectorLoop#timeoutMillis}, asked on the loop's thread, where it is kept. */
+    private static long selectTimeout(SelectorLoop loop) throws Exception {
+        CompletableFuture<Long> timeout = new CompletableFuture<>();
+        assertTrue(loop.execute(() -> timeout.complete(loop.timeoutMillis())), "the loop refused the task");
+        return timeout.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
+     * The loop watches a half-closed connection for its client's close with a bounded select,
+     * and only while it has one: before it, and once that client has closed and its connection
+     * has ended, select waits without a limit again (a loop with no such connection never wakes
+     * for nothing).
+     */
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "only Linux tells a half-close from a close; elsewhere none is kept")
+    void selectIsBoundedOnlyWhileAConnectionIsHalfClosed() throws Exception {
+        Path socket = dir.resolve("halfclosed.sock");
+        CompletableFuture<Void> inputEnded = new CompletableFuture<>();
+        CompletableFuture<PipeException> closed = new CompletableFuture<>();
+        SelectorLoop loop = new SelectorLoop(new ServerConfig(PipeName.of(socket.toString()), 1, 1, 4096, 4096,
+                Duration.ofSeconds(5), null, 1 << 20, PipeType.BYTE), connection -> {
+                    connection.read();
+                    return new ServerConnection.Listener() {
+                        @Override
+                        public void messageRead(byte[] message) {
+                            connection.read();
+                        }
+
+                        @Override
+                        public void messageWritten() {
+                        }
+
+                        @Override
+                        public void closed(PipeException cause) {
+                            closed.complete(cause);
+                        }
+
+                        @Override
+                        public boolean inputEnded() {
+                            inputEnded.complete(null);
+                            return true; // stays open for an answer, as a stream handler's does
+                        }
+                    };
+                });
+        openAndRun(loop);
+        assertEquals(-1, selectTimeout(loop), "select is bounded with no half-closed connection");
+        try (java.nio.channels.SocketChannel raw = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            raw.connect(java.net.UnixDomainSocketAddress.of(socket));
+            raw.shutdownOutput();
+            inputEnded.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            long watching = selectTimeout(loop);
+            assertTrue(watching > 0, "select waits without a limit while a connection is half-closed: " + watching);
+            assertFalse(closed.isDone(), "a half-close alone ended the connection");
+        }
+        assertEquals(null, closed.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+                "the client that closed after half-closing is not a failure");
+        assertEquals(-1, selectTimeout(loop), "select stays bounded after the half-closed connection ended");
+    }
 }
