@@ -1,6 +1,7 @@
 package io.pipekit.client;
 
 import io.pipekit.client.internal.AcceptedSockets;
+import io.pipekit.client.internal.RememberedOptions;
 import io.pipekit.core.NoSuchPipeException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeBusyException;
@@ -23,7 +24,6 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -92,8 +92,9 @@ public final class PipeSocket extends Socket {
 
     private final ReentrantLock readLock = new ReentrantLock();
     /** The TCP options set, by name, remembered for their getters only (see the class comment). */
-    private final Map<String, Object> options = new HashMap<>(Map.of("TCP_NODELAY", false, "SO_KEEPALIVE", false,
-            "SO_REUSEADDR", false, "SO_LINGER", -1, "IP_TOS", 0, "SO_SNDBUF", 64 * 1024, "SO_RCVBUF", 64 * 1024));
+    private final RememberedOptions options = new RememberedOptions("a pipe socket", TCP_OPTIONS, KEEP_ALIVE_TUNING,
+            Map.of("TCP_NODELAY", false, "SO_KEEPALIVE", false, "SO_REUSEADDR", false, "SO_LINGER", -1, "IP_TOS", 0,
+                    "SO_SNDBUF", 64 * 1024, "SO_RCVBUF", 64 * 1024), this::isClosed);
     private final ReentrantLock writeLock = new ReentrantLock();
     private final InputStream input = new Input();
     private final OutputStream output = new Output();
@@ -406,14 +407,12 @@ public final class PipeSocket extends Socket {
 
     @Override
     public void setTcpNoDelay(boolean on) throws SocketException {
-        checkOpen();
-        remember("TCP_NODELAY", on);
+        options.remember("TCP_NODELAY", on);
     }
 
     @Override
     public boolean getTcpNoDelay() throws SocketException {
-        checkOpen();
-        return (Boolean) remembered("TCP_NODELAY");
+        return options.flag("TCP_NODELAY");
     }
 
     @Override
@@ -422,13 +421,12 @@ public final class PipeSocket extends Socket {
         if (on && seconds < 0) {
             throw new IllegalArgumentException("invalid value for SO_LINGER");
         }
-        remember("SO_LINGER", on ? Math.min(seconds, 65535) : -1);
+        options.remember("SO_LINGER", on ? Math.min(seconds, 65535) : -1);
     }
 
     @Override
     public int getSoLinger() throws SocketException {
-        checkOpen();
-        return (Integer) remembered("SO_LINGER");
+        return options.number("SO_LINGER");
     }
 
     /** Refused: a pipe has no urgent data. */
@@ -455,13 +453,12 @@ public final class PipeSocket extends Socket {
         if (size <= 0) {
             throw new IllegalArgumentException("negative send size");
         }
-        remember("SO_SNDBUF", size);
+        options.remember("SO_SNDBUF", size);
     }
 
     @Override
     public int getSendBufferSize() throws SocketException {
-        checkOpen();
-        return (Integer) remembered("SO_SNDBUF");
+        return options.number("SO_SNDBUF");
     }
 
     @Override
@@ -470,25 +467,22 @@ public final class PipeSocket extends Socket {
         if (size <= 0) {
             throw new IllegalArgumentException("invalid receive size");
         }
-        remember("SO_RCVBUF", size);
+        options.remember("SO_RCVBUF", size);
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        checkOpen();
-        return (Integer) remembered("SO_RCVBUF");
+        return options.number("SO_RCVBUF");
     }
 
     @Override
     public void setKeepAlive(boolean on) throws SocketException {
-        checkOpen();
-        remember("SO_KEEPALIVE", on);
+        options.remember("SO_KEEPALIVE", on);
     }
 
     @Override
     public boolean getKeepAlive() throws SocketException {
-        checkOpen();
-        return (Boolean) remembered("SO_KEEPALIVE");
+        return options.flag("SO_KEEPALIVE");
     }
 
     @Override
@@ -497,25 +491,22 @@ public final class PipeSocket extends Socket {
         if (tc < 0 || tc > 255) {
             throw new IllegalArgumentException("tc is not in range 0 -- 255");
         }
-        remember("IP_TOS", tc);
+        options.remember("IP_TOS", tc);
     }
 
     @Override
     public int getTrafficClass() throws SocketException {
-        checkOpen();
-        return (Integer) remembered("IP_TOS");
+        return options.number("IP_TOS");
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        checkOpen();
-        remember("SO_REUSEADDR", on);
+        options.remember("SO_REUSEADDR", on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        checkOpen();
-        return (Boolean) remembered("SO_REUSEADDR");
+        return options.flag("SO_REUSEADDR");
     }
 
     @Override
@@ -533,48 +524,20 @@ public final class PipeSocket extends Socket {
      */
     @Override
     public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        acceptedOption(name);
-        if (value == null) {
-            throw new IllegalArgumentException("a value for " + name.name() + " must not be null");
-        }
-        remember(name.name(), value);
+        options.set(name, value);
         return this;
     }
 
     /** What {@link #setOption} or the option's setter remembered, or its default here (null for keep-alive tuning never set). */
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        acceptedOption(name);
-        return (T) remembered(name.name());
+        return options.get(name);
     }
 
     /** The standard options of a TCP socket, accepted and changing nothing (see {@link #setOption}). */
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return TCP_OPTIONS;
-    }
-
-    private void remember(String option, Object value) {
-        synchronized (options) {
-            options.put(option, value);
-        }
-    }
-
-    private Object remembered(String option) {
-        synchronized (options) {
-            return options.get(option);
-        }
-    }
-
-    private static void acceptedOption(SocketOption<?> name) {
-        if (!TCP_OPTIONS.contains(name) && !KEEP_ALIVE_TUNING.contains(name.name())) {
-            throw new UnsupportedOperationException("a pipe socket has no option " + name.name());
-        }
+        return options.supported();
     }
 
     @Override

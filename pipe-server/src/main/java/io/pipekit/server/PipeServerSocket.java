@@ -3,6 +3,7 @@ package io.pipekit.server;
 import io.pipekit.client.PipeAddress;
 import io.pipekit.client.PipeSocket;
 import io.pipekit.client.internal.AcceptedSockets;
+import io.pipekit.client.internal.RememberedOptions;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeInterruptedException;
 import io.pipekit.core.PipeNameInUseException;
@@ -21,7 +22,6 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -60,12 +60,14 @@ import java.util.Set;
 public final class PipeServerSocket extends ServerSocket {
     /** The backlog when none is given, as {@code ServerSocket}'s. */
     static final int DEFAULT_BACKLOG = 50;
-    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR);
 
     private final PipeServerSocketFactory settings;
     private final PipeAddress impliedAddress; // what bind(InetSocketAddress or null) binds to; null: none
     private final Object state = new Object();
-    private final Map<String, Object> options = new HashMap<>(Map.of("SO_RCVBUF", 64 * 1024, "SO_REUSEADDR", true));
+    /** The options set, by name, remembered for their getters only: a pipe has neither. */
+    private final RememberedOptions options = new RememberedOptions("a pipe server socket",
+            Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_REUSEADDR), Set.of(),
+            Map.of("SO_RCVBUF", 64 * 1024, "SO_REUSEADDR", true), this::isClosed);
     private volatile PipeAddress address;
     private volatile PipeServer server;
     private volatile SocketAcceptor acceptor;
@@ -269,14 +271,12 @@ public final class PipeServerSocket extends ServerSocket {
     /** Accepted and remembered; a pipe has no address to reuse. */
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        checkOpen();
-        remember("SO_REUSEADDR", on);
+        options.remember("SO_REUSEADDR", on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        checkOpen();
-        return (Boolean) remembered("SO_REUSEADDR");
+        return options.flag("SO_REUSEADDR");
     }
 
     /** Accepted and remembered; the pipe's buffers are the server's ({@link PipeServer.Builder#inBufferSize}). */
@@ -286,13 +286,12 @@ public final class PipeServerSocket extends ServerSocket {
         if (size <= 0) {
             throw new IllegalArgumentException("negative receive size");
         }
-        remember("SO_RCVBUF", size);
+        options.remember("SO_RCVBUF", size);
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        checkOpen();
-        return (Integer) remembered("SO_RCVBUF");
+        return options.number("SO_RCVBUF");
     }
 
     @Override
@@ -303,46 +302,18 @@ public final class PipeServerSocket extends ServerSocket {
     /** {@code SO_RCVBUF} and {@code SO_REUSEADDR}, remembered and changing nothing; any other option is refused. */
     @Override
     public <T> ServerSocket setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        supported(name);
-        if (value == null) {
-            throw new IllegalArgumentException("a value for " + name.name() + " must not be null");
-        }
-        remember(name.name(), value);
+        options.set(name, value);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name, "name");
-        checkOpen();
-        supported(name);
-        return (T) remembered(name.name());
+        return options.get(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return OPTIONS;
-    }
-
-    private static void supported(SocketOption<?> name) {
-        if (!OPTIONS.contains(name)) {
-            throw new UnsupportedOperationException("a pipe server socket has no option " + name.name());
-        }
-    }
-
-    private void remember(String option, Object value) {
-        synchronized (options) {
-            options.put(option, value);
-        }
-    }
-
-    private Object remembered(String option) {
-        synchronized (options) {
-            return options.get(option);
-        }
+        return options.supported();
     }
 
     private void checkOpen() throws SocketException {
