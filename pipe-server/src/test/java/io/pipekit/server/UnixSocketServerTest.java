@@ -72,6 +72,26 @@ class UnixSocketServerTest {
         return raw;
     }
 
+    /**
+     * A raw client that waits while the server is busy: at {@code maxInstances} the server's
+     * socket file is gone until an instance is free and the loop listens again, which comes a
+     * moment after the connection that held it reads as closed. Waiting for it is what a client
+     * does on Windows with {@code ERROR_PIPE_BUSY} (and pipekit's client does on both).
+     */
+    private SocketChannel rawClientWhenNotBusy() throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return rawClient();
+            } catch (java.net.SocketException busy) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw busy;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
     /** Blocks until the server closes the raw connection; fails if it sends anything instead. */
     private static void assertClosedByServer(SocketChannel raw) {
         assertTimeoutPreemptively(TIMEOUT, () -> assertEquals(-1, raw.read(ByteBuffer.allocate(64)), "expected end of stream"));
@@ -535,7 +555,7 @@ class UnixSocketServerTest {
         }
         assertTrue(left.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the stream handler's connection stayed open");
         assertFalse(first.isOpen());
-        try (SocketChannel second = rawClient()) {
+        try (SocketChannel second = rawClientWhenNotBusy()) {
             assertTrue(served.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) != null,
                     "the next client was not served: the one that left still held the only instance");
         }
@@ -596,7 +616,7 @@ class UnixSocketServerTest {
         assertTrue(left.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
                 "the stream handler's connection stayed open after its client closed");
         assertFalse(first.isOpen());
-        try (SocketChannel second = rawClient()) {
+        try (SocketChannel second = rawClientWhenNotBusy()) {
             assertTrue(served.poll(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS) != null,
                     "the next client was not served: the one that left still held the only instance");
         }
