@@ -65,4 +65,24 @@ public interface ServerLoop {
      * @return completes once no client can connect any more (at once if the loop has finished)
      */
     java.util.concurrent.CompletableFuture<Void> stopAccepting();
+
+    /**
+     * Runs {@code task} on {@code loop}'s thread, through {@link #execute}: the stage completes once
+     * the task has run (even if it threw), or at once if the loop has finished and runs no more
+     * tasks, so that a caller waiting for what the task ends never waits for a loop that is gone.
+     */
+    static java.util.concurrent.CompletableFuture<Void> whenRun(ServerLoop loop, Runnable task) {
+        java.util.concurrent.CompletableFuture<Void> ran = new java.util.concurrent.CompletableFuture<>();
+        boolean queued = loop.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                ran.complete(null);
+            }
+        });
+        if (!queued) {
+            ran.complete(null); // the loop has finished: the task has nothing left to end
+        }
+        return ran;
+    }
 }

@@ -473,18 +473,7 @@ public final class SelectorLoop implements ServerLoop {
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> stopAccepting() {
-        java.util.concurrent.CompletableFuture<Void> listenerGone = new java.util.concurrent.CompletableFuture<>();
-        boolean queued = execute(() -> {
-            try {
-                endAccepting();
-            } finally {
-                listenerGone.complete(null);
-            }
-        });
-        if (!queued) {
-            listenerGone.complete(null); // the loop has finished: nothing listens
-        }
-        return listenerGone;
+        return ServerLoop.whenRun(this, this::endAccepting); // at once if the loop has finished: nothing listens
     }
 
     private void beginStop() {
