@@ -13,7 +13,7 @@ module io.pipekit.client {
 
     exports io.pipekit.client;
     // The server socket (pipe-server) makes the PipeSockets it accepts through AcceptedSockets.
-    exports io.pipekit.client.internal to io.pipekit.server;
+    exports io.pipekit.client.internal to io.pipekit.server, io.pipekit.netty;
 
     // picocli sets the commands' @Option fields reflectively.
     opens io.pipekit.client.cli to info.picocli;

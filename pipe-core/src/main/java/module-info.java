@@ -10,9 +10,9 @@ module io.pipekit.core {
 
     exports io.pipekit.core;
 
-    exports io.pipekit.core.transport to io.pipekit.server, io.pipekit.client;
-    exports io.pipekit.core.unix to io.pipekit.server, io.pipekit.client;
-    exports io.pipekit.core.windows to io.pipekit.server, io.pipekit.client;
+    exports io.pipekit.core.transport to io.pipekit.server, io.pipekit.client, io.pipekit.netty;
+    exports io.pipekit.core.unix to io.pipekit.server, io.pipekit.client, io.pipekit.netty;
+    exports io.pipekit.core.windows to io.pipekit.server, io.pipekit.client, io.pipekit.netty;
 
     // JNA implements the binding interfaces (Kernel32Ex, Advapi32Ex, LibC) with proxies and may
     // call a callback interface's method (Kernel32Direct's completion routines) reflectively:

@@ -13,6 +13,10 @@ module io.pipekit.server {
     requires static info.picocli; // the command-line tool only: library users need not have it
 
     exports io.pipekit.server;
+    // pipe-netty's channels listen, claim names and check peers with the same code as the server.
+    exports io.pipekit.server.internal to io.pipekit.netty;
+    exports io.pipekit.server.unix to io.pipekit.netty;
+    exports io.pipekit.server.windows to io.pipekit.netty;
 
     // picocli sets the command's @Option fields reflectively.
     opens io.pipekit.server.cli to info.picocli;

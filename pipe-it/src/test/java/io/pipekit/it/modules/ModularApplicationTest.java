@@ -92,9 +92,10 @@ class ModularApplicationTest {
             List<String> exports = descriptor.lines().filter(line -> line.startsWith("exports ")).toList();
             String api = "exports io.pipekit." + module.substring("pipe-".length());
             assertEquals(List.of(api), exports, module + ":\n" + descriptor);
-            // Internal packages go to pipekit's own modules alone (pipe-client's AcceptedSockets to the server only).
+            // Internal packages go to pipekit's own modules alone (pipe-client's AcceptedSockets to the server
+            // and the Netty transport only).
             assertTrue(descriptor.lines().filter(line -> line.startsWith("qualified exports "))
-                    .allMatch(line -> line.contains(" to ") && java.util.Set.of("io.pipekit.server", "io.pipekit.client")
+                    .allMatch(line -> line.contains(" to ") && java.util.Set.of("io.pipekit.server", "io.pipekit.client", "io.pipekit.netty")
                             .containsAll(List.of(line.substring(line.indexOf(" to ") + 4).trim().split(" ")))), module + ":\n" + descriptor);
         }
     }
