@@ -69,8 +69,84 @@ class UnixPushBatchingTest {
         }
     }
 
+    @Test
+    void aBatchMixingMessagesLargerThanTheWriteBufferWithSmallOnesArrivesWholeAndInOrder() throws Exception {
+        int[] sizes = {10, 300_000, 64, 64, 70_000, 1, 0, 5, 1_000_000, 3};
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).maxMessageSize(2_000_000)
+                .maxQueuedBytes(4_000_000) // all ten are queued at once
+                .connectionHandler(new ConnectionHandler() {
+                    @Override
+                    public void messageReceived(Connection connection, byte[] request) {
+                        for (int i = 0; i < sizes.length; i++) {
+                            connection.send(message(i, sizes[i]));
+                        }
+                    }
+                }).start();
+        try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).maxMessageSize(2_000_000).connect()) {
+            client.send(new byte[] {1});
+            for (int i = 0; i < sizes.length; i++) {
+                assertArrayEquals(message(i, sizes[i]), client.receive(TIMEOUT), "message " + i + " of " + sizes[i] + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void sendsMadeWhileEarlierOnesAreReportedWrittenFollowThemInOrder() throws Exception {
+        int total = 5_000;
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).connectionHandler(new ConnectionHandler() {
+            private int next;
+
+            @Override
+            public void messageReceived(Connection connection, byte[] request) {
+                for (int i = 0; i < 16; i++) {
+                    sendNext(connection);
+                }
+            }
+
+            // Each completion runs on the server thread, inside the write that reported it: the
+            // send it makes must queue behind the messages still being reported, not jump them.
+            private void sendNext(Connection connection) {
+                if (next < total) {
+                    connection.send(message(next++)).thenRun(() -> sendNext(connection));
+                }
+            }
+        }).start();
+        try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).connect()) {
+            client.send(new byte[] {1});
+            for (int i = 0; i < total; i++) {
+                assertArrayEquals(message(i), client.receive(TIMEOUT), "push " + i);
+            }
+        }
+    }
+
+    @Test
+    void aShutdownOfOutputAfterABatchComesAfterEveryMessageOfIt() throws Exception {
+        server = PipeServer.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).pipeType(io.pipekit.core.PipeType.BYTE)
+                .streamHandler((connection, in, out) -> {
+                    in.read();
+                    for (int i = 0; i < 1_000; i++) {
+                        out.write(message(i));
+                    }
+                }).start();
+        try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS)
+                .readMode(io.pipekit.core.ReadMode.BYTE).connect()) {
+            client.outputStream().write(1);
+            client.outputStream().flush();
+            byte[] all = client.inputStream().readAllBytes(); // to the end of the stream the shutdown sends
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 1_000; i++) {
+                expected.write(message(i));
+            }
+            assertArrayEquals(expected.toByteArray(), all);
+        }
+    }
+
     private static byte[] message(int i) {
-        byte[] message = new byte[64];
+        return message(i, 64);
+    }
+
+    private static byte[] message(int i, int size) {
+        byte[] message = new byte[size];
         for (int b = 0; b < message.length; b++) {
             message[b] = (byte) (i * 31 + b);
         }
