@@ -27,14 +27,17 @@ case "${1:-}" in
 esac
 all() { [ -z "$only" ]; }   # whether this run measures everything
 if $smoke; then
-  ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200
+  ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200; PUSH_WARM=0
   STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
   WINE_PROBE_TRIPS=2000; WINE_WARM=200; WINE_REPEATS=1
   HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
-  PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}
+  # Each push cell first runs the same push PUSH_WARM times untimed, for both servers: pipekit's
+  # JIT compiles the push path over the first tens of thousands of messages, as the round-trip
+  # rows' warm-up lets it.
+  PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}; PUSH_WARM=${PUSH_WARM:-2}
   STREAM_BYTES=${STREAM_BYTES:-67108864}; WINE_STREAM_BYTES=${WINE_STREAM_BYTES:-67108864}
   STREAM_WARM=$(( 536870912 / STREAM_BYTES > 2 ? 536870912 / STREAM_BYTES : 2 )); WINE_STREAM_WARM=2; STREAM_TIMED=9
   # Heap per round trip under Wine over 20,000 round trips: over 2,000, a few one-off kilobytes
@@ -220,6 +223,7 @@ all && for round in $(seq "$ROUNDS"); do
       else
         start_server "listening on" "$work/server.log" "$work/uds_push" server "$sock"
       fi
+      for _ in $(seq "$PUSH_WARM"); do "$work/uds_push" client "$sock" "$count" "$size" > /dev/null; done
       "$work/uds_push" client "$sock" "$count" "$size" | record unix-push "$server" c "$round"
       stop_server
     done
@@ -293,7 +297,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" -e ONLY="$only" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e PUSH_WARM="$PUSH_WARM" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" -e ONLY="$only" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -346,6 +350,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
             else
               serve "listening on" wine pipe-push.exe server $name
             fi
+            for _ in $(seq "$PUSH_WARM"); do wine pipe-push.exe client $name $count $size > warm.out; done
             echo "push-$server $round $(wine pipe-push.exe client $name $count $size | tr -d "\r")"
             kill $pid; wait $pid 2>/dev/null || true
           done
