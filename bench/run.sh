@@ -27,13 +27,13 @@ case "${1:-}" in
 esac
 all() { [ -z "$only" ]; }   # whether this run measures everything
 if $smoke; then
-  ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200; PUSH_WARM=0
+  ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; BIG_CLIENTS=1; PUSHES=2000; WINE_PUSHES=200; PUSH_WARM=0
   STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
   WINE_PROBE_TRIPS=2000; WINE_WARM=200; WINE_REPEATS=1
   HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
   out=$(mktemp -d)
 else
-  ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
+  ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50; BIG_CLIENTS="1 8 16"
   # Each push cell first runs the same push PUSH_WARM times untimed, for both servers: pipekit's
   # JIT compiles the push path over the first tens of thousands of messages, as the round-trip
   # rows' warm-up lets it.
@@ -171,12 +171,18 @@ all && for round in $(seq "$ROUNDS"); do
       fi
     done
   done
-  # One client, 1 MiB messages: reassembly across many reads, pipekit and C.
-  for server in pipekit c-epoll; do
-    sock="$work/$server.sock"
-    start_unix_server "$server" "$sock"
-    "$work/uds_bench_client" "$sock" 1 1048576 "$BIG_TRIPS" 2 | record unix "$server" c "$round"
-    stop_server
+  # 1 MiB messages: reassembly across many reads, pipekit and C, with 1, 8 and 16 clients (the
+  # smoke: 1). Each cell warms up as the smaller sizes' cells do, with at least 512 MiB shared
+  # between the clients: a fresh JVM's first megabyte messages run in the interpreter.
+  for clients in $BIG_CLIENTS; do
+    trips=$(( BIG_TRIPS / clients > 4 ? BIG_TRIPS / clients : 4 ))
+    warm=$(warmup "$trips" "$clients" 1048576)
+    for server in pipekit c-epoll; do
+      sock="$work/$server.sock"
+      start_unix_server "$server" "$sock"
+      "$work/uds_bench_client" "$sock" "$clients" 1048576 "$trips" "$warm" | record unix "$server" c "$round"
+      stop_server
+    done
   done
   # pipekit's client beside the C client (blocking, and waiting with poll()), unpinned, on the C echo
   # server at 1 MiB, as the 64 KiB cell above at 64 KiB: every client with the same warm-up (the
