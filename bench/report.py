@@ -90,14 +90,20 @@ def comparison_table(rows, side, pipekit, peer, client, cells):
     return "\n".join(lines)
 
 
+def push_rounds(rows, side, server, size, clients=1):
+    """A push cell's rounds; a row without a client count is one client's (results from before the column)."""
+    return per_round([r for r in rows if r.get("clients", 1) == clients], side, server, "c", size=size)
+
+
 def push_table(rows, side, peer):
-    """Server push: messages per second the same C client received, pipekit's server beside the C one."""
-    lines = ["| message | pipekit messages/s | C messages/s | throughput ratio |", "|---:|---:|---:|---:|"]
-    for size in sorted({r["messageBytes"] for r in rows if r.get("side") == side}):
-        a = per_round(rows, side, "pipekit", "c", size=size)
-        b = per_round(rows, side, peer, "c", size=size)
+    """Server push: messages per second the same C client(s) received, pipekit's server beside the C one."""
+    lines = ["| clients | message | pipekit messages/s | C messages/s | throughput ratio |", "|---:|---:|---:|---:|---:|"]
+    cells = sorted({(r.get("clients", 1), r["messageBytes"]) for r in rows if r.get("side") == side})
+    for clients, size in cells:
+        a = push_rounds(rows, side, "pipekit", size, clients)
+        b = push_rounds(rows, side, peer, size, clients)
         if a and b:
-            lines.append(f"| {size:,} B | {fmt(med(a, 'messagesPerSecond'))} | {fmt(med(b, 'messagesPerSecond'))} "
+            lines.append(f"| {clients} | {size:,} B | {fmt(med(a, 'messagesPerSecond'))} | {fmt(med(b, 'messagesPerSecond'))} "
                          f"| {fmt_ratio(ratio(a, b, 'messagesPerSecond'))} |")
     return "\n".join(lines)
 
@@ -387,8 +393,8 @@ def main(raw, md, png):
     w(f"| Unix, 1 client, 64 KiB, same C echo server, unpinned: pipekit's client median ≤ 1.15× the C client (which blocks in `read`) | {fmt_ratio(client_64k_unpinned)} | {verdict(client_64k_unpinned and client_64k_unpinned[0], 1.15)} |")
     for side, label in (("unix-push", "Unix"), ("wine-push", "Wine")):
         for size, goal in ((64, 1.0 if side == "unix-push" else 0.90), (65536, 0.90)):
-            a = per_round(rows, side, "pipekit", "c", size=size)
-            b = per_round(rows, side, "c-push", "c", size=size)
+            a = push_rounds(rows, side, "pipekit", size)
+            b = push_rounds(rows, side, "c-push", size)
             if a and b:
                 measured = ratio(a, b, "messagesPerSecond")
                 w(f"| {label}, server push from a thread of its own, {size:,} B: messages/s ≥ {goal:.2f}× the C push server "
@@ -457,12 +463,13 @@ def main(raw, md, png):
     w("")
     if any(r.get("side") == "unix-push" for r in rows):
         w("## Server push, Unix domain sockets: pipekit's server beside a C server (same C client)\n")
-        w("The client asks for N messages (64 B: N; 64 KiB: N/10) and times them from its request to the last byte, "
+        w("The client asks for N messages (64 B: N; 64 KiB: N/10; with 8 clients, each asks for an eighth at once, and the "
+          "rate is all their messages over the slowest one's time) and times them from its request to the last byte, "
           "after asking each server for the same push untimed (twice in a full run), so that pipekit's JIT has compiled "
           "the push path, as the other tables' warm-up lets it. "
           "pipekit pushes with `Connection.send` from a thread of its own (bench/java/PushServer.java), keeping at most "
           "64 sends, and never more than the send queue's bound, in flight; the C server (bench/c/uds_push.c) writes "
-          "with blocking `write` calls.\n")
+          "with blocking `write` calls, in a process of its own per client.\n")
         w(push_table(rows, "unix-push", "c-push"))
         w("")
     if any(r.get("side") == "unix-stream" for r in rows):
