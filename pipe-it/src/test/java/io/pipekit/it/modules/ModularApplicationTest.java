@@ -87,7 +87,7 @@ class ModularApplicationTest {
 
     @Test
     void eachLibraryJarExportsOnlyItsApiPackageToEveryone() throws Exception {
-        for (String module : List.of("pipe-core", "pipe-server", "pipe-client")) {
+        for (String module : List.of("pipe-core", "pipe-server", "pipe-client", "pipe-netty")) {
             String descriptor = describe(libraryJar(module));
             List<String> exports = descriptor.lines().filter(line -> line.startsWith("exports ")).toList();
             String api = "exports io.pipekit." + module.substring("pipe-".length());
