@@ -68,7 +68,12 @@ public final class FailOnLeaks implements BeforeAllCallback, AfterAllCallback, L
 
     /** Gives the detector its chance (collect, then track new buffers), then takes what it reported. */
     public static List<String> leaksSoFar() {
-        for (int round = 0; round < 3; round++) {
+        return leaksSoFar(3);
+    }
+
+    /** {@link #leaksSoFar()} with {@code rounds} rounds of collecting and tracking. */
+    static List<String> leaksSoFar(int rounds) {
+        for (int round = 0; round < rounds; round++) {
             System.gc();
             System.runFinalization();
             for (int i = 0; i < 64; i++) {

@@ -103,6 +103,7 @@ class UnixPipeChannelsTest {
         try {
             ChannelFuture second = server().childHandler(new ChannelInboundHandlerAdapter()).bind(address).await();
             assertInstanceOf(PipeNameInUseException.class, second.cause());
+            second.channel().closeFuture().await(30, TimeUnit.SECONDS); // the bootstrap closes it once the bind failed
             assertFalse(second.channel().isOpen());
             Channel client = client().connect(address).sync().channel();
             assertTrue(client.isActive(), "the first server stopped serving");
