@@ -88,7 +88,7 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
     /** Says once, as the channel binds, which of the options it was given have no effect on a Unix socket. */
     void warnIgnoredOptions(NettyPipeAddress address) {
         if (!ignored.isEmpty()) {
-            LOG.log(Level.WARNING, "on Unix, " + ignored.keySet().stream().map(ChannelOption::name).sorted().toList()
+            LOG.log(Level.WARNING, "on Unix, " + ignored.keySet().stream().map(o -> o.name().substring(o.name().lastIndexOf('#') + 1)).sorted().toList()
                     + " have no effect (" + address + "): the socket's directory and file are owner-only and clients"
                     + " of other users are refused");
         }

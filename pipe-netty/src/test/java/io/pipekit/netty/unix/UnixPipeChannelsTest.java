@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,6 +45,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -203,6 +206,71 @@ class UnixPipeChannelsTest {
             assertEquals(PeerCredentials.currentUid(), asked.get(0).uid().getAsLong());
             assertEquals(0, children.get(), "a refused client got a child channel");
         } finally {
+            server.close().sync();
+        }
+    }
+
+    /**
+     * A client of another uid is refused before the admission is asked and before a child exists,
+     * checked with a real process of another user (a Python peer run as {@code nobody} through
+     * setpriv, as pipe-server's UnixForeignPeerTest does). The owner-only directory and socket file
+     * would stop it first; the test opens both to it, so that what it checks is the channel's own
+     * refusal. Needs root to run a process as another user, which CI has.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aClientOfAnotherUidIsRefusedBeforeTheAdmissionAndBeforeAChildExists() throws Exception {
+        assumeTrue(PeerCredentials.currentUid() == 0, "running a peer as another user needs root (CI runs as root)");
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        AtomicInteger children = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
+        Channel server = server().option(PipeChannelOption.ADMISSION, client -> asked.incrementAndGet() > 0)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        children.incrementAndGet();
+                    }
+                }).bind(address).sync().channel();
+        Path socket = socketOf(address);
+        Path folder = socket.getParent();
+        Set<PosixFilePermission> folderWas = Files.getPosixFilePermissions(folder);
+        try {
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            String peer = String.join("\n",
+                    "import socket, sys",
+                    "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+                    "s.settimeout(20)",
+                    "s.connect(sys.argv[1])",
+                    "try:",
+                    "    s.sendall(b'hello')",
+                    "    print('answer' if s.recv(64) else 'eof')",
+                    "except (ConnectionResetError, BrokenPipeError):",
+                    "    print('eof')",
+                    "except socket.timeout:",
+                    "    print('timeout')");
+            Path out = Files.createTempFile("pipekit-netty-foreign-peer", ".txt");
+            try {
+                Process process = new ProcessBuilder(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        "/usr/bin/python3", "-c", peer, socket.toString())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                try {
+                    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the peer did not finish");
+                } finally {
+                    process.destroyForcibly();
+                }
+                String said = Files.readString(out).strip();
+                assertEquals(0, process.exitValue(), "the peer failed: " + said);
+                assertEquals("eof", said, "the peer of uid nobody");
+            } finally {
+                Files.delete(out);
+            }
+            assertEquals(0, asked.get(), "the admission was asked about a client of another uid");
+            assertEquals(0, children.get(), "a client of another uid got a child channel");
+            Channel own = client().connect(address).sync().channel(); // and the server goes on
+            assertTrue(own.isActive());
+            own.close().sync();
+        } finally {
+            Files.setPosixFilePermissions(folder, folderWas);
             server.close().sync();
         }
     }
