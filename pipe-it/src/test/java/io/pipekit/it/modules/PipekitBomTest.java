@@ -20,7 +20,7 @@ class PipekitBomTest {
     private static final Path ROOT = Path.of(System.getProperty("pipekit.repo.root"));
 
     @Test
-    void bomManagesTheLibraryModulesAtTheProjectsVersion() throws Exception {
+    void bomManagesEveryLibraryModuleAtTheProjectsVersion() throws Exception {
         Document parent = parse(ROOT.resolve("pom.xml"));
         Document bom = parse(ROOT.resolve("pipe-bom/pom.xml"));
 
