@@ -599,8 +599,19 @@ def main(raw, md, png):
     wine_push_missed = any(p["side"] == "wine" and "serverHeapBytesPerPush" in p
                            and round(p["serverHeapBytesPerPush"]) > p["messageBytes"] + ARRAY_HEADER for p in probes)
     client_missed = (client_64k and client_64k[0] > 1.25) or (client_64k_unpinned and client_64k_unpinned[0] > 1.15)
+    unix_push = [ratio(push_rounds(rows, "unix-push", "pipekit", size), push_rounds(rows, "unix-push", "c-push", size), "messagesPerSecond")
+                 for size in (64, 65536)]
+    wine_push = [ratio(push_rounds(rows, "wine-push", "pipekit", size), push_rounds(rows, "wine-push", "c-push", size), "messagesPerSecond")
+                 for size in (64, 65536)]
+    unix_push_missed = any(r and r[0] < goal for r, goal in zip(unix_push, (1.0, 0.90)))
+    wine_push_missed_tp = any(r and r[0] < 0.90 for r in wine_push) or bool(push_requests and push_requests[0] > 1.50)
+    big_1_missed = (lambda r: r is not None and r[0] > 1.20)(ratio(per_round(rows, "unix", "pipekit", "c", 1, 1048576),
+                                                                 per_round(rows, "unix", "c-epoll", "c", 1, 1048576), "medianMicros"))
     missed = [name for name, was_missed in (
         ("Unix, single client pinned, and 16-client throughput", unix_missed),
+        ("Unix, server push", unix_push_missed),
+        ("Wine, server push", wine_push_missed_tp),
+        ("Unix, 1 MiB round trips", big_1_missed),
         ("Where a client's round trip goes (Unix)", client_missed),
         ("Wine, round-trip ratios", wine_missed),
         ("Unix, stream throughput", stream_missed),
