@@ -141,6 +141,42 @@ class UnixPipeChannelsTest {
         connect.channel().closeFuture().sync(); // and the channel is closed
     }
 
+    /**
+     * A server whose backlog is full refuses at once (a Unix socket's connect never waits), and the
+     * failure says it is busy, not that nobody serves the pipe (a review found both said "no
+     * server accepts", which sends whoever reads the log looking for a server that is there).
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aConnectToAServerWhoseBacklogIsFullFailsAtOnceSayingItIsBusy() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Channel server = server().option(ChannelOption.AUTO_READ, false).option(ChannelOption.SO_BACKLOG, 1)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        List<java.nio.channels.SocketChannel> waiting = new java.util.ArrayList<>();
+        try {
+            boolean full = false;
+            for (int i = 0; i < 64 && !full; i++) { // nothing accepts: the backlog fills after a few
+                java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX);
+                client.configureBlocking(false);
+                waiting.add(client);
+                try {
+                    client.connect(UnixDomainSocketAddress.of(socketOf(address)));
+                } catch (java.io.IOException e) {
+                    full = true;
+                }
+            }
+            assertTrue(full, "the backlog never filled");
+            ChannelFuture connect = client().connect(address).await();
+            assertInstanceOf(ConnectException.class, connect.cause());
+            assertTrue(connect.cause().getMessage().contains("busy"), connect.cause().getMessage());
+        } finally {
+            for (java.nio.channels.SocketChannel client : waiting) {
+                client.close();
+            }
+            server.close().sync();
+        }
+    }
+
     @Test
     void anAcceptedChildKnowsItsClientBeforeItIsActive() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
