@@ -305,12 +305,13 @@ public final class UnixClientConnection implements ClientConnection {
         long startNanos = clock.getAsLong();
         try {
             while (true) {
-                // Large reads: one system call carries header and body.
+                // Large reads: one system call carries header and body, and a large body's rest
+                // goes straight into its array.
                 byte[] message = framed ? nextFrame(operation) : frames.nextChunk();
                 if (message != null) {
                     return message;
                 }
-                if (fill(frames.input(), startNanos, timeoutMillis, operation) < 0) {
+                if (fill(framed ? frames.readTarget() : frames.input(), startNanos, timeoutMillis, operation) < 0) {
                     throw new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection");
                 }
             }

@@ -169,7 +169,8 @@ final class UnixConnection implements ServerConnection {
             // Read on while the socket has bytes and no whole message has formed: a long message
             // should not cost one trip through the selector per read chunk.
             while (true) {
-                int n = channel.read(frames.input());
+                // A large body's rest is read straight into its array (FrameReader.readTarget).
+                int n = channel.read(framed ? frames.readTarget() : frames.input());
                 if (n < 0) {
                     PipeException midFrame = leftMidFrame("the client closed the connection");
                     // The end of the stream is also what a client that closed and left sends:
