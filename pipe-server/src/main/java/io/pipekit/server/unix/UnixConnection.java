@@ -5,7 +5,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.unix.FrameReader;
-import io.pipekit.core.unix.Frames;
+import io.pipekit.core.unix.FrameWriter;
 import io.pipekit.core.unix.PeerShutdown;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +31,7 @@ final class UnixConnection implements ServerConnection {
     private final PeerIdentity client;
     private final FrameReader frames;
     private final boolean framed;
-    private ByteBuffer output;
+    private final FrameWriter output;
     private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
     private ServerConnection.Listener listener;
     private boolean endedUnheard; // ended before setListener: tell the listener when it comes
@@ -52,7 +52,7 @@ final class UnixConnection implements ServerConnection {
         this.id = id;
         this.client = client;
         this.frames = new FrameReader(maxMessageSize, readChunk);
-        this.output = ByteBuffer.allocateDirect(Math.max(writeBufferSize, Frames.HEADER_BYTES));
+        this.output = new FrameWriter(writeBufferSize);
     }
 
     /**
@@ -155,12 +155,8 @@ final class UnixConnection implements ServerConnection {
             writeQueue.add(message); // goes out after the frames before it
             return;
         }
-        output = layOut(message);
+        output.start(message, 0, message.length, framed);
         flush();
-    }
-
-    private ByteBuffer layOut(byte[] message) {
-        return framed ? Frames.frame(output, message) : Frames.raw(output, message, 0, message.length);
     }
 
     /** The selector says the socket is readable. */
@@ -233,12 +229,21 @@ final class UnixConnection implements ServerConnection {
         }
     }
 
-    /** Writes the current frame, then the queued ones, until the socket is full or all are out. */
+    /**
+     * Writes the current frame, then the queued ones, until the socket is full or all are out. A
+     * frame larger than the staging buffer goes out in pieces ({@link FrameWriter}), each written
+     * as soon as it is copied.
+     */
     private void flush() {
         try {
             while (true) {
-                channel.write(output);
-                if (output.hasRemaining()) {
+                ByteBuffer buffer = output.buffer();
+                channel.write(buffer);
+                boolean full = buffer.hasRemaining();
+                if (output.advance()) {
+                    if (!full) {
+                        continue; // the next piece of the same frame
+                    }
                     writePending = true;
                     updateInterest();
                     return;
@@ -246,7 +251,7 @@ final class UnixConnection implements ServerConnection {
                 byte[] next = writeQueue.poll();
                 writePending = next != null;
                 if (next != null) {
-                    output = layOut(next);
+                    output.start(next, 0, next.length, framed);
                 } else {
                     updateInterest(); // drops OP_WRITE if it was asked for; otherwise changes nothing
                 }
