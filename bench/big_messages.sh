@@ -27,8 +27,11 @@ median() { python3 -c 'import json,sys
 try: print(json.load(sys.stdin)["medianMicros"])
 except ValueError: print("failed")'; }
 serve() { # variant socket -> $spid
-  if [ "$1" = c ]; then "$work/uds_echo_server" "$2" > "$work/srv.log" 2>&1 &
-  else java -jar "$work/$1/pipe-server.jar" --raw --name "$2" > "$work/srv.log" 2>&1 &
+  # Emptied here, not by the background job's redirection, which may come after the first look:
+  # the last server's ready line would then send the client to a socket nobody listens on yet.
+  : > "$work/srv.log"
+  if [ "$1" = c ]; then "$work/uds_echo_server" "$2" >> "$work/srv.log" 2>&1 &
+  else java -jar "$work/$1/pipe-server.jar" --raw --name "$2" >> "$work/srv.log" 2>&1 &
   fi
   spid=$!
   for _ in $(seq 200); do grep -q "serving\|listening" "$work/srv.log" 2>/dev/null && return; sleep 0.05; done
@@ -39,7 +42,9 @@ for r in $(seq "$rounds"); do
     warm=2; [ $row = server-warm ] && warm=1000
     for v in $variants c; do
       serve "$v" "$work/$v-$r.sock"
-      echo "$r $row $v $("$work/uds_bench_client" "$work/$v-$r.sock" 1 "$size" 50 "$warm" | median)" >> "$raw"
+      m=$("$work/uds_bench_client" "$work/$v-$r.sock" 1 "$size" 50 "$warm" 2> "$work/client.err" | median)
+      [ "$m" = failed ] && echo "round $r, $row, $v: $(cat "$work/client.err"); server said: $(tail -3 "$work/srv.log")" >&2
+      echo "$r $row $v $m" >> "$raw"
       kill "$spid"; wait "$spid" 2>/dev/null || true
     done
   done
@@ -86,15 +91,16 @@ count() { # side variant trips -> system calls on the thread that makes them
     fi
     kill "$spid"; wait "$spid" 2>/dev/null || true
   else
-    if [ "$v" = c ]; then perf record -q -e raw_syscalls:sys_enter -o "$work/p.data" -- "$work/uds_echo_server" "$sock" > "$work/srv.log" 2>&1 &
-    else perf record -q -e raw_syscalls:sys_enter -o "$work/p.data" -- java -jar "$work/$v/pipe-server.jar" --raw --name "$sock" > "$work/srv.log" 2>&1 &
+    : > "$work/srv.log"
+    if [ "$v" = c ]; then perf record -q -e raw_syscalls:sys_enter -o "$work/p.data" -- "$work/uds_echo_server" "$sock" >> "$work/srv.log" 2>&1 &
+    else perf record -q -e raw_syscalls:sys_enter -o "$work/p.data" -- java -jar "$work/$v/pipe-server.jar" --raw --name "$sock" >> "$work/srv.log" 2>&1 &
     fi
     local ppid=$!
     for _ in $(seq 200); do grep -q "serving\|listening" "$work/srv.log" 2>/dev/null && break; sleep 0.05; done
     "$work/uds_bench_client" "$sock" 1 "$size" "$n" 20 > /dev/null
     kill -INT "$ppid"; wait "$ppid" 2>/dev/null || true
     if [ "$v" = c ]; then perf script -i "$work/p.data" -F comm 2>/dev/null | wc -l
-    else perf script -i "$work/p.data" -F comm 2>/dev/null | grep -c '^ *pipekit-server'; fi
+    else perf script -i "$work/p.data" -F comm 2>/dev/null | awk '$1 == "pipekit-server" {n++} END {print n + 0}'; fi
   fi
 }
 for side in client server; do
