@@ -16,7 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}; size=${SIZE:-1048576}
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d); spid=""
+# A run cut short must not leave its server behind.
+trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; rm -rf "$work"' EXIT
 gcc @pipe-it/src/test/c/cflags.rsp -o "$work/uds_echo_server" bench/c/uds_echo_server.c
 gcc @pipe-it/src/test/c/cflags.rsp -pthread -o "$work/uds_bench_client" bench/c/uds_bench_client.c
 mkdir -p "$work/now"; cp pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar "$work/now/"
