@@ -76,7 +76,11 @@ print(json.dumps(r))' "$@" >> "$raw"
 # Starts a server in the background (its PID in $server_pid) and waits for its ready line.
 start_server() { # ready-prefix logfile command...
   local ready=$1 log=$2; shift 2
-  "$@" > "$log" 2>&1 &
+  # Emptied here, not by the background job's redirection, which may come after the first look:
+  # the last server's ready line (the same server kind, one cell earlier) would then send the
+  # client to a socket nobody listens on yet ("client 0 failed", seen in a 1 MiB cell).
+  : > "$log"
+  "$@" >> "$log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   for _ in $(seq 200); do grep -q "^$ready" "$log" 2>/dev/null && return 0; sleep 0.05; done

@@ -642,4 +642,25 @@ class UnixSocketServerTest {
             assertEquals("late 5", new String(java.nio.channels.Channels.newInputStream(raw).readAllBytes(), UTF_8));
         }
     }
+
+    /**
+     * Issue 28: messages around the sizes where the transport changes how it moves them (the
+     * 64 KiB read chunk, the 256 KiB staging buffer a large message is written through, the 1 MiB
+     * bound on how far a body's array grows ahead of its bytes) cross whole both ways, one after
+     * another on one connection, and a small one after them.
+     */
+    @Test
+    void messagesAroundTheReadChunkStagingAndEagerBoundsCrossWholeBothWays() throws Exception {
+        startEchoServer(name, 4 << 20);
+        int[] sizes = {65_535, 65_536, 65_537, 65_540, 262_140, 262_144, 262_145, (1 << 20) - 1, 1 << 20, (1 << 20) + 1,
+                (2 << 20) + 3, 5};
+        try (PipeClient client = PipeClient.builder(name).transport(Transport.UNIX_DOMAIN_SOCKETS).maxMessageSize(4 << 20)
+                .connect()) {
+            for (int size : sizes) {
+                byte[] message = new byte[size];
+                new java.util.Random(size).nextBytes(message);
+                assertArrayEquals(message, client.transact(message), size + " bytes");
+            }
+        }
+    }
 }

@@ -19,6 +19,7 @@ import io.pipekit.core.ReadMode;
 import io.pipekit.core.transport.ClientConfig;
 import io.pipekit.core.transport.ClientConnection;
 import io.pipekit.core.unix.FrameReader;
+import io.pipekit.core.unix.FrameWriter;
 import io.pipekit.core.unix.Frames;
 import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
@@ -67,7 +68,7 @@ public final class UnixClientConnection implements ClientConnection {
     private final FrameReader frames;
     private final Waiter readWaiter;
     private final Waiter writeWaiter;
-    private ByteBuffer output = ByteBuffer.allocateDirect(4096);
+    private final FrameWriter output = new FrameWriter(4096);
     private volatile boolean closed;
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicBoolean writing = new AtomicBoolean();
@@ -218,8 +219,8 @@ public final class UnixClientConnection implements ClientConnection {
         checkWritable(operation);
         CallerRoles.claim(writing, operation, "writer");
         try {
-            output = framed ? Frames.frame(output, bytes, offset, length) : Frames.raw(output, bytes, offset, length);
-            writeAll(output, timeoutMillis, operation);
+            output.start(bytes, offset, length, framed);
+            writeOut((framed ? Frames.HEADER_BYTES : 0) + length, timeoutMillis, operation);
         } finally {
             writing.set(false);
         }
@@ -227,7 +228,7 @@ public final class UnixClientConnection implements ClientConnection {
 
     /**
      * In byte read mode a direct buffer goes to the socket as it is, with no copy on the way: the
-     * one copy C makes. A heap buffer, or a message to frame, is laid out in the output buffer first.
+     * one copy C makes. A heap buffer, or a message to frame, goes through the output's staging buffer.
      */
     @Override
     public void send(ByteBuffer from, long timeoutMillis) throws PipeException {
@@ -237,8 +238,9 @@ public final class UnixClientConnection implements ClientConnection {
         int position = from.position();
         try {
             if (framed || !from.isDirect()) {
-                output = framed ? Frames.frame(output, from) : Frames.raw(output, from);
-                writeAll(output, timeoutMillis, operation);
+                int total = (framed ? Frames.HEADER_BYTES : 0) + from.remaining();
+                output.start(from, framed);
+                writeOut(total, timeoutMillis, operation);
             } else {
                 writeAll(from, timeoutMillis, operation);
             }
@@ -287,6 +289,37 @@ public final class UnixClientConnection implements ClientConnection {
         }
     }
 
+    /**
+     * {@link #writeAll} for the message started in {@link #output}, {@code total} bytes with its
+     * header: piece by piece when it is larger than the staging buffer, each piece written as
+     * soon as it is copied. The same time-out rule: usable after nothing went out, closed after part.
+     */
+    private void writeOut(int total, long timeoutMillis, String operation) throws PipeException {
+        long startNanos = clock.getAsLong();
+        int sent = 0;
+        try {
+            while (true) {
+                ByteBuffer bytes = output.buffer();
+                sent += channel.write(bytes);
+                boolean full = bytes.hasRemaining();
+                if (!output.advance()) {
+                    return;
+                }
+                if (!full) {
+                    continue; // the next piece, copied just now
+                }
+                long left = Deadline.leftMillis(clock, startNanos, timeoutMillis); // one reading of the clock
+                if (left == 0) {
+                    throw sendTimedOut(sent, total, timeoutMillis, operation);
+                }
+                writeWaiter.await(left); // the socket buffer is full: wait until it drains
+                ensureOpen(operation);
+            }
+        } catch (IOException e) {
+            throw e instanceof PipeException pipe ? pipe : failure(operation, e);
+        }
+    }
+
     private PipeTimeoutException sendTimedOut(int sent, int total, long timeoutMillis, String operation) {
         if (sent == 0) {
             return new PipeTimeoutException(operation, PipeException.NO_CODE,
@@ -305,12 +338,13 @@ public final class UnixClientConnection implements ClientConnection {
         long startNanos = clock.getAsLong();
         try {
             while (true) {
-                // Large reads: one system call carries header and body.
+                // Large reads: one system call carries header and body, and a large body's rest
+                // goes straight into its array.
                 byte[] message = framed ? nextFrame(operation) : frames.nextChunk();
                 if (message != null) {
                     return message;
                 }
-                if (fill(frames.input(), startNanos, timeoutMillis, operation) < 0) {
+                if (fill(framed ? frames.readTarget() : frames.input(), startNanos, timeoutMillis, operation) < 0) {
                     throw new PeerClosedException(operation, PipeException.NO_CODE, "the server closed the connection");
                 }
             }

@@ -188,4 +188,96 @@ class FrameReaderTest {
         }
         assertArrayEquals(expected, message, "the body, grown piece by piece, is the message sent");
     }
+
+    /** What a socket's reads do: put up to {@code piece} bytes of {@code wire} where the reader says. */
+    private static java.util.List<byte[]> readAll(FrameReader reader, ByteBuffer wire, int piece) throws PipeException {
+        java.util.List<byte[]> messages = new java.util.ArrayList<>();
+        while (true) {
+            for (byte[] m; (m = reader.next()) != null; ) {
+                messages.add(m);
+            }
+            if (!wire.hasRemaining()) {
+                return messages;
+            }
+            ByteBuffer target = reader.readTarget();
+            int n = Math.min(piece, Math.min(target.remaining(), wire.remaining()));
+            assertTrue(n > 0, "the read target has room while a frame is incomplete");
+            target.put(wire.array(), wire.position(), n);
+            wire.position(wire.position() + n);
+        }
+    }
+
+    private static byte[] body(int length, int seed) {
+        byte[] body = new byte[length];
+        for (int i = 0; i < length; i++) {
+            body[i] = (byte) (i * 31 + seed);
+        }
+        return body;
+    }
+
+    /**
+     * Issue 28: a body of more than a read chunk is read straight into its array once its header
+     * is known; whatever the sizes around the chunk and the eager bound, and however the socket
+     * splits the bytes, every frame comes out whole and the frame after it too.
+     */
+    @Test
+    void framesAroundTheChunkAndEagerBoundsComeOutWholeWhenReadIntoTheirArrays() throws Exception {
+        int chunk = 1000;
+        int eager = FrameReader.EAGER_BODY_BYTES;
+        int[] sizes = {0, 1, chunk - 1, chunk, chunk + 1, chunk + 4, 3 * chunk + 7, eager - 1, eager, eager + 1, 2 * eager + 3};
+        for (int piece : new int[] {1 << 30, 65_536, chunk + 4, 777}) {
+            FrameReader reader = new FrameReader(4 * eager, chunk);
+            ByteBuffer wire = ByteBuffer.allocate(java.util.Arrays.stream(sizes).map(n -> n + 4).sum());
+            for (int i = 0; i < sizes.length; i++) {
+                wire.putInt(sizes[i]).put(body(sizes[i], i));
+            }
+            wire.flip();
+            java.util.List<byte[]> messages = readAll(reader, wire, piece);
+            assertEquals(sizes.length, messages.size(), "pieces of " + piece);
+            for (int i = 0; i < sizes.length; i++) {
+                assertArrayEquals(body(sizes[i], i), messages.get(i), "frame " + i + " of " + sizes[i] + " bytes, pieces of " + piece);
+            }
+            assertFalse(reader.midFrame());
+        }
+    }
+
+    /** The rest of a large body goes to its own array, not through the input buffer and a copy. */
+    @Test
+    void largeBodyRestIsReadIntoTheMessageArrayItself() throws Exception {
+        FrameReader reader = new FrameReader(1 << 20, 64);
+        reader.input().putInt(10_000).put(body(64, 0));
+        assertNull(reader.next());
+
+        ByteBuffer target = reader.readTarget();
+        assertFalse(target.isDirect(), "the body's array, not the input buffer");
+        assertEquals(10_000 - 64, target.remaining(), "room for the whole rest of the body");
+        target.put(body(10_000, 0), 64, 10_000 - 64);
+        byte[] message = reader.next();
+
+        assertTrue(message == target.array(), "the array read into is the message handed out");
+        assertArrayEquals(body(10_000, 0), message);
+        assertTrue(reader.readTarget() == reader.input(), "between frames, reads go to the input buffer again");
+    }
+
+    /**
+     * The eager growth is bounded: a header announcing 16 MiB followed by one read chunk of body,
+     * then nothing (a stalled or hostile peer), costs the heap at most the eager bound, not the
+     * announced length.
+     */
+    @Test
+    void stalledSixteenMebibyteFrameCostsAtMostTheEagerBoundAfterAChunk() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int chunk = 64 * 1024;
+        FrameReader reader = new FrameReader(32 << 20, chunk);
+        reader.input().putInt(16 << 20).put(body(chunk, 0));
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        assertNull(reader.next());
+        ByteBuffer target = reader.readTarget();
+
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(FrameReader.EAGER_BODY_BYTES - chunk, target.remaining(), "the array grew to the eager bound, no further");
+        assertTrue(allocated < FrameReader.EAGER_BODY_BYTES + 2L * chunk,
+                "a stalled 16 MiB frame cost " + allocated + " bytes of heap after one chunk of it");
+    }
 }

@@ -5,6 +5,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.unix.FrameReader;
+import io.pipekit.core.unix.FrameWriter;
 import io.pipekit.core.unix.Frames;
 import io.pipekit.core.unix.PeerShutdown;
 import java.io.IOException;
@@ -27,8 +28,8 @@ import java.nio.channels.SocketChannel;
  * buffer go out in one {@code write} call. A server pushing small messages then pays one system
  * call per buffer, not one per message; each message is still reported written, in order, once
  * the whole run of frames it was laid out in has gone out (so a slow reader delays the reports of
- * a run together). The buffer grows to {@link #MAX_BATCH_BYTES} for batches; a single message
- * larger than that gets a buffer of its own size, which the connection keeps.
+ * a run together). The buffer ({@link FrameWriter}) grows to {@link FrameWriter#MAX_STAGING} for
+ * batches and large messages, no further: a larger message goes out through it in pieces.
  */
 final class UnixConnection implements ServerConnection {
     private final SelectorLoop loop;
@@ -38,7 +39,7 @@ final class UnixConnection implements ServerConnection {
     private final PeerIdentity client;
     private final FrameReader frames;
     private final boolean framed;
-    private ByteBuffer output;
+    private final FrameWriter output;
     private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
     private ServerConnection.Listener listener;
     private boolean endedUnheard; // ended before setListener: tell the listener when it comes
@@ -48,9 +49,6 @@ final class UnixConnection implements ServerConnection {
     private boolean shutOutputWhenWritten; // shutdownOutput came while writes were pending
     private boolean inputEnded; // the client half-closed, and the listener keeps the connection for writing
     private boolean writePending; // waiting for OP_WRITE: the socket took only part of `output`
-    /** The most bytes of queued messages laid out for one write call (about a socket's send buffer). */
-    static final int MAX_BATCH_BYTES = 256 * 1024;
-
     private boolean flushing; // inside flush(): a write from a listener it calls only queues
     private int packed; // whole messages laid out in `output` and not yet reported written
     private int interestOps;
@@ -64,7 +62,7 @@ final class UnixConnection implements ServerConnection {
         this.id = id;
         this.client = client;
         this.frames = new FrameReader(maxMessageSize, readChunk);
-        this.output = ByteBuffer.allocateDirect(Math.max(writeBufferSize, Frames.HEADER_BYTES));
+        this.output = new FrameWriter(writeBufferSize);
     }
 
     /**
@@ -184,37 +182,38 @@ final class UnixConnection implements ServerConnection {
 
     /**
      * Lays out the oldest queued message, then every following one that fits behind it in the
-     * buffer, as one run of bytes to write; false if nothing is queued.
+     * staging buffer, as one run of bytes to write; false if nothing is queued. A message larger
+     * than the buffer runs alone, in pieces.
      */
     private boolean pack() {
         byte[] first = writeQueue.poll();
         if (first == null) {
             return false;
         }
-        int overhead = framed ? Frames.HEADER_BYTES : 0;
-        if (!writeQueue.isEmpty() && output.capacity() < MAX_BATCH_BYTES) {
-            growForBatch(overhead + first.length, overhead);
+        if (!writeQueue.isEmpty()) {
+            output.reserve(batchBytes(first)); // a batch waits: room for it, up to the staging bound
         }
-        output = layOut(first); // grows the buffer if this one message needs it
+        output.start(first, 0, first.length, framed);
         packed = 1;
-        int end = output.limit();
         byte[] next;
-        while ((next = writeQueue.peek()) != null && output.capacity() - end >= overhead + next.length) {
+        while ((next = writeQueue.peek()) != null && output.append(next, framed)) {
             writeQueue.poll();
-            output.limit(output.capacity()).position(end);
-            if (framed) {
-                output.putInt(next.length);
-            }
-            output.put(next);
-            end = output.position();
             packed++;
         }
-        output.position(0).limit(end);
         return true;
     }
 
-    private ByteBuffer layOut(byte[] message) {
-        return framed ? Frames.frame(output, message) : Frames.raw(output, message, 0, message.length);
+    /** The bytes of {@code first} and the queued messages as frames, counted up to the staging bound. */
+    private int batchBytes(byte[] first) {
+        int overhead = framed ? Frames.HEADER_BYTES : 0;
+        long want = overhead + (long) first.length;
+        for (byte[] next : writeQueue) {
+            if (want >= FrameWriter.MAX_STAGING) {
+                break;
+            }
+            want += overhead + next.length;
+        }
+        return (int) Math.min(want, FrameWriter.MAX_STAGING);
     }
 
     /** The selector says the socket is readable. */
@@ -223,7 +222,8 @@ final class UnixConnection implements ServerConnection {
             // Read on while the socket has bytes and no whole message has formed: a long message
             // should not cost one trip through the selector per read chunk.
             while (true) {
-                int n = channel.read(frames.input());
+                // A large body's rest is read straight into its array (FrameReader.readTarget).
+                int n = channel.read(framed ? frames.readTarget() : frames.input());
                 if (n < 0) {
                     PipeException midFrame = leftMidFrame("the client closed the connection");
                     // The end of the stream is also what a client that closed and left sends:
@@ -287,25 +287,6 @@ final class UnixConnection implements ServerConnection {
     }
 
     /**
-     * Makes the write buffer large enough for the queued messages, up to {@link #MAX_BATCH_BYTES}:
-     * a pusher of large messages then has several written per call, and hears of them together,
-     * rather than being woken once per message. The buffer is kept: a connection that pushes
-     * batches keeps pushing them, and one that never does never grows it.
-     */
-    private void growForBatch(int firstFrame, int overhead) {
-        long want = firstFrame;
-        for (byte[] next : writeQueue) {
-            want += overhead + next.length;
-            if (want >= MAX_BATCH_BYTES) {
-                break;
-            }
-        }
-        if (want > output.capacity()) {
-            output = ByteBuffer.allocateDirect((int) Math.min(Math.max(want, 2L * output.capacity()), MAX_BATCH_BYTES));
-        }
-    }
-
-    /**
      * Writes what is laid out, then the queued messages, until the socket is full or all are out.
      * Messages the listener writes while hearing of earlier ones only queue: this loop takes them.
      */
@@ -322,8 +303,13 @@ final class UnixConnection implements ServerConnection {
                     }
                     return;
                 }
-                channel.write(output);
-                if (output.hasRemaining()) {
+                ByteBuffer buffer = output.buffer();
+                channel.write(buffer);
+                boolean full = buffer.hasRemaining();
+                if (output.advance()) { // bytes of this run are left
+                    if (!full) {
+                        continue; // the next piece of a message larger than the buffer
+                    }
                     writePending = true;
                     updateInterest();
                     return;
