@@ -106,6 +106,10 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
         sweepers.add(sweeper);
     }
 
+    boolean hasSweeper(ConnectSweeper sweeper) {
+        return sweepers.contains(sweeper);
+    }
+
     void removeSweeper(ConnectSweeper sweeper) {
         sweepers.remove(sweeper);
     }
@@ -157,6 +161,13 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 } finally {
                     nextWakeupNanos.lazySet(AWAKE);
                 }
+                // An alertable wait that ran routines says WAIT_IO_COMPLETION even when the event is
+                // signalled too: while a busy connection keeps routines coming, every wait would, and
+                // connects would wait for it to go quiet. So look at the event after such a wait.
+                if (woke == Kernel32Ex.WAIT_IO_COMPLETION && !sweepers.isEmpty()
+                        && Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), 0, false) == Kernel32Ex.WAIT_OBJECT_0) {
+                    woke = Kernel32Ex.WAIT_OBJECT_0;
+                }
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
                     // Reset before collecting, so a connect completing during the sweep signals again.
                     K.ResetEvent(connectEvent);
@@ -176,8 +187,8 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 if (isShuttingDown()) {
                     closeAll();
                     if (confirmShutdown()) {
-                        if (pendingOps == 0) {
-                            break;
+                        if (pendingOps == 0 && sweepers.isEmpty()) {
+                            break; // no operation pending, no cancelled connect without its outcome
                         }
                         if (shutdownSince == 0) {
                             shutdownSince = System.nanoTime();
@@ -225,12 +236,18 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     protected void cleanup() {
         // Every operation still pending gets its routine before anything is freed.
         long start = System.nanoTime();
-        while (pendingOps > 0 && System.nanoTime() - start < DRAIN_LIMIT_NANOS && connectEvent != null) {
-            Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), SHUTDOWN_POLL_MILLIS, true);
+        while ((pendingOps > 0 || !sweepers.isEmpty()) && System.nanoTime() - start < DRAIN_LIMIT_NANOS && connectEvent != null) {
+            if (Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), SHUTDOWN_POLL_MILLIS, true) == Kernel32Ex.WAIT_OBJECT_0) {
+                K.ResetEvent(connectEvent);
+                for (ConnectSweeper sweeper : new ArrayList<>(sweepers)) {
+                    sweeper.sweepConnects();
+                }
+            }
             processCompletions();
         }
-        if (pendingOps > 0) {
-            LOG.log(Level.ERROR, pendingOps + " pipe operations never completed; their memory is leaked rather than freed under the kernel");
+        if (pendingOps > 0 || !sweepers.isEmpty()) {
+            LOG.log(Level.ERROR, pendingOps + " pipe operations and the connects of " + sweepers.size()
+                    + " server channels never completed; their memory is leaked rather than freed under the kernel");
         }
         waker.close();
         if (connectEvent != null) {
