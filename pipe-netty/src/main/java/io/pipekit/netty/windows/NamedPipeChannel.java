@@ -87,6 +87,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private boolean readRequested; // a read() asked for data that has not come yet
     private boolean inputEnded; // the pipe's end was read, or a read failed: no read starts again
     private boolean inReadBatch;
+    private boolean handlingRead; // a read's data is being handed up: a read() from a handler now waits for the batch's end
     private ChannelPromise connectPromise;
     private NettyPipeAddress connectAddress;
     private long connectDeadlineNanos;
@@ -202,7 +203,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             return;
         }
         readRequested = true;
-        if (!readOp.pending()) {
+        if (!readOp.pending() && !handlingRead) {
             startRead();
         }
     }
@@ -262,9 +263,14 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         allocHandle.lastBytesRead(bytes);
         allocHandle.incMessagesRead(1);
         readRequested = false;
-        pipeline().fireChannelRead(buf);
-        if (closed || readOp.pending()) {
-            return; // closed by a handler, or a handler's read() started the next one already
+        handlingRead = true;
+        try {
+            pipeline().fireChannelRead(buf);
+        } finally {
+            handlingRead = false;
+        }
+        if (closed || inputEnded) {
+            return;
         }
         if (allocHandle.continueReading()) {
             startRead();
