@@ -27,14 +27,18 @@ case "${1:-}" in
 esac
 all() { [ -z "$only" ]; }   # whether this run measures everything
 if $smoke; then
-  ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; PUSHES=2000; WINE_PUSHES=200
+  ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; BIG_CLIENTS=1; PUSHES=2000; WINE_PUSHES=200; PUSH_WARM=0; PUSH_CLIENTS="1 8"
   STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
   WINE_PROBE_TRIPS=2000; WINE_WARM=200; WINE_REPEATS=1
   HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
   out=$(mktemp -d)
 else
-  ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50
-  PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}
+  ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50; BIG_CLIENTS="1 8 16"
+  # Each push cell first runs the same push PUSH_WARM times untimed, for both servers: pipekit's
+  # JIT compiles the push path over the first tens of thousands of messages, as the round-trip
+  # rows' warm-up lets it.
+  # With 8 clients the same PUSHES are shared between them.
+  PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}; PUSH_WARM=${PUSH_WARM:-2}; PUSH_CLIENTS="1 8"
   STREAM_BYTES=${STREAM_BYTES:-67108864}; WINE_STREAM_BYTES=${WINE_STREAM_BYTES:-67108864}
   STREAM_WARM=$(( 536870912 / STREAM_BYTES > 2 ? 536870912 / STREAM_BYTES : 2 )); WINE_STREAM_WARM=2; STREAM_TIMED=9
   # Heap per round trip under Wine over 20,000 round trips: over 2,000, a few one-off kilobytes
@@ -168,12 +172,18 @@ all && for round in $(seq "$ROUNDS"); do
       fi
     done
   done
-  # One client, 1 MiB messages: reassembly across many reads, pipekit and C.
-  for server in pipekit c-epoll; do
-    sock="$work/$server.sock"
-    start_unix_server "$server" "$sock"
-    "$work/uds_bench_client" "$sock" 1 1048576 "$BIG_TRIPS" 2 | record unix "$server" c "$round"
-    stop_server
+  # 1 MiB messages: reassembly across many reads, pipekit and C, with 1, 8 and 16 clients (the
+  # smoke: 1). Each cell warms up as the smaller sizes' cells do, with at least 512 MiB shared
+  # between the clients: a fresh JVM's first megabyte messages run in the interpreter.
+  for clients in $BIG_CLIENTS; do
+    trips=$(( BIG_TRIPS / clients > 4 ? BIG_TRIPS / clients : 4 ))
+    warm=$(warmup "$trips" "$clients" 1048576)
+    for server in pipekit c-epoll; do
+      sock="$work/$server.sock"
+      start_unix_server "$server" "$sock"
+      "$work/uds_bench_client" "$sock" "$clients" 1048576 "$trips" "$warm" | record unix "$server" c "$round"
+      stop_server
+    done
   done
   # pipekit's client beside the C client (blocking, and waiting with poll()), unpinned, on the C echo
   # server at 1 MiB, as the 64 KiB cell above at 64 KiB: every client with the same warm-up (the
@@ -210,18 +220,40 @@ done
 # Server push: the same C client asks pipekit's server and the C server for PUSHES messages and
 # times them; messages per second, pipekit beside C. 64 KiB pushes are a tenth as many.
 say "Unix domain sockets: server push, pipekit and C servers, the C client"
+# With several clients, each asks for its own COUNT at once and times its own; the cell's rate is all
+# their messages over the slowest one's time.
+push_clients() { # socket count size clients
+  local i pids=() out
+  out=$(mktemp -d)
+  for i in $(seq "$4"); do
+    "$work/uds_push" client "$1" "$2" "$3" > "$out/$i.json" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || { echo "a push client failed" >&2; return 1; }; done
+  python3 -c '
+import json, sys
+runs = [json.load(open(f)) for f in sys.argv[2:]]
+messages = sum(r["messages"] for r in runs)
+seconds = max(r["seconds"] for r in runs)
+print(json.dumps({"messages": messages, "messageBytes": runs[0]["messageBytes"], "seconds": seconds,
+                  "messagesPerSecond": messages / seconds, "clients": int(sys.argv[1])}))' "$4" "$out"/*.json
+  rm -rf "$out"
+}
 all && for round in $(seq "$ROUNDS"); do
-  for size in 64 65536; do
-    count=$PUSHES; [ "$size" -ge 65536 ] && count=$(( PUSHES / 10 ))
-    for server in pipekit c-push; do
-      sock="$work/push-$server.sock"
-      if [ "$server" = pipekit ]; then
-        start_server "pipe-server: serving" "$work/server.log" java -cp "$work/probe:pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar" PushServer "$sock"
-      else
-        start_server "listening on" "$work/server.log" "$work/uds_push" server "$sock"
-      fi
-      "$work/uds_push" client "$sock" "$count" "$size" | record unix-push "$server" c "$round"
-      stop_server
+  for clients in $PUSH_CLIENTS; do
+    for size in 64 65536; do
+      count=$(( PUSHES / clients )); [ "$size" -ge 65536 ] && count=$(( count / 10 ))
+      for server in pipekit c-push; do
+        sock="$work/push-$server.sock"
+        if [ "$server" = pipekit ]; then
+          start_server "pipe-server: serving" "$work/server.log" java -cp "$work/probe:pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar" PushServer "$sock"
+        else
+          start_server "listening on" "$work/server.log" "$work/uds_push" server "$sock"
+        fi
+        for _ in $(seq "$PUSH_WARM"); do push_clients "$sock" "$count" "$size" "$clients" > /dev/null; done
+        push_clients "$sock" "$count" "$size" "$clients" | record unix-push "$server" c "$round"
+        stop_server
+      done
     done
   done
 done
@@ -293,7 +325,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" -e ONLY="$only" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e PUSH_WARM="$PUSH_WARM" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" -e ONLY="$only" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -346,6 +378,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
             else
               serve "listening on" wine pipe-push.exe server $name
             fi
+            for _ in $(seq "$PUSH_WARM"); do wine pipe-push.exe client $name $count $size > warm.out; done
             echo "push-$server $round $(wine pipe-push.exe client $name $count $size | tr -d "\r")"
             kill $pid; wait $pid 2>/dev/null || true
           done

@@ -4,7 +4,8 @@
  *
  *   uds_push server SOCKET_PATH          serve: for each client, read one frame "COUNT SIZE",
  *                                        then write COUNT frames of SIZE bytes as fast as the
- *                                        socket takes them
+ *                                        socket takes them; each client in a process of its
+ *                                        own (fork), so that several clients are pushed to at once
  *   uds_push client SOCKET_PATH COUNT SIZE
  *                                        ask for COUNT frames of SIZE bytes and time them from
  *                                        the request to the last byte; prints one JSON object
@@ -13,6 +14,7 @@
  * same client measures both. Build: gcc @pipe-it/src/test/c/cflags.rsp -o uds_push uds_push.c
  */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,7 @@ static int serve(const char *path)
     }
     printf("listening on %s\n", path);
     fflush(stdout);
+    signal(SIGCHLD, SIG_IGN); /* children are reaped by the kernel */
     for (;;) {
         int fd = accept(listener, NULL, NULL);
         uint8_t request[64];
@@ -52,6 +55,12 @@ static int serve(const char *path)
         int count, size;
         if (fd < 0)
             continue;
+        pid_t child = fork();
+        if (child != 0) { /* the parent accepts the next client; a failed fork drops this one */
+            close(fd);
+            continue;
+        }
+        close(listener);
         if (read_frame(fd, request, sizeof request - 1, &len) == 0) {
             request[len] = 0;
             if (sscanf((char *) request, "%d %d", &count, &size) == 2 && count > 0 && size >= 0) {
@@ -64,6 +73,7 @@ static int serve(const char *path)
             }
         }
         close(fd);
+        _exit(0);
     }
 }
 

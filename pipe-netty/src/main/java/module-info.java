@@ -12,4 +12,7 @@ module io.pipekit.netty {
     requires com.sun.jna.platform;
 
     exports io.pipekit.netty;
+    // Netty's bootstraps make channels reflectively (ReflectiveChannelFactory) from the classes
+    // PipeNetty hands out: their package stays unexported, and open to Netty alone.
+    opens io.pipekit.netty.unix to io.netty.transport;
 }

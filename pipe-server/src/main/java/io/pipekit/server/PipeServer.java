@@ -606,19 +606,7 @@ public final class PipeServer implements AutoCloseable {
 
         /** Asks the admission; a refusal, or a failure of the admission itself, is logged. */
         private static boolean admitted(Admission admission, ServerConnection connection, String name) {
-            boolean admitted;
-            try {
-                admitted = admission.admits(connection.clientIdentity());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "the admission check failed for client " + connection.id() + " ("
-                        + connection.clientIdentity() + ") on " + name + "; refusing it", e);
-                return false;
-            }
-            if (!admitted) {
-                LOG.log(System.Logger.Level.WARNING, "refused client " + connection.id() + " (" + connection.clientIdentity()
-                        + ") on " + name + ": the admission check said no");
-            }
-            return admitted;
+            return io.pipekit.server.internal.AdmissionCheck.admits(admission, connection.clientIdentity(), connection.id(), name);
         }
 
         private static void serve(ServerLoop loop, CompletableFuture<Void> opened, PipeServer[] server) {

@@ -63,6 +63,18 @@ public interface ServerConnection {
     void write(byte[] message);
 
     /**
+     * Writes the first {@code count} of {@code messages}, each a whole message, in order, after
+     * those written before them; never blocks. {@link Listener#messageWritten} comes once for each.
+     * A transport that can carry several messages in one system call does so (Unix sockets lay
+     * them out together); the default writes them one by one.
+     */
+    default void write(byte[][] messages, int count) {
+        for (int i = 0; i < count; i++) {
+            write(messages[i]);
+        }
+    }
+
+    /**
      * Disconnects the client. Pending I/O is cancelled, and native memory is freed once its
      * completion has run; {@link Listener#closed} follows exactly once.
      */

@@ -51,6 +51,36 @@ class ModularApplicationTest {
         assertEquals(List.of("modular hello", "served by pid unknown"), without);
     }
 
+    /**
+     * pipe-netty on the module path: a Netty application that requires only its module serves and
+     * calls an echo over a Unix socket, the channels made reflectively by Netty's bootstraps from the
+     * classes PipeNetty hands out (their package is opened to Netty alone).
+     */
+    @Test
+    @EnabledOnOs(value = {OS.LINUX, OS.MAC}, disabledReason = "pipe-netty's Unix channels; its Windows channels are stage 2's")
+    void aNettyApplicationServesAndCallsOverPipeNettyOnTheModulePath(@TempDir Path out) throws Exception {
+        Compilation compiled = compile("io.pipekit.nettyexample", out);
+        assertEquals(0, compiled.exitCode(), compiled.output());
+
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=com.sun.jna");
+        }
+        command.addAll(List.of("--module-path", MODULE_PATH + File.pathSeparator + out,
+                "-m", "io.pipekit.nettyexample/io.pipekit.nettyexample.EchoOverNetty", "pipekit-netty-modular-" + UUID.randomUUID()));
+        Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "the application did not finish");
+            List<String> lines = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertEquals(0, app.exitValue(), String.join("\n", lines));
+            assertTrue(lines.contains("netty modular hello"), "the echo came back: " + lines);
+            assertTrue(lines.contains("served by uid " + io.pipekit.core.unix.PeerCredentials.currentUid()),
+                    "the client knows its server: " + lines);
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+
     /** Runs the example on the module path, in a JVM of its own; returns its output lines. */
     private static List<String> runApplication(Path out, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -87,7 +117,7 @@ class ModularApplicationTest {
 
     @Test
     void eachLibraryJarExportsOnlyItsApiPackageToEveryone() throws Exception {
-        for (String module : List.of("pipe-core", "pipe-server", "pipe-client")) {
+        for (String module : List.of("pipe-core", "pipe-server", "pipe-client", "pipe-netty")) {
             String descriptor = describe(libraryJar(module));
             List<String> exports = descriptor.lines().filter(line -> line.startsWith("exports ")).toList();
             String api = "exports io.pipekit." + module.substring("pipe-".length());

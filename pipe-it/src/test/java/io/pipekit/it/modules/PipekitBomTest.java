@@ -20,7 +20,7 @@ class PipekitBomTest {
     private static final Path ROOT = Path.of(System.getProperty("pipekit.repo.root"));
 
     @Test
-    void bomManagesTheThreeLibraryModulesAtTheProjectsVersion() throws Exception {
+    void bomManagesEveryLibraryModuleAtTheProjectsVersion() throws Exception {
         Document parent = parse(ROOT.resolve("pom.xml"));
         Document bom = parse(ROOT.resolve("pipe-bom/pom.xml"));
 
@@ -34,7 +34,7 @@ class PipekitBomTest {
             assertEquals("${project.version}", child(dependency, "version"));
             managed.add(child(dependency, "artifactId"));
         }
-        assertEquals(List.of("pipe-core", "pipe-server", "pipe-client"), managed);
+        assertEquals(List.of("pipe-core", "pipe-server", "pipe-client", "pipe-netty"), managed);
     }
 
     private static Document parse(Path pom) throws Exception {

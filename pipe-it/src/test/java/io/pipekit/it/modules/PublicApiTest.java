@@ -28,7 +28,8 @@ class PublicApiTest {
     private static final Path MODULE_PATH = Path.of(System.getProperty("pipekit.modulePath.dir"));
     private static final Path API_PAGE = Path.of(System.getProperty("pipekit.repo.root"), "docs", "api.md");
     private static final Map<String, String> EXPORTED = Map.of(
-            "pipe-core", "io.pipekit.core", "pipe-server", "io.pipekit.server", "pipe-client", "io.pipekit.client");
+            "pipe-core", "io.pipekit.core", "pipe-server", "io.pipekit.server", "pipe-client", "io.pipekit.client",
+            "pipe-netty", "io.pipekit.netty");
 
     @Test
     void everyPublicTypeOfAnExportedPackageIsListedInDocsApiAndNothingElse() throws Exception {

@@ -3,7 +3,6 @@ package io.pipekit.it.sockets;
 import static io.pipekit.it.sockets.GrpcInteropCases.largeRequest;
 import static io.pipekit.it.sockets.GrpcInteropCases.size;
 import static io.pipekit.it.sockets.GrpcInteropCases.zeros;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,7 +18,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.Messages.SimpleResponse;
@@ -39,7 +37,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,9 +58,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledOnOs(OS.LINUX)
 class GrpcOverUnixSocketTest {
-    private static final Metadata.Key<String> ECHO_INITIAL = InteropMetadataEcho.ECHO_INITIAL;
-    private static final Metadata.Key<byte[]> ECHO_TRAILING = InteropMetadataEcho.ECHO_TRAILING;
-    private static final byte[] TRAILING_VALUE = {(byte) 0xab, (byte) 0xab, (byte) 0xab};
 
     @TempDir
     Path dir;
@@ -148,36 +142,8 @@ class GrpcOverUnixSocketTest {
 
     @Test
     void customMetadata() throws Exception {
-        Metadata sent = new Metadata();
-        sent.put(ECHO_INITIAL, "test_initial_metadata_value");
-        sent.put(ECHO_TRAILING, TRAILING_VALUE);
+        interop.customMetadata();
 
-        // 1. UnaryCall
-        AtomicReference<Metadata> unaryHeaders = new AtomicReference<>();
-        AtomicReference<Metadata> unaryTrailers = new AtomicReference<>();
-        SimpleResponse unary = blocking().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sent),
-                MetadataUtils.newCaptureMetadataInterceptor(unaryHeaders, unaryTrailers)).unaryCall(largeRequest());
-        assertEquals(314159, unary.getPayload().getBody().size(), "call was successful");
-
-        // 2. FullDuplexCall, then half-close
-        AtomicReference<Metadata> duplexHeaders = new AtomicReference<>();
-        AtomicReference<Metadata> duplexTrailers = new AtomicReference<>();
-        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
-        StreamObserver<StreamingOutputCallRequest> requests = async().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sent),
-                MetadataUtils.newCaptureMetadataInterceptor(duplexHeaders, duplexTrailers)).fullDuplexCall(responses);
-        requests.onNext(StreamingOutputCallRequest.newBuilder().addResponseParameters(size(314159)).setPayload(zeros(271828)).build());
-        requests.onCompleted();
-        assertEquals(314159, responses.next().getPayload().getBody().size());
-        assertEquals(Status.Code.OK, responses.end().getCode(), "call was successful");
-
-        for (Metadata headers : List.of(unaryHeaders.get(), duplexHeaders.get())) {
-            assertEquals("test_initial_metadata_value", headers.get(ECHO_INITIAL),
-                    "metadata with key \"x-grpc-test-echo-initial\" and value \"test_initial_metadata_value\" is received in the initial metadata");
-        }
-        for (Metadata trailers : List.of(unaryTrailers.get(), duplexTrailers.get())) {
-            assertArrayEquals(TRAILING_VALUE, trailers.get(ECHO_TRAILING),
-                    "metadata with key \"x-grpc-test-echo-trailing-bin\" and value 0xababab is received in the trailing metadata");
-        }
         assertOneSocketCarriedEverything();
     }
 
@@ -188,12 +154,7 @@ class GrpcOverUnixSocketTest {
 
     @Test
     void timeoutOnSleepingServer() throws Exception {
-        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
-        StreamObserver<StreamingOutputCallRequest> requests = async().withDeadlineAfter(1, TimeUnit.MILLISECONDS).fullDuplexCall(responses);
-        requests.onNext(StreamingOutputCallRequest.newBuilder().setPayload(zeros(27182)).build());
-        // The client waits.
-
-        assertEquals(Status.Code.DEADLINE_EXCEEDED, responses.end().getCode(), "Call completed with status DEADLINE_EXCEEDED");
+        interop.timeoutOnSleepingServer();
     }
 
     /**

@@ -24,6 +24,7 @@ import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.windows.NativeAllocations;
 import io.pipekit.core.windows.NativeHandles;
+import io.pipekit.netty.FailOnLeaks;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannel;
 import io.pipekit.netty.PipeChannelOption;
@@ -60,8 +61,9 @@ class NamedPipeChannelTest {
     private final List<Channel> channels = new ArrayList<>();
 
     @BeforeEach
-    void start() throws InterruptedException {
-        LeakWatch.install();
+    void start() {
+        FailOnLeaks.install();
+        FailOnLeaks.leaksSoFar(); // another test's are not this one's
         handlesBefore = NativeHandles.liveCount();
         allocationsBefore = NativeAllocations.liveCount();
         serverGroup = new PipeEventLoopGroup(1);
@@ -78,7 +80,7 @@ class NamedPipeChannelTest {
         NettyQuiet.awaitGlobalExecutorIdle();
         assertEquals(handlesBefore, NativeHandles.liveCount(), "pipekit's handles once both groups closed");
         assertEquals(allocationsBefore, NativeAllocations.liveCount(), "pipekit's native blocks once both groups closed");
-        LeakWatch.assertNoLeaks();
+        assertEquals(List.of(), FailOnLeaks.leaksSoFar(), "buffers leaked (Netty's paranoid detector)");
     }
 
     private static NettyPipeAddress newAddress() {

@@ -11,6 +11,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.testsuite.transport.TestsuitePermutation;
 import io.pipekit.core.windows.NativeAllocations;
 import io.pipekit.core.windows.NativeHandles;
+import io.pipekit.netty.FailOnLeaks;
 import io.pipekit.netty.NettyPipeAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Each test class gets its own group ({@link Lifecycle}): made before the class, shut down
  * after it, and then pipekit's handle and native memory counts must be back where they were, and
- * no buffer may have leaked (paranoid leak detection, {@link LeakWatch}).
+ * no buffer may have leaked (paranoid leak detection, {@link FailOnLeaks}).
  */
 final class PipeTestPermutation {
     private static PipeEventLoopGroup group;
@@ -69,10 +70,12 @@ final class PipeTestPermutation {
 
     /** A group per test class, and the class's leak checks once it has ended. */
     static final class Lifecycle implements BeforeAllCallback, AfterAllCallback {
+        private static final FailOnLeaks LEAKS = new FailOnLeaks();
+
         @Override
-        public void beforeAll(ExtensionContext context) throws InterruptedException {
+        public void beforeAll(ExtensionContext context) {
             synchronized (PipeTestPermutation.class) {
-                LeakWatch.install();
+                LEAKS.beforeAll(context);
                 handlesBefore = NativeHandles.liveCount();
                 allocationsBefore = NativeAllocations.liveCount();
                 group = new PipeEventLoopGroup(1);
@@ -90,7 +93,7 @@ final class PipeTestPermutation {
             NettyQuiet.awaitGlobalExecutorIdle();
             assertEquals(handlesBefore, NativeHandles.liveCount(), "pipekit's handles after the group closed");
             assertEquals(allocationsBefore, NativeAllocations.liveCount(), "pipekit's native blocks after the group closed");
-            LeakWatch.assertNoLeaks();
+            LEAKS.afterAll(context);
         }
     }
 }

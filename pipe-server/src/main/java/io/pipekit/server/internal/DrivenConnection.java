@@ -10,6 +10,7 @@ import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.server.Connection;
 import io.pipekit.server.ConnectionHandler;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +49,8 @@ public final class DrivenConnection implements Connection, ServerConnection.List
     // `finished` says the connection is over, and no send is accepted any more.
     private final Object sends = new Object();
     private final SendQueue queue = new SendQueue();
+    // Loop thread only: the sends one handOut takes from the queue, reused from batch to batch.
+    private byte[][] batch = new byte[8][];
     private int handedOut;
     private boolean handOutQueued;
     private boolean finished;
@@ -212,24 +215,35 @@ public final class DrivenConnection implements Connection, ServerConnection.List
         return written;
     }
 
-    /** On the loop thread: gives the transport every send it does not have yet, in order. */
+    /**
+     * On the loop thread: gives the transport every send it does not have yet, in order, taking
+     * them from the queue under one lock and handing them over in one call, so that a pusher and
+     * the loop meet on the lock once per batch and the transport may write the batch at once.
+     */
     private void handOut() {
         while (true) {
-            byte[] message;
+            int count;
             synchronized (sends) {
-                if (handedOut == queue.size()) {
+                count = queue.size() - handedOut;
+                if (count == 0) {
                     handOutQueued = false; // a send from now on asks the loop again
                     return;
                 }
-                message = queue.message(handedOut++);
+                if (batch.length < count) {
+                    batch = new byte[Math.max(count, 2 * batch.length)][];
+                }
+                for (int i = 0; i < count; i++) {
+                    batch[i] = queue.message(handedOut + i);
+                }
+                handedOut += count;
             }
             try {
-                connection.write(message); // may report it written before returning
+                connection.write(batch, count); // may report some written before returning
             } catch (RuntimeException | Error e) {
-                // The transport's state is unknown now: whether it took the message, and whether a
-                // messageWritten will come for it. Writing on could pair completions with the wrong
-                // sends, or leave a hole in the client's stream; close, and let closed() fail what
-                // waits. A later send asks the loop again rather than finding a hand-out pending.
+                // The transport's state is unknown now: whether it took the messages, and whether
+                // a messageWritten will come for each. Writing on could pair completions with the
+                // wrong sends, or leave a hole in the client's stream; close, and let closed() fail
+                // what waits. A later send asks the loop again rather than finding a hand-out pending.
                 synchronized (sends) {
                     handOutQueued = false;
                 }
@@ -237,6 +251,8 @@ public final class DrivenConnection implements Connection, ServerConnection.List
                 closedHere = true;
                 connection.close();
                 return;
+            } finally {
+                Arrays.fill(batch, 0, count, null); // the transport keeps what it needs
             }
         }
     }

@@ -11,25 +11,18 @@ import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeIoException;
-import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeClosedException;
 
 /**
@@ -60,10 +53,7 @@ public final class SelectorLoop implements ServerLoop {
      * {@code listen(2)}'s backlog: all the system allows. Linux and macOS both cut a larger
      * request down to their {@code somaxconn}; {@code listeningInstances} has no part in it.
      */
-    static final int BACKLOG = Integer.MAX_VALUE;
-    /** {@code st_mode}'s file type bits, and the type of a socket (the same on Linux and macOS). */
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
+    static final int BACKLOG = SocketClaim.BACKLOG;
     /** The first pause before a failed re-listen is tried again; each failure doubles it, up to the last. */
     static final long RELISTEN_FIRST_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
     static final long RELISTEN_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
@@ -76,17 +66,9 @@ public final class SelectorLoop implements ServerLoop {
      */
     static final long HALF_CLOSED_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 
-    /** Makes a freshly bound socket file owner-only; a seam, so tests can make it fail. */
-    interface SocketFileSetup {
-        void secure(Path socket) throws IOException;
-    }
-
-    private static final SocketFileSetup OWNER_ONLY =
-            socket -> Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-
     private final ServerConfig config;
     private final Acceptor acceptor;
-    private final SocketFileSetup socketFileSetup;
+    private final SocketClaim.SocketFileSetup socketFileSetup;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
     private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>(); // loop thread only
@@ -111,10 +93,10 @@ public final class SelectorLoop implements ServerLoop {
     private volatile boolean stopRequested; // sticky: a stop before the selector exists is not lost
 
     public SelectorLoop(ServerConfig config, Acceptor acceptor) {
-        this(config, acceptor, OWNER_ONLY);
+        this(config, acceptor, SocketClaim.OWNER_ONLY);
     }
 
-    SelectorLoop(ServerConfig config, Acceptor acceptor, SocketFileSetup socketFileSetup) {
+    SelectorLoop(ServerConfig config, Acceptor acceptor, SocketClaim.SocketFileSetup socketFileSetup) {
         this.config = config;
         this.acceptor = acceptor;
         this.socketFileSetup = socketFileSetup;
@@ -133,14 +115,7 @@ public final class SelectorLoop implements ServerLoop {
         String operation = "bind " + socketPath;
         try {
             ownUid = PeerCredentials.currentUid(); // the kernel's uid, not user.name, which -Duser.name overrides
-            if (config.name().isSocketPath()) {
-                SocketPaths.checkDirectory(socketPath); // a name's own directory was checked as it was made
-            }
-            lock = SocketLock.tryAcquire(socketPath);
-            if (lock == null) {
-                throw alreadyServed(operation, "another server holds " + SocketLock.fileOf(socketPath));
-            }
-            claimPath(operation);
+            lock = SocketClaim.lockAndClaim(config.name(), socketPath, operation);
             synchronized (lifecycle) {
                 selector = Selector.open();
             }
@@ -166,9 +141,8 @@ public final class SelectorLoop implements ServerLoop {
         ServerSocketChannel opened = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         boolean boundHere = false;
         try {
-            opened.bind(UnixDomainSocketAddress.of(socketPath), BACKLOG);
+            SocketClaim.bindOwnerOnly(opened, socketPath, BACKLOG, socketFileSetup); // removes its socket file if it fails
             boundHere = true;
-            socketFileSetup.secure(socketPath);
             opened.configureBlocking(false);
             acceptKey = opened.register(selector, SelectionKey.OP_ACCEPT);
             server = opened;
@@ -187,43 +161,6 @@ public final class SelectorLoop implements ServerLoop {
                 }
             }
             throw e;
-        }
-    }
-
-    private static PipeNameInUseException alreadyServed(String operation, String how) {
-        return new PipeNameInUseException(operation, PipeException.NO_CODE, "the pipe is already served by another server (" + how + ")");
-    }
-
-    /**
-     * With the lock held: refuses a live server on the path (one that is no pipekit server, or
-     * is one of an older release, holds no lock), and removes a stale socket file left by a dead
-     * one. Never blocks, and never deletes anything but a socket that refuses connections.
-     */
-    private void claimPath(String operation) throws IOException {
-        Object mode;
-        try {
-            mode = Files.getAttribute(socketPath, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException free) {
-            return;
-        }
-        if ((((Integer) mode) & S_IFMT) != S_IFSOCK) {
-            throw new PipeAccessDeniedException(operation, PipeException.NO_CODE,
-                    socketPath + " exists and is not a socket; refusing to replace it");
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.configureBlocking(false); // a full backlog answers EAGAIN at once, where a blocking connect would wait
-            probe.connect(UnixDomainSocketAddress.of(socketPath));
-            throw alreadyServed(operation, "a server accepts on " + socketPath);
-        } catch (ConnectException stale) {
-            LOG.log(Level.INFO, "replacing the stale socket " + socketPath + " (no server accepts on it)");
-            Files.delete(socketPath);
-        } catch (PipeException e) {
-            throw e;
-        } catch (IOException e) {
-            // EAGAIN: a server whose backlog is full; EACCES: a socket not ours. Neither is stale.
-            if (Files.exists(socketPath, LinkOption.NOFOLLOW_LINKS)) {
-                throw alreadyServed(operation, "connecting to " + socketPath + " said " + e.getMessage());
-            }
         }
     }
 
@@ -345,10 +282,8 @@ public final class SelectorLoop implements ServerLoop {
         UnixConnection connection = null;
         try {
             PeerIdentity peer = PeerCredentials.of(channel); // before anything is read: the admission sees it
-            if (peer.uid().isEmpty() || peer.uid().getAsLong() != ownUid) {
-                LOG.log(Level.WARNING, "refused a client of user " + peer.user().orElse("unknown") + " (uid "
-                        + (peer.uid().isPresent() ? peer.uid().getAsLong() : "unknown") + ") on " + socketPath
-                        + ": only uid " + ownUid + " may connect");
+            if (!SocketClaim.sameUid(peer, ownUid)) {
+                LOG.log(Level.WARNING, SocketClaim.refusal(peer, ownUid, socketPath));
                 channel.close();
                 return;
             }
@@ -428,7 +363,7 @@ public final class SelectorLoop implements ServerLoop {
         try {
             // The path was free while we did not listen, for anyone to put something there:
             // only a stale socket is replaced, as at open.
-            claimPath(operation);
+            SocketClaim.claimPath(socketPath, operation);
             listen();
             relistenPause = 0;
         } catch (IOException | RuntimeException e) {

@@ -22,6 +22,11 @@ import java.nio.channels.SocketChannel;
  *
  * <p>On a byte-type pipe there are no frames: each read's bytes go to the listener as they came,
  * and each write's bytes go out as they are, as a byte-type named pipe carries them.
+ *
+ * <p>Writes waiting their turn are laid out together: as many whole frames as fit in the write
+ * buffer go out in one {@code write} call. A server pushing small messages then pays one system
+ * call per buffer, not one per message; each message is still reported written in order, once
+ * the call that carried its last byte has returned.
  */
 final class UnixConnection implements ServerConnection {
     private final SelectorLoop loop;
@@ -40,7 +45,12 @@ final class UnixConnection implements ServerConnection {
     private boolean readRequested;
     private boolean shutOutputWhenWritten; // shutdownOutput came while writes were pending
     private boolean inputEnded; // the client half-closed, and the listener keeps the connection for writing
-    private boolean writePending;
+    private boolean writePending; // waiting for OP_WRITE: the socket took only part of `output`
+    /** The most bytes of queued messages laid out for one write call (about a socket's send buffer). */
+    static final int MAX_BATCH_BYTES = 256 * 1024;
+
+    private boolean flushing; // inside flush(): a write from a listener it calls only queues
+    private int packed; // whole messages laid out in `output` and not yet reported written
     private int interestOps;
 
     UnixConnection(SelectorLoop loop, SocketChannel channel, SelectionKey key, long id, PeerIdentity client,
@@ -151,12 +161,54 @@ final class UnixConnection implements ServerConnection {
         if (closed) {
             return;
         }
-        if (writePending) {
-            writeQueue.add(message); // goes out after the frames before it
+        writeQueue.add(message); // goes out after the frames before it
+        if (!writePending && !flushing) {
+            flush();
+        }
+    }
+
+    @Override
+    public void write(byte[][] messages, int count) {
+        if (closed) {
             return;
         }
-        output = layOut(message);
-        flush();
+        for (int i = 0; i < count; i++) {
+            writeQueue.add(messages[i]);
+        }
+        if (!writePending && !flushing) {
+            flush(); // one write call for as many of them as the buffer holds
+        }
+    }
+
+    /**
+     * Lays out the oldest queued message, then every following one that fits behind it in the
+     * buffer, as one run of bytes to write; false if nothing is queued.
+     */
+    private boolean pack() {
+        byte[] first = writeQueue.poll();
+        if (first == null) {
+            return false;
+        }
+        int overhead = framed ? Frames.HEADER_BYTES : 0;
+        if (!writeQueue.isEmpty() && output.capacity() < MAX_BATCH_BYTES) {
+            growForBatch(overhead + first.length, overhead);
+        }
+        output = layOut(first); // grows the buffer if this one message needs it
+        packed = 1;
+        int end = output.limit();
+        byte[] next;
+        while ((next = writeQueue.peek()) != null && output.capacity() - end >= overhead + next.length) {
+            writeQueue.poll();
+            output.limit(output.capacity()).position(end);
+            if (framed) {
+                output.putInt(next.length);
+            }
+            output.put(next);
+            end = output.position();
+            packed++;
+        }
+        output.position(0).limit(end);
+        return true;
     }
 
     private ByteBuffer layOut(byte[] message) {
@@ -232,35 +284,58 @@ final class UnixConnection implements ServerConnection {
         }
     }
 
-    /** Writes the current frame, then the queued ones, until the socket is full or all are out. */
+    /**
+     * Makes the write buffer large enough for the queued messages, up to {@link #MAX_BATCH_BYTES}:
+     * a pusher of large messages then has several written per call, and hears of them together,
+     * rather than being woken once per message. The buffer is kept: a connection that pushes
+     * batches keeps pushing them, and one that never does never grows it.
+     */
+    private void growForBatch(int firstFrame, int overhead) {
+        long want = firstFrame;
+        for (byte[] next : writeQueue) {
+            want += overhead + next.length;
+            if (want >= MAX_BATCH_BYTES) {
+                break;
+            }
+        }
+        if (want > output.capacity()) {
+            output = ByteBuffer.allocateDirect((int) Math.min(Math.max(want, 2L * output.capacity()), MAX_BATCH_BYTES));
+        }
+    }
+
+    /**
+     * Writes what is laid out, then the queued messages, until the socket is full or all are out.
+     * Messages the listener writes while hearing of earlier ones only queue: this loop takes them.
+     */
     private void flush() {
+        flushing = true;
         try {
-            while (true) {
+            while (!closed) {
+                if (packed == 0 && !pack()) {
+                    writePending = false;
+                    updateInterest(); // drops OP_WRITE if it was asked for; otherwise changes nothing
+                    if (shutOutputWhenWritten) {
+                        shutOutputWhenWritten = false;
+                        shutOutputNow();
+                    }
+                    return;
+                }
                 channel.write(output);
                 if (output.hasRemaining()) {
                     writePending = true;
                     updateInterest();
                     return;
                 }
-                byte[] next = writeQueue.poll();
-                writePending = next != null;
-                if (next != null) {
-                    output = layOut(next);
-                } else {
-                    updateInterest(); // drops OP_WRITE if it was asked for; otherwise changes nothing
-                }
-                listener.messageWritten();
-                if (!closed && next == null && shutOutputWhenWritten && !writePending) {
-                    shutOutputWhenWritten = false;
-                    shutOutputNow();
-                }
-                if (closed || next == null) {
-                    return;
+                for (int done = packed; done > 0 && !closed; done--) {
+                    packed--;
+                    listener.messageWritten();
                 }
             }
         } catch (IOException e) {
             // Broken pipe or reset: the client left while we wrote.
             end(null);
+        } finally {
+            flushing = false;
         }
     }
 
@@ -270,8 +345,8 @@ final class UnixConnection implements ServerConnection {
         if (closed) {
             return;
         }
-        if (writePending) {
-            shutOutputWhenWritten = true;
+        if (writePending || flushing || packed > 0 || !writeQueue.isEmpty()) {
+            shutOutputWhenWritten = true; // after what was written before it
         } else {
             shutOutputNow();
         }

@@ -1,0 +1,410 @@
+package io.pipekit.it.sockets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
+import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
+import io.grpc.testing.integration.TestServiceGrpc;
+import io.grpc.testing.integration.TestServiceGrpc.TestServiceBlockingStub;
+import io.grpc.testing.integration.TestServiceGrpc.TestServiceStub;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
+import io.pipekit.client.PipeSocketFactory;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.netty.NettyPipeAddress;
+import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.netty.PipeNetty;
+import io.pipekit.server.Admission;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * grpc-java's Netty server on pipe-netty's channels (issue 27): gRPC's interop cases, as grpc/grpc's
+ * doc/interop-test-descriptions.md words them, from a client of the subclass's choosing, and what a
+ * pipe server adds or must withstand: every call knows its caller from the pipe, the admission
+ * keeps a refused client away from every service, garbage instead of HTTP/2 costs only its own
+ * connection, and a client that never reads is held by the water marks. The OS's transport is
+ * whatever {@link PipeNetty} picks; a subclass says which OS runs it and how its client connects.
+ */
+abstract class PipeNettyGrpcSpec {
+    /** An address no other test uses. */
+    protected abstract NettyPipeAddress newAddress();
+
+    /** The client under test, connected to {@code address}. */
+    protected abstract ManagedChannel newChannel(NettyPipeAddress address, EventLoopGroup loop);
+
+    private final InteropTestService service = new InteropTestService();
+    private final Queue<PeerIdentity> callers = new ConcurrentLinkedQueue<>();
+    private final Queue<String> authorities = new ConcurrentLinkedQueue<>();
+    private final List<AutoCloseable> cleanup = new CopyOnWriteArrayList<>();
+    private NettyPipeAddress address;
+    private EventLoopGroup loop;
+    private Server server;
+    private ManagedChannel channel;
+    private GrpcInteropCases interop;
+
+    @BeforeEach
+    void startServerAndChannel() throws Exception {
+        address = newAddress();
+        loop = PipeNetty.eventLoopGroup(1); // one thread: the listener, its connections and the client
+        ServerInterceptor recordAuthority = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                authorities.add(String.valueOf(call.getAuthority()));
+                return next.startCall(call, headers);
+            }
+        };
+        server = PipeNettyRecipes.server(address, loop, Admission.sameUser(), ServerInterceptors.intercept(service,
+                new InteropMetadataEcho(), recordAuthority, PipeNettyRecipes.callerIdentity(callers::add)));
+        channel = newChannel(address, loop);
+        interop = new GrpcInteropCases(this::blocking, this::async);
+    }
+
+    @AfterEach
+    void stopChannelAndServer() throws Exception {
+        try {
+            for (AutoCloseable resource : cleanup) {
+                resource.close();
+            }
+            channel.shutdownNow();
+            assertTrue(channel.awaitTermination(30, TimeUnit.SECONDS), "the channel stops");
+            server.shutdownNow();
+            assertTrue(server.awaitTermination(30, TimeUnit.SECONDS), "the server stops");
+        } finally {
+            loop.shutdownGracefully(0, 10, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    // --- the interop cases, in the order of interop-test-descriptions.md ---------------------
+
+    @Test
+    void emptyUnary() {
+        interop.emptyUnary();
+
+        assertEquals(List.of("localhost"), List.copyOf(authorities), ":authority is the channel's, never the pipe's path");
+    }
+
+    @Test
+    void largeUnary() {
+        interop.largeUnary();
+    }
+
+    @Test
+    void clientStreaming() throws Exception {
+        interop.clientStreaming();
+    }
+
+    @Test
+    void serverStreaming() {
+        interop.serverStreaming();
+    }
+
+    @Test
+    void pingPong() throws Exception {
+        interop.pingPong();
+    }
+
+    @Test
+    void emptyStream() throws Exception {
+        interop.emptyStream();
+    }
+
+    @Test
+    void cancelAfterBegin() throws Exception {
+        interop.cancelAfterBegin();
+    }
+
+    @Test
+    void cancelAfterFirstResponse() throws Exception {
+        interop.cancelAfterFirstResponse();
+    }
+
+    @Test
+    void timeoutOnSleepingServer() throws Exception {
+        interop.timeoutOnSleepingServer();
+    }
+
+    @Test
+    void customMetadata() throws Exception {
+        interop.customMetadata();
+    }
+
+    @Test
+    void statusCodeAndMessage() throws Exception {
+        interop.statusCodeAndMessage();
+    }
+
+    @Test
+    void specialStatusMessage() {
+        interop.specialStatusMessage();
+    }
+
+    @Test
+    void unimplementedMethod() {
+        interop.unimplementedMethod();
+    }
+
+    @Test
+    void unimplementedService() {
+        interop.unimplementedService();
+    }
+
+    // --- what a pipe server adds ---------------------------------------------------------
+
+    /** An interceptor reads each caller from the call's remote address: this process, as the OS told the pipe. */
+    @Test
+    void everyCallKnowsItsCallerFromThePipe() throws Exception {
+        blocking().emptyCall(Empty.getDefaultInstance());
+        blocking().unaryCall(GrpcInteropCases.largeRequest());
+
+        PeerIdentity self = PeerIdentity.currentProcess();
+        assertEquals(2, callers.size(), "one caller per call");
+        for (PeerIdentity caller : callers) {
+            assertEquals(self.processId(), caller.processId(), "the caller is this process: " + caller);
+            assertEquals(self.user(), caller.user(), "the caller is this process's user: " + caller);
+        }
+    }
+
+    /** A client the admission refuses never reaches a service: its calls fail UNAVAILABLE, no interceptor sees them. */
+    @Test
+    void aClientTheAdmissionRefusesReachesNoService() throws Exception {
+        NettyPipeAddress guarded = newAddress();
+        AtomicInteger asked = new AtomicInteger();
+        AtomicInteger calls = new AtomicInteger();
+        ServerInterceptor countCalls = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                calls.incrementAndGet();
+                return next.startCall(call, headers);
+            }
+        };
+        Server refusing = PipeNettyRecipes.server(guarded, loop, client -> {
+            asked.incrementAndGet();
+            return false;
+        }, ServerInterceptors.intercept(new InteropTestService(), countCalls));
+        ManagedChannel refused = newChannel(guarded, loop);
+        try {
+            StatusRuntimeException failed = assertThrows(StatusRuntimeException.class,
+                    () -> TestServiceGrpc.newBlockingStub(refused).withDeadlineAfter(60, TimeUnit.SECONDS).emptyCall(Empty.getDefaultInstance()));
+            assertEquals(Status.Code.UNAVAILABLE, failed.getStatus().getCode(), failed.toString());
+            assertTrue(asked.get() >= 1, "the admission was never asked");
+            assertEquals(0, calls.get(), "a refused client's call reached the service");
+            interop.emptyUnary(); // and the other server, admitting, goes on serving
+        } finally {
+            refused.shutdownNow().awaitTermination(30, TimeUnit.SECONDS);
+            refusing.shutdownNow().awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A client that sends garbage instead of HTTP/2's preface loses its own connection (the server
+     * ends it after at most a GOAWAY), while a call already open on another connection goes on.
+     */
+    @Test
+    void garbageInsteadOfTheHttp2PrefaceCostsOnlyItsOwnConnection() throws Exception {
+        RecordingObserver<StreamingOutputCallResponse> responses = new RecordingObserver<>();
+        StreamObserver<StreamingOutputCallRequest> requests = async().fullDuplexCall(responses);
+        requests.onNext(StreamingOutputCallRequest.newBuilder().addResponseParameters(GrpcInteropCases.size(31415)).build());
+        assertEquals(31415, responses.next().getPayload().getBody().size());
+
+        try (Socket garbage = PipeSocketFactory.of(address.pipeAddress()).createSocket("localhost", 80)) {
+            garbage.setSoTimeout(60_000); // a bound that fails a server that never ends the connection
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(100).getBytes(StandardCharsets.US_ASCII));
+            garbage.getOutputStream().flush();
+            InputStream in = garbage.getInputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                while (in.read(buffer) >= 0) {
+                    // a GOAWAY, maybe: then the end
+                }
+            } catch (IOException reset) {
+                // ended without a goodbye: as good
+            }
+        }
+
+        requests.onNext(StreamingOutputCallRequest.newBuilder().addResponseParameters(GrpcInteropCases.size(2653)).build());
+        assertEquals(2653, responses.next().getPayload().getBody().size(), "the other connection's call went on");
+        requests.onCompleted();
+        assertEquals(Status.Code.OK, responses.end().getCode());
+        interop.largeUnary(); // and new calls too
+    }
+
+    /**
+     * A client that opens a stream with windows wide open and then never reads: the server's
+     * connection turns unwritable at its water marks, and a service that honours {@code isReady}
+     * stops producing, so what the server holds for it stays bounded by the socket's buffers and
+     * the marks, not by how much the service would send.
+     */
+    @Test
+    void aClientThatNeverReadsIsHeldByTheWaterMarks() throws Exception {
+        NettyPipeAddress flooded = newAddress();
+        Flood flood = new Flood();
+        Queue<Channel> children = new ConcurrentLinkedQueue<>();
+        Server server = NettyServerBuilder.forAddress(flooded)
+                .channelFactory(() -> {
+                    ServerChannel listener = new ReflectiveChannelFactory<>(PipeNetty.serverChannelType()).newChannel();
+                    listener.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object child) {
+                            children.add((Channel) child);
+                            ctx.fireChannelRead(child);
+                        }
+                    });
+                    return listener;
+                })
+                .bossEventLoopGroup(loop).workerEventLoopGroup(loop)
+                .withOption(PipeChannelOption.ADMISSION, Admission.sameUser())
+                .addService(flood)
+                .build().start();
+        try (Socket client = PipeSocketFactory.of(flooded.pipeAddress()).createSocket("localhost", 80)) {
+            OutputStream out = client.getOutputStream();
+            out.write(Http2Frames.streamingOutputCallNeverReading());
+            out.flush();
+            // Never read from here on.
+
+            assertTrue(flood.started.await(60, TimeUnit.SECONDS), "the call never reached the service");
+            // Held: the connection unwritable, and the service no further on after the loop has gone
+            // round several times (each round writes what the socket takes). The waits are bounds.
+            Channel child = null;
+            int stableChecks = 0;
+            long held = -1;
+            for (int tries = 0; tries < 3000 && stableChecks < 3; tries++) {
+                child = children.peek();
+                if (child == null) {
+                    Thread.sleep(10);
+                    continue;
+                }
+                long before = flood.produced.get();
+                for (int round = 0; round < 20; round++) {
+                    child.eventLoop().submit(() -> { }).sync();
+                }
+                Thread.sleep(10); // the service's executor gets its turn too
+                boolean unchanged = flood.produced.get() == before;
+                stableChecks = unchanged && !child.isWritable() ? stableChecks + 1 : 0;
+                held = before;
+            }
+            assertNotNull(child, "no connection was accepted");
+            assertEquals(3, stableChecks, "the server never held still: produced " + flood.produced.get() + " bytes, writable "
+                    + child.isWritable());
+            assertFalse(child.isWritable(), "unwritable while the client does not read");
+            assertTrue(held < 16 * 1024 * 1024, "the server held " + held + " bytes for a client that never read");
+            assertTrue(held > 0, "the service sent nothing at all");
+        } finally {
+            flood.stopped = true;
+            server.shutdownNow();
+            assertTrue(server.awaitTermination(30, TimeUnit.SECONDS));
+        }
+    }
+
+    /** A server-streaming method that sends 64 KiB messages for as long as its call is ready: a flood held only by backpressure. */
+    private static final class Flood extends TestServiceGrpc.TestServiceImplBase {
+        final AtomicLong produced = new AtomicLong();
+        final CountDownLatch started = new CountDownLatch(1);
+        volatile boolean stopped;
+
+        @Override
+        public void streamingOutputCall(StreamingOutputCallRequest request, StreamObserver<StreamingOutputCallResponse> responses) {
+            ServerCallStreamObserver<StreamingOutputCallResponse> out = (ServerCallStreamObserver<StreamingOutputCallResponse>) responses;
+            StreamingOutputCallResponse chunk = StreamingOutputCallResponse.newBuilder().setPayload(GrpcInteropCases.zeros(64 * 1024)).build();
+            out.setOnCancelHandler(() -> stopped = true);
+            out.setOnReadyHandler(() -> {
+                while (out.isReady() && !stopped) {
+                    out.onNext(chunk);
+                    produced.addAndGet(64 * 1024);
+                }
+            });
+            started.countDown();
+        }
+    }
+
+    /** The bytes of an HTTP/2 client that opens every window wide and asks for a server stream, written by hand. */
+    static final class Http2Frames {
+        private Http2Frames() {
+        }
+
+        static byte[] streamingOutputCallNeverReading() throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            frame(out, 0x4, 0, 0, new byte[] {0, 0x4, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}); // SETTINGS INITIAL_WINDOW_SIZE 2^31-1
+            int increment = Integer.MAX_VALUE - 65535; // the connection's window, wide open too
+            frame(out, 0x8, 0, 0, new byte[] {(byte) (increment >>> 24), (byte) (increment >>> 16), (byte) (increment >>> 8), (byte) increment});
+            ByteArrayOutputStream headers = new ByteArrayOutputStream();
+            literal(headers, ":method", "POST");
+            literal(headers, ":scheme", "http");
+            literal(headers, ":path", "/grpc.testing.TestService/StreamingOutputCall");
+            literal(headers, ":authority", "localhost");
+            literal(headers, "content-type", "application/grpc");
+            literal(headers, "te", "trailers");
+            frame(out, 0x1, 0x4, 1, headers.toByteArray()); // HEADERS, END_HEADERS, stream 1
+            frame(out, 0x0, 0x1, 1, new byte[5]); // DATA, END_STREAM: one empty gRPC message
+            return out.toByteArray();
+        }
+
+        /** HPACK: a literal header field without indexing, new name, no Huffman coding (every length here is below 127). */
+        private static void literal(ByteArrayOutputStream out, String name, String value) {
+            out.write(0);
+            for (String s : new String[] {name, value}) {
+                byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+                out.write(bytes.length);
+                out.writeBytes(bytes);
+            }
+        }
+
+        private static void frame(ByteArrayOutputStream out, int type, int flags, int stream, byte[] payload) {
+            out.write(payload.length >>> 16);
+            out.write(payload.length >>> 8);
+            out.write(payload.length);
+            out.write(type);
+            out.write(flags);
+            out.write(stream >>> 24);
+            out.write(stream >>> 16);
+            out.write(stream >>> 8);
+            out.write(stream);
+            out.writeBytes(payload);
+        }
+    }
+
+    private TestServiceBlockingStub blocking() {
+        return TestServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    private TestServiceStub async() {
+        return TestServiceGrpc.newStub(channel);
+    }
+}

@@ -1,0 +1,386 @@
+package io.pipekit.netty.unix;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.AbstractNioByteChannel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannelConfig;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
+import io.pipekit.core.Transport;
+import io.pipekit.core.UntrustedServerException;
+import io.pipekit.core.unix.PeerCredentials;
+import io.pipekit.core.unix.SocketPaths;
+import io.pipekit.netty.NettyPipeAddress;
+import io.pipekit.netty.PipeChannel;
+import io.pipekit.netty.PipePeerAddress;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * A connection over a Unix domain socket on Netty's NIO event loop: a {@link UnixPipeServerChannel}'s
+ * accepted child, or a client's channel. Reads, gathering writes, water marks and half-close are
+ * Netty's NIO byte channel's; what this adds is pipekit's: the socket path a {@link NettyPipeAddress}
+ * names, and the peer's identity, read from the kernel ({@code SO_PEERCRED}) before the channel is
+ * active. An accepted child has its client's identity, which its server's admission saw; a client
+ * checks the server's identity against its {@link io.pipekit.netty.PipeChannelOption#SERVER_TRUST}
+ * before its connect completes, and fails the connect with {@link UntrustedServerException} if it
+ * does not trust it.
+ *
+ * <p>Netty's {@code NioDomainSocketChannel} does the same on a plain path, and is final: this follows
+ * its structure.
+ */
+public final class UnixPipeChannel extends AbstractNioByteChannel implements PipeChannel, DuplexChannel {
+    /** Below this, a short write does not shrink the gathering limit (Netty's NIO socket channels' threshold). */
+    private static final int GATHERING_LOW_THRESHOLD = 4096;
+    private final UnixPipeChannelConfig config;
+    private volatile NettyPipeAddress local;
+    private volatile PipePeerAddress remote;
+    private volatile PeerIdentity peer;
+    private volatile boolean inputShutdown;
+    private volatile boolean outputShutdown;
+    private NettyPipeAddress connecting; // the loop thread's: set while a connect is pending
+
+    /** A client's channel, not yet connected; Netty's bootstraps make it through this constructor. */
+    public UnixPipeChannel() {
+        this(null, newSocket());
+    }
+
+    private UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket) {
+        super(parent, socket);
+        config = new UnixPipeChannelConfig(this, socket);
+    }
+
+    /** An accepted client's channel, with the identity its server read and admitted. */
+    UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket, NettyPipeAddress pipe, PeerIdentity client) {
+        this(parent, socket);
+        identify(pipe, client);
+    }
+
+    private static SocketChannel newSocket() {
+        try {
+            return SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            throw new io.netty.channel.ChannelException("opening a Unix domain socket failed", e);
+        }
+    }
+
+    /** {@code address} as a pipe's; anything else is refused, naming what is expected. */
+    static NettyPipeAddress pipeAddress(SocketAddress address) {
+        if (!(address instanceof NettyPipeAddress pipe)) {
+            throw new IllegalArgumentException("a pipe channel's address is a NettyPipeAddress (PipeNetty.address), not "
+                    + (address == null ? "null" : address.getClass().getName()));
+        }
+        if (pipe.transport() != Transport.UNIX_DOMAIN_SOCKETS) {
+            throw new IllegalArgumentException(pipe + " is a named pipe; this OS has Unix domain sockets");
+        }
+        return pipe;
+    }
+
+    /** Sets who is at the other end: before the channel is active (a child's is set before it is registered). */
+    private void identify(NettyPipeAddress pipe, PeerIdentity identity) {
+        peer = identity;
+        attr(PEER_IDENTITY).set(identity);
+        local = pipe;
+        remote = new PipePeerAddress(pipe, identity);
+    }
+
+    @Override
+    public PeerIdentity peerIdentity() {
+        return peer;
+    }
+
+    @Override
+    public ServerChannel parent() {
+        return (ServerChannel) super.parent();
+    }
+
+    @Override
+    public SocketChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    protected SocketChannel javaChannel() {
+        return (SocketChannel) super.javaChannel();
+    }
+
+    @Override
+    public boolean isActive() {
+        SocketChannel socket = javaChannel();
+        return socket.isOpen() && socket.isConnected() && peer != null;
+    }
+
+    /** The pipe this connection is on (on a client too: a client's own socket has no path). */
+    @Override
+    public NettyPipeAddress localAddress() {
+        return (NettyPipeAddress) super.localAddress();
+    }
+
+    /** The pipe and who is at the other end: the client on an accepted channel, the server on a client's. */
+    @Override
+    public PipePeerAddress remoteAddress() {
+        return (PipePeerAddress) super.remoteAddress();
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return remote;
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) {
+        throw new UnsupportedOperationException("a pipe client connects from no socket path of its own");
+    }
+
+    @Override
+    protected boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        boolean success = false;
+        try {
+            if (localAddress != null) {
+                doBind(localAddress);
+            }
+            NettyPipeAddress address = pipeAddress(remoteAddress);
+            Path path = SocketPaths.forName(address.pipeName());
+            boolean connected;
+            try {
+                connected = javaChannel().connect(UnixDomainSocketAddress.of(path));
+            } catch (ConnectException refused) {
+                throw refused;
+            } catch (SocketException e) {
+                // ENOENT (no socket: no server) or EAGAIN (its backlog full) say what a refused TCP connect says.
+                ConnectException failed = new ConnectException("no server accepts on " + path + " (" + e.getMessage() + ")");
+                failed.initCause(e);
+                throw failed;
+            }
+            if (connected) {
+                trust(address);
+            } else {
+                connecting = address;
+                selectionKey().interestOps(SelectionKey.OP_CONNECT);
+            }
+            success = true;
+            return connected;
+        } finally {
+            if (!success) {
+                doClose();
+            }
+        }
+    }
+
+    @Override
+    protected void doFinishConnect() throws Exception {
+        if (!javaChannel().finishConnect()) {
+            throw new Error("finishConnect said not yet after the selector said it had");
+        }
+        try {
+            trust(connecting);
+        } catch (IOException | RuntimeException | Error e) {
+            javaChannel().close(); // so the failed connect closes the channel, with this as the promise's cause
+            throw e;
+        }
+    }
+
+    /** The server's identity, checked against the trust before the connect may complete. */
+    private void trust(NettyPipeAddress address) throws IOException {
+        String operation = "connect " + address;
+        PeerIdentity server;
+        boolean trusted;
+        try {
+            server = PeerCredentials.of(javaChannel());
+            trusted = PeerCredentials.trusted(server, config.serverTrust());
+        } catch (RuntimeException e) {
+            throw new PipeIoException(operation, PipeException.NO_CODE, "checking the server's identity failed: " + e, e);
+        }
+        if (!trusted) {
+            throw new UntrustedServerException(operation, server, config.serverTrust());
+        }
+        identify(address, server);
+    }
+
+    @Override
+    protected void doDisconnect() throws Exception {
+        doClose();
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            super.doClose();
+        } finally {
+            javaChannel().close();
+        }
+    }
+
+    @Override
+    protected int doReadBytes(ByteBuf byteBuf) throws Exception {
+        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
+        allocHandle.attemptedBytesRead(byteBuf.writableBytes());
+        return byteBuf.writeBytes(javaChannel(), allocHandle.attemptedBytesRead());
+    }
+
+    @Override
+    protected int doWriteBytes(ByteBuf buf) throws Exception {
+        return buf.readBytes(javaChannel(), buf.readableBytes());
+    }
+
+    @Override
+    protected long doWriteFileRegion(FileRegion region) throws Exception {
+        return region.transferTo(javaChannel(), region.transferred());
+    }
+
+    /** Gathering writes, as Netty's NIO socket channels: up to 1024 buffers, and about twice the send buffer, per write. */
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        SocketChannel socket = javaChannel();
+        int writeSpinCount = config.getWriteSpinCount();
+        do {
+            if (in.isEmpty()) {
+                clearOpWrite();
+                return; // all written: no incompleteWrite
+            }
+            int maxBytes = config.getMaxBytesPerGatheringWrite();
+            ByteBuffer[] buffers = in.nioBuffers(1024, maxBytes);
+            int count = in.nioBufferCount();
+            if (count == 0) {
+                writeSpinCount -= doWrite0(in); // a FileRegion, or an empty buffer
+                continue;
+            }
+            long attempted = count == 1 ? buffers[0].remaining() : in.nioBufferSize();
+            long written = count == 1 ? socket.write(buffers[0]) : socket.write(buffers, 0, count);
+            if (written <= 0) {
+                incompleteWrite(true); // the socket is full: wait for OP_WRITE
+                return;
+            }
+            adjustMaxBytesPerGatheringWrite((int) attempted, (int) written, maxBytes);
+            in.removeBytes(written);
+            --writeSpinCount;
+        } while (writeSpinCount > 0);
+        incompleteWrite(writeSpinCount < 0);
+    }
+
+    /** Follows what the socket takes at once, as Netty's NIO socket channels do. */
+    private void adjustMaxBytesPerGatheringWrite(int attempted, int written, int oldMax) {
+        if (attempted == written) {
+            if (attempted << 1 > oldMax) {
+                config.setMaxBytesPerGatheringWrite(attempted << 1);
+            }
+        } else if (attempted > GATHERING_LOW_THRESHOLD && written < attempted >>> 1) {
+            config.setMaxBytesPerGatheringWrite(attempted >>> 1);
+        }
+    }
+
+    // Half-close: real on a Unix socket.
+
+    @Override
+    public boolean isInputShutdown() {
+        return inputShutdown || !isActive();
+    }
+
+    @Override
+    protected boolean isInputShutdown0() {
+        return isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return outputShutdown || !isActive();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return isInputShutdown() && isOutputShutdown() || !isActive();
+    }
+
+    @Override
+    protected void doShutdownOutput() throws Exception {
+        javaChannel().shutdownOutput();
+        outputShutdown = true;
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+        return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            ((AbstractUnsafe) unsafe()).shutdownOutput(promise);
+        } else {
+            loop.execute(() -> ((AbstractUnsafe) unsafe()).shutdownOutput(promise));
+        }
+        return promise;
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+        return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+        EventLoop loop = eventLoop();
+        if (loop.inEventLoop()) {
+            shutdownInputNow(promise);
+        } else {
+            loop.execute(() -> shutdownInputNow(promise));
+        }
+        return promise;
+    }
+
+    private void shutdownInputNow(ChannelPromise promise) {
+        try {
+            javaChannel().shutdownInput();
+            inputShutdown = true;
+            promise.setSuccess();
+        } catch (Throwable t) {
+            promise.setFailure(t);
+        }
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+        return shutdown(newPromise());
+    }
+
+    /** Output, then input; the promise fails with the first failure. */
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+        shutdownOutput().addListener(output -> shutdownInput().addListener(input -> {
+            Throwable cause = output.cause() != null ? output.cause() : input.cause();
+            if (cause != null) {
+                promise.setFailure(cause);
+            } else {
+                promise.setSuccess();
+            }
+        }));
+        return promise;
+    }
+
+    /** For the config: Netty's read-pending flag is the channel's. */
+    void autoReadCleared() {
+        clearReadPending();
+    }
+}

@@ -1,0 +1,379 @@
+package io.pipekit.netty.unix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeNameInUseException;
+import io.pipekit.core.ServerTrust;
+import io.pipekit.core.UntrustedServerException;
+import io.pipekit.core.unix.PeerCredentials;
+import io.pipekit.core.unix.SocketLock;
+import io.pipekit.core.unix.SocketPaths;
+import io.pipekit.netty.NettyPipeAddress;
+import io.pipekit.netty.PipeChannel;
+import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.netty.PipeNetty;
+import io.pipekit.netty.PipePeerAddress;
+import io.pipekit.netty.PipeServerChannel;
+import io.pipekit.server.Admission;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the Unix pipe channels add to Netty's NIO channels, and the replacements for the Netty
+ * suite's tests that assume TCP (docs/netty.md): the socket path claimed and secured as pipekit's
+ * server does it, identity before the channel is active, admission before a child exists, server
+ * trust before a connect completes, and the failures a pipe client sees.
+ */
+@UnixPipeSuite
+class UnixPipeChannelsTest {
+    private static ServerBootstrap server() {
+        return UnixPipeTestPermutation.socket().get(0).newServerInstance();
+    }
+
+    private static Bootstrap client() {
+        return UnixPipeTestPermutation.socket().get(0).newClientInstance().handler(new ChannelInboundHandlerAdapter());
+    }
+
+    private static Path socketOf(NettyPipeAddress address) throws Exception {
+        return SocketPaths.forName(address.pipeName());
+    }
+
+    @Test
+    void pipeNettyHandsOutTheUnixChannelsOnThisOs() {
+        assertSame(UnixPipeServerChannel.class, PipeNetty.serverChannelType());
+        assertSame(UnixPipeChannel.class, PipeNetty.channelType());
+        assertThrows(IllegalArgumentException.class, () -> PipeNetty.eventLoopGroup(0));
+    }
+
+    @Test
+    void aBoundServerOwnsAnOwnerOnlySocketAndItsLockUntilItCloses() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Channel server = server().childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        Path socket = socketOf(address);
+        try {
+            assertEquals(address, server.localAddress());
+            assertEquals(address, ((PipeServerChannel) server).localAddress());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket, LinkOption.NOFOLLOW_LINKS)));
+            assertTrue(SocketLock.isHeld(socket));
+        } finally {
+            server.close().sync();
+        }
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file outlived its server");
+        assertFalse(SocketLock.isHeld(socket), "the lock outlived its server");
+    }
+
+    @Test
+    void aSecondServerOnTheSameAddressFailsToBindAndLeavesTheFirstServing() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Channel first = server().childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        try {
+            ChannelFuture second = server().childHandler(new ChannelInboundHandlerAdapter()).bind(address).await();
+            assertInstanceOf(PipeNameInUseException.class, second.cause());
+            second.channel().closeFuture().await(30, TimeUnit.SECONDS); // the bootstrap closes it once the bind failed
+            assertFalse(second.channel().isOpen());
+            Channel client = client().connect(address).sync().channel();
+            assertTrue(client.isActive(), "the first server stopped serving");
+            client.close().sync();
+        } finally {
+            first.close().sync();
+        }
+    }
+
+    @Test
+    void aStaleSocketNobodyAcceptsOnIsReplaced() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Path socket = socketOf(address);
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(socket)); // closed below without removing its file: a crashed server's
+        }
+        assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+        Channel server = server().childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        try {
+            client().connect(address).sync().channel().close().sync();
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aConnectToAPipeNobodyServesFailsAsARefusedConnect() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        ChannelFuture connect = client().connect(address).await();
+        assertInstanceOf(ConnectException.class, connect.cause());
+        assertTrue(connect.cause().getMessage().contains(socketOf(address).toString()), connect.cause().getMessage());
+        connect.channel().closeFuture().sync(); // and the channel is closed
+    }
+
+    @Test
+    void anAcceptedChildKnowsItsClientBeforeItIsActive() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        BlockingQueue<Object[]> seen = new ArrayBlockingQueue<>(1);
+        Channel server = server().childHandler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                PipeChannel child = (PipeChannel) ctx.channel();
+                seen.add(new Object[] {child.peerIdentity(), child.attr(PipeChannel.PEER_IDENTITY).get(), child.remoteAddress(), child.localAddress()});
+            }
+        }).bind(address).sync().channel();
+        try {
+            Channel client = client().connect(address).sync().channel();
+            Object[] child = seen.poll(30, TimeUnit.SECONDS);
+            assertNotNull(child, "the child never became active");
+            PeerIdentity identity = (PeerIdentity) child[0];
+            assertEquals(PeerCredentials.currentUid(), identity.uid().getAsLong());
+            assertEquals(ProcessHandle.current().pid(), identity.processId().getAsLong());
+            assertSame(identity, child[1]);
+            assertEquals(new PipePeerAddress(address, identity), child[2]);
+            assertEquals(address, child[3]);
+            // The client's view: the server, checked by its trust.
+            PipeChannel pipeClient = (PipeChannel) client;
+            assertEquals(PeerCredentials.currentUid(), pipeClient.peerIdentity().uid().getAsLong());
+            assertEquals(address, pipeClient.localAddress());
+            assertEquals(address, ((PipePeerAddress) client.remoteAddress()).pipe());
+            client.close().sync();
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aClientTheAdmissionRefusesNeverReachesAPipeline() throws Exception {
+        refusedByAdmission(client -> false);
+    }
+
+    @Test
+    void anAdmissionThatThrowsRefusesTheClient() throws Exception {
+        refusedByAdmission(client -> {
+            throw new IllegalStateException("admission broke");
+        });
+    }
+
+    private static void refusedByAdmission(Admission admission) throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        AtomicInteger children = new AtomicInteger();
+        List<PeerIdentity> asked = new CopyOnWriteArrayList<>();
+        Channel server = server().option(PipeChannelOption.ADMISSION, client -> {
+            asked.add(client);
+            return admission.admits(client);
+        }).childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                children.incrementAndGet();
+            }
+        }).bind(address).sync().channel();
+        try {
+            Channel client = client().connect(address).sync().channel(); // the kernel accepts; the server then closes it
+            client.closeFuture().await(30, TimeUnit.SECONDS);
+            assertFalse(client.isOpen(), "a refused client stayed connected");
+            assertEquals(1, asked.size());
+            assertEquals(PeerCredentials.currentUid(), asked.get(0).uid().getAsLong());
+            assertEquals(0, children.get(), "a refused client got a child channel");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    /**
+     * A client of another uid is refused before the admission is asked and before a child exists,
+     * checked with a real process of another user (a Python peer run as {@code nobody} through
+     * setpriv, as pipe-server's UnixForeignPeerTest does). The owner-only directory and socket file
+     * would stop it first; the test opens both to it, so that what it checks is the channel's own
+     * refusal. Needs root to run a process as another user, which CI has.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aClientOfAnotherUidIsRefusedBeforeTheAdmissionAndBeforeAChildExists() throws Exception {
+        assumeTrue(PeerCredentials.currentUid() == 0, "running a peer as another user needs root (CI runs as root)");
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        AtomicInteger children = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
+        Channel server = server().option(PipeChannelOption.ADMISSION, client -> asked.incrementAndGet() > 0)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        children.incrementAndGet();
+                    }
+                }).bind(address).sync().channel();
+        Path socket = socketOf(address);
+        Path folder = socket.getParent();
+        Set<PosixFilePermission> folderWas = Files.getPosixFilePermissions(folder);
+        try {
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx--x--x"));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            String peer = String.join("\n",
+                    "import socket, sys",
+                    "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+                    "s.settimeout(20)",
+                    "s.connect(sys.argv[1])",
+                    "try:",
+                    "    s.sendall(b'hello')",
+                    "    print('answer' if s.recv(64) else 'eof')",
+                    "except (ConnectionResetError, BrokenPipeError):",
+                    "    print('eof')",
+                    "except socket.timeout:",
+                    "    print('timeout')");
+            Path out = Files.createTempFile("pipekit-netty-foreign-peer", ".txt");
+            try {
+                Process process = new ProcessBuilder(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        "/usr/bin/python3", "-c", peer, socket.toString())).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                try {
+                    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the peer did not finish");
+                } finally {
+                    process.destroyForcibly();
+                }
+                String said = Files.readString(out).strip();
+                assertEquals(0, process.exitValue(), "the peer failed: " + said);
+                assertEquals("eof", said, "the peer of uid nobody");
+            } finally {
+                Files.delete(out);
+            }
+            assertEquals(0, asked.get(), "the admission was asked about a client of another uid");
+            assertEquals(0, children.get(), "a client of another uid got a child channel");
+            Channel own = client().connect(address).sync().channel(); // and the server goes on
+            assertTrue(own.isActive());
+            own.close().sync();
+        } finally {
+            Files.setPosixFilePermissions(folder, folderWas);
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheServerFailsItsConnectAndSendsNothing() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        BlockingQueue<String> received = new ArrayBlockingQueue<>(4);
+        CountDownLatch childClosed = new CountDownLatch(1);
+        Channel server = server().childHandler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                received.add(((ByteBuf) msg).toString(StandardCharsets.UTF_8));
+                ((ByteBuf) msg).release();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                childClosed.countDown();
+            }
+        }).bind(address).sync().channel();
+        try {
+            // "nobody" is not who runs this test (its server is this process), whoever that is, root too.
+            ChannelFuture connect = client().option(PipeChannelOption.SERVER_TRUST, ServerTrust.user("nobody"))
+                    .handler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelActive(ChannelHandlerContext ctx) {
+                            ctx.writeAndFlush(Unpooled.copiedBuffer("secret", StandardCharsets.UTF_8));
+                        }
+                    }).connect(address).await();
+            UntrustedServerException untrusted = assertInstanceOf(UntrustedServerException.class, connect.cause());
+            assertEquals(PeerCredentials.currentUid(), untrusted.server().uid().getAsLong());
+            connect.channel().closeFuture().sync();
+            assertTrue(childClosed.await(30, TimeUnit.SECONDS), "the server's child outlived the untrusting client");
+            assertNull(received.poll(), "the client sent to a server it does not trust");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aWriteBeforeConnectFailsAndReleasesItsBuffer() throws Exception {
+        Channel client = client().register().sync().channel();
+        ByteBuf message = Unpooled.directBuffer().writeLong(7);
+        Throwable failed = client.writeAndFlush(message).await().cause();
+        assertInstanceOf(NotYetConnectedException.class, failed);
+        assertEquals(0, message.refCnt());
+        client.close().sync();
+    }
+
+    @Test
+    void closingAnAcceptedChildForciblyEndsItsClient() throws Exception {
+        // Netty's SocketCloseForciblyTest, without its cast to a TCP SocketChannel and its SO_LINGER.
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Channel server = server().handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object child) {
+                ((Channel) child).unsafe().closeForcibly();
+            }
+        }).childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        try {
+            Channel client = client().connect(address).sync().channel();
+            assertTrue(client.closeFuture().await(30, TimeUnit.SECONDS), "the client never saw its connection end");
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void optionsGrpcAndPortableCodeSetAreAcceptedAndTheWindowsOnesIgnored() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
+        Channel server = server()
+                .option(PipeChannelOption.SECURITY_DESCRIPTOR, "D:P(A;;GA;;;WD)") // everyone, on Windows: ignored here
+                .option(PipeChannelOption.MAX_INSTANCES, 1)
+                .option(ChannelOption.SO_BACKLOG, 16)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        children.add(ctx.channel());
+                    }
+                }).bind(address).sync().channel();
+        try {
+            assertEquals(16, server.config().getOption(ChannelOption.SO_BACKLOG));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socketOf(address))),
+                    "an SDDL widened the socket on Unix");
+            Channel client = client().option(ChannelOption.SO_KEEPALIVE, true).option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .connect(address).sync().channel();
+            Channel child = children.poll(30, TimeUnit.SECONDS);
+            assertNotNull(child);
+            assertTrue(child.config().getOption(ChannelOption.SO_KEEPALIVE));
+            assertTrue(child.config().getOption(ChannelOption.TCP_NODELAY));
+            assertTrue(client.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));
+            assertFalse(child.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));
+            // A second client with MAX_INSTANCES 1 still gets in: that limit is the Windows pipe's (docs/netty.md).
+            Channel second = client().connect(address).sync().channel();
+            assertTrue(second.isActive());
+            second.close().sync();
+            client.close().sync();
+        } finally {
+            server.close().sync();
+        }
+    }
+}

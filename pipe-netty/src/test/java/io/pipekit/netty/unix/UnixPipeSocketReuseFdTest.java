@@ -1,0 +1,28 @@
+package io.pipekit.netty.unix;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.AbstractSocketReuseFdTest;
+import java.net.SocketAddress;
+import java.util.List;
+
+/** Netty's {@code AbstractSocketReuseFdTest} on the Unix pipe channels: a hundred connections opened, used and closed at once (descriptor reuse). */
+@UnixPipeSuite
+class UnixPipeSocketReuseFdTest extends AbstractSocketReuseFdTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return UnixPipeTestPermutation.socket();
+    }
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return UnixPipeTestPermutation.newAddress();
+    }
+
+    @Override
+    protected List<ByteBufAllocator> newAllocators() {
+        return UnixPipeTestPermutation.allocators();
+    }
+}
