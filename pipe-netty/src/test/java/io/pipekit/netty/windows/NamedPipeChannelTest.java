@@ -286,6 +286,62 @@ class NamedPipeChannelTest {
     }
 
     @Test
+    void aClosedServersNameIsFreeAsSoonAsItsCloseCompletes() throws Exception {
+        NettyPipeAddress address = newAddress();
+        Channel first = echoServer(address, new ServerBootstrap());
+        first.close().sync();
+        // Its listening instances went with the close, as a closed socket's port does: no retry needed.
+        echoServer(address, new ServerBootstrap());
+        byte[] hello = {4, 5, 6};
+        assertArrayEquals(hello, echoClient(address, hello, 4).get(LIMIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A pipe's name is its instances': while a connection the closed server accepted lives, the
+     * name is still taken, and a new server is refused rather than joining that pipe. On Windows
+     * {@code FILE_FLAG_FIRST_PIPE_INSTANCE} refuses it; Wine ignores the flag, and pipekit's count of
+     * the pipe's instances refuses it there: the rule holds on both, and this checks it.
+     */
+    @Test
+    void aNameIsTakenWhileAConnectionItsClosedServerAcceptedLives() throws Exception {
+        NettyPipeAddress address = newAddress();
+        CountDownLatch childActive = new CountDownLatch(1);
+        AtomicReference<Channel> child = new AtomicReference<>();
+        Channel first = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        child.set(ctx.channel());
+                        childActive.countDown();
+                    }
+                }).bind(address).sync().channel();
+        Channel client = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        channels.add(client);
+        assertTrue(childActive.await(LIMIT_SECONDS, TimeUnit.SECONDS));
+        first.close().sync();
+        ChannelFuture second = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).await();
+        assertInstanceOf(PipeNameInUseException.class, second.cause(), "the accepted connection's instance still holds the name");
+        // Once that connection is gone at both ends, the name is free: its handles close after
+        // their cancelled reads complete, so the bind is retried until then.
+        child.get().close().sync();
+        client.close().sync();
+        ChannelFuture third = null;
+        for (int attempt = 0; attempt < 600; attempt++) {
+            third = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                    .childHandler(new ChannelInboundHandlerAdapter()).bind(address).await();
+            if (third.isSuccess()) {
+                break;
+            }
+            assertInstanceOf(PipeNameInUseException.class, third.cause());
+            Thread.sleep(50);
+        }
+        assertTrue(third.isSuccess(), "the name stayed taken after the connection closed at both ends");
+        channels.add(third.channel());
+    }
+
+    @Test
     void connectingToNoSuchPipeFailsWithConnectException() throws Exception {
         ChannelFuture connect = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
                 .handler(new ChannelInboundHandlerAdapter()).connect(newAddress()).await();
