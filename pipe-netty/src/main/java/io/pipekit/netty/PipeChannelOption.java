@@ -22,7 +22,10 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
     /** Server: who may connect, in SDDL (Windows); {@code PipeServer.Builder.securityDescriptor}. */
     public static final ChannelOption<String> SECURITY_DESCRIPTOR = valueOf(PipeChannelOption.class, "SECURITY_DESCRIPTOR");
 
-    /** Server: at most this many connections at once (Windows: pipe instances); {@code maxInstances}. */
+    /**
+     * Server, Windows: at most this many pipe instances, so connections, at once; {@code maxInstances}.
+     * On Unix sockets it is accepted and ignored (docs/netty.md): pipe-netty does not cap connections there.
+     */
     public static final ChannelOption<Integer> MAX_INSTANCES = valueOf(PipeChannelOption.class, "MAX_INSTANCES");
 
     /** Server: instances kept listening (Windows), the pipe's backlog; {@code listeningInstances}. */

@@ -6,8 +6,9 @@ import java.net.SocketAddress;
 import java.util.Objects;
 
 /**
- * The remote address of a connection a pipe server accepted: the pipe it came in on and who the
- * client is.
+ * The remote address of a pipe connection: the pipe, and who is at the other end. On a connection
+ * a server accepted, the other end is the client; on a client's channel, it is the server, as the
+ * server trust checked it.
  *
  * <p>It is what an accepted channel's {@code remoteAddress()} returns, because that is the one fact
  * about a connection that frameworks built on Netty hand on to application code: gRPC gives it to
@@ -21,18 +22,18 @@ public final class PipePeerAddress extends SocketAddress {
     private final NettyPipeAddress pipe;
     private final PeerIdentity identity;
 
-    /** The client {@code identity}, connected to {@code pipe}. */
+    /** {@code identity}, at the other end of a connection on {@code pipe}. */
     public PipePeerAddress(NettyPipeAddress pipe, PeerIdentity identity) {
         this.pipe = Objects.requireNonNull(pipe, "pipe");
         this.identity = Objects.requireNonNull(identity, "identity");
     }
 
-    /** The pipe the client connected to. */
+    /** The pipe the connection is on. */
     public NettyPipeAddress pipe() {
         return pipe;
     }
 
-    /** Who the client is, as the server read it when the client connected. */
+    /** Who is at the other end, read by the operating system when the connection was made. */
     public PeerIdentity identity() {
         return identity;
     }

@@ -103,8 +103,9 @@ class UnixPushBatchingTest {
                 }
             }
 
-            // Each completion runs on the server thread, inside the write that reported it: the
-            // send it makes must queue behind the messages still being reported, not jump them.
+            // Each completion runs on the server thread, while the hand-out that wrote its message
+            // is still running: the send it makes must queue behind the messages still to be
+            // handed out, not jump them. (UnixConnectionBatchTest drives the connection directly.)
             private void sendNext(Connection connection) {
                 if (next < total) {
                     connection.send(message(next++)).thenRun(() -> sendNext(connection));
@@ -145,10 +146,11 @@ class UnixPushBatchingTest {
         return message(i, 64);
     }
 
+    /** A message that names its index in its first four bytes, so no two of a test's messages are equal. */
     private static byte[] message(int i, int size) {
         byte[] message = new byte[size];
         for (int b = 0; b < message.length; b++) {
-            message[b] = (byte) (i * 31 + b);
+            message[b] = b < 4 ? (byte) (i >>> (8 * b)) : (byte) (i * 31 + b);
         }
         return message;
     }

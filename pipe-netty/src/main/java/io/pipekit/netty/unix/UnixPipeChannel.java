@@ -168,8 +168,13 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
             } catch (ConnectException refused) {
                 throw refused;
             } catch (SocketException e) {
-                // ENOENT (no socket: no server) or EAGAIN (its backlog full) say what a refused TCP connect says.
-                ConnectException failed = new ConnectException("no server accepts on " + path + " (" + e.getMessage() + ")");
+                // ENOENT (no socket: no server) or EAGAIN (its backlog full) say what a refused TCP
+                // connect says. A full backlog fails at once: the connect does not wait for room
+                // (docs/netty.md), so the message tells it from an absent server.
+                String why = java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        ? "the server on " + path + " is busy: its backlog of waiting connections is full"
+                        : "no server accepts on " + path;
+                ConnectException failed = new ConnectException(why + " (" + e.getMessage() + ")");
                 failed.initCause(e);
                 throw failed;
             }

@@ -114,39 +114,42 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     }
 
     /**
-     * Accepts the next client that passes the uid check and the admission; refused ones are closed
-     * here, so no pipeline ever sees them.
+     * Accepts the next client, which becomes a child channel only if it passes the uid check and
+     * the admission; a refused one is closed here, so no pipeline ever sees it. Each call accepts
+     * one client at most, refused or not, as {@code SelectorLoop} accepts one per readiness: a
+     * refusal ends the read, and the loop runs its tasks and its other channels before it comes
+     * back for the next. Refused clients that reconnect as fast as they can would otherwise keep
+     * the event loop inside one read, stalling every channel it serves.
      */
     @Override
     protected int doReadMessages(List<Object> buf) throws Exception {
-        while (true) {
-            SocketChannel accepted = javaChannel().accept();
-            if (accepted == null) {
+        SocketChannel accepted = javaChannel().accept();
+        if (accepted == null) {
+            return 0;
+        }
+        long client = nextClient++;
+        try {
+            PeerIdentity peer = PeerCredentials.of(accepted); // before anything is read: the admission sees it
+            if (!SocketClaim.sameUid(peer, ownUid)) {
+                LOG.log(Level.WARNING, SocketClaim.refusal(peer, ownUid, socketPath));
+                accepted.close();
                 return 0;
             }
-            long client = nextClient++;
-            try {
-                PeerIdentity peer = PeerCredentials.of(accepted); // before anything is read: the admission sees it
-                if (!SocketClaim.sameUid(peer, ownUid)) {
-                    LOG.log(Level.WARNING, SocketClaim.refusal(peer, ownUid, socketPath));
-                    accepted.close();
-                    continue;
-                }
-                if (!AdmissionCheck.admits(config.getAdmission(), peer, client, socketPath.toString())) {
-                    accepted.close();
-                    continue;
-                }
-                buf.add(new UnixPipeChannel(this, accepted, local, peer));
-                return 1;
-            } catch (IOException | RuntimeException | Error e) {
-                // As pipekit's own server: it costs this client its connection, not the listener.
-                LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);
-                try {
-                    accepted.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
+            if (!AdmissionCheck.admits(config.getAdmission(), peer, client, socketPath.toString())) {
+                accepted.close();
+                return 0;
             }
+            buf.add(new UnixPipeChannel(this, accepted, local, peer));
+            return 1;
+        } catch (IOException | RuntimeException | Error e) {
+            // As pipekit's own server: it costs this client its connection, not the listener.
+            LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);
+            try {
+                accepted.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            return 0;
         }
     }
 

@@ -141,6 +141,42 @@ class UnixPipeChannelsTest {
         connect.channel().closeFuture().sync(); // and the channel is closed
     }
 
+    /**
+     * A server whose backlog is full refuses at once (a Unix socket's connect never waits), and the
+     * failure says it is busy, not that nobody serves the pipe (a review found both said "no
+     * server accepts", which sends whoever reads the log looking for a server that is there).
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aConnectToAServerWhoseBacklogIsFullFailsAtOnceSayingItIsBusy() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Channel server = server().option(ChannelOption.AUTO_READ, false).option(ChannelOption.SO_BACKLOG, 1)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        List<java.nio.channels.SocketChannel> waiting = new java.util.ArrayList<>();
+        try {
+            boolean full = false;
+            for (int i = 0; i < 64 && !full; i++) { // nothing accepts: the backlog fills after a few
+                java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX);
+                client.configureBlocking(false);
+                waiting.add(client);
+                try {
+                    client.connect(UnixDomainSocketAddress.of(socketOf(address)));
+                } catch (java.io.IOException e) {
+                    full = true;
+                }
+            }
+            assertTrue(full, "the backlog never filled");
+            ChannelFuture connect = client().connect(address).await();
+            assertInstanceOf(ConnectException.class, connect.cause());
+            assertTrue(connect.cause().getMessage().contains("busy"), connect.cause().getMessage());
+        } finally {
+            for (java.nio.channels.SocketChannel client : waiting) {
+                client.close();
+            }
+            server.close().sync();
+        }
+    }
+
     @Test
     void anAcceptedChildKnowsItsClientBeforeItIsActive() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
@@ -183,6 +219,49 @@ class UnixPipeChannelsTest {
         refusedByAdmission(client -> {
             throw new IllegalStateException("admission broke");
         });
+    }
+
+    /**
+     * Refused clients cost one read each, as accepted ones do: a refusal ends the server channel's
+     * read, so the event loop runs its tasks (and every other channel it serves) before it refuses
+     * the next. Before, one read refused every client waiting in the backlog, and clients that
+     * reconnected as fast as they were refused held the loop inside that read: no task, no other
+     * connection ran (a review's probe starved a task for over 30 s behind 300,000 refusals).
+     *
+     * <p>Deterministic: all the clients wait in the backlog before the server reads once; the first
+     * admission asks the loop to run a task, which notes how many refusals came before it.
+     */
+    @Test
+    void refusedClientsAreRefusedOneReadAtATimeSoTheLoopsTasksRunBetweenThem() throws Exception {
+        int waiting = 20;
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        AtomicInteger asked = new AtomicInteger();
+        BlockingQueue<Integer> refusedBeforeTheTask = new ArrayBlockingQueue<>(1);
+        Channel[] server = new Channel[1];
+        server[0] = server().option(ChannelOption.AUTO_READ, false).option(ChannelOption.SO_BACKLOG, 64)
+                .option(PipeChannelOption.ADMISSION, client -> {
+                    if (asked.incrementAndGet() == 1) {
+                        server[0].eventLoop().execute(() -> refusedBeforeTheTask.add(asked.get()));
+                    }
+                    return false;
+                }).childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        List<java.nio.channels.SocketChannel> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < waiting; i++) {
+                java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX);
+                clients.add(client);
+                client.connect(UnixDomainSocketAddress.of(socketOf(address))); // completes in the backlog
+            }
+            server[0].read();
+            Integer before = refusedBeforeTheTask.poll(30, TimeUnit.SECONDS);
+            assertNotNull(before, "the loop never ran the task");
+            assertTrue(before < waiting, before + " of " + waiting + " waiting clients were refused before the loop ran a task");
+        } finally {
+            for (java.nio.channels.SocketChannel client : clients) {
+                client.close();
+            }
+            server[0].close().sync();
+        }
     }
 
     private static void refusedByAdmission(Admission admission) throws Exception {

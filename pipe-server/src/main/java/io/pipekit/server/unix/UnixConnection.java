@@ -25,8 +25,10 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Writes waiting their turn are laid out together: as many whole frames as fit in the write
  * buffer go out in one {@code write} call. A server pushing small messages then pays one system
- * call per buffer, not one per message; each message is still reported written in order, once
- * the call that carried its last byte has returned.
+ * call per buffer, not one per message; each message is still reported written, in order, once
+ * the whole run of frames it was laid out in has gone out (so a slow reader delays the reports of
+ * a run together). The buffer grows to {@link #MAX_BATCH_BYTES} for batches; a single message
+ * larger than that gets a buffer of its own size, which the connection keeps.
  */
 final class UnixConnection implements ServerConnection {
     private final SelectorLoop loop;
