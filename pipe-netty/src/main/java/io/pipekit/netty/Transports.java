@@ -6,6 +6,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pipekit.core.Transport;
 import io.pipekit.netty.unix.UnixPipeChannel;
 import io.pipekit.netty.unix.UnixPipeServerChannel;
+import io.pipekit.netty.windows.NamedPipeChannel;
+import io.pipekit.netty.windows.NamedPipeServerChannel;
+import io.pipekit.netty.windows.PipeEventLoopGroup;
 
 /** The transport of this OS behind {@link PipeNetty}: the one switch between the Unix and the Windows classes. */
 final class Transports {
@@ -28,27 +31,24 @@ final class Transports {
     }
 
     /**
-     * The Windows transport (issue 27 stage 2: io.pipekit.netty.windows, the completion-routine
-     * loop and the named pipe channels). The only place PipeNetty reaches it.
+     * The Windows transport: named pipe channels on pipekit's completion-routine loop
+     * ({@code io.pipekit.netty.windows}). The only place PipeNetty reaches it; a nested class, so
+     * that Unix never loads the Windows classes (they bind kernel32 when they load).
      */
     private static final class Windows {
         private Windows() {
         }
 
         static EventLoopGroup eventLoopGroup(int threads) {
-            throw notYet();
+            return new PipeEventLoopGroup(threads);
         }
 
         static Class<? extends PipeServerChannel> serverChannelType() {
-            throw notYet();
+            return NamedPipeServerChannel.class;
         }
 
         static Class<? extends PipeChannel> channelType() {
-            throw notYet();
-        }
-
-        private static UnsupportedOperationException notYet() {
-            return new UnsupportedOperationException("named pipe channels: issue 27 stage 2");
+            return NamedPipeChannel.class;
         }
     }
 }

@@ -1,28 +1,21 @@
 package io.pipekit.server.windows;
 
 import io.pipekit.core.Win32Errors;
-import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
-import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
-import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PipeException;
-import io.pipekit.core.PipeType;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
 import io.pipekit.core.windows.NativeHandles;
-import io.pipekit.core.windows.PipeSecurity;
 import io.pipekit.core.windows.Win32;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import io.pipekit.core.PipeNameInUseException;
 import io.pipekit.core.PipeClosedException;
 
 /**
@@ -54,38 +47,34 @@ public final class CompletionRoutineLoop implements ServerLoop {
 
     // Loop-thread state.
     private final OverlappedTable<PipeInstance> byIoOverlapped = new OverlappedTable<>();
-    private final ListenRetry listenRetry = new ListenRetry();
+    private final PipeNameHolder name;
+    private final ListenRetry listenRetry;
     private final List<PipeInstance> listening = new ArrayList<>();
-    // Disconnected instances kept open to listen again: see keepToListenAgain. Counted in liveInstances.
-    private final ArrayDeque<HANDLE> spareHandles = new ArrayDeque<>();
-    private int liveInstances;
     private long nextId = 1;
     private boolean stopping; // no longer listening: the loop ends once its instances have
     private boolean closingConnections; // stop() has closed every connected instance
     private volatile boolean stopRequested; // sticky: a stop before there is a thread to queue it to is not lost
     private HANDLE connectEvent;
-    private PipeSecurity security;
 
     // Tasks the loop thread gives itself (a handler's send, say): run when the routine or task that
     // gave them returns, or before the next wait; no APC, so no kernel call. Loop-thread state.
     private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
     private Thread javaThread; // the loop's; a stale read elsewhere is never the reader itself
 
-    // Cross-thread state: the task queue and the handle other threads queue APCs to.
+    // Cross-thread state: the task queue and the thread other threads queue APCs to.
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean apcQueued = new AtomicBoolean();
-    private final Object threadLock = new Object();
-    private HANDLE loopThread;
+    private final ApcWaker waker = new ApcWaker(this::runTasks);
 
     // The native callbacks. Held in fields for the loop's whole life, so that JNA's callback
     // stubs cannot be collected while the kernel may still call them.
     private final Kernel32Direct.IoCompletion readRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, true);
     private final Kernel32Direct.IoCompletion writeRoutine = (error, bytes, overlapped) -> completed(overlapped, error, bytes, false);
-    private final Kernel32Direct.Apc drainTasks = parameter -> runTasks();
 
     public CompletionRoutineLoop(ServerConfig config, Acceptor acceptor) {
         this.config = config;
         this.acceptor = acceptor;
+        this.name = new PipeNameHolder(config);
+        this.listenRetry = name.listenRetry();
     }
 
     Kernel32Direct.IoCompletion readRoutine() {
@@ -108,19 +97,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
             if (connectEvent == null) {
                 throw Win32.lastError("CreateEvent");
             }
-            HANDLE thread = NativeHandles.opened(K.OpenThread(Kernel32Ex.THREAD_SET_CONTEXT, false, K.GetCurrentThreadId()));
-            if (thread == null) {
-                throw Win32.lastError("OpenThread");
-            }
-            synchronized (threadLock) {
-                loopThread = thread;
-            }
-            security = config.securityDescriptor() == null ? PipeSecurity.currentUserOnly()
-                    : PipeSecurity.fromSddl(config.securityDescriptor());
+            waker.open();
+            name.open();
             claimName();
             replenish();
         } catch (PipeException | RuntimeException e) {
             stopping = true;
+            name.stopListening();
             for (PipeInstance instance : new ArrayList<>(listening)) {
                 instance.cancelConnect();
             }
@@ -136,7 +119,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             if (stopRequested) {
                 beginStop(); // asked while opening, before execute could take the stop
             }
-            while (!stopping || liveInstances > 0) {
+            while (!stopping || name.liveInstances() > 0) {
                 int woke = Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), listenRetry.waitMillis(System.nanoTime()), true);
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
                     // Reset before collecting, so a connect completing during the sweep signals again;
@@ -165,25 +148,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
             // From the loop thread itself (a routine or a task that sends): it runs when that routine
             // or task returns, or after the wait, so an APC, a kernel request under Wine, would only
             // wake a thread that is awake.
-            if (loopThread == null) {
+            if (!waker.isOpen()) {
                 return false;
             }
             ownTasks.add(task);
             return true;
         }
-        synchronized (threadLock) {
-            if (loopThread == null) {
-                return false;
-            }
-            tasks.add(task);
-            if (apcQueued.compareAndSet(false, true) && Kernel32Direct.QueueUserAPC(drainTasks, loopThread.getPointer(), 0) == 0) {
-                apcQueued.set(false);
-                tasks.remove(task);
-                LOG.log(Level.ERROR, "QueueUserAPC failed with Win32 error " + Native.getLastError());
-                return false;
-            }
-            return true;
-        }
+        return waker.enqueueAndWake(() -> tasks.add(task), () -> tasks.remove(task));
     }
 
     @Override
@@ -198,7 +169,6 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private void runTasks() {
-        apcQueued.set(false);
         for (Runnable task; (task = tasks.poll()) != null; ) {
             runTask(task);
         }
@@ -245,12 +215,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
             return;
         }
         stopping = true;
+        name.stopListening();
         // Listening instances: cancel the connect; its outcome arrives through the event.
         for (PipeInstance instance : listening) {
             instance.cancelConnect();
         }
         K.SetEvent(connectEvent);
-        closeSpareHandles();
+        name.closeSpareHandles();
         if (!closingConnections) {
             // Only stopping to accept (a server socket's close), while clients are served on: wait
             // for the cancelled connects here, so that their instances are closed, and no client can
@@ -319,14 +290,13 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private boolean wantsAnotherListener() {
-        return !stopping && listening.size() < config.listeningInstances()
-                && (!spareHandles.isEmpty() || config.allowsAnotherInstance(liveInstances));
+        return !stopping && name.wantsAnotherListener(listening.size());
     }
 
     /** Says so once per run of failures, not once per attempt: a failing name must not flood the log. */
     private void listenFailed(PipeException cause) {
         boolean first = listenRetry.failed(System.nanoTime());
-        String message = "cannot make a new instance listen; serving the " + (liveInstances - listening.size())
+        String message = "cannot make a new instance listen; serving the " + (name.liveInstances() - listening.size())
                 + " connected clients on with " + listening.size() + " listening, and retrying";
         if (first) {
             log(Level.WARNING, message, cause);
@@ -340,57 +310,12 @@ public final class CompletionRoutineLoop implements ServerLoop {
      * on a spare handle if there is one, else on a new one.
      */
     private PipeInstance createInstance() throws PipeException {
-        HANDLE handle = spareHandles.poll();
-        if (handle == null) {
-            handle = createPipeHandle();
-            liveInstances++;
-        }
+        HANDLE handle = name.takeHandle();
         PipeInstance instance = new PipeInstance(this, handle, nextId++, config.inBufferSize(), config.outBufferSize(),
                 config.maxMessageSize());
         byIoOverlapped.put(instance.readOverlapped.address(), instance);
         byIoOverlapped.put(instance.writeOverlapped.address(), instance);
         return instance;
-    }
-
-    private HANDLE createPipeHandle() throws PipeException {
-        // An instance made while no handle of ours holds the name (the first, or one after every
-        // instance was lost) claims it: if another process serves it already, fail rather than
-        // become one more instance of somebody else's pipe (pipe squatting).
-        boolean claiming = liveInstances == 0;
-        int openMode = Kernel32Ex.PIPE_ACCESS_DUPLEX | Kernel32Ex.FILE_FLAG_OVERLAPPED
-                | (claiming ? Kernel32Ex.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
-        int type = config.pipeType() == PipeType.MESSAGE
-                ? Kernel32Ex.PIPE_TYPE_MESSAGE | Kernel32Ex.PIPE_READMODE_MESSAGE
-                : Kernel32Ex.PIPE_TYPE_BYTE | Kernel32Ex.PIPE_READMODE_BYTE; // each read's bytes go to the listener as they come
-        int pipeMode = type | Kernel32Ex.PIPE_WAIT | Kernel32Ex.PIPE_REJECT_REMOTE_CLIENTS;
-        HANDLE handle = NativeHandles.opened(Kernel32Ex.OPENING.CreateNamedPipe(config.name().path(), openMode, pipeMode, config.maxInstances(),
-                config.outBufferSize(), config.inBufferSize(), (int) config.defaultTimeout().toMillis(), security.attributes()));
-        if (WinBase.INVALID_HANDLE_VALUE.equals(handle)) {
-            int error = Native.getLastError();
-            String operation = "CreateNamedPipe " + config.name().path();
-            // ERROR_ACCESS_DENIED: FILE_FLAG_FIRST_PIPE_INSTANCE refused, an instance exists;
-            // ERROR_PIPE_BUSY: another server's instances are all there are (its maxInstances).
-            if (claiming && (error == Win32Errors.ERROR_ACCESS_DENIED || error == Win32Errors.ERROR_PIPE_BUSY)) {
-                throw new PipeNameInUseException(operation, error, "the pipe is already served by another server");
-            }
-            throw Win32.exception(operation, error, null);
-        }
-        if (claiming && otherInstancesExist(handle)) {
-            NativeHandles.close(handle);
-            throw new PipeNameInUseException("CreateNamedPipe " + config.name().path(), Win32Errors.ERROR_ACCESS_DENIED,
-                    "the pipe is already served by another server");
-        }
-        return handle;
-    }
-
-    /**
-     * Whether instances other than {@code ours} exist under the same name. Windows already
-     * refuses them through {@code FILE_FLAG_FIRST_PIPE_INSTANCE}; Wine ignores that flag, so the
-     * first instance also counts the pipe's instances before it claims the name.
-     */
-    private static boolean otherInstancesExist(HANDLE ours) {
-        IntByReference instances = new IntByReference();
-        return K.GetNamedPipeHandleState(ours, null, instances, null, null, null, 0) && instances.getValue() > 1;
     }
 
     /** The {@code case 0:} of the sample's wait loop, for every listening instance with an outcome. */
@@ -455,53 +380,20 @@ public final class CompletionRoutineLoop implements ServerLoop {
         byIoOverlapped.remove(instance.readOverlapped.address());
         byIoOverlapped.remove(instance.writeOverlapped.address());
         listening.remove(instance);
-        liveInstances--;
+        name.released();
         // No replenish() here: this runs inside replenish() itself when a new instance fails to
         // listen, and calling back would recurse for as long as listening keeps failing. The
         // loop replenishes after each wait instead.
     }
 
-    /**
-     * Offered the handle of an instance whose client has gone, disconnected: keeps it to listen
-     * again if another listener is wanted, and says whether it did (else the instance closes it).
-     * This is what holds the name while a server with few instances turns over its clients: with
-     * {@code maxInstances(1)}, closing the one instance before making the next would leave the
-     * name without any instance for a moment, and a process of another user could create the pipe
-     * in that gap, with its own security (pipe squatting). A reused handle never lets go of it.
-     */
+    /** See {@link PipeNameHolder#keepToListenAgain}: says whether the handle was kept, else the instance closes it. */
     boolean keepToListenAgain(HANDLE handle) {
-        if (stopping || listening.size() + spareHandles.size() >= config.listeningInstances()) {
-            return false;
-        }
-        spareHandles.add(handle);
-        liveInstances++;
-        return true;
+        return !stopping && name.keepToListenAgain(handle, listening.size());
     }
 
-    /**
-     * Whether an instance listens, or a spare handle waits to: then an ending instance may close
-     * its handle instead of offering it to {@link #keepToListenAgain}, and the name stays held.
-     */
-    boolean nameHeldByAnotherInstance() {
-        return !listening.isEmpty() || !spareHandles.isEmpty();
-    }
-
-    /**
-     * Whether an ending instance may close its handle without a disconnect, so that its client
-     * reads what it has not yet: only while another instance holds the name, and only when
-     * {@code maxInstances} is unlimited. Such an instance lives on until its client closes its
-     * end, uncounted here; under a cap it would still count against the cap in Windows, and the
-     * next CreateNamedPipe would fail with ERROR_PIPE_BUSY while this loop believes it has room.
-     */
+    /** See {@link PipeNameHolder#mayOutliveHandle}. */
     boolean mayOutliveHandle() {
-        return config.maxInstances() == ServerConfig.UNLIMITED_INSTANCES && nameHeldByAnotherInstance();
-    }
-
-    private void closeSpareHandles() {
-        for (HANDLE handle; (handle = spareHandles.poll()) != null; ) {
-            NativeHandles.close(handle);
-            liveInstances--;
-        }
+        return name.mayOutliveHandle(listening.size());
     }
 
     private void drainCancelledConnects() {
@@ -513,13 +405,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     private void freeLoopResources() {
-        closeSpareHandles();
-        synchronized (threadLock) {
-            if (loopThread != null) {
-                NativeHandles.close(loopThread);
-                loopThread = null; // from here execute refuses: nothing can queue behind the tasks run below
-            }
-        }
+        name.closeSpareHandles();
+        waker.close(); // from here execute refuses: nothing can queue behind the tasks run below
         // Tasks execute accepted since the last wait (another thread's, whose APC no wait will run
         // now, or the loop's own): it promised they run, so they run, while the event they may
         // touch still exists, and find every connection closed, rather than being dropped.
@@ -528,10 +415,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             NativeHandles.close(connectEvent);
             connectEvent = null;
         }
-        if (security != null) {
-            security.free();
-            security = null;
-        }
+        name.free();
     }
 
     void log(Level level, String message, Throwable failure) {

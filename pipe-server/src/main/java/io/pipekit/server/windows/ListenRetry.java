@@ -10,15 +10,15 @@ import io.pipekit.core.windows.Kernel32Ex;
  *
  * <p>Confined to the loop thread; times are {@link System#nanoTime()} readings.
  */
-final class ListenRetry {
-    static final long FIRST_PAUSE_NANOS = 50_000_000L;
-    static final long MAX_PAUSE_NANOS = 2_000_000_000L;
+public final class ListenRetry {
+    public static final long FIRST_PAUSE_NANOS = 50_000_000L;
+    public static final long MAX_PAUSE_NANOS = 2_000_000_000L;
 
     private int failures;
     private long retryAtNanos;
 
     /** Whether an attempt may start now: always, unless failures have set a later time. */
-    boolean mayTry(long nowNanos) {
+    public boolean mayTry(long nowNanos) {
         return failures == 0 || nowNanos - retryAtNanos >= 0;
     }
 
@@ -26,7 +26,7 @@ final class ListenRetry {
      * Records a failed attempt and sets when the next may start. Returns whether this failure
      * starts a run of failures: the one worth a warning.
      */
-    boolean failed(long nowNanos) {
+    public boolean failed(long nowNanos) {
         failures++;
         long pause = FIRST_PAUSE_NANOS << Math.min(failures - 1, 20);
         retryAtNanos = nowNanos + Math.min(pause, MAX_PAUSE_NANOS);
@@ -34,14 +34,14 @@ final class ListenRetry {
     }
 
     /** Records a successful attempt; returns how many failures it ended (0 if none). */
-    int succeeded() {
+    public int succeeded() {
         int ended = failures;
         failures = 0;
         return ended;
     }
 
     /** Failed attempts since the last success. */
-    int failures() {
+    public int failures() {
         return failures;
     }
 
@@ -49,7 +49,7 @@ final class ListenRetry {
      * How long the loop's alertable wait may last before a retry is due: {@code INFINITE}
      * when none is pending, else the milliseconds left, rounded up so the retry is never early.
      */
-    int waitMillis(long nowNanos) {
+    public int waitMillis(long nowNanos) {
         if (failures == 0) {
             return Kernel32Ex.INFINITE;
         }

@@ -15,13 +15,13 @@ import java.util.List;
  * were made direct. This table keys on the {@code long} itself (open addressing, linear probing,
  * deletion by shifting back), so a lookup allocates nothing. Confined to the loop thread.
  */
-final class OverlappedTable<V> {
+public final class OverlappedTable<V> {
     private long[] keys = new long[16]; // 0: empty slot (no OVERLAPPED lives at address 0)
     private Object[] values = new Object[16];
     private int size;
 
     /** Maps {@code address}, which must not be 0, to {@code instance}. */
-    void put(long address, V instance) {
+    public void put(long address, V instance) {
         if (address == 0) {
             throw new IllegalArgumentException("address 0");
         }
@@ -41,7 +41,7 @@ final class OverlappedTable<V> {
 
     /** The instance mapped to {@code address}, or {@code null}. */
     @SuppressWarnings("unchecked")
-    V get(long address) {
+    public V get(long address) {
         if (address == 0) {
             return null;
         }
@@ -54,7 +54,7 @@ final class OverlappedTable<V> {
     }
 
     /** Unmaps {@code address}; nothing happens if it was not mapped. */
-    void remove(long address) {
+    public void remove(long address) {
         int i = slot(address);
         while (keys[i] != address) {
             if (keys[i] == 0) {
@@ -81,13 +81,13 @@ final class OverlappedTable<V> {
         }
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Every mapped value, once per mapping, in no particular order. */
     @SuppressWarnings("unchecked")
-    List<V> values() {
+    public List<V> values() {
         List<V> out = new ArrayList<>(size);
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != 0) {

@@ -4,7 +4,6 @@ import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
-import com.sun.jna.ptr.IntByReference;
 import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
@@ -43,7 +42,7 @@ final class PipeInstance implements ServerConnection {
     private final CompletionRoutineLoop loop;
     private final HANDLE handle;
     private final long id;
-    final Overlapped connectOverlapped = new Overlapped();
+    private final ListeningInstance listening;
     final Overlapped readOverlapped = new Overlapped();
     final Overlapped writeOverlapped = new Overlapped();
     private final NativeBuffer readBuffer;
@@ -54,7 +53,6 @@ final class PipeInstance implements ServerConnection {
     private boolean endedUnheard; // ended before setListener: tell the listener when it comes
     private PipeException unheardCause;
     private PipeClientToken client; // read when the client connects
-    private boolean connectedEarly;
     private boolean readPending;
     private boolean writePending;
     private final ArrayDeque<byte[]> writeQueue = new ArrayDeque<>();
@@ -67,6 +65,7 @@ final class PipeInstance implements ServerConnection {
     PipeInstance(CompletionRoutineLoop loop, HANDLE handle, long id, int readChunk, int writeBufferSize, int maxMessageSize) {
         this.loop = loop;
         this.handle = handle;
+        this.listening = new ListeningInstance(handle);
         this.id = id;
         this.readBuffer = new NativeBuffer(readChunk);
         this.writeBuffer = new NativeBuffer(writeBufferSize);
@@ -85,59 +84,22 @@ final class PipeInstance implements ServerConnection {
      * that stopped it; the instance must then be released.
      */
     int listen(HANDLE connectEvent) {
-        int error = Win32Errors.ERROR_NO_DATA;
-        for (int attempt = 0; attempt < 3 && error == Win32Errors.ERROR_NO_DATA; attempt++) {
-            connectOverlapped.reset(connectEvent);
-            if (KX.ConnectNamedPipe(handle, connectOverlapped.pointer())) {
-                connectedEarly = true; // documented never to happen overlapped; treat it as connected
-                K.SetEvent(connectEvent);
-                return 0;
-            }
-            error = Native.getLastError();
-            switch (error) {
-                case Win32Errors.ERROR_IO_PENDING:
-                    return 0;
-                case Win32Errors.ERROR_PIPE_CONNECTED:
-                    // The client came between CreateNamedPipe and ConnectNamedPipe: connected, but the
-                    // event will not be signalled for it, so signal it ourselves as the sample does.
-                    connectedEarly = true;
-                    K.SetEvent(connectEvent);
-                    return 0;
-                case Win32Errors.ERROR_NO_DATA:
-                    // A client came and already left: no connection to serve. Make the instance
-                    // listen again rather than hand out a dead "connection".
-                    K.DisconnectNamedPipe(handle);
-                    break;
-                default:
-                    break;
-            }
-        }
-        return error;
+        return listening.listen(connectEvent);
     }
 
     /** Whether the pending connect has an outcome for the loop to collect. */
     boolean connectOutcomeReady() {
-        return connectedEarly || connectOverlapped.completed();
+        return listening.connectOutcomeReady();
     }
 
-    /**
-     * The outcome of the connect: 0 when a client is connected, else the Win32 error
-     * ({@code ERROR_OPERATION_ABORTED} after a cancel, {@code ERROR_NO_DATA} for a client that
-     * already left).
-     */
+    /** The outcome of the connect; see {@link ListeningInstance#connectResult()}. */
     int connectResult() {
-        if (connectedEarly) {
-            return 0;
-        }
-        IntByReference ignored = new IntByReference();
-        return KX.GetOverlappedResult(handle, connectOverlapped.pointer(), ignored, false) ? 0 : Native.getLastError();
+        return listening.connectResult();
     }
 
     /** Cancels a pending connect; its outcome then arrives through the connect event. */
     void cancelConnect() {
-        if (!connectedEarly) {
-            KX.CancelIoEx(handle, connectOverlapped.pointer());
-        }
+        listening.cancelConnect();
     }
 
     /** A client is connected: learn who it is before anyone asks, and before any message is read. */
@@ -384,7 +346,7 @@ final class PipeInstance implements ServerConnection {
         if (client != null) {
             client.close();
         }
-        connectOverlapped.free();
+        listening.free();
         readOverlapped.free();
         writeOverlapped.free();
         readBuffer.free();

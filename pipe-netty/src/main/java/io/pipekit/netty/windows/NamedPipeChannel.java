@@ -1,0 +1,604 @@
+package io.pipekit.netty.windows;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinBase;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.UntrustedServerException;
+import io.pipekit.core.Win32Errors;
+import io.pipekit.core.transport.ResolvedServerTrust;
+import io.pipekit.core.windows.Kernel32Direct;
+import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.NativeHandles;
+import io.pipekit.core.windows.PipeClientToken;
+import io.pipekit.core.windows.PipeServerIdentity;
+import io.pipekit.core.windows.Win32;
+import io.pipekit.netty.NettyPipeAddress;
+import io.pipekit.netty.PipeChannel;
+import io.pipekit.netty.PipePeerAddress;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A named-pipe connection as a Netty channel: a server's accepted client, or a client's
+ * connection to a server. One class for both, as Netty's epoll transport has one.
+ *
+ * <p>Reads go straight into the direct {@code ByteBuf}'s memory ({@code ReadFileEx}); writes go
+ * out from direct buffers ({@code WriteFileEx}), one at a time and in order. The buffer of a
+ * pending operation is retained by the channel until the operation's completion has run: Netty
+ * releases outbound messages when a channel closes, and the kernel may still be reading or
+ * writing that memory. Closing with I/O pending cancels it ({@code CancelIoEx}); the handle is
+ * closed (or given back to the server) and the {@code OVERLAPPED}s freed once the last
+ * completion has come.
+ *
+ * <p>A named pipe has no half-close: this is not a {@code DuplexChannel}. A client connecting
+ * while every instance is busy retries on its loop every few milliseconds until
+ * {@code CONNECT_TIMEOUT_MILLIS} ({@code WaitNamedPipe} would block the loop), and checks the
+ * server's identity against {@link io.pipekit.netty.PipeChannelOption#SERVER_TRUST} before its
+ * connect completes.
+ */
+public final class NamedPipeChannel extends AbstractChannel implements PipeChannel {
+    private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+    private static final long BUSY_RETRY_MILLIS = 5;
+
+    private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
+    private final NamedPipeServerChannel server; // the parent of an accepted channel; null for a client
+    private final PendingIo readOp = new PendingIo(this::readCompleted);
+    private final PendingIo writeOp = new PendingIo(this::writeCompleted);
+
+    // Loop-thread state (volatile where Netty asks from any thread).
+    private PipeEventLoop loop; // the loop the I/O was issued on: its completions come there, registered or not
+    private HANDLE handle;
+    private PipeClientToken clientToken;
+    private volatile PeerIdentity peer;
+    private volatile NettyPipeAddress local;
+    private volatile SocketAddress remote;
+    private volatile boolean open = true;
+    private volatile boolean active;
+    private boolean closed; // doClose ran: no new I/O; the rest is freed after the last completion
+    private boolean freed;
+    private ByteBuf reading; // the buffer ReadFileEx writes into while readOp is pending
+    private ByteBuf writing; // the buffer WriteFileEx reads from while writeOp is pending
+    private FileRegion writingRegion; // the region a pending write's bytes came from, if any
+    private boolean readRequested; // a read() asked for data that has not come yet
+    private boolean inputEnded; // the pipe's end was read, or a read failed: no read starts again
+    private boolean inReadBatch;
+    private boolean handlingRead; // a read's data is being handed up: a read() from a handler now waits for the batch's end
+    private ChannelPromise connectPromise;
+    private NettyPipeAddress connectAddress;
+    private long connectDeadlineNanos;
+    private ScheduledFuture<?> connectRetry;
+
+    /** A client channel, unconnected; Netty's {@code Bootstrap} makes it through its class. */
+    public NamedPipeChannel() {
+        super(null);
+        this.server = null;
+    }
+
+    /** An accepted client on {@code handle}, whose identity {@code token} holds. */
+    NamedPipeChannel(NamedPipeServerChannel server, HANDLE handle, PipeClientToken token, NettyPipeAddress pipe) {
+        super(server);
+        this.server = server;
+        this.handle = handle;
+        this.clientToken = token;
+        this.peer = token.identity();
+        this.local = pipe;
+        this.remote = new PipePeerAddress(pipe, token.identity());
+        this.active = true;
+        attr(PEER_IDENTITY).set(token.identity());
+    }
+
+    @Override
+    public PeerIdentity peerIdentity() {
+        return peer;
+    }
+
+    @Override
+    public NamedPipeChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public boolean isActive() {
+        return open && active;
+    }
+
+    @Override
+    public NettyPipeAddress localAddress() {
+        return (NettyPipeAddress) super.localAddress();
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return remote;
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop eventLoop) {
+        return eventLoop instanceof PipeEventLoop;
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new PipeUnsafe();
+    }
+
+    @Override
+    protected void doRegister() {
+        PipeEventLoop registeredOn = (PipeEventLoop) eventLoop();
+        if (loop != null && loop != registeredOn && (readOp.pending() || writeOp.pending())) {
+            throw new IllegalStateException("I/O of this channel is still pending on its earlier loop");
+        }
+        if (loop != registeredOn) {
+            if (loop != null) {
+                loop.untrack(readOp);
+                loop.untrack(writeOp);
+            }
+            loop = registeredOn;
+            loop.track(readOp);
+            loop.track(writeOp);
+        }
+        loop.channelRegistered(this);
+    }
+
+    @Override
+    protected void doDeregister() {
+        loop.channelDeregistered(this);
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) {
+        throw new UnsupportedOperationException("a named pipe client is not bound; connect it");
+    }
+
+    @Override
+    protected void doDisconnect() throws Exception {
+        doClose();
+    }
+
+    // --- reading ------------------------------------------------------------------------------
+
+    @Override
+    protected void doBeginRead() {
+        if (!isActive() || closed || inputEnded) {
+            return;
+        }
+        readRequested = true;
+        if (!readOp.pending() && !handlingRead) {
+            startRead();
+        }
+    }
+
+    private void startRead() {
+        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
+        if (!inReadBatch) {
+            allocHandle.reset(config);
+            inReadBatch = true;
+        }
+        ByteBuf buf = allocHandle.allocate(alloc());
+        if (!buf.isDirect()) {
+            buf.release();
+            buf = alloc().directBuffer(allocHandle.guess());
+        }
+        int length = buf.writableBytes();
+        allocHandle.attemptedBytesRead(length);
+        readOp.overlapped.reset(null);
+        long address = address(buf, buf.writerIndex(), length);
+        if (!Kernel32Direct.ReadFileEx(handle.getPointer(), new Pointer(address), length, readOp.overlapped.pointer(), loop.routine())) {
+            int error = Native.getLastError();
+            // Wine returns FALSE with ERROR_MORE_DATA when part of a message is there at once, yet
+            // queues the routine as Windows does after TRUE: either way the read is pending.
+            if (error != Win32Errors.ERROR_MORE_DATA) {
+                buf.release();
+                readEnded(error);
+                return;
+            }
+        }
+        reading = buf;
+        loop.issued(readOp);
+    }
+
+    private void readCompleted(PendingIo op, int errorCode, int bytes) {
+        ByteBuf buf = reading;
+        reading = null;
+        if (closed) {
+            // A cancelled read: its data, if it raced the cancel, is for nobody now.
+            buf.release();
+            freeWhenIdle();
+            return;
+        }
+        boolean moreData = errorCode == Win32Errors.ERROR_MORE_DATA || readOp.overlapped.status() == Kernel32Ex.STATUS_BUFFER_OVERFLOW;
+        if (errorCode != 0 && !moreData) {
+            buf.release();
+            readEnded(errorCode);
+            return;
+        }
+        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
+        if (bytes == 0) {
+            // A zero-byte write of the peer's: not the end of the pipe, which is an error code here.
+            buf.release();
+            startRead();
+            return;
+        }
+        buf.writerIndex(buf.writerIndex() + bytes);
+        allocHandle.lastBytesRead(bytes);
+        allocHandle.incMessagesRead(1);
+        readRequested = false;
+        handlingRead = true;
+        try {
+            pipeline().fireChannelRead(buf);
+        } finally {
+            handlingRead = false;
+        }
+        if (closed || inputEnded) {
+            return;
+        }
+        if (allocHandle.continueReading()) {
+            startRead();
+            return;
+        }
+        allocHandle.readComplete();
+        inReadBatch = false;
+        pipeline().fireChannelReadComplete();
+        if (!closed && !inputEnded && !readOp.pending() && (config.isAutoRead() || readRequested)) {
+            startRead();
+        }
+    }
+
+    /** The pipe's end (the peer closed it) or a read error: the channel closes; there is no half-close. */
+    private void readEnded(int errorCode) {
+        inputEnded = true; // first: the read-complete below may ask for another read (auto-read)
+        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
+        allocHandle.lastBytesRead(-1);
+        allocHandle.readComplete();
+        inReadBatch = false;
+        readRequested = false;
+        pipeline().fireChannelReadComplete();
+        boolean peerLeft = errorCode == Win32Errors.ERROR_BROKEN_PIPE || errorCode == Win32Errors.ERROR_NO_DATA
+                || errorCode == Win32Errors.ERROR_PIPE_NOT_CONNECTED || errorCode == Win32Errors.ERROR_OPERATION_ABORTED;
+        if (!peerLeft) {
+            pipeline().fireExceptionCaught(Win32.exception("ReadFileEx", errorCode, null));
+        }
+        unsafe().close(unsafe().voidPromise());
+    }
+
+    // --- writing ------------------------------------------------------------------------------
+
+    @Override
+    protected Object filterOutboundMessage(Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            if (buf.hasMemoryAddress() || (buf.isDirect() && buf.nioBufferCount() == 1)) {
+                return buf;
+            }
+            // Heap or composite: the kernel needs one block of native memory.
+            ByteBuf direct = alloc().directBuffer(buf.readableBytes());
+            direct.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+            ReferenceCountUtil.safeRelease(buf);
+            return direct;
+        }
+        if (msg instanceof FileRegion) {
+            return msg;
+        }
+        throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName() + " (expected ByteBuf or FileRegion)");
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (writeOp.pending() || closed) {
+            return; // one write in flight; its completion starts the next
+        }
+        for (;;) {
+            Object msg = in.current();
+            if (msg == null) {
+                return;
+            }
+            if (msg instanceof ByteBuf buf) {
+                if (!buf.isReadable()) {
+                    in.remove();
+                    continue;
+                }
+                startWrite(buf.retain(), buf.readerIndex(), buf.readableBytes(), null);
+                return;
+            }
+            FileRegion region = (FileRegion) msg;
+            if (region.transferred() >= region.count()) {
+                in.remove();
+                continue;
+            }
+            int chunk = (int) Math.min(64 * 1024, region.count() - region.transferred());
+            ByteBuf copy = alloc().directBuffer(chunk);
+            try {
+                long copied = region.transferTo(new ByteBufChannel(copy), region.transferred());
+                if (copied <= 0) {
+                    copy.release();
+                    in.remove(new IOException("the file region gave no bytes at " + region.transferred() + " of " + region.count()));
+                    continue;
+                }
+            } catch (IOException | RuntimeException e) {
+                copy.release();
+                throw e;
+            }
+            startWrite(copy, copy.readerIndex(), copy.readableBytes(), region);
+            return;
+        }
+    }
+
+    /** Starts writing {@code length} bytes of {@code buf}, which this call owns a reference to. */
+    private void startWrite(ByteBuf buf, int index, int length, FileRegion region) throws IOException {
+        writeOp.overlapped.reset(null);
+        long address = address(buf, index, length);
+        if (!Kernel32Direct.WriteFileEx(handle.getPointer(), new Pointer(address), length, writeOp.overlapped.pointer(), loop.routine())) {
+            int error = Native.getLastError();
+            buf.release();
+            throw Win32.exception("WriteFileEx", error, null);
+        }
+        writing = buf;
+        writingRegion = region;
+        loop.issued(writeOp);
+    }
+
+    private void writeCompleted(PendingIo op, int errorCode, int bytes) {
+        ByteBuf buf = writing;
+        FileRegion region = writingRegion;
+        writing = null;
+        writingRegion = null;
+        buf.release(); // the kernel is done with its memory
+        if (closed) {
+            freeWhenIdle();
+            return;
+        }
+        ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        if (errorCode != 0) {
+            IOException cause = Win32.exception("WriteFileEx", errorCode, null);
+            if (in != null) {
+                in.remove(cause); // the message that did not go out; the close fails the rest
+            }
+            unsafe().close(unsafe().voidPromise());
+            return;
+        }
+        if (in != null) {
+            if (region == null) {
+                in.removeBytes(bytes);
+            } else {
+                in.progress(bytes);
+                if (region.transferred() >= region.count()) {
+                    in.remove();
+                }
+            }
+        }
+        ((PipeUnsafe) unsafe()).writeMore();
+    }
+
+    /** The memory address of {@code buf}'s bytes from {@code index}: Netty's, or JNA's for a direct buffer without one. */
+    private static long address(ByteBuf buf, int index, int length) {
+        if (buf.hasMemoryAddress()) {
+            return buf.memoryAddress() + index;
+        }
+        ByteBuffer view = buf.nioBuffer(index, length); // a direct buffer shares the memory: its base is the index
+        return Pointer.nativeValue(Native.getDirectBufferPointer(view));
+    }
+
+    /** A {@code FileRegion}'s target: copies what it is given into a direct buffer, up to its capacity. */
+    private static final class ByteBufChannel implements WritableByteChannel {
+        private final ByteBuf into;
+
+        ByteBufChannel(ByteBuf into) {
+            this.into = into;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(src.remaining(), into.writableBytes());
+            ByteBuffer part = src.duplicate();
+            part.limit(part.position() + n);
+            into.writeBytes(part);
+            src.position(src.position() + n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    // --- closing ------------------------------------------------------------------------------
+
+    @Override
+    protected void doClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        open = false;
+        active = false;
+        if (connectRetry != null) {
+            connectRetry.cancel(false);
+            connectRetry = null;
+        }
+        if (connectPromise != null) {
+            connectPromise.tryFailure(new ClosedChannelException());
+            connectPromise = null;
+        }
+        if (handle != null && (readOp.pending() || writeOp.pending())) {
+            // Each completion still comes, aborted, and frees its buffer; the last frees the rest.
+            KX.CancelIoEx(handle, null);
+        }
+        freeWhenIdle();
+    }
+
+    /** The handle, the token and the OVERLAPPEDs go once the channel is closed and nothing is pending: exactly once. */
+    private void freeWhenIdle() {
+        if (!closed || freed || readOp.pending() || writeOp.pending()) {
+            return;
+        }
+        freed = true;
+        if (loop != null) {
+            loop.untrack(readOp);
+            loop.untrack(writeOp);
+        }
+        readOp.overlapped.free();
+        writeOp.overlapped.free();
+        if (clientToken != null) {
+            clientToken.close();
+        }
+        HANDLE h = handle;
+        handle = null;
+        if (h != null) {
+            if (server != null) {
+                server.childClosed(h);
+            } else {
+                NativeHandles.close(h);
+            }
+        }
+    }
+
+    // --- connecting (a client) -----------------------------------------------------------------
+
+    private void tryConnect() {
+        connectRetry = null;
+        ChannelPromise promise = connectPromise;
+        if (promise == null || closed) {
+            return;
+        }
+        String path = connectAddress.pipeName().path();
+        int flags = Kernel32Ex.FILE_FLAG_OVERLAPPED | Kernel32Ex.SECURITY_SQOS_PRESENT | Kernel32Ex.SECURITY_IDENTIFICATION;
+        HANDLE opened = NativeHandles.opened(Kernel32Ex.OPENING.CreateFile(path, Kernel32.GENERIC_READ | Kernel32.GENERIC_WRITE, 0, null,
+                Kernel32.OPEN_EXISTING, flags, null));
+        if (!WinBase.INVALID_HANDLE_VALUE.equals(opened)) {
+            PeerIdentity serverIdentity;
+            try {
+                serverIdentity = PipeServerIdentity.of(opened);
+                if (!PipeServerIdentity.trusted(serverIdentity, ResolvedServerTrust.of(config.serverTrust()))) {
+                    throw new UntrustedServerException("connect " + path, serverIdentity, config.serverTrust());
+                }
+            } catch (PipeException | RuntimeException e) {
+                NativeHandles.close(opened);
+                connectFailed(e);
+                return;
+            }
+            handle = opened;
+            peer = serverIdentity;
+            attr(PEER_IDENTITY).set(serverIdentity);
+            local = connectAddress;
+            remote = connectAddress;
+            active = true;
+            connectPromise = null;
+            boolean promiseSet = promise.trySuccess();
+            pipeline().fireChannelActive();
+            if (!promiseSet) {
+                unsafe().close(unsafe().voidPromise()); // cancelled meanwhile
+            }
+            return;
+        }
+        int error = Native.getLastError();
+        if (error == Win32Errors.ERROR_PIPE_BUSY) {
+            if (System.nanoTime() - connectDeadlineNanos >= 0) {
+                connectFailed(new ConnectTimeoutException("every instance of " + path + " stayed busy for "
+                        + config.getConnectTimeoutMillis() + " ms"));
+                return;
+            }
+            // Never WaitNamedPipe: it blocks the loop. Try again shortly, on the loop.
+            connectRetry = eventLoop().schedule(this::tryConnect, BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (error == Win32Errors.ERROR_FILE_NOT_FOUND) {
+            connectFailed(new ConnectException("no such pipe: " + path + " (is the server running?)"));
+        } else {
+            connectFailed(Win32.exception("connect " + path, error, null));
+        }
+    }
+
+    private void connectFailed(Throwable cause) {
+        ChannelPromise promise = connectPromise;
+        connectPromise = null;
+        // Closed first, as a refused TCP connect leaves no open channel behind when its future fails.
+        unsafe().close(unsafe().voidPromise());
+        if (promise != null) {
+            promise.tryFailure(cause);
+        }
+    }
+
+    private final class PipeUnsafe extends AbstractUnsafe {
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (promise.isDone() || !ensureOpen(promise)) {
+                return;
+            }
+            if (handle != null) {
+                promise.setFailure(new AlreadyConnectedException());
+                return;
+            }
+            if (connectPromise != null) {
+                promise.setFailure(new ConnectionPendingException());
+                return;
+            }
+            if (!(remoteAddress instanceof NettyPipeAddress address)) {
+                promise.setFailure(new UnsupportedAddressTypeException());
+                return;
+            }
+            connectPromise = promise;
+            connectAddress = address;
+            connectDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getConnectTimeoutMillis());
+            // Cancelling the connect while it retries a busy pipe stops the retries and closes the channel.
+            promise.addListener((ChannelFutureListener) future -> {
+                if (future.isCancelled() && connectPromise == promise) {
+                    connectPromise = null;
+                    close(voidPromise());
+                }
+            });
+            tryConnect();
+        }
+
+        /** After a write completed: the next flushed message, if any, goes out. */
+        void writeMore() {
+            flush0();
+        }
+    }
+
+    /** For tests: whether a read or write is in flight. */
+    boolean ioPending() {
+        return readOp.pending() || writeOp.pending();
+    }
+}

@@ -1,0 +1,291 @@
+package io.pipekit.netty.windows;
+
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import io.netty.channel.Channel;
+import io.netty.channel.SingleThreadEventLoop;
+import io.pipekit.core.PipeException;
+import io.pipekit.core.Win32Errors;
+import io.pipekit.core.windows.Kernel32Direct;
+import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.NativeHandles;
+import io.pipekit.core.windows.Win32;
+import io.pipekit.server.windows.ApcWaker;
+import io.pipekit.server.windows.OverlappedTable;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Netty event loop on pipekit's completion-routine loop: one thread that waits alertably
+ * ({@code WaitForSingleObjectEx} on the connect event its server channels' listening instances
+ * share), runs the completion routines of the I/O its channels started, and Netty's tasks.
+ *
+ * <p>A completion routine does no channel work: it only records the outcome and puts the
+ * operation on a loop-local queue. After the wait the loop hands each outcome to its channel,
+ * where the pipeline runs, then runs Netty's tasks. So no handler ever runs inside an APC, and
+ * none runs while a routine is on the stack.
+ *
+ * <p>The wait's timeout is the delay to Netty's next scheduled task, rounded up to whole
+ * milliseconds (rounded down, a task due in 0.4 ms would make the loop spin). Another thread
+ * wakes the loop with one {@code QueueUserAPC} ({@link ApcWaker}), and only while the loop waits
+ * or is about to: the {@code nextWakeupNanos} protocol of Netty's {@code EpollEventLoop}.
+ *
+ * <p>It ends only once no operation is pending: a pending operation's {@code OVERLAPPED} and
+ * buffer belong to the kernel, which may still write them. If one never completes (a kernel or
+ * Wine bug), the loop logs it and leaks that memory rather than free it under the kernel.
+ */
+public final class PipeEventLoop extends SingleThreadEventLoop {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.netty");
+    private static final Kernel32 K = Kernel32.INSTANCE;
+    private static final long AWAKE = -1L;
+    private static final long NONE = Long.MAX_VALUE;
+    private static final int SHUTDOWN_POLL_MILLIS = 100;
+    private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    // AWAKE while the loop runs; NONE while it waits without a deadline; else the deadline it waits to.
+    private final AtomicLong nextWakeupNanos = new AtomicLong(AWAKE);
+    private final ApcWaker waker = new ApcWaker(() -> { }); // the APC only ends the wait; the loop then looks at its tasks
+
+    // Loop-thread state.
+    private final OverlappedTable<PendingIo> operations = new OverlappedTable<>();
+    private final ArrayDeque<PendingIo> completions = new ArrayDeque<>();
+    private final Set<Channel> channels = new LinkedHashSet<>();
+    private final List<ConnectSweeper> sweepers = new ArrayList<>();
+    private int pendingOps;
+    private HANDLE connectEvent;
+    private Thread thread;
+
+    // Held for the loop's whole life, so JNA's stub stays reachable while the kernel may call it.
+    private final Kernel32Direct.IoCompletion routine = this::completed;
+
+    /** A server channel's part in the loop: collects its connects when the shared event fires. */
+    interface ConnectSweeper {
+        void sweepConnects();
+    }
+
+    PipeEventLoop(PipeEventLoopGroup parent, Executor executor) {
+        super(parent, executor, false);
+    }
+
+    // --- for channels (loop thread) ---------------------------------------------------------
+
+    /** The completion routine every channel of this loop issues its I/O with. */
+    Kernel32Direct.IoCompletion routine() {
+        return routine;
+    }
+
+    /** The manual-reset event every listening instance on this loop connects with. */
+    HANDLE connectEvent() {
+        return connectEvent;
+    }
+
+    /** Makes {@code op}'s completions findable by its {@code OVERLAPPED}. */
+    void track(PendingIo op) {
+        operations.put(op.overlapped.address(), op);
+    }
+
+    /** Forgets {@code op}; only once it is not pending. */
+    void untrack(PendingIo op) {
+        operations.remove(op.overlapped.address());
+    }
+
+    /** {@code op} was issued and its routine will come: the loop does not end before it has. */
+    void issued(PendingIo op) {
+        op.issued();
+        pendingOps++;
+    }
+
+    void addSweeper(ConnectSweeper sweeper) {
+        sweepers.add(sweeper);
+    }
+
+    boolean hasSweeper(ConnectSweeper sweeper) {
+        return sweepers.contains(sweeper);
+    }
+
+    void removeSweeper(ConnectSweeper sweeper) {
+        sweepers.remove(sweeper);
+    }
+
+    void channelRegistered(Channel channel) {
+        channels.add(channel);
+    }
+
+    void channelDeregistered(Channel channel) {
+        channels.remove(channel);
+    }
+
+    /** Operations issued whose routine has not been handled yet. */
+    int pendingOps() {
+        return pendingOps;
+    }
+
+    // --- the loop ---------------------------------------------------------------------------
+
+    @Override
+    protected void run() {
+        thread = Thread.currentThread();
+        try {
+            connectEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null)); // manual reset, shared by all listeners
+            if (connectEvent == null) {
+                throw Win32.lastError("CreateEvent");
+            }
+            waker.open();
+        } catch (PipeException e) {
+            throw new IllegalStateException("cannot start the pipe event loop", e);
+        }
+        long shutdownSince = 0;
+        for (;;) {
+            try {
+                int timeout = 0;
+                if (!hasTasks() && completions.isEmpty()) {
+                    long deadline = nextScheduledTaskDeadlineNanos();
+                    nextWakeupNanos.set(deadline == -1 ? NONE : deadline);
+                    if (!hasTasks()) { // re-checked after publishing: a task added meanwhile has woken, or will wake, the wait
+                        timeout = deadline == -1 ? Kernel32Ex.INFINITE : WaitTimeout.ceilMillis(deadlineToDelayNanos(deadline));
+                    }
+                }
+                if (isShuttingDown() && (timeout == Kernel32Ex.INFINITE || timeout > SHUTDOWN_POLL_MILLIS)) {
+                    timeout = SHUTDOWN_POLL_MILLIS; // cancelled I/O completes through routines; still look again soon
+                }
+                int woke;
+                try {
+                    woke = Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), timeout, true); // routines run here, and only enqueue
+                } finally {
+                    nextWakeupNanos.lazySet(AWAKE);
+                }
+                // An alertable wait that ran routines says WAIT_IO_COMPLETION even when the event is
+                // signalled too: while a busy connection keeps routines coming, every wait would, and
+                // connects would wait for it to go quiet. So look at the event after such a wait.
+                if (woke == Kernel32Ex.WAIT_IO_COMPLETION && !sweepers.isEmpty()
+                        && Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), 0, false) == Kernel32Ex.WAIT_OBJECT_0) {
+                    woke = Kernel32Ex.WAIT_OBJECT_0;
+                }
+                if (woke == Kernel32Ex.WAIT_OBJECT_0) {
+                    // Reset before collecting, so a connect completing during the sweep signals again.
+                    K.ResetEvent(connectEvent);
+                    for (ConnectSweeper sweeper : new ArrayList<>(sweepers)) {
+                        sweeper.sweepConnects();
+                    }
+                } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
+                    throw Win32.lastError("WaitForSingleObjectEx");
+                }
+                processCompletions();
+                runAllTasks();
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "unexpected failure in the pipe event loop", t);
+            } finally {
+                if (isShuttingDown()) {
+                    closeAll();
+                    if (confirmShutdown()) {
+                        if (pendingOps == 0 && sweepers.isEmpty()) {
+                            break; // no operation pending, no cancelled connect without its outcome
+                        }
+                        if (shutdownSince == 0) {
+                            shutdownSince = System.nanoTime();
+                        } else if (System.nanoTime() - shutdownSince > DRAIN_LIMIT_NANOS) {
+                            break; // cleanup() says so, and leaks what is still the kernel's
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A completion routine, inside the alertable wait: record and queue, nothing else. */
+    private void completed(int errorCode, int bytes, long overlapped) {
+        PendingIo op = operations.get(overlapped);
+        if (op == null) {
+            LOG.log(Level.ERROR, "completion for an OVERLAPPED pipekit does not own; ignored");
+            return;
+        }
+        op.errorCode = errorCode;
+        op.bytesTransferred = bytes;
+        completions.add(op);
+    }
+
+    private void processCompletions() {
+        for (PendingIo op; (op = completions.poll()) != null; ) {
+            op.done();
+            pendingOps--;
+            try {
+                op.owner.ioCompleted(op, op.errorCode, op.bytesTransferred);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "handling a completion failed", e);
+            }
+        }
+    }
+
+    /** Closes every pipe channel on this loop: cancels their I/O, which then completes. */
+    private void closeAll() {
+        for (Channel channel : new ArrayList<>(channels)) {
+            channel.unsafe().close(channel.unsafe().voidPromise());
+        }
+    }
+
+    @Override
+    protected void cleanup() {
+        // Every operation still pending gets its routine before anything is freed.
+        long start = System.nanoTime();
+        while ((pendingOps > 0 || !sweepers.isEmpty()) && System.nanoTime() - start < DRAIN_LIMIT_NANOS && connectEvent != null) {
+            if (Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), SHUTDOWN_POLL_MILLIS, true) == Kernel32Ex.WAIT_OBJECT_0) {
+                K.ResetEvent(connectEvent);
+                for (ConnectSweeper sweeper : new ArrayList<>(sweepers)) {
+                    sweeper.sweepConnects();
+                }
+            }
+            processCompletions();
+        }
+        if (pendingOps > 0 || !sweepers.isEmpty()) {
+            LOG.log(Level.ERROR, pendingOps + " pipe operations and the connects of " + sweepers.size()
+                    + " server channels never completed; their memory is leaked rather than freed under the kernel");
+        }
+        waker.close();
+        if (connectEvent != null) {
+            NativeHandles.close(connectEvent);
+            connectEvent = null;
+        }
+    }
+
+    @Override
+    protected void wakeup(boolean inEventLoop) {
+        if (!inEventLoop && nextWakeupNanos.getAndSet(AWAKE) != AWAKE) {
+            waker.wake();
+        }
+    }
+
+    @Override
+    protected boolean beforeScheduledTaskSubmitted(long deadlineNanos) {
+        // Also right for AWAKE (-1): an awake loop needs no wake.
+        return deadlineNanos < nextWakeupNanos.get();
+    }
+
+    @Override
+    protected boolean afterScheduledTaskSubmitted(long deadlineNanos) {
+        return deadlineNanos < nextWakeupNanos.get();
+    }
+
+    /** The loop's thread, once it has started: for tests that prove everything runs on it. */
+    Thread thread() {
+        return thread;
+    }
+
+    /** Whether the loop waits, or is about to: a wake from another thread then queues an APC. */
+    boolean waiting() {
+        return nextWakeupNanos.get() != AWAKE;
+    }
+
+    /** Whether {@code channel} is registered here. */
+    boolean hasChannel(Channel channel) {
+        return channels.contains(channel);
+    }
+}

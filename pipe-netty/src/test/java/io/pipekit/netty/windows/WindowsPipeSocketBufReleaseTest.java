@@ -1,0 +1,31 @@
+package io.pipekit.netty.windows;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.testsuite.transport.TestsuitePermutation;
+import io.netty.testsuite.transport.socket.SocketBufReleaseTest;
+import io.pipekit.testing.WindowsOnly;
+import java.net.SocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Netty's {@code SocketBufReleaseTest} over named pipes: buffers released once written and read. */
+@WindowsOnly
+@ExtendWith(PipeTestPermutation.Lifecycle.class)
+class WindowsPipeSocketBufReleaseTest extends SocketBufReleaseTest {
+    @Override
+    protected List<TestsuitePermutation.BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return PipeTestPermutation.socket();
+    }
+
+    @Override
+    protected SocketAddress newSocketAddress() {
+        return PipeTestPermutation.newAddress();
+    }
+
+    @Override
+    protected List<ByteBufAllocator> newAllocators() {
+        return PipeTestPermutation.allocators();
+    }
+}
