@@ -189,6 +189,17 @@ def grpc_field(cell):
     return "megabytesPerSecond" if cell == "stream" else "callsPerSecond"
 
 
+def grpc_cpu_field(cell):
+    return "cpuMicrosPerMegabyte" if cell == "stream" else "cpuMicrosPerCall"
+
+
+def grpc_cpu_ratio(rows, cell, peer):
+    """pipe-netty ÷ peer for the process's CPU time per call (per MB), per round; None before the driver measured it."""
+    field = grpc_cpu_field(cell)
+    a, b = ({k: r for k, r in grpc_rounds(rows, t, cell).items() if field in r} for t in ("pipe", peer))
+    return ratio(a, b, field)
+
+
 def grpc_ratio(rows, cell, peer):
     """pipe-netty ÷ peer for the cell's throughput, per round."""
     return ratio(grpc_rounds(rows, "pipe", cell), grpc_rounds(rows, peer, cell), grpc_field(cell))
@@ -202,12 +213,14 @@ def grpc_label(cell):
 
 
 def grpc_table(rows):
-    lines = ["| cell | " + " | ".join(label for _, label in GRPC_TRANSPORTS) + " | pipe-netty ÷ TCP | pipe-netty ÷ epoll UDS |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| cell | " + " | ".join(label for _, label in GRPC_TRANSPORTS) + " | pipe-netty ÷ TCP | pipe-netty ÷ epoll UDS "
+             "| CPU per call (per MB): pipe-netty ÷ TCP | ÷ epoll UDS |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for cell in grpc_cells(rows):
         medians = [fmt(med(grpc_rounds(rows, t, cell), grpc_field(cell)) if grpc_rounds(rows, t, cell) else None) for t, _ in GRPC_TRANSPORTS]
         lines.append(f"| {grpc_label(cell)} | " + " | ".join(medians)
-                     + f" | {fmt_ratio(grpc_ratio(rows, cell, 'tcp'))} | {fmt_ratio(grpc_ratio(rows, cell, 'epoll-uds'))} |")
+                     + f" | {fmt_ratio(grpc_ratio(rows, cell, 'tcp'))} | {fmt_ratio(grpc_ratio(rows, cell, 'epoll-uds'))} "
+                     + "".join(f"| {fmt_ratio(grpc_cpu_ratio(rows, cell, peer))} " for peer in ('tcp', 'epoll-uds')) + "|")
     return "\n".join(lines)
 
 
@@ -557,7 +570,9 @@ def main(raw, md, png):
           "three transports, only the channel classes and the address differ. Unary: 64-byte echo calls, with 1 or 32 kept "
           "outstanding on one connection; stream: one server-streaming call of 64 KiB messages, flow-controlled by the "
           "client. Each cell runs in a JVM of its own, untimed calls first (the JIT); the transports take turns in every "
-          "round; the ratios are pipe-netty ÷ peer per round.\n")
+          "round; the ratios are pipe-netty ÷ peer per round. The CPU columns are the process's CPU time per call (per MB "
+          "streamed), pipe-netty ÷ peer: below 1 is cheaper, and on a machine shared with other work they move less than "
+          "the rates do.\n")
         w(grpc_table(rows))
         w("")
     if has_wine:

@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * Prints one JSON line: unary calls per second (CONCURRENCY calls kept outstanding, each echoing
  * 64 bytes), or the MB/s of a server stream of MESSAGE_BYTES messages (flow-controlled by the
- * client, as a real download is). Server and client each have an event loop group of one thread,
+ * client, as a real download is), each with the process's CPU time per call or per MB. Server and client each have an event loop group of one thread,
  * and run calls on it (directExecutor), the same for every transport: what differs is the channel.
  */
 public final class GrpcBench {
@@ -107,21 +108,25 @@ public final class GrpcBench {
             if (mode.equals("unary")) {
                 int concurrency = (int) a;
                 unary(channel, concurrency, warm);
+                long cpu = cpuNanos();
                 long start = System.nanoTime();
                 unary(channel, concurrency, b);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                result = String.format("{\"mode\": \"unary\", \"concurrency\": %d, \"calls\": %d, \"callsPerSecond\": %.1f}",
-                        concurrency, b, b / seconds);
+                double cpuMicros = (cpuNanos() - cpu) / 1e3;
+                result = String.format("{\"mode\": \"unary\", \"concurrency\": %d, \"calls\": %d, \"callsPerSecond\": %.1f, "
+                        + "\"cpuMicrosPerCall\": %.2f}", concurrency, b, b / seconds, cpuMicros / b);
             } else {
                 int message = (int) a;
                 for (long i = 0; i < warm; i++) {
                     download(channel, message, b);
                 }
+                long cpu = cpuNanos();
                 long start = System.nanoTime();
                 download(channel, message, b);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                result = String.format("{\"mode\": \"stream\", \"messageBytes\": %d, \"bytes\": %d, \"megabytesPerSecond\": %.1f}",
-                        message, b, b / seconds / 1e6);
+                double cpuMicros = (cpuNanos() - cpu) / 1e3;
+                result = String.format("{\"mode\": \"stream\", \"messageBytes\": %d, \"bytes\": %d, \"megabytesPerSecond\": %.1f, "
+                        + "\"cpuMicrosPerMegabyte\": %.2f}", message, b, b / seconds / 1e6, cpuMicros / (b / 1e6));
             }
             System.out.println(result);
         } finally {
@@ -134,6 +139,14 @@ public final class GrpcBench {
             clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /**
+     * The CPU time the whole process has used: on a machine shared with other work the wall-clock
+     * rate moves with the neighbours' load, the CPU spent per call much less.
+     */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static ServerServiceDefinition service() {
