@@ -172,6 +172,58 @@ def http_table(rows):
     return "\n".join(lines)
 
 
+GRPC_TRANSPORTS = [("pipe", "pipe-netty, Unix socket"), ("tcp", "Netty NIO, TCP loopback"), ("epoll-uds", "Netty epoll, Unix socket")]
+
+
+def grpc_rounds(rows, transport, cell):
+    return {r["round"]: r for r in rows if r.get("side") == "grpc" and r.get("server") == transport and r.get("client") == cell}
+
+
+def grpc_cells(rows):
+    """The gRPC cells measured: unary-N (N calls outstanding) by N, then stream."""
+    cells = {r["client"] for r in rows if r.get("side") == "grpc"}
+    return sorted((c for c in cells if c.startswith("unary-")), key=lambda c: int(c.split("-")[1])) + sorted(c for c in cells if c == "stream")
+
+
+def grpc_field(cell):
+    return "megabytesPerSecond" if cell == "stream" else "callsPerSecond"
+
+
+def grpc_cpu_field(cell):
+    return "cpuMicrosPerMegabyte" if cell == "stream" else "cpuMicrosPerCall"
+
+
+def grpc_cpu_ratio(rows, cell, peer):
+    """pipe-netty ÷ peer for the process's CPU time per call (per MB), per round; None before the driver measured it."""
+    field = grpc_cpu_field(cell)
+    a, b = ({k: r for k, r in grpc_rounds(rows, t, cell).items() if field in r} for t in ("pipe", peer))
+    return ratio(a, b, field)
+
+
+def grpc_ratio(rows, cell, peer):
+    """pipe-netty ÷ peer for the cell's throughput, per round."""
+    return ratio(grpc_rounds(rows, "pipe", cell), grpc_rounds(rows, peer, cell), grpc_field(cell))
+
+
+def grpc_label(cell):
+    if cell == "stream":
+        return "server stream of 64 KiB messages, MB/s"
+    n = int(cell.split("-")[1])
+    return f"unary 64 B echo, {n} call{'s' if n > 1 else ''} outstanding, calls/s"
+
+
+def grpc_table(rows):
+    lines = ["| cell | " + " | ".join(label for _, label in GRPC_TRANSPORTS) + " | pipe-netty ÷ TCP | pipe-netty ÷ epoll UDS "
+             "| CPU per call (per MB): pipe-netty ÷ TCP | ÷ epoll UDS |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for cell in grpc_cells(rows):
+        medians = [fmt(med(grpc_rounds(rows, t, cell), grpc_field(cell)) if grpc_rounds(rows, t, cell) else None) for t, _ in GRPC_TRANSPORTS]
+        lines.append(f"| {grpc_label(cell)} | " + " | ".join(medians)
+                     + f" | {fmt_ratio(grpc_ratio(rows, cell, 'tcp'))} | {fmt_ratio(grpc_ratio(rows, cell, 'epoll-uds'))} "
+                     + "".join(f"| {fmt_ratio(grpc_cpu_ratio(rows, cell, peer))} " for peer in ('tcp', 'epoll-uds')) + "|")
+    return "\n".join(lines)
+
+
 def check_rows(raw):
     """The smoke's check, on no timing: PipeSocket's stream rows (Unix, and Wine where it ran), the
     HTTP rows of both transports and the 1 MiB client cell are there, each with a positive figure.
@@ -193,6 +245,16 @@ def check_rows(raw):
                 missing.append(f"http httpclient5-{transport} {n} thread(s)")
     if len(threads) < 2:
         missing.append("http: several client threads")
+    # gRPC over pipe-netty, TCP loopback and epoll domain sockets: one unary cell with one call
+    # outstanding, one with several, and the stream.
+    cells = grpc_cells(rows)
+    if len([c for c in cells if c.startswith("unary-")]) < 2 or "stream" not in cells:
+        missing.append("grpc: unary with one and with several calls outstanding, and the stream")
+    for cell in cells:
+        for transport, _ in GRPC_TRANSPORTS:
+            found = grpc_rounds(rows, transport, cell)
+            if not found or not all(r.get(grpc_field(cell), 0) > 0 for r in found.values()):
+                missing.append(f"grpc {transport} {cell}")
     # pipekit's client and the C clients at 1 MiB on the C echo server (the only client cell the smoke's sizes reach).
     for client in ("c", "c-poll", "pipekit"):
         found = per_round(rows, "unix-client", "c-epoll", client, 1, 1048576)
@@ -413,6 +475,11 @@ def main(raw, md, png):
     for threads, measured in https:
         w(f"| HTTP, Apache HttpClient 5, {threads} client thread(s), keep-alive: requests/s over a Unix socket through `PipeSocketFactory` "
           f"≥ 1.0× over TCP loopback, same Go server process | {fmt_ratio(measured)} | {verdict(measured and measured[0], 1.0, True)} |")
+    for cell in grpc_cells(rows):
+        for peer, goal, label in (("tcp", 1.0, "Netty NIO over TCP loopback"), ("epoll-uds", 0.9, "Netty's epoll domain-socket transport")):
+            measured = grpc_ratio(rows, cell, peer)
+            w(f"| gRPC, {grpc_label(cell)}: grpc-java over pipe-netty's Unix channels ≥ {goal:.1f}× the same server and client "
+              f"over {label} | {fmt_ratio(measured)} | {verdict(measured and measured[0], goal, True)} |")
     if stream_heap:
         w(f"| streams: no heap allocated per 64 KiB call in steady state (the largest average over any run) | "
           f"{max(stream_heap):,.1f} B | {verdict(max(stream_heap), 1.0)} |")
@@ -495,6 +562,18 @@ def main(raw, md, png):
           "threads make the timed ones between them. The two transports take turns in every round; the ratio is Unix ÷ TCP "
           "per round.\n")
         w(http_table(rows))
+        w("")
+    if any(r.get("side") == "grpc" for r in rows):
+        w("## gRPC over pipe-netty, beside Netty's NIO TCP loopback and Netty's epoll domain sockets\n")
+        w("bench/java/GrpcBench.java: grpc-java 1.79's Netty server and Netty client in one JVM, each on an event loop "
+          "group of one thread, calls run on it (`directExecutor()`), a method of raw bytes (no protobuf): the same code on "
+          "three transports, only the channel classes and the address differ. Unary: 64-byte echo calls, with 1 or 32 kept "
+          "outstanding on one connection; stream: one server-streaming call of 64 KiB messages, flow-controlled by the "
+          "client. Each cell runs in a JVM of its own, untimed calls first (the JIT); the transports take turns in every "
+          "round; the ratios are pipe-netty ÷ peer per round. The CPU columns are the process's CPU time per call (per MB "
+          "streamed), pipe-netty ÷ peer: below 1 is cheaper, and on a machine shared with other work they move less than "
+          "the rates do.\n")
+        w(grpc_table(rows))
         w("")
     if has_wine:
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")

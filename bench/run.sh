@@ -9,6 +9,10 @@
 #                           the full rounds of the rows issue 26 added (the stream rows, with PipeSocket's,
 #                           on both transports, and HttpClient over a Unix socket and TCP), results in
 #                           bench/results/, docs untouched
+#   bench/run.sh --only grpc
+#                           the full rounds of the gRPC rows issue 27 added (grpc-java's server and client over
+#                           pipe-netty's Unix channels, Netty NIO TCP loopback and Netty's epoll domain
+#                           sockets, interleaved), results in bench/results/, docs untouched
 #
 # Unix side runs natively; the Windows side runs in the Wine test bed image (build it with
 # pipe-it/src/test/wine/build-image.sh; without Docker that side is skipped, and said so, except
@@ -18,19 +22,21 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 smoke=false
-only=""   # "sockets": only the stream and HTTP rows
+only=""   # "sockets": only the stream and HTTP rows; "grpc": only the gRPC rows
 case "${1:-}" in
   --smoke) smoke=true ;;
-  --only) only=${2:?"--only: give a part: sockets"}; [ "$only" = sockets ] || { echo "--only: no part $only (sockets)" >&2; exit 2; } ;;
+  --only) only=${2:?"--only: give a part: sockets, grpc"}; case "$only" in sockets|grpc) ;; *) echo "--only: no part $only (sockets, grpc)" >&2; exit 2 ;; esac ;;
   "") ;;
-  *) echo "usage: bench/run.sh [--smoke | --only sockets]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--smoke | --only sockets | --only grpc]" >&2; exit 2 ;;
 esac
 all() { [ -z "$only" ]; }   # whether this run measures everything
+part() { [ -z "$only" ] || [ "$only" = "$1" ]; }   # whether this run measures the part named
 if $smoke; then
   ROUNDS=1; CLIENTS="1 8"; SIZES="64 4096"; TRIPS=400; WINE_TRIPS=100; BIG_TRIPS=5; BIG_CLIENTS=1; PUSHES=2000; WINE_PUSHES=200; PUSH_WARM=0; PUSH_CLIENTS="1 8"
   STREAM_BYTES=4194304; WINE_STREAM_BYTES=1048576; STREAM_WARM=2; WINE_STREAM_WARM=2; STREAM_TIMED=3
   WINE_PROBE_TRIPS=2000; WINE_WARM=200; WINE_REPEATS=1
   HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
+  GRPC_CONCURRENCY="1 32"; GRPC_CALLS=500; GRPC_WARM=100; GRPC_MESSAGE=65536; GRPC_STREAM_BYTES=4194304; GRPC_STREAM_WARM=1
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50; BIG_CLIENTS="1 8 16"
@@ -46,6 +52,10 @@ else
   WINE_PROBE_TRIPS=${WINE_PROBE_TRIPS:-20000}; WINE_WARM=${WINE_WARM:-30000}; WINE_REPEATS=3
   # Per thread, 5,000 untimed requests (the JIT); then 20,000 timed between the threads.
   HTTP_THREADS="1 4"; HTTP_REQUESTS=${HTTP_REQUESTS:-20000}; HTTP_WARM=${HTTP_WARM:-5000}
+  # gRPC, per transport and round, in a JVM of its own: 20,000 untimed unary calls (the JIT), then
+  # GRPC_CALLS timed; streams: GRPC_STREAM_WARM untimed 256 MiB downloads, then one timed.
+  GRPC_CONCURRENCY="1 32"; GRPC_CALLS=${GRPC_CALLS:-50000}; GRPC_WARM=${GRPC_WARM:-20000}; GRPC_MESSAGE=65536
+  GRPC_STREAM_BYTES=${GRPC_STREAM_BYTES:-268435456}; GRPC_STREAM_WARM=${GRPC_STREAM_WARM:-2}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -118,6 +128,10 @@ gcc @pipe-it/src/test/c/cflags.rsp -o "$work/uds_stream" bench/c/uds_stream.c
 gcc @pipe-it/src/test/c/cflags.rsp -o "$work/uds_push" bench/c/uds_push.c
 javac --release 17 -d "$work/probe" -cp pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar \
   bench/java/AllocationProbe.java bench/java/PushServer.java bench/java/StreamClient.java
+# grpc-java, Netty (with its epoll native) and pipe-netty, as pipe-it's gRPC tests have them, for bench/java/GrpcBench.java.
+./mvnw -q -B -DskipTests -pl pipe-it -am package dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/grpc-classpath.txt
+grpc_cp="$work/grpc:$(cat pipe-it/target/grpc-classpath.txt)"
+javac --release 17 -d "$work/grpc" -cp "$grpc_cp" bench/java/GrpcBench.java
 # HttpClient 5 and pipekit's client, unshaded: pipe-client.jar holds a cut-down HttpClient of its own.
 http_cp="$work/http:pipe-client/target/classes:$(cat pipe-client/target/http-classpath.txt)"
 javac --release 17 -d "$work/http" -cp "$http_cp" bench/java/HttpRequests.java
@@ -264,6 +278,7 @@ done
 
 # Stream throughput: the same C stream server (no framing: a byte-type pipe's stream) uploaded to
 # and downloaded from by the C client and by pipekit's byte-mode streams, 64 KiB per call.
+if part sockets; then
 say "Unix domain sockets: stream throughput, C and pipekit clients, the C stream server"
 # Every client warms up with the same untimed transfers (at least 512 MiB: after one 64 MiB transfer
 # the JIT was still compiling pipekit's read path, a third of the CPU in a profile) and reports the
@@ -300,6 +315,24 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 stop_server
+fi
+
+# gRPC (issue 27): grpc-java's Netty server and client, the same code, on three transports: pipe-netty's
+# Unix channels, Netty's NIO TCP on loopback, Netty's own epoll domain sockets. Each cell runs in a
+# fresh JVM; the transports take turns within each round.
+if part grpc; then
+say "gRPC: grpc-java over pipe-netty (Unix socket) beside Netty NIO TCP loopback and Netty epoll domain sockets"
+for round in $(seq "$ROUNDS"); do
+  for transport in pipe tcp epoll-uds; do
+    for concurrency in $GRPC_CONCURRENCY; do
+      java -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" unary "$concurrency" "$GRPC_CALLS" "$GRPC_WARM" \
+        | record grpc "$transport" "unary-$concurrency" "$round"
+    done
+    java -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" stream "$GRPC_MESSAGE" "$GRPC_STREAM_BYTES" "$GRPC_STREAM_WARM" \
+      | record grpc "$transport" stream "$round"
+  done
+done
+fi
 
 say "allocation per round trip and client start-up (Unix)"
 all && for size in 64 4096; do
@@ -317,7 +350,9 @@ done
 all && stop_server
 
 image=$(pipe-it/src/test/wine/build-image.sh --tag)
-if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1; then
+if [ "$only" = grpc ]; then
+  say "Windows side: not part of --only grpc (pipe-netty's named-pipe rows come with its Windows transport)"
+elif command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1; then
   say "Windows named pipes under Wine ($image): servers pipekit and the C sample; the C client"
   x86_64-w64-mingw32-gcc --version >/dev/null 2>&1 || { apt-get install -y -q gcc-mingw-w64-x86-64 >/dev/null; }
   mkdir -p "$work/wine"

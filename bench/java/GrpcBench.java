@@ -1,0 +1,297 @@
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.pipekit.netty.PipeNetty;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * gRPC over three transports with the same grpc-java server and client in one JVM (issue 27's
+ * benchmark): pipe-netty's channels on a Unix socket ({@code pipe}), Netty's NIO TCP on loopback
+ * ({@code tcp}) and Netty's own epoll domain-socket channels ({@code epoll-uds}).
+ *
+ * <pre>
+ * java GrpcBench TRANSPORT SOCKET unary CONCURRENCY CALLS WARM_CALLS
+ * java GrpcBench TRANSPORT SOCKET stream MESSAGE_BYTES TOTAL_BYTES WARM_STREAMS
+ * </pre>
+ *
+ * Prints one JSON line: unary calls per second (CONCURRENCY calls kept outstanding, each echoing
+ * 64 bytes), or the MB/s of a server stream of MESSAGE_BYTES messages (flow-controlled by the
+ * client, as a real download is), each with the process's CPU time per call or per MB. Server and client each have an event loop group of one thread,
+ * and run calls on it (directExecutor), the same for every transport: what differs is the channel.
+ */
+public final class GrpcBench {
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+    private static final MethodDescriptor<byte[], byte[]> ECHO = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("bench.Bench/Echo")
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    private static final MethodDescriptor<byte[], byte[]> DOWNLOAD = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName("bench.Bench/Download")
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
+    private GrpcBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String transport = args[0];
+        String socket = args[1];
+        String mode = args[2];
+        long a = Long.parseLong(args[3]);
+        long b = Long.parseLong(args[4]);
+        long warm = Long.parseLong(args[5]);
+        EventLoopGroup serverLoop = group(transport);
+        EventLoopGroup clientLoop = group(transport);
+        Server server = null;
+        ManagedChannel channel = null;
+        try {
+            SocketAddress address = address(transport, socket);
+            server = NettyServerBuilder.forAddress(address)
+                    .channelType(serverChannel(transport))
+                    .bossEventLoopGroup(serverLoop).workerEventLoopGroup(serverLoop)
+                    .directExecutor()
+                    .addService(service())
+                    .build().start();
+            if (transport.equals("tcp")) {
+                address = new InetSocketAddress("127.0.0.1", server.getPort());
+            }
+            channel = NettyChannelBuilder.forAddress(address)
+                    .channelType(channel(transport))
+                    .eventLoopGroup(clientLoop)
+                    .directExecutor()
+                    .overrideAuthority("localhost")
+                    .usePlaintext()
+                    .build();
+            String result;
+            if (mode.equals("unary")) {
+                int concurrency = (int) a;
+                unary(channel, concurrency, warm);
+                long cpu = cpuNanos();
+                long start = System.nanoTime();
+                unary(channel, concurrency, b);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuMicros = (cpuNanos() - cpu) / 1e3;
+                result = String.format("{\"mode\": \"unary\", \"concurrency\": %d, \"calls\": %d, \"callsPerSecond\": %.1f, "
+                        + "\"cpuMicrosPerCall\": %.2f}", concurrency, b, b / seconds, cpuMicros / b);
+            } else {
+                int message = (int) a;
+                for (long i = 0; i < warm; i++) {
+                    download(channel, message, b);
+                }
+                long cpu = cpuNanos();
+                long start = System.nanoTime();
+                download(channel, message, b);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuMicros = (cpuNanos() - cpu) / 1e3;
+                result = String.format("{\"mode\": \"stream\", \"messageBytes\": %d, \"bytes\": %d, \"megabytesPerSecond\": %.1f, "
+                        + "\"cpuMicrosPerMegabyte\": %.2f}", message, b, b / seconds / 1e6, cpuMicros / (b / 1e6));
+            }
+            System.out.println(result);
+        } finally {
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+            if (server != null) {
+                server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+            clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
+     * The CPU time the whole process has used: on a machine shared with other work the wall-clock
+     * rate moves with the neighbours' load, the CPU spent per call much less.
+     */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static ServerServiceDefinition service() {
+        return ServerServiceDefinition.builder("bench.Bench")
+                .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
+                    responses.onNext(request);
+                    responses.onCompleted();
+                }))
+                .addMethod(DOWNLOAD, ServerCalls.asyncServerStreamingCall((request, responses) -> {
+                    ByteBuffer asked = ByteBuffer.wrap(request);
+                    byte[] chunk = new byte[asked.getInt()];
+                    long total = asked.getLong();
+                    ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) responses;
+                    AtomicLong sent = new AtomicLong();
+                    out.setOnReadyHandler(() -> {
+                        while (out.isReady() && sent.get() < total) {
+                            out.onNext(chunk);
+                            if (sent.addAndGet(chunk.length) >= total) {
+                                out.onCompleted();
+                            }
+                        }
+                    });
+                }))
+                .build();
+    }
+
+    /** {@code calls} echo calls, {@code concurrency} of them outstanding at any time. */
+    private static void unary(ManagedChannel channel, int concurrency, long calls) throws InterruptedException {
+        byte[] payload = new byte[64];
+        AtomicLong started = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(concurrency);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < concurrency; i++) {
+            new Object() {
+                void next() {
+                    if (started.incrementAndGet() > calls) {
+                        done.countDown();
+                        return;
+                    }
+                    ClientCalls.asyncUnaryCall(channel.newCall(ECHO, CallOptions.DEFAULT), payload, new StreamObserver<>() {
+                        @Override
+                        public void onNext(byte[] value) {
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            failure.set(t);
+                            done.countDown();
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            next();
+                        }
+                    });
+                }
+            }.next();
+        }
+        if (!done.await(600, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("calls did not finish");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(failure.get());
+        }
+    }
+
+    /** One server stream of {@code total} bytes in {@code message}-byte messages. */
+    private static void download(ManagedChannel channel, int message, long total) throws InterruptedException {
+        ByteBuffer request = ByteBuffer.allocate(12).putInt(message).putLong(total);
+        AtomicLong received = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger messages = new AtomicInteger();
+        ClientCalls.asyncServerStreamingCall(channel.newCall(DOWNLOAD, CallOptions.DEFAULT), request.array(), new StreamObserver<>() {
+            @Override
+            public void onNext(byte[] value) {
+                received.addAndGet(value.length);
+                messages.incrementAndGet();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failure.set(t);
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        if (!done.await(600, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the stream did not finish");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(failure.get());
+        }
+        if (received.get() < total) {
+            throw new IllegalStateException("received " + received.get() + " of " + total + " bytes");
+        }
+    }
+
+    private static EventLoopGroup group(String transport) {
+        switch (transport) {
+            case "pipe":
+                return PipeNetty.eventLoopGroup(1);
+            case "tcp":
+                return new NioEventLoopGroup(1);
+            case "epoll-uds":
+                return new EpollEventLoopGroup(1);
+            default:
+                throw new IllegalArgumentException("no transport " + transport + " (pipe, tcp, epoll-uds)");
+        }
+    }
+
+    private static SocketAddress address(String transport, String socket) {
+        switch (transport) {
+            case "pipe":
+                return PipeNetty.address(socket);
+            case "tcp":
+                return new InetSocketAddress("127.0.0.1", 0);
+            default:
+                return new DomainSocketAddress(socket);
+        }
+    }
+
+    private static Class<? extends ServerChannel> serverChannel(String transport) {
+        switch (transport) {
+            case "pipe":
+                return PipeNetty.serverChannelType();
+            case "tcp":
+                return NioServerSocketChannel.class;
+            default:
+                return EpollServerDomainSocketChannel.class;
+        }
+    }
+
+    private static Class<? extends Channel> channel(String transport) {
+        switch (transport) {
+            case "pipe":
+                return PipeNetty.channelType();
+            case "tcp":
+                return NioSocketChannel.class;
+            default:
+                return EpollDomainSocketChannel.class;
+        }
+    }
+}
