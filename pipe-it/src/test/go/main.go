@@ -5,6 +5,7 @@
 // tests of PipeSocket with real HTTP and gRPC clients (io.pipekit.it.sockets, under Wine).
 //
 //	go-peer.exe -mode http|grpc -pipe NAME -ready FILE
+//	go-peer.exe -mode grpc-client -pipe NAME -ready FILE
 //
 // NAME is a bare pipe name or a full \\.\pipe\ path. Once the pipe exists the peer writes
 // "listening on <path> (<mode>, <Go version>)" and a line about go-winio's first instance (below)
@@ -30,6 +31,13 @@
 //	/cut      declares a Content-Length of 1 MiB, sends 64 KiB of it, then closes the connection
 //
 // Mode grpc is grpc-go serving the gRPC interop TestService (google.golang.org/grpc/interop).
+//
+// Mode grpc-client is the other direction: grpc-go's client dials NAME through go-winio's
+// DialPipeContext (one connection, :authority "localhost") and runs grpc-go's own interop cases
+// (interop.Do...) against whatever serves the TestService there. It appends "passed CASE" to FILE
+// after each case, "all passed" after the last, and exits 0; a failing case prints why (grpc-go's
+// interop logger) and exits non-zero, so FILE says how far it got. Nothing waits on the server: a
+// case that hangs is ended by the caller, which owns the process.
 package main
 
 import (
@@ -49,10 +57,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/Microsoft/go-winio"
 	"golang.org/x/sys/windows"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/interop"
 	testgrpc "google.golang.org/grpc/interop/grpc_testing"
 )
@@ -68,13 +78,17 @@ func main() {
 	pipe := flag.String("pipe", "", "the pipe's name, bare or as \\\\.\\pipe\\NAME")
 	ready := flag.String("ready", "", "a file to write the ready line to")
 	flag.Parse()
-	if *pipe == "" || *ready == "" || (*mode != "http" && *mode != "grpc") {
+	if *pipe == "" || *ready == "" || (*mode != "http" && *mode != "grpc" && *mode != "grpc-client") {
 		flag.Usage()
 		os.Exit(2)
 	}
 	path := *pipe
 	if !strings.HasPrefix(path, `\\`) {
 		path = `\\.\pipe\` + path
+	}
+	if *mode == "grpc-client" {
+		runInteropClient(path, *ready)
+		return
 	}
 
 	// The pipe as dockerd (and containerd) listen on Windows: message mode, so that go-winio's
@@ -247,4 +261,59 @@ func cut(w http.ResponseWriter, _ *http.Request) {
 	}
 	_ = buffered.Flush() // nothing should be left there after the Flush above; if anything is, it goes too
 	_ = conn.Close()
+}
+
+// runInteropClient calls the TestService on path with grpc-go's interop cases, in the order of
+// grpc/grpc's doc/interop-test-descriptions.md, recording each one passed in results.
+func runInteropClient(path, results string) {
+	conn, err := grpc.NewClient("passthrough:///"+path,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithAuthority("localhost"),
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+			return winio.DialPipeContext(ctx, path)
+		}))
+	if err != nil {
+		log.Fatalf("go-peer: cannot make a client for %s: %v", path, err)
+	}
+	defer conn.Close()
+	out, err := os.OpenFile(results, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		log.Fatalf("go-peer: cannot write %s: %v", results, err)
+	}
+	defer out.Close()
+	tc := testgrpc.NewTestServiceClient(conn)
+	cases := []struct {
+		name string
+		run  func(ctx context.Context)
+	}{
+		{"empty_unary", func(ctx context.Context) { interop.DoEmptyUnaryCall(ctx, tc) }},
+		{"large_unary", func(ctx context.Context) { interop.DoLargeUnaryCall(ctx, tc) }},
+		{"client_streaming", func(ctx context.Context) { interop.DoClientStreaming(ctx, tc) }},
+		{"server_streaming", func(ctx context.Context) { interop.DoServerStreaming(ctx, tc) }},
+		{"ping_pong", func(ctx context.Context) { interop.DoPingPong(ctx, tc) }},
+		{"empty_stream", func(ctx context.Context) { interop.DoEmptyStream(ctx, tc) }},
+		{"cancel_after_begin", func(ctx context.Context) { interop.DoCancelAfterBegin(ctx, tc) }},
+		{"cancel_after_first_response", func(ctx context.Context) { interop.DoCancelAfterFirstResponse(ctx, tc) }},
+		{"timeout_on_sleeping_server", func(ctx context.Context) { interop.DoTimeoutOnSleepingServer(ctx, tc) }},
+		{"custom_metadata", func(ctx context.Context) { interop.DoCustomMetadata(ctx, tc) }},
+		{"status_code_and_message", func(ctx context.Context) { interop.DoStatusCodeAndMessage(ctx, tc) }},
+		{"special_status_message", func(ctx context.Context) { interop.DoSpecialStatusMessage(ctx, tc) }},
+		{"unimplemented_method", func(ctx context.Context) { interop.DoUnimplementedMethod(ctx, conn) }},
+		{"unimplemented_service", func(ctx context.Context) {
+			interop.DoUnimplementedService(ctx, testgrpc.NewUnimplementedServiceClient(conn))
+		}},
+	}
+	for _, c := range cases {
+		fmt.Printf("running %s\n", c.name)
+		// A bound so that a lost reply fails the case rather than hanging it; it is no timing.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c.run(ctx)
+		cancel()
+		if _, err := fmt.Fprintf(out, "passed %s\n", c.name); err != nil {
+			log.Fatalf("go-peer: cannot write %s: %v", results, err)
+		}
+	}
+	if _, err := fmt.Fprintln(out, "all passed"); err != nil {
+		log.Fatalf("go-peer: cannot write %s: %v", results, err)
+	}
 }

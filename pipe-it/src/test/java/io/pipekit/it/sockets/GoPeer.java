@@ -44,6 +44,16 @@ final class GoPeer implements AutoCloseable {
         return start("grpc", dir);
     }
 
+    /**
+     * grpc-go's client ({@code -mode grpc-client}) calling the TestService on {@code pipeName}
+     * through go-winio's {@code DialPipeContext}, running grpc-go's interop cases one after
+     * another; it appends {@code passed CASE} to {@code results} after each and exits by itself
+     * (0 once all passed). The caller owns the process: it waits for the exit, or closes it.
+     */
+    static ChildProcess grpcClient(String pipeName, Path results) {
+        return ChildProcess.cPeer("go-peer.exe", "-mode", "grpc-client", "-pipe", pipeName, "-ready", results.toString());
+    }
+
     private static GoPeer start(String mode, Path dir) throws Exception {
         String name = "pipekit-go-" + mode + "-" + UUID.randomUUID();
         Path ready = dir.resolve("go-peer-ready.txt");
