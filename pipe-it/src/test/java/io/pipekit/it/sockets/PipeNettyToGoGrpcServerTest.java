@@ -28,13 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @WindowsOnly
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class PipeNettyToGoGrpcServerTest {
+class PipeNettyToGoGrpcServerTest implements GrpcInteropSpec {
     @TempDir
     Path dir;
     private EventLoopGroup loop;
     private GoPeer server;
     private ManagedChannel channel;
     private GrpcInteropCases interop;
+
+    @Override
+    public GrpcInteropCases interop() {
+        return interop;
+    }
 
     @BeforeEach
     void startGoServerAndChannel() throws Exception {
@@ -56,76 +61,6 @@ class PipeNettyToGoGrpcServerTest {
                 assertTrue(loop.shutdownGracefully(0, 10, TimeUnit.SECONDS).await(60, TimeUnit.SECONDS), "the loop stops");
             }
         }
-    }
-
-    @Test
-    void emptyUnary() {
-        interop.emptyUnary();
-    }
-
-    @Test
-    void largeUnary() {
-        interop.largeUnary();
-    }
-
-    @Test
-    void clientStreaming() throws Exception {
-        interop.clientStreaming();
-    }
-
-    @Test
-    void serverStreaming() {
-        interop.serverStreaming();
-    }
-
-    @Test
-    void pingPong() throws Exception {
-        interop.pingPong();
-    }
-
-    @Test
-    void emptyStream() throws Exception {
-        interop.emptyStream();
-    }
-
-    @Test
-    void cancelAfterBegin() throws Exception {
-        interop.cancelAfterBegin();
-    }
-
-    @Test
-    void cancelAfterFirstResponse() throws Exception {
-        interop.cancelAfterFirstResponse();
-    }
-
-    @Test
-    void timeoutOnSleepingServer() throws Exception {
-        interop.timeoutOnSleepingServer();
-    }
-
-    @Test
-    void customMetadata() throws Exception {
-        interop.customMetadata();
-    }
-
-    @Test
-    void statusCodeAndMessage() throws Exception {
-        interop.statusCodeAndMessage();
-    }
-
-    @Test
-    void specialStatusMessage() {
-        interop.specialStatusMessage();
-    }
-
-    @Test
-    void unimplementedMethod() {
-        interop.unimplementedMethod();
-    }
-
-    @Test
-    void unimplementedService() {
-        interop.unimplementedService();
     }
 
     private TestServiceBlockingStub blocking() {
