@@ -2,6 +2,7 @@ package io.pipekit.server.unix;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pipekit.client.PipeClient;
@@ -65,15 +66,7 @@ class UnixConnectionBatchTest {
                         }
                     };
                 });
-        loop.open();
-        Thread thread = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (PipeException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        thread.start();
+        Thread thread = run(loop);
         try (PipeClient client = PipeClient.builder(socket.toString()).transport(Transport.UNIX_DOMAIN_SOCKETS)
                 .receiveTimeout(Duration.ofSeconds(10)).connect()) {
             client.send(new byte[] {1});
@@ -91,8 +84,7 @@ class UnixConnectionBatchTest {
             loopTurned.await(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(batch + more, reported.get(), "messageWritten reports for " + (batch + more) + " writes");
         } finally {
-            loop.stop();
-            thread.join(10_000);
+            stop(loop, thread);
         }
     }
 
@@ -127,15 +119,7 @@ class UnixConnectionBatchTest {
                         }
                     };
                 });
-        loop.open();
-        Thread thread = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (PipeException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        thread.start();
+        Thread thread = run(loop);
         try (PipeClient client = PipeClient.builder(socket.toString()).transport(Transport.UNIX_DOMAIN_SOCKETS)
                 .receiveTimeout(Duration.ofSeconds(10)).connect()) {
             client.send(new byte[] {1});
@@ -144,9 +128,28 @@ class UnixConnectionBatchTest {
             }
             assertThrows(PeerClosedException.class, () -> client.receive(Duration.ofSeconds(10)), "the end of the stream after the batch");
         } finally {
-            loop.stop();
-            thread.join(10_000);
+            stop(loop, thread);
         }
+    }
+
+    /** Opens {@code loop} and runs it on a thread of its own. */
+    private static Thread run(SelectorLoop loop) throws PipeException {
+        loop.open();
+        Thread thread = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (PipeException e) {
+                throw new RuntimeException(e);
+            }
+        }, "loop under test");
+        thread.start();
+        return thread;
+    }
+
+    private static void stop(SelectorLoop loop, Thread thread) throws InterruptedException {
+        loop.stop();
+        thread.join(10_000);
+        assertFalse(thread.isAlive(), "the loop did not stop");
     }
 
     private static byte[] big(int i) {
