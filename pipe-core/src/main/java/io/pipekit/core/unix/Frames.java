@@ -46,47 +46,4 @@ public final class Frames {
         }
         return text.append("\" as text: is the peer sending frames?)").toString();
     }
-
-    /**
-     * Lays out one frame, header and message, ready to write: in {@code reuse} when it is large
-     * enough (so steady-state writing allocates nothing), else in a new direct buffer at least
-     * twice its size, which the caller keeps for next time.
-     */
-    public static ByteBuffer frame(ByteBuffer reuse, byte[] message) {
-        return frame(reuse, message, 0, message.length);
-    }
-
-    /** {@link #frame(ByteBuffer, byte[])} of {@code length} bytes of {@code message} from {@code offset}. */
-    public static ByteBuffer frame(ByteBuffer reuse, byte[] message, int offset, int length) {
-        ByteBuffer buffer = room(reuse, HEADER_BYTES + length);
-        buffer.putInt(length).put(message, offset, length).flip();
-        return buffer;
-    }
-
-    /** Lays out bytes as they are, with no header: a byte-type pipe's stream. Reuses as {@link #frame} does. */
-    public static ByteBuffer raw(ByteBuffer reuse, byte[] bytes, int offset, int length) {
-        ByteBuffer buffer = room(reuse, length);
-        buffer.put(bytes, offset, length).flip();
-        return buffer;
-    }
-
-    /** {@link #frame(ByteBuffer, byte[])} of {@code message}'s remaining bytes, which it consumes. */
-    public static ByteBuffer frame(ByteBuffer reuse, ByteBuffer message) {
-        ByteBuffer buffer = room(reuse, HEADER_BYTES + message.remaining());
-        buffer.putInt(message.remaining()).put(message).flip();
-        return buffer;
-    }
-
-    /** {@link #raw(ByteBuffer, byte[], int, int)} of {@code bytes}' remaining bytes, which it consumes. */
-    public static ByteBuffer raw(ByteBuffer reuse, ByteBuffer bytes) {
-        ByteBuffer buffer = room(reuse, bytes.remaining());
-        buffer.put(bytes).flip();
-        return buffer;
-    }
-
-    private static ByteBuffer room(ByteBuffer reuse, int size) {
-        ByteBuffer buffer = reuse.capacity() >= size ? reuse : ByteBuffer.allocateDirect(Math.max(size, 2 * reuse.capacity()));
-        buffer.clear();
-        return buffer;
-    }
 }
