@@ -272,10 +272,13 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         if (closed || inputEnded) {
             return;
         }
-        if (allocHandle.continueReading()) {
-            startRead();
-            return;
-        }
+        // Every completion ends its read batch, whatever allocHandle.continueReading() says. A
+        // socket transport continues a batch with a read that returns 0 when nothing is there; a
+        // read issued here waits instead, for bytes the peer may send only once it has our answer
+        // to what it just sent, and handlers flush that answer at channelReadComplete (an echo
+        // does, gRPC does). The allocator asks to continue whenever a read filled its buffer, and
+        // its guess shrinks to 64 bytes under small messages: a 64-byte request then hung the
+        // connection.
         allocHandle.readComplete();
         inReadBatch = false;
         pipeline().fireChannelReadComplete();
@@ -595,6 +598,16 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         void writeMore() {
             flush0();
         }
+    }
+
+    /** For tests: what the channel waits for, when a test finds it stalled. Loop thread only. */
+    String state() {
+        ChannelOutboundBuffer out = unsafe().outboundBuffer();
+        return "read pending " + readOp.pending() + ", write pending " + writeOp.pending() + ", read requested " + readRequested
+                + ", in read batch " + inReadBatch + ", handling read " + handlingRead + ", input ended " + inputEnded
+                + ", closed " + closed + ", auto-read " + config.isAutoRead() + ", outbound "
+                + (out == null ? "none" : out.size() + " messages, " + out.totalPendingWriteBytes() + " bytes")
+                + ", loop pending ops " + loop.pendingOps() + ", loop waiting " + loop.waiting();
     }
 
     /** For tests: whether a read or write is in flight. */

@@ -47,8 +47,8 @@ import org.junit.jupiter.api.Test;
 /**
  * pipekit's own specifications of the named-pipe channels, beside Netty's suite: content kept
  * apart across concurrent connections, identity and admission before a child exists, the name
- * claim, the connect failures a pipe has instead of TCP's, and every handle and native block
- * freed once the groups have closed.
+ * claim, the connect failures a pipe has instead of TCP's, no native block of pipekit's allocated
+ * per message in steady state, and every handle and native block freed once the groups have closed.
  */
 @WindowsOnly
 class NamedPipeChannelTest {
@@ -88,6 +88,16 @@ class NamedPipeChannelTest {
     }
 
     private final AtomicInteger childrenActive = new AtomicInteger();
+    private final List<NamedPipeChannel> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Each accepted child's {@link NamedPipeChannel#state()}, read on its loop. */
+    private String childStates() throws Exception {
+        StringBuilder states = new StringBuilder();
+        for (NamedPipeChannel child : children) {
+            states.append("\n  ").append(child.eventLoop().submit(child::state).get(10, TimeUnit.SECONDS));
+        }
+        return states.toString();
+    }
     private final java.util.concurrent.atomic.AtomicLong bytesEchoed = new java.util.concurrent.atomic.AtomicLong();
 
     private Channel echoServer(NettyPipeAddress address, ServerBootstrap bootstrap) throws InterruptedException {
@@ -100,6 +110,7 @@ class NamedPipeChannelTest {
 
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
+                        children.add((NamedPipeChannel) ctx.channel());
                         childrenActive.incrementAndGet();
                         ctx.fireChannelActive();
                     }
@@ -200,6 +211,70 @@ class NamedPipeChannelTest {
         for (int c = 0; c < clients; c++) {
             assertArrayEquals(payloads.get(c), echoes.get(c).get(), "connection " + c + "'s echo");
         }
+    }
+
+    @Test
+    void steadyStateMessagesAllocateNoNativeMemoryOfPipekitsOnEitherSide() throws Exception {
+        NettyPipeAddress address = newAddress();
+        echoServer(address, new ServerBootstrap());
+        int warmTrips = 100;
+        int timedTrips = 2_000;
+        AtomicInteger trips = new AtomicInteger();
+        AtomicReference<long[]> countsAtWarm = new AtomicReference<>();
+        CompletableFuture<long[]> countsAtEnd = new CompletableFuture<>();
+        // One 64-byte message at a time, each sent once the last one's echo is back: every trip is
+        // a read and a write on each side, and the counters are read on the client's loop between trips.
+        Channel client = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
+                    private int echoed;
+
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        send(ctx);
+                    }
+
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        echoed += msg.readableBytes();
+                        if (echoed < 64) {
+                            return;
+                        }
+                        echoed -= 64;
+                        int done = trips.incrementAndGet();
+                        if (done == warmTrips) {
+                            countsAtWarm.set(new long[] {NativeAllocations.allocatedCount(), NativeHandles.liveCount()});
+                        }
+                        if (done == warmTrips + timedTrips) {
+                            countsAtEnd.complete(new long[] {NativeAllocations.allocatedCount(), NativeHandles.liveCount()});
+                            return;
+                        }
+                        send(ctx);
+                    }
+
+                    private void send(ChannelHandlerContext ctx) {
+                        ctx.writeAndFlush(ctx.alloc().directBuffer(64).writeZero(64));
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        countsAtEnd.completeExceptionally(cause);
+                    }
+                }).connect(address).sync().channel();
+        channels.add(client);
+        long[] end;
+        try {
+            end = countsAtEnd.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            NamedPipeChannel c = (NamedPipeChannel) client;
+            String clientState = c.eventLoop().submit(c::state).get(10, TimeUnit.SECONDS);
+            String childStates = childStates();
+            throw new AssertionError("stalled after " + trips.get() + " round trips; client: " + clientState + "; server's children: "
+                    + childStates, e);
+        }
+        long[] warm = countsAtWarm.get();
+        // The server's loop is in this JVM too: the counters are the process's, so both sides are held.
+        assertEquals(warm[0], end[0], "pipekit's native allocations during " + timedTrips + " round trips after the warm-up");
+        assertEquals(warm[1], end[1], "pipekit's open handles during the same trips");
     }
 
     @Test
