@@ -6,7 +6,8 @@ the Windows tests that pipe-it ran under Wine, one test bed run per JDK.
 Fails when a JDK that must have run did not, when any test failed, and when the Windows suite did
 not really run: every Windows-only test of the census (pipe-it/target/windows-suite/census.txt,
 found on the host by the test bed's own selection, so never typed in) must have run under Wine on
-each JDK, and a test may be skipped under Wine only if .ci/wine-skips.tsv names it with a reason.
+JDK 17 and 25, every one of its part for JDK 21 (census-jdk21.txt: the library modules' tests, as
+WineJdkCoverage says why) on 21, and a test may be skipped under Wine only if .ci/wine-skips.tsv names it with a reason.
 On the host, a skipped test must be a Windows-only one of the census, or named in
 .ci/host-skips.tsv with a reason."""
 import glob
@@ -56,6 +57,13 @@ wine_skips = listed(os.path.join(here, "wine-skips.tsv"))
 host_skips = listed(os.path.join(here, "host-skips.tsv"))
 census_file = "pipe-it/target/windows-suite/census.txt"
 census = set(open(census_file).read().split()) if os.path.exists(census_file) else set()
+WHOLE_SUITE_LINES = ("17", "25")   # the oldest and newest line run every Windows-only test
+PART_LINES = ("21",)               # a line between runs its part: the library modules' Windows tests
+
+
+def census_part(line):
+    path = f"pipe-it/target/windows-suite/census-jdk{line}.txt"
+    return set(open(path).read().split()) if os.path.exists(path) else set()
 
 host = {}
 host_by_module = {}   # (module, JDK title) -> Counter
@@ -100,7 +108,8 @@ for title, counts in [("host", host), ("Windows, under Wine", wine)]:
     if counts is host:
         print(f"  (skipped on the host: the Windows-only tests, which ran under Wine below, and {len(host_skips)} listed in .ci/host-skips.tsv)")
     else:
-        print(f"  (the census: {len(census)} Windows-only tests, every one required on each JDK; {len(wine_skips)} may skip, as .ci/wine-skips.tsv says)")
+        print(f"  (the census: {len(census)} Windows-only tests, every one required on JDK 17 and 25, and the {len(census_part('21'))}"
+              f" of the library modules on 21; {len(wine_skips)} may skip, as .ci/wine-skips.tsv says)")
     if not counts:
         print("  none")
         ok = False
@@ -114,10 +123,13 @@ if not {"17", "21", "25"} <= wine_lines:
     ok = False
 if not census:
     problems.append(f"no census of the Windows-only tests ({census_file}): WindowsSuitesUnderWineTest did not run")
-for line in ("17", "21", "25"):
-    missing = census - wine_ran.get(line, set())
+for line in WHOLE_SUITE_LINES + PART_LINES:
+    required = census if line in WHOLE_SUITE_LINES else census_part(line)
+    if line in PART_LINES and not (required and required <= census):
+        problems.append(f"JDK {line}'s part of the census (census-jdk{line}.txt) is missing, empty or names tests outside it")
+    missing = required - wine_ran.get(line, set())
     if missing:
-        problems.append(f"{len(missing)} of the {len(census)} Windows-only tests never ran under Wine on JDK {line}: {sorted(missing)[:10]}")
+        problems.append(f"{len(missing)} of the {len(required)} Windows-only tests never ran under Wine on JDK {line}: {sorted(missing)[:10]}")
 for test in sorted(set(wine_skips) - census):
     problems.append(f".ci/wine-skips.tsv lists {test}, which is not a Windows-only test of the census")
 for problem in problems[:20]:
@@ -139,7 +151,8 @@ def doc_block():
     for where, c in sorted(wine.items()):
         rows.append(f"| {where} | {c['passed']} | {c['failed']} | {c['skipped']} |")
     rows.append(f"| all | {total['passed']} | {total['failed']} | {total['skipped']} |")
-    return ("Windows-only tests in the census: " + str(len(census)) + f"; may skip under Wine: {len(wine_skips)}; "
+    return ("Windows-only tests in the census: " + str(len(census)) + f" (on JDK 21 under Wine, the library modules' part:"
+            f" {len(census_part('21'))}); may skip under Wine: {len(wine_skips)}; "
             f"may skip on the host besides them: {len(host_skips)}. Under Wine each JDK also counts its two suite "
             "checks (the launcher's exit, the census), and a parameterized or factory test once per case.\n\n"
             + "\n".join(rows))

@@ -20,9 +20,24 @@ import java.util.TreeSet;
  * holds the reports to the same list). A suite that "passed" with every
  * test skipped, or with half of them never selected, fails here.
  *
+ * <p>A JDK that runs only part of the suite ({@link WineJdkCoverage}) is held to its part,
+ * {@code required}; the reviewed list is checked against the whole census.
+ *
+ * @param census every Windows-only test
+ * @param required the tests this run must have a result for: the census, or the part of it one JDK runs
  * @param allowedSkips {@code SimpleClass.method} → why it may skip under Wine
  */
-record SuiteCompleteness(Set<String> census, Map<String, String> allowedSkips) {
+record SuiteCompleteness(Set<String> census, Set<String> required, Map<String, String> allowedSkips) {
+    /** A run held to the whole census. */
+    SuiteCompleteness(Set<String> census, Map<String, String> allowedSkips) {
+        this(census, census, allowedSkips);
+    }
+
+    /** The same checks for a run that must cover only {@code part} of the census. */
+    SuiteCompleteness requiring(Set<String> part) {
+        return new SuiteCompleteness(census, part, allowedSkips);
+    }
+
     /** The reviewed list's name, in the repository's {@code .ci} folder. */
     static final String SKIPS_FILE = "wine-skips.tsv";
 
@@ -36,6 +51,10 @@ record SuiteCompleteness(Set<String> census, Map<String, String> allowedSkips) {
         List<String> problems = new ArrayList<>();
         if (census.isEmpty()) {
             problems.add("the census found no Windows-only test on the host: the selection itself is broken");
+        } else if (required.isEmpty()) {
+            problems.add("this run's part of the census holds no Windows-only test: its selection is broken");
+        } else if (!census.containsAll(required)) {
+            problems.add("this run's part names tests outside the census: " + required.stream().filter(t -> !census.contains(t)).toList());
         }
         Set<String> ran = new TreeSet<>();
         for (InnerTestResult result : results) {
@@ -46,10 +65,10 @@ record SuiteCompleteness(Set<String> census, Map<String, String> allowedSkips) {
                         + " does not list it with a reason");
             }
         }
-        Set<String> missing = new TreeSet<>(census);
+        Set<String> missing = new TreeSet<>(required);
         missing.removeAll(ran);
         if (!missing.isEmpty()) {
-            problems.add(missing.size() + " of the " + census.size() + " Windows-only tests never ran under Wine: " + missing);
+            problems.add(missing.size() + " of the " + required.size() + " Windows-only tests never ran under Wine: " + missing);
         }
         for (String listed : allowedSkips.keySet()) {
             if (!census.contains(listed)) {

@@ -68,6 +68,19 @@ class SuiteCompletenessTest {
     }
 
     @Test
+    void aRunHeldToAPartNeedsOnlyThePartAndStillChecksTheListAgainstTheWholeCensus() {
+        SuiteCompleteness part = new SuiteCompleteness(CENSUS, Map.of("PipeTest.refusesASquatter", "Wine ignores the flag"))
+                .requiring(Set.of("RulesTest.firstInstance"));
+        // The listed skip names a census test outside the part: not stale.
+        assertEquals(List.of(), part.problems(List.of(result("io.pipekit.core.RulesTest", "firstInstance()", InnerTestResult.Status.PASSED))));
+        assertEquals(List.of("1 of the 1 Windows-only tests never ran under Wine: [RulesTest.firstInstance]"),
+                part.problems(List.of(result("io.pipekit.server.PipeTest", "echoes()", InnerTestResult.Status.PASSED))));
+        List<String> empty = new SuiteCompleteness(CENSUS, Map.of()).requiring(Set.of()).problems(List.of());
+        assertEquals(1, empty.size(), empty::toString);
+        assertTrue(empty.get(0).contains("holds no Windows-only test"), empty::toString);
+    }
+
+    @Test
     void theCensusFindsTheWindowsOnlyTestsOfEveryModule() {
         Set<String> census = WindowsSuiteCensus.discover();
         // One known Windows-only test from each module that has them: the selection spans the test jars.

@@ -1,13 +1,13 @@
 package io.pipekit.it.wine;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
-
 import io.pipekit.testing.WindowsOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestIdentifier;
@@ -29,8 +29,13 @@ final class WindowsSuiteCensus {
 
     /** Every Windows-only test method of the test class path, as {@code SimpleClass.method}. */
     static Set<String> discover() {
+        return discover(WineJdkCoverage.EVERYTHING);
+    }
+
+    /** The Windows-only test methods in {@code packages} (and their subpackages), as {@code SimpleClass.method}. */
+    static Set<String> discover(List<String> packages) {
         TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage("io.pipekit"))
+                .selectors(packages.stream().map(DiscoverySelectors::selectPackage).toList())
                 .filters(TagFilter.includeTags(WindowsOnly.TAG))
                 .build());
         Set<String> tests = new TreeSet<>();

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * Runs every module's Windows-only tests ({@link WindowsOnly}) inside the Wine test bed, once
- * per Windows Java runtime the test bed holds (17, 21 and 25), and reports each of them here as
+ * Runs every module's Windows-only tests ({@link WindowsOnly}) inside the Wine test bed on each
+ * Windows Java runtime the test bed holds (17, 21 and 25; on 21 the library modules' part, as
+ * {@link WineJdkCoverage} says why), and reports each of them here as
  * a test of its own, named with its Wine and JDK, with its failure message, so that a Linux
  * build shows exactly which Windows behaviour passed on which Java and which did not.
  *
@@ -51,32 +52,50 @@ class WindowsSuitesUnderWineTest {
         WindowsTestBedGate.checkAvailable(image);
 
         // What must run under Wine, found here on the host by the same selection: each JDK's run
-        // is held to it, and .ci/test-counts.py reads it back as the floor.
+        // is held to its part of it, and .ci/test-counts.py reads each part back as that JDK's floor.
+        Path suiteDir = Path.of(property("pipekit.windowsSuite.dir"));
         Set<String> census = WindowsSuiteCensus.discover();
-        WindowsSuiteCensus.write(census, Path.of(property("pipekit.windowsSuite.dir"), "census.txt"));
+        WindowsSuiteCensus.write(census, suiteDir.resolve("census.txt"));
         SuiteCompleteness completeness = SuiteCompleteness.of(census, Path.of(property("pipekit.repo.root")));
 
         List<DynamicNode> perJdk = new ArrayList<>();
-        try (WineTestBed bed = WineTestBed.start(image, Path.of(property("pipekit.windowsSuite.dir")),
-                Path.of(property("pipekit.testClasses.dir")))) {
+        try (WineTestBed bed = WineTestBed.start(image, suiteDir, Path.of(property("pipekit.testClasses.dir")))) {
             String wine = bed.wineVersion();
-            System.out.println("[wine] test bed " + image + " running " + wine + ", JDKs " + bed.jdkLines());
+            List<String> lines = bed.jdkLines();
+            System.out.println("[wine] test bed " + image + " running " + wine + ", JDKs " + lines);
             DeveloperFilter filter = DeveloperFilter.fromSystemProperties();
+            Map<String, List<String>> plan = WineJdkCoverage.plan(lines);
             // Two JDKs' suites at a time, one per core: each run spends much of its time waiting (on
             // the Windows JVMs its tests start, on pipes and peers), so two overlap well, and a
             // third would only queue for the CPU. Each run has its own JVM, pipe names and reports.
+            // The plan's order starts the whole-suite runs first: the short one fills in after.
             ExecutorService runs = Executors.newFixedThreadPool(SUITES_AT_ONCE);
             try {
                 Map<String, Future<JdkRun>> byJdk = new LinkedHashMap<>();
-                for (String jdk : filter.jdks(bed.jdkLines())) {
-                    byJdk.put(jdk, runs.submit(() -> runOn(bed, jdk, filter)));
+                Map<String, Set<String>> parts = new LinkedHashMap<>();
+                List<String> taken = filter.jdks(lines);
+                for (Map.Entry<String, List<String>> line : plan.entrySet()) {
+                    if (!taken.contains(line.getKey())) {
+                        continue;
+                    }
+                    Set<String> part = WindowsSuiteCensus.discover(line.getValue());
+                    parts.put(line.getKey(), part);
+                    WindowsSuiteCensus.write(part, suiteDir.resolve("census-jdk" + line.getKey() + ".txt"));
+                    String selector = filter.select() == null ? WineJdkCoverage.selector(line.getValue()) : filter.selector();
+                    byJdk.put(line.getKey(), runs.submit(() -> runOn(bed, line.getKey(), selector)));
                 }
-                for (Map.Entry<String, Future<JdkRun>> entry : byJdk.entrySet()) {
-                    JdkRun done = entry.getValue().get();
+                for (String jdk : lines) {
+                    Future<JdkRun> future = byJdk.get(jdk);
+                    if (future == null) {
+                        continue;
+                    }
+                    JdkRun done = future.get();
                     System.out.printf("[wine] JDK %s (%s): %d Windows tests ran under %s in %.1f s; the launcher said:%n%s%n",
-                            entry.getKey(), done.java(), done.run().results().size(), wine, done.seconds(), done.run().output().indent(2));
-                    perJdk.add(asContainer(shortWine(wine), entry.getKey(), done.java(), done.run(),
-                            filter.select() == null ? completeness : null));
+                            jdk, done.java(), done.run().results().size(), wine, done.seconds(), done.run().output().indent(2));
+                    SuiteCompleteness held = filter.select() == null
+                            ? completeness.requiring(parts.get(jdk))
+                            : null;
+                    perJdk.add(asContainer(shortWine(wine), jdk, done.java(), done.run(), held));
                 }
             } finally {
                 runs.shutdownNow();
@@ -89,10 +108,10 @@ class WindowsSuitesUnderWineTest {
     private record JdkRun(String java, WineTestBed.SuiteRun run, double seconds) {
     }
 
-    private static JdkRun runOn(WineTestBed bed, String jdk, DeveloperFilter filter) throws Exception {
+    private static JdkRun runOn(WineTestBed bed, String jdk, String selector) throws Exception {
         String java = bed.javaVersion(jdk);
         long started = System.nanoTime();
-        WineTestBed.SuiteRun run = bed.runWindowsSuites(jdk, WindowsOnly.TAG, filter.selector(), SUITE_TIMEOUT,
+        WineTestBed.SuiteRun run = bed.runWindowsSuites(jdk, WindowsOnly.TAG, selector, SUITE_TIMEOUT,
                 Path.of(property("pipekit.windowsSuite.dir"), "reports", "jdk" + jdk));
         return new JdkRun(java, run, (System.nanoTime() - started) / 1e9);
     }
