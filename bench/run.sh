@@ -68,7 +68,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf '==> %s\n' "$*" >&2; }
+say() { printf '==> %s  [+%ss]\n' "$*" "$SECONDS" >&2; }   # with the seconds since the script started: where a run's time goes
 
 # One JSON result line, tagged with where it came from.
 record() { # side server client round  < json
