@@ -60,6 +60,13 @@ public final class Kernel32Direct {
     /** <a href="https://learn.microsoft.com/windows/win32/api/fileapi/nf-fileapi-writefileex">WriteFileEx</a> */
     public static native boolean WriteFileEx(Pointer file, Pointer buffer, int bytesToWrite, Pointer overlapped, IoCompletion routine);
 
+    /**
+     * <a href="https://learn.microsoft.com/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe">PeekNamedPipe</a>,
+     * with the counts in memory the caller keeps (jna-platform's form allocates them per call).
+     */
+    public static native boolean PeekNamedPipe(Pointer pipe, Pointer buffer, int bufferSize, Pointer bytesRead, Pointer totalBytesAvail,
+            Pointer bytesLeftThisMessage);
+
     /** <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a> */
     public static native int WaitForSingleObjectEx(Pointer handle, int milliseconds, boolean alertable);
 

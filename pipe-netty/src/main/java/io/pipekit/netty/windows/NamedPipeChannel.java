@@ -24,6 +24,7 @@ import io.pipekit.core.Win32Errors;
 import io.pipekit.core.transport.ResolvedServerTrust;
 import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.PipeClientToken;
 import io.pipekit.core.windows.PipeServerIdentity;
@@ -64,6 +65,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final long BUSY_RETRY_MILLIS = 5;
+    /**
+     * Flushed buffers smaller than this together go out in one {@code WriteFileEx}, copied into
+     * one direct buffer: a write is a kernel call (under Wine a wineserver round trip) and a
+     * completion routine, a copy of a few KiB is far less. Larger ones go out as they are.
+     */
+    static final int JOIN_LIMIT = 64 * 1024;
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
     private final NamedPipeServerChannel server; // the parent of an accepted channel; null for a client
@@ -84,6 +91,10 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private ByteBuf reading; // the buffer ReadFileEx writes into while readOp is pending
     private ByteBuf writing; // the buffer WriteFileEx reads from while writeOp is pending
     private FileRegion writingRegion; // the region a pending write's bytes came from, if any
+    private final Joining joining = new Joining();
+    private long writesStarted; // WriteFileEx calls made: for tests
+    private final NativeBuffer peekCount = new NativeBuffer(4); // PeekNamedPipe's total, made once: no allocation per read
+    private boolean removingWritten; // a completed write's messages are being removed from the outbound buffer
     private boolean readRequested; // a read() asked for data that has not come yet
     private boolean inputEnded; // the pipe's end was read, or a read failed: no read starts again
     private boolean inReadBatch;
@@ -272,19 +283,28 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         if (closed || inputEnded) {
             return;
         }
-        // Every completion ends its read batch, whatever allocHandle.continueReading() says. A
-        // socket transport continues a batch with a read that returns 0 when nothing is there; a
-        // read issued here waits instead, for bytes the peer may send only once it has our answer
-        // to what it just sent, and handlers flush that answer at channelReadComplete (an echo
-        // does, gRPC does). The allocator asks to continue whenever a read filled its buffer, and
-        // its guess shrinks to 64 bytes under small messages: a 64-byte request then hung the
-        // connection.
+        // The batch goes on, as the allocator asks, only while bytes are already in the pipe. A
+        // socket transport's next read returns 0 when nothing is there and ends the batch; a read
+        // issued here would wait instead, for bytes the peer may send only once it has our answer
+        // to what it just sent, which handlers flush at channelReadComplete (an echo does, gRPC
+        // does). The allocator asks to go on whenever a read filled its buffer, and its guess
+        // shrinks to 64 bytes under small messages: a 64-byte request then hung the connection.
+        if (allocHandle.continueReading() && bytesWaiting()) {
+            startRead();
+            return;
+        }
         allocHandle.readComplete();
         inReadBatch = false;
         pipeline().fireChannelReadComplete();
         if (!closed && !inputEnded && !readOp.pending() && (config.isAutoRead() || readRequested)) {
             startRead();
         }
+    }
+
+    /** Whether the pipe holds bytes a read would take at once ({@code PeekNamedPipe}); false if it cannot say. */
+    private boolean bytesWaiting() {
+        Pointer count = peekCount.pointer();
+        return Kernel32Direct.PeekNamedPipe(handle.getPointer(), Pointer.NULL, 0, Pointer.NULL, count, Pointer.NULL) && count.getInt(0) > 0;
     }
 
     /** The pipe's end (the peer closed it) or a read error: the channel closes; there is no half-close. */
@@ -326,8 +346,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        if (writeOp.pending() || closed) {
-            return; // one write in flight; its completion starts the next
+        if (writeOp.pending() || closed || removingWritten) {
+            return; // one write in flight, or its bytes being removed: its completion starts the next
         }
         for (;;) {
             Object msg = in.current();
@@ -339,7 +359,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                     in.remove();
                     continue;
                 }
-                startWrite(buf.retain(), buf.readerIndex(), buf.readableBytes(), null);
+                ByteBuf joined = in.size() > 1 && buf.readableBytes() < JOIN_LIMIT ? joinFlushed(in) : null;
+                if (joined != null) {
+                    startWrite(joined, joined.readerIndex(), joined.readableBytes(), null);
+                } else {
+                    startWrite(buf.retain(), buf.readerIndex(), buf.readableBytes(), null);
+                }
                 return;
             }
             FileRegion region = (FileRegion) msg;
@@ -365,6 +390,67 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
     }
 
+    /**
+     * The flushed buffers from the current one on, as long as they are buffers and together stay
+     * within {@link #JOIN_LIMIT}, copied into one direct buffer; null when only the current one
+     * fits. The outbound buffer keeps them: the write's completion removes the bytes that went.
+     */
+    private ByteBuf joinFlushed(ChannelOutboundBuffer in) throws Exception {
+        joining.reset();
+        in.forEachFlushedMessage(joining);
+        if (joining.count < 2) {
+            return null;
+        }
+        ByteBuf joined = alloc().directBuffer(joining.bytes);
+        joining.into = joined;
+        joining.copying = true;
+        try {
+            in.forEachFlushedMessage(joining);
+        } catch (RuntimeException e) {
+            joined.release();
+            throw e;
+        } finally {
+            joining.into = null;
+            joining.copying = false;
+        }
+        return joined;
+    }
+
+    /** Counts, then copies, the run of flushed buffers {@link #joinFlushed} joins. Loop thread only. */
+    private static final class Joining implements ChannelOutboundBuffer.MessageProcessor {
+        int count;
+        int bytes;
+        private int left;
+        boolean copying;
+        ByteBuf into;
+
+        void reset() {
+            count = 0;
+            bytes = 0;
+        }
+
+        @Override
+        public boolean processMessage(Object msg) {
+            if (copying) {
+                if (left == 0) {
+                    return false;
+                }
+                ByteBuf buf = (ByteBuf) msg;
+                into.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+                left--;
+                return left > 0;
+            }
+            if (!(msg instanceof ByteBuf buf) || bytes + buf.readableBytes() > JOIN_LIMIT) {
+                left = count;
+                return false;
+            }
+            bytes += buf.readableBytes();
+            count++;
+            left = count;
+            return true;
+        }
+    }
+
     /** Starts writing {@code length} bytes of {@code buf}, which this call owns a reference to. */
     private void startWrite(ByteBuf buf, int index, int length, FileRegion region) throws IOException {
         writeOp.overlapped.reset(null);
@@ -376,6 +462,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
         writing = buf;
         writingRegion = region;
+        writesStarted++;
         loop.issued(writeOp);
     }
 
@@ -400,7 +487,15 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
         if (in != null) {
             if (region == null) {
-                in.removeBytes(bytes);
+                // Removing a message completes its promise, whose listeners may write and flush:
+                // no write may start before every message this one carried is gone, or it would
+                // send their bytes again.
+                removingWritten = true;
+                try {
+                    in.removeBytes(bytes);
+                } finally {
+                    removingWritten = false;
+                }
             } else {
                 in.progress(bytes);
                 if (region.transferred() >= region.count()) {
@@ -485,6 +580,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
         readOp.overlapped.free();
         writeOp.overlapped.free();
+        peekCount.free();
         if (clientToken != null) {
             clientToken.close();
         }
@@ -608,6 +704,11 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 + ", closed " + closed + ", auto-read " + config.isAutoRead() + ", outbound "
                 + (out == null ? "none" : out.size() + " messages, " + out.totalPendingWriteBytes() + " bytes")
                 + ", loop pending ops " + loop.pendingOps() + ", loop waiting " + loop.waiting();
+    }
+
+    /** For tests: how many {@code WriteFileEx} calls this channel has made. Loop thread only. */
+    long writesStarted() {
+        return writesStarted;
     }
 
     /** For tests: whether a read or write is in flight. */

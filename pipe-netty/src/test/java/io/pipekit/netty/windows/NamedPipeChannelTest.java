@@ -278,6 +278,81 @@ class NamedPipeChannelTest {
     }
 
     @Test
+    void smallBuffersFlushedTogetherGoOutInFewWritesAndArriveInOrder() throws Exception {
+        NettyPipeAddress address = newAddress();
+        int buffers = 2_000;
+        int size = 16;
+        byte[] payload = new byte[buffers * size];
+        new Random(7).nextBytes(payload);
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new SimpleChannelInboundHandler<ByteBuf>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        byte[] bytes = new byte[msg.readableBytes()];
+                        msg.readBytes(bytes);
+                        got.write(bytes, 0, bytes.length);
+                        if (got.size() >= payload.length) {
+                            received.complete(got.toByteArray());
+                        }
+                    }
+                }).bind(address).sync().channel();
+        channels.add(server);
+        NamedPipeChannel client = (NamedPipeChannel) new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        channels.add(client);
+        // Written on the loop and flushed once: all 2,000 are flushed before the first write starts.
+        client.eventLoop().submit(() -> {
+            for (int i = 0; i < buffers; i++) {
+                client.write(client.alloc().directBuffer(size).writeBytes(payload, i * size, size));
+            }
+            client.flush();
+        }).sync();
+        assertArrayEquals(payload, received.get(LIMIT_SECONDS, TimeUnit.SECONDS), "every byte, in order");
+        long writes = client.eventLoop().submit(client::writesStarted).get(10, TimeUnit.SECONDS);
+        // 32,000 bytes fit in one joined write; one WriteFileEx per buffer was 2,000.
+        assertTrue(writes <= 2, () -> writes + " WriteFileEx calls for " + buffers + " buffers of " + size + " bytes");
+    }
+
+    @Test
+    void aWriteMadeByAListenerWhileAJoinedWriteCompletesSendsEveryByteOnceInOrder() throws Exception {
+        NettyPipeAddress address = newAddress();
+        byte[] a = "first;".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] b = "second;".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] c = "third;".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] d = "written-by-the-listener".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String expected = "first;second;third;written-by-the-listener";
+        CompletableFuture<String> received = new CompletableFuture<>();
+        StringBuilder got = new StringBuilder();
+        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new SimpleChannelInboundHandler<ByteBuf>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        got.append(msg.toString(java.nio.charset.StandardCharsets.US_ASCII));
+                        if (got.length() >= expected.length()) {
+                            received.complete(got.toString());
+                        }
+                    }
+                }).bind(address).sync().channel();
+        channels.add(server);
+        Channel client = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        channels.add(client);
+        client.eventLoop().submit(() -> {
+            // The first buffer's promise completes while the joined write's buffers are removed
+            // one by one; its listener writes and flushes then, as gRPC's do. That write must not
+            // start before the other two are gone, or their bytes go out twice.
+            client.write(client.alloc().directBuffer().writeBytes(a))
+                    .addListener(done -> client.writeAndFlush(client.alloc().directBuffer().writeBytes(d)));
+            client.write(client.alloc().directBuffer().writeBytes(b));
+            client.write(client.alloc().directBuffer().writeBytes(c));
+            client.flush();
+        }).sync();
+        assertEquals(expected, received.get(LIMIT_SECONDS, TimeUnit.SECONDS).substring(0, expected.length()));
+    }
+
+    @Test
     void anAcceptedChannelKnowsItsClientBeforeItIsActiveAndIsNoDuplexChannel() throws Exception {
         NettyPipeAddress address = newAddress();
         AtomicReference<PeerIdentity> seenAtActive = new AtomicReference<>();
