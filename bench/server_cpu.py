@@ -21,7 +21,8 @@ Then medians [min-max] over the rounds.
 
 Options: --rounds R (3) --clients N (16 echo, 1 push) --size BYTES (65536) --messages N per client
 (2000 echo, 20000 push) --warm N (2000 echo, 2 push) --variants c,pipekit[,NAME=DIR with jars]
---push-from-loop (PushServer's loop mode: no pusher thread) --jvm-options "..." (the JVMs' options).
+--push-from-loop (PushServer's loop mode: no pusher thread) --jvm-options="..." (the JVMs' options;
+with "=", as they start with a dash).
 --syscalls: system calls per message, per thread and kind (perf record of raw_syscalls; slows the
 run, so CPU is not reported then). --profile DIR: an async-profiler CPU profile of the timed part
 (collapsed stacks; --async-profiler PATH to libasyncProfiler.so, from Maven Central's
@@ -291,8 +292,10 @@ def main():
             name, _, jars = v.partition("=")
             if name != "c":
                 # pipekit: the jars just built; NAME=DIR: an earlier build's pipe-server.jar and pipe-client.jar.
+                if not jars and name != "pipekit":
+                    sys.exit("--variants: %s needs =DIR, a folder with its pipe-server.jar and pipe-client.jar" % name)
                 jars = os.path.abspath(jars) if jars else os.path.join(work, "jars-" + name)
-                if name == "pipekit" and not v.count("="):
+                if name == "pipekit" and "=" not in v:
                     os.makedirs(jars)
                     shutil.copy(ROOT + "/pipe-server/target/pipe-server.jar", jars)
                     shutil.copy(ROOT + "/pipe-client/target/pipe-client.jar", jars)
