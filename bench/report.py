@@ -683,12 +683,18 @@ def main(raw, md, png):
     wine_push = [ratio(push_rounds(rows, "wine-push", "pipekit", size), push_rounds(rows, "wine-push", "c-push", size), "messagesPerSecond")
                  for size in (64, 65536)]
     unix_push_missed = any(r and r[0] < goal for r, goal in zip(unix_push, (1.0, 0.90)))
+    unix_push_64k_missed = bool(unix_push[1] and unix_push[1][0] < 0.90)
+    many_64k_missed = any(tp and tp[0] < 0.90 for tp in (
+        ratio(per_round(rows, "unix", "pipekit", "c", clients, 65536), per_round(rows, "unix", "c-epoll", "c", clients, 65536), "roundTripsPerSecond")
+        for clients in (8, 16, 32)))
     wine_push_missed_tp = any(r and r[0] < 0.90 for r in wine_push) or bool(push_requests and push_requests[0] > 1.50)
     big_1_missed = (lambda r: r is not None and r[0] > 1.20)(ratio(per_round(rows, "unix", "pipekit", "c", 1, 1048576),
                                                                  per_round(rows, "unix", "c-epoll", "c", 1, 1048576), "medianMicros"))
     missed = [name for name, was_missed in (
         ("Unix, single client pinned, and 16-client throughput", unix_missed),
         ("Unix, server push", unix_push_missed),
+        ("Unix, server push, 64 KiB (issue 28)", unix_push_64k_missed),
+        ("Unix, many clients at 64 KiB (issue 28)", many_64k_missed),
         ("Wine, server push", wine_push_missed_tp),
         ("Unix, 1 MiB round trips", big_1_missed),
         ("Where a client's round trip goes (Unix)", client_missed),
