@@ -106,7 +106,7 @@ public abstract class MessagePipeSpec {
     @Test
     void aMessageServerAnswersEachOfAPipeClientsMessagesWhole() throws Exception {
         String name = newName();
-        echoServer(name, server -> server.option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE));
+        channel(MessagePipeRecipes.server(name, serverGroup, new Echo())); // docs/netty.md's recipe
         PipeClient client = peer(PipeClient.builder(name).connect());
 
         assertEquals(ReadMode.MESSAGE, client.readMode());
@@ -161,10 +161,43 @@ public abstract class MessagePipeSpec {
         }
         sent.addAll(backToBack(300, 11));
         BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-        Channel client = messageClient(name, received);
+        Channel client = channel(MessagePipeRecipes.client(name, clientGroup, new Collect(received))); // docs/netty.md's recipe
 
         for (byte[] message : sent) {
             client.write(Unpooled.wrappedBuffer(message)); // each one message, flushed together
+        }
+        client.flush();
+
+        for (int i = 0; i < sent.size(); i++) {
+            Object answer = received.poll(LIMIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(answer, "answer " + i + " of " + sent.size() + " never came");
+            assertArrayEquals(sent.get(i), (byte[]) answer, "answer " + i + " of " + sent.size());
+        }
+    }
+
+    @Test
+    void withAutoReadOffMessagesComeAsReadsAskForThemAndNoneIsLost() throws Exception {
+        String name = newName();
+        peer(PipeServer.builder(name).handler((client, request) -> request).start());
+        List<byte[]> sent = backToBack(200, 13);
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        Channel client = channel(new Bootstrap().group(clientGroup).channel(PipeNetty.channelType())
+                .option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new Collect(received) {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.read();
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        ctx.read(); // the next read once this one's messages are handled: Netty's back-pressure
+                    }
+                }).connect(PipeNetty.address(name)).sync().channel());
+
+        for (byte[] message : sent) {
+            client.write(Unpooled.wrappedBuffer(message));
         }
         client.flush();
 
@@ -282,25 +315,34 @@ public abstract class MessagePipeSpec {
         return channel(new Bootstrap().group(clientGroup).channel(PipeNetty.channelType())
                 .option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1024))
-                .handler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ByteBuf message = (ByteBuf) msg;
-                        try {
-                            byte[] bytes = new byte[message.readableBytes()];
-                            message.readBytes(bytes);
-                            received.add(bytes);
-                        } finally {
-                            message.release();
-                        }
-                    }
+                .handler(new Collect(received)).connect(PipeNetty.address(name)).sync().channel());
+    }
 
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        received.add(cause);
-                        ctx.close();
-                    }
-                }).connect(PipeNetty.address(name)).sync().channel());
+    /** Each message read, as a byte array, and each failure, as itself, to a queue. */
+    private static class Collect extends ChannelInboundHandlerAdapter {
+        private final BlockingQueue<Object> received;
+
+        Collect(BlockingQueue<Object> received) {
+            this.received = received;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf message = (ByteBuf) msg;
+            try {
+                byte[] bytes = new byte[message.readableBytes()];
+                message.readBytes(bytes);
+                received.add(bytes);
+            } finally {
+                message.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            received.add(cause);
+            ctx.close();
+        }
     }
 
     protected Channel channel(Channel channel) {
