@@ -31,6 +31,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -128,6 +129,35 @@ public abstract class MessagePipeSpec {
         }
         for (int i = 0; i < sent.size(); i++) {
             assertArrayEquals(sent.get(i), client.receive(), "answer " + i + " of " + sent.size());
+        }
+    }
+
+    @Test
+    void aHandlerThatFlushesWhenAReadCompletesAnswersEveryMessage() throws Exception {
+        String name = newName();
+        ServerBootstrap bootstrap = new ServerBootstrap().group(serverGroup).channel(PipeNetty.serverChannelType())
+                .option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
+                // Reads of 1 KiB, several to a batch (a fixed allocator's default is one): a channel's own
+                // allocator, adaptive, reads up to 16.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(16))
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ctx.write(msg); // Netty's usual echo: written as read, flushed once the read is complete
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        ctx.flush();
+                    }
+                });
+        channel(bootstrap.bind(PipeNetty.address(name)).sync().channel());
+        PipeClient client = peer(PipeClient.builder(name).receiveTimeout(Duration.ofSeconds(LIMIT_SECONDS)).connect());
+
+        // Exactly a read's worth, more than one (the read grown), and less: a read complete must follow each.
+        for (int size : new int[] {1024, 1024, 5000, 1, 0, 1024}) {
+            byte[] message = bytes(size, size + 1);
+            assertArrayEquals(message, client.transact(message), "a message of " + size + " bytes, answered");
         }
     }
 
@@ -354,6 +384,7 @@ public abstract class MessagePipeSpec {
         peers.add(peer);
         return peer;
     }
+
 
     protected EventLoopGroup clientGroup() {
         return clientGroup;

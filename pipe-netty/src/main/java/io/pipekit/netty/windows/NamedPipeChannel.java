@@ -334,7 +334,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         // to what it just sent, which handlers flush at channelReadComplete (an echo does, gRPC
         // does). The allocator asks to go on whenever a read filled its buffer, and its guess
         // shrinks to 64 bytes under small messages: a 64-byte request then hung the connection.
-        if (allocHandle.continueReading() && bytesWaiting()) {
+        // A message's own read filled its buffer or not, whatever follows it: in message mode the
+        // batch goes on while the next message is there, however the last one ended.
+        if (messageMode ? anotherMessageWaiting(allocHandle) : allocHandle.continueReading() && bytesWaiting()) {
             startRead();
             return;
         }
@@ -350,6 +352,13 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private boolean bytesWaiting() {
         Pointer count = peekCount.pointer();
         return Kernel32Direct.PeekNamedPipe(handle.getPointer(), Pointer.NULL, 0, Pointer.NULL, count, Pointer.NULL) && count.getInt(0) > 0;
+    }
+
+    /** Message mode: whether the batch goes on, as the allocator allows, with the next message's bytes already in the pipe. */
+    private boolean anotherMessageWaiting(RecvByteBufAllocator.Handle allocHandle) {
+        return allocHandle instanceof RecvByteBufAllocator.ExtendedHandle extended
+                ? extended.continueReading(this::bytesWaiting)
+                : allocHandle.continueReading() && bytesWaiting();
     }
 
     /**
@@ -719,7 +728,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                     throw new UntrustedServerException("connect " + path, serverIdentity, config.serverTrust());
                 }
                 if (messageMode) {
-                    readMessages(opened, path);
+                    setMessageReadMode(opened, path);
                 }
             } catch (PipeException | RuntimeException e) {
                 NativeHandles.close(opened);
@@ -762,7 +771,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
      * it, and then reads bytes as if they were messages. So the pipe's type is asked first, and a
      * byte-type pipe refused here with Windows' error on both.
      */
-    private static void readMessages(HANDLE opened, String path) throws PipeException {
+    private static void setMessageReadMode(HANDLE opened, String path) throws PipeException {
         IntByReference flags = new IntByReference();
         if (!K.GetNamedPipeInfo(opened, flags, null, null, null)) {
             throw Win32.lastError("GetNamedPipeInfo " + path);
