@@ -133,31 +133,32 @@ public abstract class MessagePipeSpec {
     }
 
     @Test
-    void aHandlerThatFlushesWhenAReadCompletesAnswersEveryMessage() throws Exception {
+    void aMessageServerThatFlushesWhenAReadCompletesAnswersEveryMessage() throws Exception {
         String name = newName();
-        ServerBootstrap bootstrap = new ServerBootstrap().group(serverGroup).channel(PipeNetty.serverChannelType())
-                .option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
-                // Reads of 1 KiB, several to a batch (a fixed allocator's default is one): a channel's own
-                // allocator, adaptive, reads up to 16.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(16))
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.write(msg); // Netty's usual echo: written as read, flushed once the read is complete
-                    }
-
-                    @Override
-                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                        ctx.flush();
-                    }
-                });
-        channel(bootstrap.bind(PipeNetty.address(name)).sync().channel());
+        channel(flushOnReadCompleteServer(name, PipeType.MESSAGE));
         PipeClient client = peer(PipeClient.builder(name).receiveTimeout(Duration.ofSeconds(LIMIT_SECONDS)).connect());
 
         // Exactly a read's worth, more than one (the read grown), and less: a read complete must follow each.
         for (int size : new int[] {1024, 1024, 5000, 1, 0, 1024}) {
             byte[] message = bytes(size, size + 1);
             assertArrayEquals(message, client.transact(message), "a message of " + size + " bytes, answered");
+        }
+    }
+
+    @Test
+    void aByteServerThatFlushesWhenAReadCompletesAnswersEveryRead() throws Exception {
+        String name = newName();
+        channel(flushOnReadCompleteServer(name, PipeType.BYTE));
+        PipeClient client = peer(PipeClient.builder(name).readMode(ReadMode.BYTE).receiveTimeout(Duration.ofSeconds(LIMIT_SECONDS))
+                .connect());
+        OutputStream out = client.outputStream();
+        InputStream in = client.inputStream();
+
+        for (int size : new int[] {1024, 1024, 5000, 1, 1024}) { // a read's worth exactly, more, and less
+            byte[] bytes = bytes(size, size + 2);
+            out.write(bytes);
+            out.flush();
+            assertArrayEquals(bytes, in.readNBytes(size), size + " bytes, answered");
         }
     }
 
@@ -306,6 +307,28 @@ public abstract class MessagePipeSpec {
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1024))
                 .childHandler(new Echo());
         return channel(options.apply(bootstrap).bind(PipeNetty.address(name)).sync().channel());
+    }
+
+    /**
+     * A server whose children echo as Netty's examples do, writing in {@code channelRead} and
+     * flushing in {@code channelReadComplete}, and read 1 KiB at a time, several reads to a batch
+     * (a fixed allocator's default is one; a channel's own, adaptive, allocator reads up to 16).
+     */
+    private Channel flushOnReadCompleteServer(String name, PipeType type) throws InterruptedException {
+        return new ServerBootstrap().group(serverGroup).channel(PipeNetty.serverChannelType())
+                .option(PipeChannelOption.PIPE_TYPE, type)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(16))
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ctx.write(msg);
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        ctx.flush();
+                    }
+                }).bind(PipeNetty.address(name)).sync().channel();
     }
 
     /** The one child the server accepted, once it has. */
