@@ -767,9 +767,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
 
     /**
      * Puts a client's handle in message read mode, as pipekit's client does for a message-type
-     * pipe. Windows refuses it on a byte-type pipe ({@code ERROR_INVALID_PARAMETER}); Wine accepts
-     * it, and then reads bytes as if they were messages. So the pipe's type is asked first, and a
-     * byte-type pipe refused here with Windows' error on both.
+     * pipe. Windows refuses it on a byte-type pipe with {@code ERROR_INVALID_PARAMETER} (Wine too,
+     * measured: docs/testbed.md); the pipe's type is asked first, as {@code PipeClient} asks it, so
+     * that the failure, with the same code, says what to do.
      */
     private static void setMessageReadMode(HANDLE opened, String path) throws PipeException {
         IntByReference flags = new IntByReference();
