@@ -1,6 +1,7 @@
 package io.pipekit.netty;
 
 import io.netty.channel.ChannelOption;
+import io.pipekit.core.PipeType;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.server.Admission;
 
@@ -42,6 +43,29 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
      * refused client never reaches a pipeline. {@code PipeServer.Builder.admission}.
      */
     public static final ChannelOption<Admission> ADMISSION = valueOf(PipeChannelOption.class, "ADMISSION");
+
+    /**
+     * Server and client: whether the pipe carries a stream of bytes ({@link PipeType#BYTE}, the
+     * default) or whole messages ({@link PipeType#MESSAGE}, what pipekit's {@code PipeServer} and
+     * {@code PipeClient} use by default); {@code PipeServer.Builder.pipeType}. A server's children
+     * have its type; a client sets it before it connects. In {@code MESSAGE} mode each outbound
+     * {@code ByteBuf} is one message (never split or joined; a {@code FileRegion} is refused) and
+     * each inbound message is one {@code channelRead} {@code ByteBuf}, an empty one for an empty
+     * message. On Windows that is the named pipe's own type and read mode ({@code PIPE_TYPE_MESSAGE},
+     * {@code PIPE_READMODE_MESSAGE}; a {@code MESSAGE} client refuses a byte-type pipe); on a Unix
+     * socket it is pipekit's length-prefixed framing, as {@code PipeServer} and {@code PipeClient}
+     * frame messages there (docs/protocol.md).
+     */
+    public static final ChannelOption<PipeType> PIPE_TYPE = valueOf(PipeChannelOption.class, "PIPE_TYPE");
+
+    /**
+     * Server and client, {@link PipeType#MESSAGE} only: the longest message accepted, in bytes
+     * (default 16 MiB, as {@code PipeServer.Builder.maxMessageSize} and
+     * {@code PipeClient.Builder.maxMessageSize}); a server's children start with the server's. A
+     * longer one is refused before it is read whole: the channel fires a
+     * {@link io.pipekit.core.MessageTooLargeException} and closes.
+     */
+    public static final ChannelOption<Integer> MAX_MESSAGE_SIZE = valueOf(PipeChannelOption.class, "MAX_MESSAGE_SIZE");
 
     /** Client: which servers it talks to, checked before the connect completes; {@code PipeClient.Builder.serverTrust}. */
     public static final ChannelOption<ServerTrust> SERVER_TRUST = valueOf(PipeChannelOption.class, "SERVER_TRUST");

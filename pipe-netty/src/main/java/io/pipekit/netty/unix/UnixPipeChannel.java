@@ -1,6 +1,7 @@
 package io.pipekit.netty.unix;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
@@ -11,16 +12,19 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.AbstractNioByteChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannelConfig;
+import io.pipekit.core.PeerClosedException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeIoException;
 import io.pipekit.core.Transport;
 import io.pipekit.core.UntrustedServerException;
+import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.unix.SocketPaths;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannel;
 import io.pipekit.netty.PipePeerAddress;
+import io.pipekit.netty.internal.MessageSettings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
@@ -42,12 +46,22 @@ import java.nio.file.Path;
  * before its connect completes, and fails the connect with {@link UntrustedServerException} if it
  * does not trust it.
  *
+ * <p>With {@link io.pipekit.netty.PipeChannelOption#PIPE_TYPE} {@code MESSAGE} the socket carries
+ * pipekit's frames, as {@code PipeServer}'s and {@code PipeClient}'s message pipes do: each
+ * {@code ByteBuf} written goes out as one frame ({@link FramedWrites}), and each frame read is
+ * handed up as one {@code ByteBuf}, cut out by pipe-core's {@link FrameReader} with its limit
+ * ({@link io.pipekit.netty.PipeChannelOption#MAX_MESSAGE_SIZE}). A frame announcing more is a read
+ * error ({@code MessageTooLargeException}); so is the end of the stream inside a frame
+ * ({@code PeerClosedException}).
+ *
  * <p>Netty's {@code NioDomainSocketChannel} does the same on a plain path, and is final: this follows
  * its structure.
  */
 public final class UnixPipeChannel extends AbstractNioByteChannel implements PipeChannel, DuplexChannel {
     /** Below this, a short write does not shrink the gathering limit (Netty's NIO socket channels' threshold). */
     private static final int GATHERING_LOW_THRESHOLD = 4096;
+    /** Message mode: bytes read at a time below a large message's body, as pipekit's own client reads them. */
+    private static final int MESSAGE_READ_CHUNK = 64 * 1024;
     private final UnixPipeChannelConfig config;
     private volatile NettyPipeAddress local;
     private volatile PipePeerAddress remote;
@@ -55,6 +69,10 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private NettyPipeAddress connecting; // the loop thread's: set while a connect is pending
+    // Message mode (the loop thread's): fixed when the connection is made; frames and writes come with the first I/O.
+    private boolean messageMode;
+    private FrameReader frames;
+    private FramedWrites framedWrites;
 
     /** A client's channel, not yet connected; Netty's bootstraps make it through this constructor. */
     public UnixPipeChannel() {
@@ -66,9 +84,12 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         config = new UnixPipeChannelConfig(this, socket);
     }
 
-    /** An accepted client's channel, with the identity its server read and admitted. */
-    UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket, NettyPipeAddress pipe, PeerIdentity client) {
+    /** An accepted client's channel, with the identity its server read and admitted, and its server's pipe type. */
+    UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket, NettyPipeAddress pipe, PeerIdentity client,
+            MessageSettings serverMessages) {
         this(parent, socket);
+        config.messages().inherit(serverMessages);
+        messageMode = config.messages().messages();
         identify(pipe, client);
     }
 
@@ -161,6 +182,8 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
                 doBind(localAddress);
             }
             NettyPipeAddress address = pipeAddress(remoteAddress);
+            config.messages().fix("the channel connects with the type it had then");
+            messageMode = config.messages().messages();
             Path path = SocketPaths.forName(address.pipeName());
             boolean connected;
             try {
@@ -239,9 +262,50 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
 
     @Override
     protected int doReadBytes(ByteBuf byteBuf) throws Exception {
+        if (messageMode) {
+            return readMessages();
+        }
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
         allocHandle.attemptedBytesRead(byteBuf.writableBytes());
         return byteBuf.writeBytes(javaChannel(), allocHandle.attemptedBytesRead());
+    }
+
+    /**
+     * Message mode: reads frames and hands each whole message up itself, then returns 0 (nothing
+     * left to hand up: Netty's read loop ends this read, and the selector brings the rest) or -1
+     * (the end of the stream). Netty's loop, which is final, fires only what this method puts into
+     * the one buffer it is given, while a message has a length of its own, may be empty, and may
+     * come several to a read. Like a decoder's, every whole message read is handed up, also with
+     * auto-read off; a read asked for by {@code read()} is served once one has been.
+     */
+    private int readMessages() throws IOException {
+        if (frames == null) {
+            frames = new FrameReader(config.messages().maxMessageSize(), MESSAGE_READ_CHUNK);
+        }
+        SocketChannel socket = javaChannel();
+        for (int reads = config.getMaxMessagesPerRead(); reads > 0; reads--) {
+            int n = socket.read(frames.readTarget()); // a large body's rest straight into its array
+            if (n < 0) {
+                if (frames.midFrame()) {
+                    pipeline().fireExceptionCaught(new PeerClosedException("read frame", PipeException.NO_CODE,
+                            "the peer closed the connection in the middle of a message; the part that arrived is dropped"));
+                }
+                return -1;
+            }
+            for (byte[] message; (message = frames.next()) != null; ) { // MessageTooLargeException: a read error
+                if (!config.isAutoRead()) {
+                    clearReadPending(); // as Netty's loop does before it hands data up
+                }
+                pipeline().fireChannelRead(Unpooled.wrappedBuffer(message));
+                if (!isOpen()) {
+                    return 0; // a handler closed it: the rest is nobody's
+                }
+            }
+            if (n == 0) {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     @Override
@@ -257,6 +321,10 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     /** Gathering writes, as Netty's NIO socket channels: up to 1024 buffers, and about twice the send buffer, per write. */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (messageMode) {
+            doWriteFrames(in);
+            return;
+        }
         SocketChannel socket = javaChannel();
         int writeSpinCount = config.getWriteSpinCount();
         do {
@@ -279,6 +347,40 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
             }
             adjustMaxBytesPerGatheringWrite((int) attempted, (int) written, maxBytes);
             in.removeBytes(written);
+            --writeSpinCount;
+        } while (writeSpinCount > 0);
+        incompleteWrite(writeSpinCount < 0);
+    }
+
+    /** Message mode: each {@code ByteBuf} one frame, several frames per gathering write ({@link FramedWrites}). */
+    private void doWriteFrames(ChannelOutboundBuffer in) throws Exception {
+        if (framedWrites == null) {
+            framedWrites = new FramedWrites();
+        }
+        SocketChannel socket = javaChannel();
+        int writeSpinCount = config.getWriteSpinCount();
+        do {
+            Object first = in.current();
+            if (first == null) {
+                clearOpWrite();
+                return; // all written: no incompleteWrite
+            }
+            if (!(first instanceof ByteBuf)) {
+                in.remove(new UnsupportedOperationException("a FileRegion has no message boundaries: on a MESSAGE pipe"
+                        + " (PIPE_TYPE), write each message as one ByteBuf"));
+                continue;
+            }
+            int maxBytes = config.getMaxBytesPerGatheringWrite();
+            int count = framedWrites.gather(in, maxBytes);
+            long attempted = framedWrites.bytes();
+            long written = socket.write(framedWrites.buffers(), 0, count);
+            if (written <= 0) {
+                framedWrites.written(in, 0);
+                incompleteWrite(true); // the socket is full: wait for OP_WRITE
+                return;
+            }
+            adjustMaxBytesPerGatheringWrite((int) Math.min(attempted, Integer.MAX_VALUE), (int) written, maxBytes);
+            framedWrites.written(in, written);
             --writeSpinCount;
         } while (writeSpinCount > 0);
         incompleteWrite(writeSpinCount < 0);

@@ -10,6 +10,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.netty.internal.MessageSettings;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -19,7 +20,9 @@ import java.util.Objects;
 /**
  * The options of a {@link UnixPipeChannel}: Netty's, the socket's real buffer sizes
  * ({@code SO_RCVBUF}, {@code SO_SNDBUF}), {@code ALLOW_HALF_CLOSURE} (real: a Unix socket has
- * half-close), the client's {@link PipeChannelOption#SERVER_TRUST}, and {@code SO_KEEPALIVE} and
+ * half-close), the client's {@link PipeChannelOption#SERVER_TRUST}, {@link PipeChannelOption#PIPE_TYPE}
+ * and {@link PipeChannelOption#MAX_MESSAGE_SIZE} (a client's to set before it connects; an accepted
+ * channel has its server's type), and {@code SO_KEEPALIVE} and
  * {@code TCP_NODELAY}, which are accepted and have no effect on a local socket (gRPC sets
  * {@code SO_KEEPALIVE} on every channel it makes; refused, it would log a warning per connection).
  *
@@ -36,6 +39,7 @@ final class UnixPipeChannelConfig extends DefaultChannelConfig implements Socket
     private volatile boolean tcpNoDelay; // accepted, no effect
     private volatile ServerTrust serverTrust = ServerTrust.currentUserOrSystem(); // as PipeClient's builder
     private volatile int maxBytesPerGatheringWrite = Integer.MAX_VALUE;
+    private final MessageSettings messages = new MessageSettings();
 
     UnixPipeChannelConfig(UnixPipeChannel channel, SocketChannel socket) {
         super(channel);
@@ -46,7 +50,8 @@ final class UnixPipeChannelConfig extends DefaultChannelConfig implements Socket
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), ChannelOption.SO_RCVBUF, ChannelOption.SO_SNDBUF, ChannelOption.ALLOW_HALF_CLOSURE,
-                ChannelOption.SO_KEEPALIVE, ChannelOption.TCP_NODELAY, PipeChannelOption.SERVER_TRUST);
+                ChannelOption.SO_KEEPALIVE, ChannelOption.TCP_NODELAY, PipeChannelOption.SERVER_TRUST, PipeChannelOption.PIPE_TYPE,
+                PipeChannelOption.MAX_MESSAGE_SIZE);
     }
 
     @SuppressWarnings("unchecked")
@@ -70,6 +75,9 @@ final class UnixPipeChannelConfig extends DefaultChannelConfig implements Socket
         if (option == PipeChannelOption.SERVER_TRUST) {
             return (T) serverTrust;
         }
+        if (MessageSettings.handles(option)) {
+            return messages.get(option);
+        }
         return super.getOption(option);
     }
 
@@ -88,6 +96,8 @@ final class UnixPipeChannelConfig extends DefaultChannelConfig implements Socket
             setTcpNoDelay((Boolean) value);
         } else if (option == PipeChannelOption.SERVER_TRUST) {
             serverTrust = Objects.requireNonNull((ServerTrust) value, "serverTrust");
+        } else if (MessageSettings.handles(option)) {
+            messages.set(option, value);
         } else {
             return super.setOption(option, value);
         }
@@ -96,6 +106,10 @@ final class UnixPipeChannelConfig extends DefaultChannelConfig implements Socket
 
     ServerTrust serverTrust() {
         return serverTrust;
+    }
+
+    MessageSettings messages() {
+        return messages;
     }
 
     @Override

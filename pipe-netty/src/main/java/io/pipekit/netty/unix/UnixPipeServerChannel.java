@@ -99,6 +99,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     protected void doBind(SocketAddress localAddress) throws Exception {
         NettyPipeAddress address = UnixPipeChannel.pipeAddress(localAddress);
         config.warnIgnoredOptions(address);
+        config.messages().fix("the server binds with the type it had then, as a named pipe's instances are made with it");
         Path path = SocketPaths.forName(address.pipeName());
         ownUid = PeerCredentials.currentUid(); // the kernel's uid, not user.name, which -Duser.name overrides
         SocketLock claimed = SocketClaim.lockAndClaim(address.pipeName(), path, "bind " + path);
@@ -139,7 +140,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
                 accepted.close();
                 return 0;
             }
-            buf.add(new UnixPipeChannel(this, accepted, local, peer));
+            buf.add(new UnixPipeChannel(this, accepted, local, peer, config.messages()));
             return 1;
         } catch (IOException | RuntimeException | Error e) {
             // As pipekit's own server: it costs this client its connection, not the listener.

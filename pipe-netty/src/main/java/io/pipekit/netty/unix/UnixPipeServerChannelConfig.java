@@ -5,6 +5,7 @@ import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.netty.internal.MessageSettings;
 import io.pipekit.server.Admission;
 import io.pipekit.server.unix.SocketClaim;
 import java.lang.System.Logger.Level;
@@ -16,7 +17,8 @@ import java.util.Objects;
 /**
  * The options of a {@link UnixPipeServerChannel}: Netty's, {@code SO_BACKLOG} (the listen backlog,
  * by default all the system allows, as pipekit's server), {@link PipeChannelOption#ADMISSION}, and
- * the pipe options that mean something on Windows only (security descriptor, instance counts,
+ * {@link PipeChannelOption#PIPE_TYPE} and {@link PipeChannelOption#MAX_MESSAGE_SIZE}, which its children
+ * take, and the pipe options that mean something on Windows only (security descriptor, instance counts,
  * buffer sizes), which are accepted so that one bootstrap serves both OSes, and ignored with one
  * log line when the channel binds.
  */
@@ -30,6 +32,7 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
     private final Map<ChannelOption<?>, Object> ignored = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int backlog = SocketClaim.BACKLOG;
     private volatile Admission admission = Admission.everyone();
+    private final MessageSettings messages = new MessageSettings();
 
     UnixPipeServerChannelConfig(UnixPipeServerChannel channel) {
         super(channel, new ServerChannelRecvByteBufAllocator());
@@ -40,6 +43,8 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
         List<ChannelOption<?>> options = new ArrayList<>(WINDOWS_ONLY);
         options.add(ChannelOption.SO_BACKLOG);
         options.add(PipeChannelOption.ADMISSION);
+        options.add(PipeChannelOption.PIPE_TYPE);
+        options.add(PipeChannelOption.MAX_MESSAGE_SIZE);
         return getOptions(super.getOptions(), options.toArray(new ChannelOption<?>[0]));
     }
 
@@ -51,6 +56,9 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
         }
         if (option == PipeChannelOption.ADMISSION) {
             return (T) admission;
+        }
+        if (MessageSettings.handles(option)) {
+            return messages.get(option);
         }
         if (WINDOWS_ONLY.contains(option)) {
             return (T) ignored.get(option);
@@ -69,6 +77,8 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
             backlog = requested == 0 ? SocketClaim.BACKLOG : requested;
         } else if (option == PipeChannelOption.ADMISSION) {
             admission = Objects.requireNonNull((Admission) value, "admission");
+        } else if (MessageSettings.handles(option)) {
+            messages.set(option, value);
         } else if (WINDOWS_ONLY.contains(option)) {
             ignored.put(option, Objects.requireNonNull(value, option.name()));
         } else {
@@ -83,6 +93,11 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
 
     Admission getAdmission() {
         return admission;
+    }
+
+    /** The pipe type and message limit its children start with. */
+    MessageSettings messages() {
+        return messages;
     }
 
     /** Says once, as the channel binds, which of the options it was given have no effect on a Unix socket. */

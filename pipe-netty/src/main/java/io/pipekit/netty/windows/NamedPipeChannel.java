@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelFutureListener;
@@ -17,8 +18,10 @@ import io.netty.channel.FileRegion;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeException;
+import io.pipekit.core.PipeIoException;
 import io.pipekit.core.UntrustedServerException;
 import io.pipekit.core.Win32Errors;
 import io.pipekit.core.transport.ResolvedServerTrust;
@@ -55,6 +58,13 @@ import java.util.concurrent.TimeUnit;
  * closed (or given back to the server) and the {@code OVERLAPPED}s freed once the last
  * completion has come.
  *
+ * <p>On a message-type pipe ({@link io.pipekit.netty.PipeChannelOption#PIPE_TYPE} {@code MESSAGE}:
+ * a server's children, or a client that sets message read mode once it has connected) each
+ * {@code ByteBuf} written is one {@code WriteFileEx}, so one message, and each message read is
+ * one {@code channelRead}: a read that completes with {@code ERROR_MORE_DATA} is followed by
+ * another into the same buffer, grown by what {@code PeekNamedPipe} says is left of the message,
+ * until the message is whole or over {@link io.pipekit.netty.PipeChannelOption#MAX_MESSAGE_SIZE}.
+ *
  * <p>A named pipe has no half-close: this is not a {@code DuplexChannel}. A client connecting
  * while every instance is busy retries on its loop every few milliseconds until
  * {@code CONNECT_TIMEOUT_MILLIS} ({@code WaitNamedPipe} would block the loop), and checks the
@@ -63,6 +73,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NamedPipeChannel extends AbstractChannel implements PipeChannel {
     private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
+    private static final Kernel32 K = Kernel32.INSTANCE;
+    /**
+     * Where an empty message is written from: {@code WriteFileEx} of zero bytes makes an empty
+     * message, and is given a valid address rather than an empty buffer's, which may have none.
+     * Held for the class's life (its memory goes with the buffer); nothing is ever written into it.
+     */
+    private static final ByteBuffer EMPTY_MESSAGE_BUFFER = ByteBuffer.allocateDirect(1);
+    private static final Pointer EMPTY_MESSAGE_SOURCE = Native.getDirectBufferPointer(EMPTY_MESSAGE_BUFFER);
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final long BUSY_RETRY_MILLIS = 5;
     /**
@@ -93,8 +111,10 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private FileRegion writingRegion; // the region a pending write's bytes came from, if any
     private final Joining joining = new Joining();
     private long writesStarted; // WriteFileEx calls made: for tests
-    private final NativeBuffer peekCount = new NativeBuffer(4); // PeekNamedPipe's total, made once: no allocation per read
+    private final NativeBuffer peekCount = new NativeBuffer(4); // PeekNamedPipe's count, made once: no allocation per read
     private boolean removingWritten; // a completed write's messages are being removed from the outbound buffer
+    private int writingLength; // the bytes the pending write was issued with
+    private boolean messageMode; // a message-type pipe read in message mode: fixed once connected or accepted
     private boolean readRequested; // a read() asked for data that has not come yet
     private boolean inputEnded; // the pipe's end was read, or a read failed: no read starts again
     private boolean inReadBatch;
@@ -121,6 +141,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         this.remote = new PipePeerAddress(pipe, token.identity());
         this.active = true;
         attr(PEER_IDENTITY).set(token.identity());
+        config.messages().inherit(server.config().messages());
+        this.messageMode = config.messages().messages();
     }
 
     @Override
@@ -230,8 +252,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             buf.release();
             buf = alloc().directBuffer(allocHandle.guess());
         }
-        int length = buf.writableBytes();
-        allocHandle.attemptedBytesRead(length);
+        allocHandle.attemptedBytesRead(buf.writableBytes());
+        issueRead(buf, buf.writableBytes());
+    }
+
+    /** Reads up to {@code length} bytes into {@code buf} at its writer index; the channel owns {@code buf} until the read completes. */
+    private void issueRead(ByteBuf buf, int length) {
         readOp.overlapped.reset(null);
         long address = address(buf, buf.writerIndex(), length);
         if (!Kernel32Direct.ReadFileEx(handle.getPointer(), new Pointer(address), length, readOp.overlapped.pointer(), loop.routine())) {
@@ -264,14 +290,33 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             return;
         }
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
-        if (bytes == 0) {
-            // A zero-byte write of the peer's: not the end of the pipe, which is an error code here.
-            buf.release();
-            startRead();
-            return;
+        if (messageMode) {
+            buf.writerIndex(buf.writerIndex() + bytes);
+            if (moreData) {
+                readRestOfMessage(buf);
+                return;
+            }
+            // The message is whole; an empty one (a zero-byte write of the peer's) is a message too.
+            int total = buf.readableBytes();
+            if (total > config.messages().maxMessageSize()) { // read at once into a buffer larger than the limit
+                buf.release();
+                inputFailed(tooLarge(total));
+                return;
+            }
+            if (total > allocHandle.attemptedBytesRead()) {
+                allocHandle.attemptedBytesRead(total); // so the allocator learns the size of the messages that come
+            }
+            allocHandle.lastBytesRead(total);
+        } else {
+            if (bytes == 0) {
+                // A zero-byte write of the peer's: not the end of the pipe, which is an error code here.
+                buf.release();
+                startRead();
+                return;
+            }
+            buf.writerIndex(buf.writerIndex() + bytes);
+            allocHandle.lastBytesRead(bytes);
         }
-        buf.writerIndex(buf.writerIndex() + bytes);
-        allocHandle.lastBytesRead(bytes);
         allocHandle.incMessagesRead(1);
         readRequested = false;
         handlingRead = true;
@@ -289,7 +334,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         // to what it just sent, which handlers flush at channelReadComplete (an echo does, gRPC
         // does). The allocator asks to go on whenever a read filled its buffer, and its guess
         // shrinks to 64 bytes under small messages: a 64-byte request then hung the connection.
-        if (allocHandle.continueReading() && bytesWaiting()) {
+        // A message's own read filled its buffer or not, whatever follows it: in message mode the
+        // batch goes on while the next message is there, however the last one ended.
+        if (messageMode ? anotherMessageWaiting(allocHandle) : allocHandle.continueReading() && bytesWaiting()) {
             startRead();
             return;
         }
@@ -307,8 +354,54 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         return Kernel32Direct.PeekNamedPipe(handle.getPointer(), Pointer.NULL, 0, Pointer.NULL, count, Pointer.NULL) && count.getInt(0) > 0;
     }
 
+    /** Message mode: whether the batch goes on, as the allocator allows, with the next message's bytes already in the pipe. */
+    private boolean anotherMessageWaiting(RecvByteBufAllocator.Handle allocHandle) {
+        return allocHandle instanceof RecvByteBufAllocator.ExtendedHandle extended
+                ? extended.continueReading(this::bytesWaiting)
+                : allocHandle.continueReading() && bytesWaiting();
+    }
+
+    /**
+     * Message mode, after a read that ended with {@code ERROR_MORE_DATA}: reads the rest of the
+     * message into the same buffer, grown by what is left of it. The buffer may move as it grows:
+     * no read is pending, so the kernel holds no address into it.
+     */
+    private void readRestOfMessage(ByteBuf buf) {
+        int limit = config.messages().maxMessageSize();
+        int have = buf.readableBytes();
+        int left = bytesLeftInMessage();
+        long atLeast = (long) have + Math.max(left, 1); // ERROR_MORE_DATA: one byte more at the least
+        if (atLeast > limit) {
+            buf.release();
+            inputFailed(tooLarge(atLeast));
+            return;
+        }
+        // PeekNamedPipe says how much is left; should it not, the buffer doubles until the message ends.
+        int more = left > 0 ? left : (int) Math.min(limit - have, Math.max(have, 4096));
+        buf.ensureWritable(more);
+        issueRead(buf, (int) Math.min(buf.writableBytes(), (long) limit - have));
+    }
+
+    private MessageTooLargeException tooLarge(long atLeast) {
+        return new MessageTooLargeException("ReadFileEx", PipeException.NO_CODE, "message of more than "
+                + config.messages().maxMessageSize() + " bytes refused (" + atLeast + " bytes at least); the channel closes");
+    }
+
+    /** The bytes of the message being read that no read has taken yet, or 0 if the pipe cannot say. */
+    private int bytesLeftInMessage() {
+        Pointer count = peekCount.pointer();
+        return Kernel32Direct.PeekNamedPipe(handle.getPointer(), Pointer.NULL, 0, Pointer.NULL, Pointer.NULL, count) ? count.getInt(0) : 0;
+    }
+
     /** The pipe's end (the peer closed it) or a read error: the channel closes; there is no half-close. */
     private void readEnded(int errorCode) {
+        boolean peerLeft = errorCode == Win32Errors.ERROR_BROKEN_PIPE || errorCode == Win32Errors.ERROR_NO_DATA
+                || errorCode == Win32Errors.ERROR_PIPE_NOT_CONNECTED || errorCode == Win32Errors.ERROR_OPERATION_ABORTED;
+        inputFailed(peerLeft ? null : Win32.exception("ReadFileEx", errorCode, null));
+    }
+
+    /** Reading is over: {@code cause}, if any, goes to the pipeline, and the channel closes. */
+    private void inputFailed(Throwable cause) {
         inputEnded = true; // first: the read-complete below may ask for another read (auto-read)
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
         allocHandle.lastBytesRead(-1);
@@ -316,10 +409,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         inReadBatch = false;
         readRequested = false;
         pipeline().fireChannelReadComplete();
-        boolean peerLeft = errorCode == Win32Errors.ERROR_BROKEN_PIPE || errorCode == Win32Errors.ERROR_NO_DATA
-                || errorCode == Win32Errors.ERROR_PIPE_NOT_CONNECTED || errorCode == Win32Errors.ERROR_OPERATION_ABORTED;
-        if (!peerLeft) {
-            pipeline().fireExceptionCaught(Win32.exception("ReadFileEx", errorCode, null));
+        if (cause != null) {
+            pipeline().fireExceptionCaught(cause);
         }
         unsafe().close(unsafe().voidPromise());
     }
@@ -339,6 +430,10 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             return direct;
         }
         if (msg instanceof FileRegion) {
+            if (messageMode) {
+                throw new UnsupportedOperationException("a FileRegion has no message boundaries: on a MESSAGE pipe (PIPE_TYPE),"
+                        + " write each message as one ByteBuf");
+            }
             return msg;
         }
         throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName() + " (expected ByteBuf or FileRegion)");
@@ -355,11 +450,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 return;
             }
             if (msg instanceof ByteBuf buf) {
-                if (!buf.isReadable()) {
+                if (!buf.isReadable() && !messageMode) { // an empty message is a message; empty bytes are nothing
                     in.remove();
                     continue;
                 }
-                ByteBuf joined = in.size() > 1 && buf.readableBytes() < JOIN_LIMIT ? joinFlushed(in) : null;
+                // A message pipe's writes are its messages: never joined.
+                ByteBuf joined = !messageMode && in.size() > 1 && buf.readableBytes() < JOIN_LIMIT ? joinFlushed(in) : null;
                 if (joined != null) {
                     startWrite(joined, joined.readerIndex(), joined.readableBytes(), null);
                 } else {
@@ -454,8 +550,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     /** Starts writing {@code length} bytes of {@code buf}, which this call owns a reference to. */
     private void startWrite(ByteBuf buf, int index, int length, FileRegion region) throws IOException {
         writeOp.overlapped.reset(null);
-        long address = address(buf, index, length);
-        if (!Kernel32Direct.WriteFileEx(handle.getPointer(), new Pointer(address), length, writeOp.overlapped.pointer(), loop.routine())) {
+        Pointer from = length == 0 ? EMPTY_MESSAGE_SOURCE : new Pointer(address(buf, index, length));
+        if (!Kernel32Direct.WriteFileEx(handle.getPointer(), from, length, writeOp.overlapped.pointer(), loop.routine())) {
             int error = Native.getLastError();
             buf.release();
             throw Win32.exception("WriteFileEx", error, null);
@@ -463,6 +559,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         writing = buf;
         writingRegion = region;
         writesStarted++;
+        writingLength = length;
         loop.issued(writeOp);
     }
 
@@ -477,16 +574,32 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             return;
         }
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
+        IOException failure = null;
         if (errorCode != 0) {
-            IOException cause = Win32.exception("WriteFileEx", errorCode, null);
+            failure = Win32.exception("WriteFileEx", errorCode, null);
+        } else if (messageMode && bytes != writingLength) {
+            // A message goes out whole or not at all; a part of one would be a message of its own.
+            failure = new PipeIoException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytes + " of a " + writingLength + "-byte message");
+        }
+        if (failure != null) {
             if (in != null) {
-                in.remove(cause); // the message that did not go out; the close fails the rest
+                in.remove(failure); // the message that did not go out; the close fails the rest
             }
             unsafe().close(unsafe().voidPromise());
             return;
         }
         if (in != null) {
-            if (region == null) {
+            if (messageMode) {
+                // One message, removed on its own: removeBytes would also drop the empty messages
+                // behind it. Its promise's listeners may flush: no write starts until it is gone.
+                removingWritten = true;
+                try {
+                    in.progress(bytes);
+                    in.remove();
+                } finally {
+                    removingWritten = false;
+                }
+            } else if (region == null) {
                 // Removing a message completes its promise, whose listeners may write and flush:
                 // no write may start before every message this one carried is gone, or it would
                 // send their bytes again.
@@ -614,6 +727,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 if (!PipeServerIdentity.trusted(serverIdentity, ResolvedServerTrust.of(config.serverTrust()))) {
                     throw new UntrustedServerException("connect " + path, serverIdentity, config.serverTrust());
                 }
+                if (messageMode) {
+                    setMessageReadMode(opened, path);
+                }
             } catch (PipeException | RuntimeException e) {
                 NativeHandles.close(opened);
                 connectFailed(e);
@@ -649,6 +765,26 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
     }
 
+    /**
+     * Puts a client's handle in message read mode, as pipekit's client does for a message-type
+     * pipe. Windows refuses it on a byte-type pipe with {@code ERROR_INVALID_PARAMETER} (Wine too,
+     * measured: docs/testbed.md); the pipe's type is asked first, as {@code PipeClient} asks it, so
+     * that the failure, with the same code, says what to do.
+     */
+    private static void setMessageReadMode(HANDLE opened, String path) throws PipeException {
+        IntByReference flags = new IntByReference();
+        if (!K.GetNamedPipeInfo(opened, flags, null, null, null)) {
+            throw Win32.lastError("GetNamedPipeInfo " + path);
+        }
+        if ((flags.getValue() & Kernel32Ex.PIPE_TYPE_MESSAGE) == 0) {
+            throw Win32.exception("SetNamedPipeHandleState " + path, Win32Errors.ERROR_INVALID_PARAMETER,
+                    "PIPE_TYPE MESSAGE needs a message-type pipe, and this one is byte-type: connect with PipeType.BYTE");
+        }
+        if (!K.SetNamedPipeHandleState(opened, new IntByReference(Kernel32Ex.PIPE_READMODE_MESSAGE), null, null)) {
+            throw Win32.lastError("SetNamedPipeHandleState " + path);
+        }
+    }
+
     private void connectFailed(Throwable cause) {
         ChannelPromise promise = connectPromise;
         connectPromise = null;
@@ -679,6 +815,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             }
             connectPromise = promise;
             connectAddress = address;
+            config.messages().fix("the channel connects with the type it had then");
+            messageMode = config.messages().messages();
             connectDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getConnectTimeoutMillis());
             // Cancelling the connect while it retries a busy pipe stops the retries and closes the channel.
             promise.addListener((ChannelFutureListener) future -> {

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.netty.internal.MessageSettings;
 import java.util.Map;
 
 /**
@@ -17,7 +18,8 @@ import java.util.Map;
  * a client (pipekit's default: a server of this user or of SYSTEM). {@code SO_KEEPALIVE} and
  * {@code TCP_NODELAY} are accepted and have no effect (gRPC sets {@code SO_KEEPALIVE} on every
  * channel; a pipe has neither). {@code SO_RCVBUF}/{@code SO_SNDBUF} are remembered only: a pipe's
- * buffers are the server's, fixed when it made the instance.
+ * buffers are the server's, fixed when it made the instance. {@link PipeChannelOption#PIPE_TYPE}
+ * is a client's to choose before it connects; an accepted channel has its server's.
  */
 final class NamedPipeChannelConfig extends DefaultChannelConfig {
     private volatile ServerTrust serverTrust = ServerTrust.currentUserOrSystem();
@@ -25,6 +27,7 @@ final class NamedPipeChannelConfig extends DefaultChannelConfig {
     private volatile boolean noDelay = true;
     private volatile int receiveBufferSize = 4096;
     private volatile int sendBufferSize = 4096;
+    private final MessageSettings messages = new MessageSettings();
 
     NamedPipeChannelConfig(Channel channel) {
         super(channel);
@@ -34,9 +37,14 @@ final class NamedPipeChannelConfig extends DefaultChannelConfig {
         return serverTrust;
     }
 
+    MessageSettings messages() {
+        return messages;
+    }
+
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
-        return getOptions(super.getOptions(), PipeChannelOption.SERVER_TRUST, SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF);
+        return getOptions(super.getOptions(), PipeChannelOption.SERVER_TRUST, SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF,
+                PipeChannelOption.PIPE_TYPE, PipeChannelOption.MAX_MESSAGE_SIZE);
     }
 
     @Override
@@ -57,6 +65,9 @@ final class NamedPipeChannelConfig extends DefaultChannelConfig {
         if (option == SO_SNDBUF) {
             return (T) Integer.valueOf(sendBufferSize);
         }
+        if (MessageSettings.handles(option)) {
+            return messages.get(option);
+        }
         return super.getOption(option);
     }
 
@@ -73,6 +84,8 @@ final class NamedPipeChannelConfig extends DefaultChannelConfig {
             receiveBufferSize = (Integer) value;
         } else if (option == SO_SNDBUF) {
             sendBufferSize = (Integer) value;
+        } else if (MessageSettings.handles(option)) {
+            messages.set(option, value);
         } else {
             return super.setOption(option, value);
         }

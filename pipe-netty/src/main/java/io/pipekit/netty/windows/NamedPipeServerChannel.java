@@ -109,6 +109,7 @@ public final class NamedPipeServerChannel extends AbstractServerChannel implemen
         if (!(localAddress instanceof NettyPipeAddress address)) {
             throw new java.nio.channels.UnsupportedAddressTypeException();
         }
+        config.messages().fix("the server binds with the type it had then: its instances are made with it");
         PipeNameHolder holder = new PipeNameHolder(config.serverConfig(address.pipeName()));
         holder.open();
         ListeningInstance first;

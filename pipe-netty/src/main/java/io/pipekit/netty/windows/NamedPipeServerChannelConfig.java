@@ -7,9 +7,9 @@ import static io.netty.channel.ChannelOption.SO_SNDBUF;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.pipekit.core.PipeName;
-import io.pipekit.core.PipeType;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.netty.internal.MessageSettings;
 import io.pipekit.server.Admission;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * A named-pipe server's options, with {@code PipeServer.Builder}'s defaults: unlimited instances,
  * 4 listening (within the maximum), 4 KiB pipe buffers, pipekit's security descriptor (the current
- * user and SYSTEM), every client admitted. {@code SO_BACKLOG} is {@link PipeChannelOption#LISTENING_INSTANCES},
+ * user and SYSTEM), every client admitted, byte-type. {@code SO_BACKLOG} is {@link PipeChannelOption#LISTENING_INSTANCES},
  * {@code SO_RCVBUF}/{@code SO_SNDBUF} are {@link PipeChannelOption#IN_BUFFER_SIZE}/{@link PipeChannelOption#OUT_BUFFER_SIZE}.
  * Options set after bind apply to instances made from then on, except the ones the name was
  * claimed with.
@@ -30,6 +30,7 @@ final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     private volatile int outBufferSize = 4096;
     private volatile String securityDescriptor;
     private volatile Admission admission = Admission.everyone();
+    private final MessageSettings messages = new MessageSettings();
 
     NamedPipeServerChannelConfig(NamedPipeServerChannel channel) {
         super(channel);
@@ -39,11 +40,16 @@ final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         return admission;
     }
 
+    /** The pipe type its instances are made with and its children read, and their message limit. */
+    MessageSettings messages() {
+        return messages;
+    }
+
     /** The server configuration for {@code name}, validated as {@code PipeServer.Builder} validates it. */
     ServerConfig serverConfig(PipeName name) {
         int listening = listening();
         return new ServerConfig(name, maxInstances, listening, inBufferSize, outBufferSize, Duration.ofSeconds(5),
-                securityDescriptor, 16 * 1024 * 1024, PipeType.BYTE);
+                securityDescriptor, messages.maxMessageSize(), messages.type());
     }
 
     /**
@@ -68,7 +74,8 @@ final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), SO_BACKLOG, SO_RCVBUF, SO_SNDBUF, PipeChannelOption.MAX_INSTANCES,
                 PipeChannelOption.LISTENING_INSTANCES, PipeChannelOption.IN_BUFFER_SIZE, PipeChannelOption.OUT_BUFFER_SIZE,
-                PipeChannelOption.SECURITY_DESCRIPTOR, PipeChannelOption.ADMISSION);
+                PipeChannelOption.SECURITY_DESCRIPTOR, PipeChannelOption.ADMISSION, PipeChannelOption.PIPE_TYPE,
+                PipeChannelOption.MAX_MESSAGE_SIZE);
     }
 
     @Override
@@ -92,6 +99,9 @@ final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         if (option == PipeChannelOption.ADMISSION) {
             return (T) admission;
         }
+        if (MessageSettings.handles(option)) {
+            return messages.get(option);
+        }
         return super.getOption(option);
     }
 
@@ -112,6 +122,8 @@ final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
             securityDescriptor = (String) value;
         } else if (option == PipeChannelOption.ADMISSION) {
             admission = (Admission) value;
+        } else if (MessageSettings.handles(option)) {
+            messages.set(option, value);
         } else {
             return super.setOption(option, value);
         }
