@@ -173,15 +173,17 @@ def http_table(rows):
 
 
 GRPC_TRANSPORTS = [("pipe", "pipe-netty, Unix socket"), ("tcp", "Netty NIO, TCP loopback"), ("epoll-uds", "Netty epoll, Unix socket")]
+# Under Wine (side wine-grpc): the same GrpcBench in a Windows JVM, pipe-netty's named pipes beside NIO TCP loopback.
+WINE_GRPC_TRANSPORTS = [("pipe", "pipe-netty, named pipes"), ("tcp", "Netty NIO, TCP loopback")]
 
 
-def grpc_rounds(rows, transport, cell):
-    return {r["round"]: r for r in rows if r.get("side") == "grpc" and r.get("server") == transport and r.get("client") == cell}
+def grpc_rounds(rows, transport, cell, side="grpc"):
+    return {r["round"]: r for r in rows if r.get("side") == side and r.get("server") == transport and r.get("client") == cell}
 
 
-def grpc_cells(rows):
+def grpc_cells(rows, side="grpc"):
     """The gRPC cells measured: unary-N (N calls outstanding) by N, then stream."""
-    cells = {r["client"] for r in rows if r.get("side") == "grpc"}
+    cells = {r["client"] for r in rows if r.get("side") == side}
     return sorted((c for c in cells if c.startswith("unary-")), key=lambda c: int(c.split("-")[1])) + sorted(c for c in cells if c == "stream")
 
 
@@ -193,16 +195,27 @@ def grpc_cpu_field(cell):
     return "cpuMicrosPerMegabyte" if cell == "stream" else "cpuMicrosPerCall"
 
 
-def grpc_cpu_ratio(rows, cell, peer):
+def grpc_cpu_ratio(rows, cell, peer, side="grpc"):
     """pipe-netty ÷ peer for the process's CPU time per call (per MB), per round; None before the driver measured it."""
     field = grpc_cpu_field(cell)
-    a, b = ({k: r for k, r in grpc_rounds(rows, t, cell).items() if field in r} for t in ("pipe", peer))
+    a, b = ({k: r for k, r in grpc_rounds(rows, t, cell, side).items() if field in r} for t in ("pipe", peer))
     return ratio(a, b, field)
 
 
-def grpc_ratio(rows, cell, peer):
+def wineserver_field(cell):
+    return "wineserver" + grpc_cpu_field(cell)[0].upper() + grpc_cpu_field(cell)[1:]
+
+
+def wine_grpc_cpu_rounds(rows, transport, cell):
+    """Per round, the Windows JVM's CPU per call (per MB) plus the wineserver's over the same timed window, as "cpu"."""
+    field, ws = grpc_cpu_field(cell), wineserver_field(cell)
+    return {k: {"cpu": r[field] + r[ws], "jvm": r[field], "wineserver": r[ws]}
+            for k, r in grpc_rounds(rows, transport, cell, "wine-grpc").items() if field in r and ws in r}
+
+
+def grpc_ratio(rows, cell, peer, side="grpc"):
     """pipe-netty ÷ peer for the cell's throughput, per round."""
-    return ratio(grpc_rounds(rows, "pipe", cell), grpc_rounds(rows, peer, cell), grpc_field(cell))
+    return ratio(grpc_rounds(rows, "pipe", cell, side), grpc_rounds(rows, peer, cell, side), grpc_field(cell))
 
 
 def grpc_label(cell):
@@ -221,6 +234,22 @@ def grpc_table(rows):
         lines.append(f"| {grpc_label(cell)} | " + " | ".join(medians)
                      + f" | {fmt_ratio(grpc_ratio(rows, cell, 'tcp'))} | {fmt_ratio(grpc_ratio(rows, cell, 'epoll-uds'))} "
                      + "".join(f"| {fmt_ratio(grpc_cpu_ratio(rows, cell, peer))} " for peer in ('tcp', 'epoll-uds')) + "|")
+    return "\n".join(lines)
+
+
+def wine_grpc_table(rows):
+    lines = ["| cell | " + " | ".join(label for _, label in WINE_GRPC_TRANSPORTS) + " | pipe-netty ÷ TCP "
+             "| CPU per call (per MB), the JVM: pipe-netty ÷ TCP | the JVM and the wineserver: pipe-netty ÷ TCP "
+             "| µs per call (per MB), JVM + wineserver: pipe-netty | TCP |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for cell in grpc_cells(rows, "wine-grpc"):
+        medians = [fmt(med(grpc_rounds(rows, t, cell, "wine-grpc"), grpc_field(cell)) if grpc_rounds(rows, t, cell, "wine-grpc") else None)
+                   for t, _ in WINE_GRPC_TRANSPORTS]
+        pipe, tcp = (wine_grpc_cpu_rounds(rows, t, cell) for t in ("pipe", "tcp"))
+        split = [f"{fmt(med(c, 'jvm'))} + {fmt(med(c, 'wineserver'))}" if c else "n/a" for c in (pipe, tcp)]
+        lines.append(f"| {grpc_label(cell)} | " + " | ".join(medians)
+                     + f" | {fmt_ratio(grpc_ratio(rows, cell, 'tcp', 'wine-grpc'))} | {fmt_ratio(grpc_cpu_ratio(rows, cell, 'tcp', 'wine-grpc'))} "
+                     + f"| {fmt_ratio(ratio(pipe, tcp, 'cpu'))} | {split[0]} | {split[1]} |")
     return "\n".join(lines)
 
 
@@ -255,6 +284,16 @@ def check_rows(raw):
             found = grpc_rounds(rows, transport, cell)
             if not found or not all(r.get(grpc_field(cell), 0) > 0 for r in found.values()):
                 missing.append(f"grpc {transport} {cell}")
+    # The same under Wine, named pipes beside TCP loopback in one Windows JVM, wherever the Wine side ran.
+    if any(r.get("side", "").startswith("wine") for r in rows):
+        cells = grpc_cells(rows, "wine-grpc")
+        if len([c for c in cells if c.startswith("unary-")]) < 2 or "stream" not in cells:
+            missing.append("wine-grpc: unary with one and with several calls outstanding, and the stream")
+        for cell in cells:
+            for transport, _ in WINE_GRPC_TRANSPORTS:
+                found = grpc_rounds(rows, transport, cell, "wine-grpc")
+                if not found or not all(r.get(grpc_field(cell), 0) > 0 for r in found.values()):
+                    missing.append(f"wine-grpc {transport} {cell}")
     # pipekit's client and the C clients at 1 MiB on the C echo server (the only client cell the smoke's sizes reach).
     for client in ("c", "c-poll", "pipekit"):
         found = per_round(rows, "unix-client", "c-epoll", client, 1, 1048576)
@@ -384,7 +423,9 @@ def main(raw, md, png):
     rows = load(raw)
     meta = next((r for r in rows if r.get("side") == "meta"), {})
     wine_meta = next((r for r in rows if r.get("side") == "wine-meta"), {})
-    rounds = max((r["round"] for r in rows if r.get("client") in ("c", "pipekit")), default=0)
+    # A run of one part (--only grpc) has no round-trip rows: its rounds are its own.
+    rounds = max((r["round"] for r in rows if r.get("client") in ("c", "pipekit")),
+                 default=max((r["round"] for r in rows if isinstance(r.get("round"), int)), default=0))
     has_wine = any(r.get("side") == "wine" for r in rows)
 
     unix_med_1 = ratio(per_round(rows, "unix-pinned", "pipekit", "c", 1, 64), per_round(rows, "unix-pinned", "c-epoll", "c", 1, 64), "medianMicros")
@@ -480,6 +521,11 @@ def main(raw, md, png):
             measured = grpc_ratio(rows, cell, peer)
             w(f"| gRPC, {grpc_label(cell)}: grpc-java over pipe-netty's Unix channels ≥ {goal:.1f}× the same server and client "
               f"over {label} | {fmt_ratio(measured)} | {verdict(measured and measured[0], goal, True)} |")
+    for cell in grpc_cells(rows, "wine-grpc"):
+        measured = grpc_ratio(rows, cell, "tcp", "wine-grpc")
+        w(f"| gRPC under Wine, {grpc_label(cell)}: grpc-java over pipe-netty's named pipes ≥ 1.0× the same server and client "
+          f"over Netty NIO TCP loopback in the same Windows JVM (Windows' goal; under Wine this is Wine's named-pipe path "
+          f"against its socket path, not Windows) | {fmt_ratio(measured)} | {verdict(measured and measured[0], 1.0, True)} |")
     if stream_heap:
         w(f"| streams: no heap allocated per 64 KiB call in steady state (the largest average over any run) | "
           f"{max(stream_heap):,.1f} B | {verdict(max(stream_heap), 1.0)} |")
@@ -574,6 +620,22 @@ def main(raw, md, png):
           "streamed), pipe-netty ÷ peer: below 1 is cheaper, and on a machine shared with other work they move less than "
           "the rates do.\n")
         w(grpc_table(rows))
+        w("")
+    if any(r.get("side") == "wine-grpc" for r in rows):
+        wine_grpc_calls = " or ".join(f"{n:,}" for n in sorted({r["calls"] for r in rows if r.get("side") == "wine-grpc" and "calls" in r}))
+        w("## gRPC over pipe-netty's named pipes under Wine, beside Netty NIO TCP loopback in the same Windows JVM\n")
+        w("The same bench/java/GrpcBench.java, cells and order as above, in the test bed's Windows JVM under Wine: over "
+          "pipe-netty's named-pipe channels on its completion-routine loop (`PipeEventLoopGroup`, `NamedPipeServerChannel`, "
+          "`NamedPipeChannel`: `PipeNetty`'s classes on Windows), and over Netty's NIO TCP on 127.0.0.1 in the same "
+          "container, the transports taking turns in every round. **This is not a measurement of Windows.** Under Wine "
+          "every named-pipe operation is a request to the `wineserver` process, and Wine's sockets are Linux sockets "
+          "driven through it as well, each path with costs of its own: the ratio compares Wine's named-pipe path with "
+          "its socket path, with pipe-netty's and NIO's code on top, not the two on Windows, whose kernel serves both. "
+          "The CPU columns are the Windows JVM's CPU time per call (per MB streamed), and the JVM's plus the wineserver's "
+          "over the same timed window (nothing else runs in the container then): the wineserver does much of either "
+          "transport's work, so the JVM's figure alone would leave it out. Fewer calls are timed than on Unix "
+          f"({wine_grpc_calls} per cell), as a call costs far more here.\n")
+        w(wine_grpc_table(rows))
         w("")
     if has_wine:
         w("## Windows named pipes under Wine: pipekit's server beside the documented C sample server (same C client)\n")
@@ -690,6 +752,8 @@ def main(raw, md, png):
     wine_push_missed_tp = any(r and r[0] < 0.90 for r in wine_push) or bool(push_requests and push_requests[0] > 1.50)
     big_1_missed = (lambda r: r is not None and r[0] > 1.20)(ratio(per_round(rows, "unix", "pipekit", "c", 1, 1048576),
                                                                  per_round(rows, "unix", "c-epoll", "c", 1, 1048576), "medianMicros"))
+    wine_grpc_missed = any((lambda r: r is not None and r[0] < 1.0)(grpc_ratio(rows, cell, "tcp", "wine-grpc"))
+                           for cell in grpc_cells(rows, "wine-grpc"))
     missed = [name for name, was_missed in (
         ("Unix, single client pinned, and 16-client throughput", unix_missed),
         ("Unix, server push", unix_push_missed),
@@ -700,7 +764,8 @@ def main(raw, md, png):
         ("Where a client's round trip goes (Unix)", client_missed),
         ("Wine, round-trip ratios", wine_missed),
         ("Unix, stream throughput", stream_missed),
-        ("Wine, heap per message", wine_push_missed or wine_heap_missed)) if was_missed]
+        ("Wine, heap per message", wine_push_missed or wine_heap_missed),
+        ("Wine, gRPC over named pipes", wine_grpc_missed)) if was_missed]
     w("Missed in this run, among the targets the profiles below explain: " + (", ".join(missed) if missed else "none")
       + ". The Wine round-trip ratios spread widely on this machine whatever the verdict: read their brackets.\n")
     # Profiles are taken by hand, outside a bench run: their figures live in a hand-written file,

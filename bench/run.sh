@@ -12,7 +12,8 @@
 #   bench/run.sh --only grpc
 #                           the full rounds of the gRPC rows issue 27 added (grpc-java's server and client over
 #                           pipe-netty's Unix channels, Netty NIO TCP loopback and Netty's epoll domain
-#                           sockets, interleaved), results in bench/results/, docs untouched
+#                           sockets, interleaved; and under Wine, over pipe-netty's named pipes beside Netty
+#                           NIO TCP loopback in the same Windows JVM), results in bench/results/, docs untouched
 #
 # Unix side runs natively; the Windows side runs in the Wine test bed image (build it with
 # pipe-it/src/test/wine/build-image.sh; without Docker that side is skipped, and said so, except
@@ -37,6 +38,7 @@ if $smoke; then
   WINE_PROBE_TRIPS=2000; WINE_WARM=200; WINE_REPEATS=1
   HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
   GRPC_CONCURRENCY="1 32"; GRPC_CALLS=500; GRPC_WARM=100; GRPC_MESSAGE=65536; GRPC_STREAM_BYTES=4194304; GRPC_STREAM_WARM=1
+  WINE_GRPC_CALLS=200; WINE_GRPC_WARM=50; WINE_GRPC_STREAM_BYTES=2097152; WINE_GRPC_STREAM_WARM=1
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50; BIG_CLIENTS="1 8 16"
@@ -56,6 +58,11 @@ else
   # GRPC_CALLS timed; streams: GRPC_STREAM_WARM untimed 256 MiB downloads, then one timed.
   GRPC_CONCURRENCY="1 32"; GRPC_CALLS=${GRPC_CALLS:-50000}; GRPC_WARM=${GRPC_WARM:-20000}; GRPC_MESSAGE=65536
   GRPC_STREAM_BYTES=${GRPC_STREAM_BYTES:-268435456}; GRPC_STREAM_WARM=${GRPC_STREAM_WARM:-2}
+  # The same under Wine, where a call costs tens of times more (every pipe and socket operation is
+  # a request to the wineserver): WINE_GRPC_WARM untimed calls, WINE_GRPC_CALLS timed; streams:
+  # WINE_GRPC_STREAM_WARM untimed downloads of WINE_GRPC_STREAM_BYTES, then one timed.
+  WINE_GRPC_CALLS=${WINE_GRPC_CALLS:-5000}; WINE_GRPC_WARM=${WINE_GRPC_WARM:-3000}
+  WINE_GRPC_STREAM_BYTES=${WINE_GRPC_STREAM_BYTES:-67108864}; WINE_GRPC_STREAM_WARM=${WINE_GRPC_STREAM_WARM:-1}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -350,21 +357,41 @@ done
 all && stop_server
 
 image=$(pipe-it/src/test/wine/build-image.sh --tag)
-if [ "$only" = grpc ]; then
-  say "Windows side: not part of --only grpc (pipe-netty's named-pipe rows come with its Windows transport)"
-elif command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1; then
-  say "Windows named pipes under Wine ($image): servers pipekit and the C sample; the C client"
-  x86_64-w64-mingw32-gcc --version >/dev/null 2>&1 || { apt-get install -y -q gcc-mingw-w64-x86-64 >/dev/null; }
+if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1; then
+  part sockets && say "Windows named pipes under Wine ($image): servers pipekit and the C sample; the C client"
+  part grpc && say "gRPC under Wine ($image): grpc-java over pipe-netty's named pipes beside Netty NIO TCP loopback, one Windows JVM"
   mkdir -p "$work/wine"
-  x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-bench-client.exe" bench/c/pipe_bench_client.c
-  x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-push.exe" bench/c/pipe_push.c
-  x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-stream.exe" bench/c/pipe_stream.c
+  if part sockets; then
+    x86_64-w64-mingw32-gcc --version >/dev/null 2>&1 || { apt-get install -y -q gcc-mingw-w64-x86-64 >/dev/null; }
+    x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-bench-client.exe" bench/c/pipe_bench_client.c
+    x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-push.exe" bench/c/pipe_push.c
+    x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-stream.exe" bench/c/pipe_stream.c
+  fi
   cp pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar "$work/wine/"
   cp -r "$work/probe" "$work/wine/probe"
+  # GrpcBench on Windows: its classes, and of the gRPC class path only what grpc-netty and
+  # grpc-stub need at run time, with pipe-netty and what it needs (Netty's epoll jars and the
+  # test jars stay behind; GrpcBench loads no epoll class unless asked for epoll-uds).
+  wine_grpc_cp=grpc
+  if part grpc; then
+    cp -r "$work/grpc" "$work/wine/grpc"
+    mkdir -p "$work/wine/grpc-lib"
+    for jar in $(tr ':' ' ' < pipe-it/target/grpc-classpath.txt); do
+      case "$(basename "$jar")" in
+        *-tests.jar) ;;
+        grpc-api-*|grpc-context-*|grpc-core-*|grpc-netty-*|grpc-stub-*|grpc-util-*|guava-*|failureaccess-*|perfmark-api-*|gson-* \
+          |netty-buffer-*|netty-codec-*|netty-common-*|netty-handler-*|netty-resolver-*|netty-transport-[0-9]*|netty-transport-native-unix-common-* \
+          |pipe-core-*|pipe-server-*|pipe-client-*|pipe-netty-*|jna-*)
+          cp "$jar" "$work/wine/grpc-lib/"; wine_grpc_cp="$wine_grpc_cp;grpc-lib/$(basename "$jar")" ;;
+      esac
+    done
+  fi
   # The C sample server reads 8 KiB requests and, as documented, ignores ERROR_MORE_DATA: it
   # cannot take 64 KiB messages, so the Wine comparison stops at 4 KiB.
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
-    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e PUSH_WARM="$PUSH_WARM" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" -e ONLY="$only" "$image" bash -c '
+    -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e PUSH_WARM="$PUSH_WARM" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" \
+    -e GRPC_CP="$wine_grpc_cp" -e GRPC_CONCURRENCY="$GRPC_CONCURRENCY" -e GRPC_CALLS="$WINE_GRPC_CALLS" -e GRPC_WARM="$WINE_GRPC_WARM" -e GRPC_MESSAGE="$GRPC_MESSAGE" \
+    -e GRPC_STREAM_BYTES="$WINE_GRPC_STREAM_BYTES" -e GRPC_STREAM_WARM="$WINE_GRPC_STREAM_WARM" -e ONLY="$only" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -380,6 +407,7 @@ elif command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>
       # JVM compiles the hot path meanwhile: under Wine that takes tens of thousands of round
       # trips), then times every client count and size against it; the servers take turns.
       all() { [ -z "$ONLY" ]; }
+      part() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
       all && for round in $(seq $ROUNDS); do
         for server in pipekit c-sample; do
           name=bench-$server-$round
@@ -424,22 +452,49 @@ elif command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>
         done
       done
       # Stream throughput through a byte-type pipe: the C stream server, the C client and pipekit'"'"'s streams.
-      serve "listening on" wine pipe-stream.exe server stream-bench
-      for round in $(seq $ROUNDS); do
-        for direction in U D; do
-          echo "stream-c $round $(wine pipe-stream.exe client stream-bench $direction $STREAM_BYTES $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
-          for api in stream channel socket; do
-            echo "stream-pipekit-$api $round $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-client.jar" StreamClient stream-bench $direction $STREAM_BYTES $api $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
+      if part sockets; then
+        serve "listening on" wine pipe-stream.exe server stream-bench
+        for round in $(seq $ROUNDS); do
+          for direction in U D; do
+            echo "stream-c $round $(wine pipe-stream.exe client stream-bench $direction $STREAM_BYTES $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
+            for api in stream channel socket; do
+              echo "stream-pipekit-$api $round $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-client.jar" StreamClient stream-bench $direction $STREAM_BYTES $api $STREAM_WARM $STREAM_TIMED | tr -d "\r")"
+            done
           done
         done
-      done
-      kill $pid; wait $pid 2>/dev/null || true
+        kill $pid; wait $pid 2>/dev/null || true
+      fi
+      # gRPC (issue 27): grpc-java'"'"'s Netty server and client in one Windows JVM per cell, over
+      # pipe-netty'"'"'s named pipes and over Netty NIO on TCP loopback, taking turns in every round.
+      # Under Wine the wineserver does much of either transport'"'"'s work: GrpcBench also reports its
+      # CPU time over the timed window, read from its /proc file through Wine'"'"'s Z: drive.
+      if part grpc; then
+        wineserver_pid=$(for p in /proc/[0-9]*; do case "$(cat $p/comm 2>/dev/null)" in wineserver*) echo "${p#/proc/}" ;; esac; done | head -1)
+        [ -n "$wineserver_pid" ] || { echo "no wineserver process found" >&2; exit 1; }
+        grpc_java=(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -Dgrpcbench.wineserverStat="Z:\\proc\\$wineserver_pid\\stat" -cp "$GRPC_CP" GrpcBench)
+        # One cell: its JSON line, labelled. Its warnings (Netty finds no hardware address in a
+        # container without a network) go to a file, shown when the cell printed no result.
+        grpc_cell() { # label round GrpcBench-arguments...
+          local label=$1 round=$2 result; shift 2
+          result=$("${grpc_java[@]}" "$@" 2> grpc.err | tr -d "\r")
+          case "$result" in "{"*) ;; *) cat grpc.err >&2 ;; esac
+          echo "$label $round $result"
+        }
+        for round in $(seq $ROUNDS); do
+          for transport in pipe tcp; do
+            for concurrency in $GRPC_CONCURRENCY; do
+              grpc_cell grpc/$transport/unary-$concurrency $round $transport grpc-bench-$round-$concurrency unary $concurrency $GRPC_CALLS $GRPC_WARM
+            done
+            grpc_cell grpc/$transport/stream $round $transport grpc-bench-$round-stream stream $GRPC_MESSAGE $GRPC_STREAM_BYTES $GRPC_STREAM_WARM
+          done
+        done
+      fi
+      echo "meta 0 {\"wine\": \"$(wine --version)\", \"windowsJava\": \"$(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -version 2>&1 | head -1 | tr -d "\r\"")\"}"
       all || exit 0
       for size in 64 4096; do
         echo "pipekit 0 $(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar;pipe-client.jar" AllocationProbe $size $PROBE_TRIPS | tr -d "\r")"
       done
       serve "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-server.jar --quiet --name startup
-      echo "meta 0 {\"wine\": \"$(wine --version)\", \"windowsJava\": \"$(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -version 2>&1 | head -1 | tr -d "\r\"")\"}"
       for i in 1 2 3 4 5; do
         t=$(date +%s%N); wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-client.jar --name startup > /tmp/startup-client.out 2>&1
         echo "startup $i {\"startupMillis\": $(( ($(date +%s%N) - t) / 1000000 ))}"
@@ -451,6 +506,7 @@ elif command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>
       startup) echo "$json" | record wine pipekit startup "$round" ;;
       push-*) echo "$json" | record wine-push "${server#push-}" c "$round" ;;
       stream-*) echo "$json" | record wine-stream c-stream "${server#stream-}" "$round" ;;
+      grpc/*) IFS=/ read -r _ transport cell <<< "$server"; echo "$json" | record wine-grpc "$transport" "$cell" "$round" ;;
       meta) echo "$json" | record wine-meta - - 0 ;;
       *) if [ "$round" = 0 ]; then echo "$json" | record wine "$server" probe 0; else echo "$json" | record wine "$server" c "$round"; fi ;;
     esac

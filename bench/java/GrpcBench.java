@@ -28,6 +28,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +50,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * 64 bytes), or the MB/s of a server stream of MESSAGE_BYTES messages (flow-controlled by the
  * client, as a real download is), each with the process's CPU time per call or per MB. Server and client each have an event loop group of one thread,
  * and run calls on it (directExecutor), the same for every transport: what differs is the channel.
+ *
+ * <p>On Windows the same runs with {@code pipe} (pipe-netty's named pipes; SOCKET is the pipe's
+ * name) and {@code tcp}. Under Wine much of a pipe or socket operation's work is done by the
+ * {@code wineserver} process, not by this one: with {@code -Dgrpcbench.wineserverStat=Z:\proc\PID\stat}
+ * (its Linux {@code /proc} file, through Wine's drive of the Unix root) the JSON line also has the
+ * wineserver's CPU time per call or per MB over the same timed window.
  */
 public final class GrpcBench {
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -71,6 +79,11 @@ public final class GrpcBench {
     private static final MethodDescriptor<byte[], byte[]> DOWNLOAD = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName("bench.Bench/Download")
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
+    /** The wineserver's {@code /proc/PID/stat}, to read its CPU time from; null when not asked for. */
+    private static final String WINESERVER_STAT = System.getProperty("grpcbench.wineserverStat");
+    /** Linux's clock ticks per second in {@code /proc} (USER_HZ): 100 on every architecture Wine runs on. */
+    private static final long TICKS_PER_SECOND = 100;
 
     private GrpcBench() {
     }
@@ -109,24 +122,28 @@ public final class GrpcBench {
                 int concurrency = (int) a;
                 unary(channel, concurrency, warm);
                 long cpu = cpuNanos();
+                long wineserverCpu = wineserverCpuNanos();
                 long start = System.nanoTime();
                 unary(channel, concurrency, b);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuMicros = (cpuNanos() - cpu) / 1e3;
                 result = String.format("{\"mode\": \"unary\", \"concurrency\": %d, \"calls\": %d, \"callsPerSecond\": %.1f, "
-                        + "\"cpuMicrosPerCall\": %.2f}", concurrency, b, b / seconds, cpuMicros / b);
+                        + "\"cpuMicrosPerCall\": %.2f%s}", concurrency, b, b / seconds, cpuMicros / b,
+                        wineserverField("cpuMicrosPerCall", wineserverCpu, b));
             } else {
                 int message = (int) a;
                 for (long i = 0; i < warm; i++) {
                     download(channel, message, b);
                 }
                 long cpu = cpuNanos();
+                long wineserverCpu = wineserverCpuNanos();
                 long start = System.nanoTime();
                 download(channel, message, b);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuMicros = (cpuNanos() - cpu) / 1e3;
                 result = String.format("{\"mode\": \"stream\", \"messageBytes\": %d, \"bytes\": %d, \"megabytesPerSecond\": %.1f, "
-                        + "\"cpuMicrosPerMegabyte\": %.2f}", message, b, b / seconds / 1e6, cpuMicros / (b / 1e6));
+                        + "\"cpuMicrosPerMegabyte\": %.2f%s}", message, b, b / seconds / 1e6, cpuMicros / (b / 1e6),
+                        wineserverField("cpuMicrosPerMegabyte", wineserverCpu, b / 1e6));
             }
             System.out.println(result);
         } finally {
@@ -147,6 +164,27 @@ public final class GrpcBench {
      */
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** The wineserver's CPU time (user and system) so far, or 0 when it is not asked for. */
+    private static long wineserverCpuNanos() throws IOException {
+        if (WINESERVER_STAT == null) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of(WINESERVER_STAT));
+        // After the command name in brackets: state is field 3, utime 14, stime 15 (proc(5)).
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    /** {@code , "wineserver<Field>": x}: the wineserver's CPU per unit since {@code before}; empty when not asked for. */
+    private static String wineserverField(String field, long before, double units) throws IOException {
+        if (WINESERVER_STAT == null) {
+            return "";
+        }
+        double micros = (wineserverCpuNanos() - before) / 1e3;
+        return String.format(", \"wineserver%s\": %.2f", Character.toUpperCase(field.charAt(0)) + field.substring(1), micros / units);
     }
 
     private static ServerServiceDefinition service() {
