@@ -194,16 +194,7 @@ public abstract class MessagePipeSpec {
         BlockingQueue<Object> received = new LinkedBlockingQueue<>();
         Channel client = channel(MessagePipeRecipes.client(name, clientGroup, new Collect(received))); // docs/netty.md's recipe
 
-        for (byte[] message : sent) {
-            client.write(Unpooled.wrappedBuffer(message)); // each one message, flushed together
-        }
-        client.flush();
-
-        for (int i = 0; i < sent.size(); i++) {
-            Object answer = received.poll(LIMIT_SECONDS, TimeUnit.SECONDS);
-            assertNotNull(answer, "answer " + i + " of " + sent.size() + " never came");
-            assertArrayEquals(sent.get(i), (byte[]) answer, "answer " + i + " of " + sent.size());
-        }
+        sendTogetherAndExpectEachBack(client, sent, received);
     }
 
     @Test
@@ -227,11 +218,16 @@ public abstract class MessagePipeSpec {
                     }
                 }).connect(PipeNetty.address(name)).sync().channel());
 
+        sendTogetherAndExpectEachBack(client, sent, received);
+    }
+
+    /** Writes each of {@code sent} as one message, flushes them together, and expects each answer back, in order. */
+    private static void sendTogetherAndExpectEachBack(Channel client, List<byte[]> sent, BlockingQueue<Object> received)
+            throws InterruptedException {
         for (byte[] message : sent) {
             client.write(Unpooled.wrappedBuffer(message));
         }
         client.flush();
-
         for (int i = 0; i < sent.size(); i++) {
             Object answer = received.poll(LIMIT_SECONDS, TimeUnit.SECONDS);
             assertNotNull(answer, "answer " + i + " of " + sent.size() + " never came");
