@@ -24,8 +24,10 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<String> SECURITY_DESCRIPTOR = valueOf(PipeChannelOption.class, "SECURITY_DESCRIPTOR");
 
     /**
-     * Server, Windows: at most this many pipe instances, so connections, at once; {@code maxInstances}.
-     * On Unix sockets it is accepted and ignored (docs/netty.md): pipe-netty does not cap connections there.
+     * Server: at most this many connections at once, 1 to 255 (unlimited, the default); {@code maxInstances}.
+     * Beyond it a client finds the pipe busy and waits, up to its connect timeout: on Windows the pipe's
+     * instances are all taken; on Unix the server stops listening until a connection closes, as
+     * pipekit's own server does (docs/netty.md).
      */
     public static final ChannelOption<Integer> MAX_INSTANCES = valueOf(PipeChannelOption.class, "MAX_INSTANCES");
 

@@ -20,6 +20,7 @@ import io.pipekit.core.Transport;
 import io.pipekit.core.UntrustedServerException;
 import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.PeerCredentials;
+import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannel;
@@ -35,6 +36,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection over a Unix domain socket on Netty's NIO event loop: a {@link UnixPipeServerChannel}'s
@@ -62,6 +64,8 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     private static final int GATHERING_LOW_THRESHOLD = 4096;
     /** Message mode: bytes read at a time below a large message's body, as pipekit's own client reads them. */
     private static final int MESSAGE_READ_CHUNK = 64 * 1024;
+    /** How often a connect to a full server looks again, as pipe-netty's named-pipe client retries a busy pipe. */
+    private static final long BUSY_RETRY_MILLIS = 5;
     private final UnixPipeChannelConfig config;
     private volatile NettyPipeAddress local;
     private volatile PipePeerAddress remote;
@@ -69,6 +73,8 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     private volatile boolean inputShutdown;
     private volatile boolean outputShutdown;
     private NettyPipeAddress connecting; // the loop thread's: set while a connect is pending
+    private Path busyPath; // the loop thread's: set while a connect waits for a full server
+    private Exception busyFailure; // the loop thread's: how a connect that waited then failed
     // Message mode (the loop thread's): fixed when the connection is made; frames and writes come with the first I/O.
     private boolean messageMode;
     private FrameReader frames;
@@ -185,22 +191,16 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
             config.messages().fix("the channel connects with the type it had then");
             messageMode = config.messages().messages();
             Path path = SocketPaths.forName(address.pipeName());
-            boolean connected;
-            try {
-                connected = javaChannel().connect(UnixDomainSocketAddress.of(path));
-            } catch (ConnectException refused) {
-                throw refused;
-            } catch (SocketException e) {
-                // ENOENT (no socket: no server) or EAGAIN (its backlog full) say what a refused TCP
-                // connect says. A full backlog fails at once: the connect does not wait for room
-                // (docs/netty.md), so the message tells it from an absent server.
-                String why = java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        ? "the server on " + path + " is busy: its backlog of waiting connections is full"
-                        : "no server accepts on " + path;
-                ConnectException failed = new ConnectException(why + " (" + e.getMessage() + ")");
-                failed.initCause(e);
-                throw failed;
+            if (serverIsFull(path)) {
+                // Every instance its MAX_INSTANCES allows is taken: wait, as a Windows client waits on a
+                // busy pipe, until one is free or CONNECT_TIMEOUT_MILLIS ends the connect.
+                connecting = address;
+                busyPath = path;
+                eventLoop().schedule(this::retryBusyConnect, BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                success = true;
+                return false;
             }
+            boolean connected = connectTo(path);
             if (connected) {
                 trust(address);
             } else {
@@ -216,8 +216,63 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         }
     }
 
+    /** Connects the socket, with a refusal said as a refused TCP connect says it. */
+    private boolean connectTo(Path path) throws IOException {
+        try {
+            return javaChannel().connect(UnixDomainSocketAddress.of(path));
+        } catch (ConnectException refused) {
+            throw refused;
+        } catch (SocketException e) {
+            // ENOENT (no socket: no server) or EAGAIN (its backlog full) say what a refused TCP
+            // connect says. A full backlog fails at once: the connect does not wait for room
+            // (docs/netty.md), so the message tells it from an absent server.
+            String why = java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    ? "the server on " + path + " is busy: its backlog of waiting connections is full"
+                    : "no server accepts on " + path;
+            ConnectException failed = new ConnectException(why + " (" + e.getMessage() + ")");
+            failed.initCause(e);
+            throw failed;
+        }
+    }
+
+    /**
+     * A server at its {@code MAX_INSTANCES}: its socket file is gone while its lock is held
+     * ({@link UnixPipeServerChannel}, and pipekit's own server, do this).
+     */
+    private static boolean serverIsFull(Path path) {
+        return !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && SocketLock.isHeld(path);
+    }
+
+    /** A connect waiting on a full server tries again; a timeout or a cancel has closed the channel, which ends it. */
+    private void retryBusyConnect() {
+        if (!isOpen() || connecting == null || busyPath == null) {
+            return;
+        }
+        if (serverIsFull(busyPath)) {
+            eventLoop().schedule(this::retryBusyConnect, BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        Path path = busyPath;
+        busyPath = null;
+        try {
+            if (!connectTo(path)) {
+                selectionKey().interestOps(SelectionKey.OP_CONNECT);
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            busyFailure = e;
+        }
+        ((NioUnsafe) unsafe()).finishConnect(); // completes (or fails) the connect's promise, as the selector would
+    }
+
     @Override
     protected void doFinishConnect() throws Exception {
+        Exception failed = busyFailure;
+        if (failed != null) {
+            busyFailure = null;
+            javaChannel().close();
+            throw failed;
+        }
         if (!javaChannel().finishConnect()) {
             throw new Error("finishConnect said not yet after the selector said it had");
         }

@@ -3,6 +3,7 @@ package io.pipekit.netty.unix;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.nio.AbstractNioMessageChannel;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.unix.PeerCredentials;
@@ -31,6 +32,14 @@ import java.util.List;
  * {@link io.pipekit.netty.PipeChannelOption#ADMISSION} decides; only an admitted one becomes a
  * {@link UnixPipeChannel} with its identity.
  *
+ * <p>With {@link io.pipekit.netty.PipeChannelOption#MAX_INSTANCES} below unlimited, it stops listening
+ * while that many of its children are open, as pipekit's {@code SelectorLoop} does: the socket file is
+ * moved aside (a hard link kept beside it under a name no pipe can have, because a bound socket cannot be
+ * bound to its path again), so a client finds no socket while the lock is held, which pipekit's clients
+ * and pipe-netty's report as busy and wait on, as Windows clients wait on {@code ERROR_PIPE_BUSY}. Clients
+ * the backlog held by then are accepted and wait, unseen by any pipeline, for an instance. When a child
+ * closes, they are served first; then the file goes back to its path, if nothing else took it.
+ *
  * <p>Netty's {@code NioServerDomainSocketChannel} does the same on a plain path, and is final: this
  * follows its structure.
  */
@@ -45,6 +54,14 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     private SocketLock lock;
     private long ownUid;
     private long nextClient = 1;
+    private int liveChildren;
+    /** Accepted while every instance was taken: served, in order, as children close. */
+    private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>();
+    /** Where the socket file is while the server does not listen; null while it listens. */
+    private Path parked;
+    /** A read asked for while not listening: started once it listens again. */
+    private boolean readWanted;
+    private long relistenPauseMillis;
 
     /** An unbound server channel; Netty's bootstraps make it through this constructor. */
     public UnixPipeServerChannel() {
@@ -124,7 +141,10 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
      */
     @Override
     protected int doReadMessages(List<Object> buf) throws Exception {
-        SocketChannel accepted = javaChannel().accept();
+        if (!config.allowsAnotherInstance(liveChildren)) {
+            return 0;
+        }
+        SocketChannel accepted = waiting.isEmpty() ? (parked == null ? javaChannel().accept() : null) : waiting.poll();
         if (accepted == null) {
             return 0;
         }
@@ -140,7 +160,13 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
                 accepted.close();
                 return 0;
             }
-            buf.add(new UnixPipeChannel(this, accepted, local, peer, config.messages()));
+            UnixPipeChannel child = new UnixPipeChannel(this, accepted, local, peer, config.messages());
+            liveChildren++;
+            child.closeFuture().addListener(closed -> released());
+            if (parked == null && !config.allowsAnotherInstance(liveChildren)) {
+                stopListening();
+            }
+            buf.add(child);
             return 1;
         } catch (IOException | RuntimeException | Error e) {
             // As pipekit's own server: it costs this client its connection, not the listener.
@@ -154,6 +180,100 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         }
     }
 
+    /**
+     * At {@code MAX_INSTANCES}: the socket file moves aside, so no client can join the backlog, and what
+     * the backlog holds by then is accepted to wait for an instance (a client left in the backlog would
+     * look connected to itself and be served by no one, and closing the listener would reset it).
+     */
+    private void stopListening() {
+        Path aside = socketPath.resolveSibling("." + socketPath.getFileName() + ".full");
+        try {
+            Files.deleteIfExists(aside); // one left by a server that died while full: ours is the lock now
+            Files.createLink(aside, socketPath);
+            Files.delete(socketPath);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Serving on is the safe failure: clients then wait in the backlog instead of seeing busy.
+            LOG.log(Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed; it keeps listening", e);
+            return;
+        }
+        parked = aside;
+        selectionKey().interestOps(selectionKey().interestOps() & ~SelectionKey.OP_ACCEPT);
+        try {
+            for (SocketChannel pending; (pending = javaChannel().accept()) != null; ) {
+                waiting.add(pending);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
+        }
+    }
+
+    /** A child closed, on whichever loop it runs: the instance is counted free on this channel's loop. */
+    private void released() {
+        if (!eventLoop().inEventLoop()) {
+            try {
+                eventLoop().execute(this::released);
+            } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
+                // The server's loop has ended, and the server with it: nothing is left to count for.
+            }
+            return;
+        }
+        liveChildren--;
+        if (parked != null && isOpen()) {
+            serveWaitingOrListen();
+        }
+    }
+
+    /** Below {@code MAX_INSTANCES} again: the clients that wait first, through the read that accepts; then the path. */
+    private void serveWaitingOrListen() {
+        // Each read takes at least one waiting client, served or refused.
+        while (!waiting.isEmpty() && isOpen() && config.allowsAnotherInstance(liveChildren)) {
+            ((AbstractNioChannel.NioUnsafe) unsafe()).read();
+        }
+        if (parked == null || !isOpen() || !waiting.isEmpty() || !config.allowsAnotherInstance(liveChildren)) {
+            return;
+        }
+        try {
+            // The path was free while the server did not listen: only a stale socket is replaced, as at bind.
+            SocketClaim.claimPath(socketPath, "listen again on " + socketPath);
+            Files.createLink(socketPath, parked);
+            Files.delete(parked);
+        } catch (IOException | RuntimeException e) {
+            relistenPauseMillis = relistenPauseMillis == 0 ? 50 : Math.min(2 * relistenPauseMillis, 2_000);
+            LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect until it"
+                    + " succeeds (tried again in " + relistenPauseMillis + " ms)", e);
+            eventLoop().schedule(this::serveWaitingOrListen, relistenPauseMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        parked = null;
+        relistenPauseMillis = 0;
+        if (readWanted || config.isAutoRead()) {
+            readWanted = false;
+            doBeginReadNow();
+        }
+    }
+
+    @Override
+    protected void doBeginRead() throws Exception {
+        if (parked != null) {
+            readWanted = true; // OP_ACCEPT stays off until the path is back
+            return;
+        }
+        super.doBeginRead();
+    }
+
+    private void doBeginReadNow() {
+        try {
+            super.doBeginRead();
+        } catch (Exception e) {
+            pipeline().fireExceptionCaught(e);
+        }
+    }
+
+    /** Test only: the clients accepted and waiting for an instance. */
+    int waitingClients() {
+        return waiting.size();
+    }
+
     /** The listener, then its socket file, then the lock: a server that takes the lock next finds the path free. */
     @Override
     protected void doClose() throws Exception {
@@ -161,7 +281,20 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
             super.doClose();
         } finally {
             javaChannel().close();
-            if (socketPath != null) {
+            for (SocketChannel client; (client = waiting.poll()) != null; ) {
+                try {
+                    client.close();
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "closing a waiting client of " + socketPath + " failed", e);
+                }
+            }
+            if (parked != null) {
+                try {
+                    Files.deleteIfExists(parked);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "removing " + parked + " failed", e);
+                }
+            } else if (socketPath != null) {
                 try {
                     Files.deleteIfExists(socketPath);
                 } catch (IOException e) {

@@ -424,7 +424,7 @@ class UnixPipeChannelsTest {
         BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
         Channel server = server()
                 .option(PipeChannelOption.SECURITY_DESCRIPTOR, "D:P(A;;GA;;;WD)") // everyone, on Windows: ignored here
-                .option(PipeChannelOption.MAX_INSTANCES, 1)
+                .option(PipeChannelOption.LISTENING_INSTANCES, 1)
                 .option(ChannelOption.SO_BACKLOG, 16)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -446,7 +446,7 @@ class UnixPipeChannelsTest {
             assertTrue(child.config().getOption(ChannelOption.TCP_NODELAY));
             assertTrue(client.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));
             assertFalse(child.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));
-            // A second client with MAX_INSTANCES 1 still gets in: that limit is the Windows pipe's (docs/netty.md).
+            // A second client with LISTENING_INSTANCES 1 still gets in: a socket has a backlog, not instances (docs/netty.md).
             Channel second = client().connect(address).sync().channel();
             assertTrue(second.isActive());
             second.close().sync();

@@ -1,0 +1,203 @@
+package io.pipekit.netty.unix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.pipekit.client.PipeClient;
+import io.pipekit.core.PipeBusyException;
+import io.pipekit.core.unix.SocketLock;
+import io.pipekit.core.unix.SocketPaths;
+import io.pipekit.netty.NettyPipeAddress;
+import io.pipekit.netty.PipeChannelOption;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code MAX_INSTANCES} on a Unix socket, as pipekit's own server keeps it: at the limit the server
+ * stops listening (its socket file gone, its lock held), clients wait as for a busy Windows pipe, and
+ * the next one is served when a child closes.
+ */
+@UnixPipeSuite
+class UnixMaxInstancesTest {
+    private static final int LIMIT_SECONDS = 30;
+    private final BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+
+    private Channel serverWithAtMost(int maxInstances, NettyPipeAddress address, boolean autoRead) throws Exception {
+        ServerBootstrap bootstrap = UnixPipeTestPermutation.socket().get(0).newServerInstance()
+                .option(PipeChannelOption.MAX_INSTANCES, maxInstances)
+                .option(ChannelOption.AUTO_READ, autoRead)
+                .childHandler(new Collect());
+        Channel server = bootstrap.bind(address).sync().channel();
+        opened.add(() -> server.close().sync());
+        return server;
+    }
+
+    /** Takes every active child into {@link #children}. */
+    @ChannelHandler.Sharable
+    private final class Collect extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            children.add(ctx.channel());
+        }
+    }
+
+    private Bootstrap client() {
+        return UnixPipeTestPermutation.socket().get(0).newClientInstance().handler(new ChannelInboundHandlerAdapter());
+    }
+
+    private Channel connected(NettyPipeAddress address) throws Exception {
+        Channel client = client().connect(address).sync().channel();
+        opened.add(() -> client.close().sync());
+        return client;
+    }
+
+    private Channel nextChild() throws InterruptedException {
+        Channel child = children.poll(LIMIT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(child, "no child became active");
+        return child;
+    }
+
+    private static Path socketOf(NettyPipeAddress address) throws Exception {
+        return SocketPaths.forName(address.pipeName());
+    }
+
+    @Test
+    void atTheLimitTheServerStopsListeningAndAWaitingConnectCompletesWhenAChildCloses() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        serverWithAtMost(1, address, true);
+        Path socket = socketOf(address);
+        Channel first = connected(address);
+        nextChild();
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "a full server still listens on its path");
+        assertTrue(SocketLock.isHeld(socket), "a full server let its lock go: clients would take it for gone");
+
+        ChannelFuture second = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000).connect(address);
+        opened.add(() -> second.channel().close().sync());
+        assertFalse(second.await(300, TimeUnit.MILLISECONDS), "a connect to a full server did not wait: " + second.cause());
+
+        first.close().sync();
+        assertTrue(second.await(LIMIT_SECONDS, TimeUnit.SECONDS), "the waiting connect never completed");
+        assertNull(second.cause());
+        assertTrue(second.channel().isActive());
+        nextChild();
+    }
+
+    @Test
+    void aConnectThatFindsTheServerFullTimesOutWithItsConnectTimeout() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        serverWithAtMost(1, address, true);
+        connected(address);
+        nextChild();
+        ChannelFuture second = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300).connect(address).await();
+        assertInstanceOf(ConnectTimeoutException.class, second.cause());
+        assertTrue(second.channel().closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void pipekitsOwnClientFindsAFullServerBusy() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        serverWithAtMost(1, address, true);
+        connected(address);
+        nextChild();
+        assertThrows(PipeBusyException.class,
+                () -> PipeClient.builder(address.pipeName().toString()).connectTimeout(Duration.ofMillis(300)).connect());
+    }
+
+    @Test
+    void clientsTheBacklogHeldAtTheLimitWaitAcceptedAndAreServedInTurn() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        // No accepting until all three are in the backlog: then the first takes the only instance.
+        UnixPipeServerChannel server = (UnixPipeServerChannel) serverWithAtMost(1, address, false);
+        List<SocketChannel> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            opened.add(client);
+            client.connect(UnixDomainSocketAddress.of(socketOf(address)));
+            clients.add(client);
+        }
+        server.read();
+        Channel served = nextChild();
+        assertEquals(2, server.eventLoop().submit(server::waitingClients).get(LIMIT_SECONDS, TimeUnit.SECONDS),
+                "the backlog's clients were not taken in to wait");
+        for (int turn = 1; turn < 3; turn++) {
+            served.close().sync();
+            served = nextChild();
+        }
+        assertNull(children.poll(), "more children than clients");
+        // Every instance is free again: the server listens on its path once more, for a read asked for.
+        served.close().sync();
+        server.read();
+        Channel again = connected(address);
+        assertTrue(again.isActive());
+        nextChild();
+    }
+
+    @Test
+    void closingAFullServerClosesItsWaitingClientsAndFreesItsPath() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Channel server = serverWithAtMost(1, address, false);
+        Path socket = socketOf(address);
+        SocketChannel first = SocketChannel.open(StandardProtocolFamily.UNIX);
+        SocketChannel waiting = SocketChannel.open(StandardProtocolFamily.UNIX);
+        opened.add(first);
+        opened.add(waiting);
+        first.connect(UnixDomainSocketAddress.of(socket));
+        waiting.connect(UnixDomainSocketAddress.of(socket));
+        server.read();
+        nextChild();
+        server.close().sync();
+
+        assertEquals(-1, waiting.read(ByteBuffer.allocate(1)), "a waiting client was left open by a closed server");
+        try (var dir = Files.list(socket.getParent())) {
+            assertEquals(List.of(), dir.filter(p -> p.getFileName().toString().contains(socket.getFileName().toString())
+                    && !p.equals(SocketLock.fileOf(socket))).toList(), "the socket, or its link moved aside, outlived the server");
+        }
+        assertFalse(SocketLock.isHeld(socket));
+        serverWithAtMost(1, address, true); // the name is free for the next server
+        assertTrue(connected(address).isActive());
+    }
+
+    @Test
+    void maxInstancesIsOneToUnlimitedAsOnWindows() throws Exception {
+        Channel server = serverWithAtMost(7, UnixPipeTestPermutation.newAddress(), true);
+        assertEquals(7, server.config().getOption(PipeChannelOption.MAX_INSTANCES));
+        assertThrows(IllegalArgumentException.class, () -> server.config().setOption(PipeChannelOption.MAX_INSTANCES, 0));
+        assertThrows(IllegalArgumentException.class, () -> server.config().setOption(PipeChannelOption.MAX_INSTANCES, 256));
+        assertEquals(7, server.config().getOption(PipeChannelOption.MAX_INSTANCES));
+    }
+}
