@@ -160,14 +160,15 @@ start_unix_server() { # server socket [prefix...]
 
 # Untimed round trips per client before timing starts, the same for every peer: a tenth of the
 # timed ones and, in a full run, enough for the JVM to have compiled its hot paths and touched its
-# young generation once: 2,000 round trips and 512 MiB of messages (capped at 10,000 round trips)
-# across the clients. Those are start-up costs, which the start-up figure measures; left in, they
-# made a 64 KiB round trip look twice as slow after 200 warm-up round trips as after 8,000.
+# young generation once: 512 MiB of messages (capped at 10,000 round trips) and 2,000 round trips
+# across the clients, 40,000 for messages up to 4 KiB. Those are start-up costs, which the start-up figure measures; left in, they
+# made a 64 KiB round trip look twice as slow after 200 warm-up round trips as after 8,000, and with
+# 10,000 the 16-client 64 B cell still timed C2 compiling the server (bench/performance-profiles.md).
 warmup() { # trips clients size
   local warm=$(( $1 / 10 + 1 ))
   if ! $smoke; then
     local by_bytes=$(( 512 * 1024 * 1024 / $3 )); [ "$by_bytes" -gt 10000 ] && by_bytes=10000
-    local by_count=$(( 2000 / $2 )); by_bytes=$(( by_bytes / $2 ))
+    local by_count=$(( ($3 <= 4096 ? 40000 : 2000) / $2 )); by_bytes=$(( by_bytes / $2 ))
     [ "$by_count" -gt "$warm" ] && warm=$by_count
     [ "$by_bytes" -gt "$warm" ] && warm=$by_bytes
   fi
