@@ -141,10 +141,14 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
      */
     @Override
     protected int doReadMessages(List<Object> buf) throws Exception {
-        if (!config.allowsAnotherInstance(liveChildren)) {
-            return 0;
+        SocketChannel accepted;
+        if (!waiting.isEmpty()) {
+            accepted = config.allowsAnotherInstance(liveChildren) ? waiting.poll() : null;
+        } else {
+            // Listening means accepting, even beyond the limit if moving the path aside failed:
+            // refusing to accept would leave the listener ready, and the loop spinning on it.
+            accepted = parked == null ? javaChannel().accept() : null;
         }
-        SocketChannel accepted = waiting.isEmpty() ? (parked == null ? javaChannel().accept() : null) : waiting.poll();
         if (accepted == null) {
             return 0;
         }

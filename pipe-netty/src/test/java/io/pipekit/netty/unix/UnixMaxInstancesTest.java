@@ -193,6 +193,25 @@ class UnixMaxInstancesTest {
     }
 
     @Test
+    void aServerThatCannotMoveItsSocketAsideServesOnBeyondTheLimitRatherThanStall() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Path socket = socketOf(address);
+        // Where the socket would go aside: a directory that is not empty, which no delete removes.
+        Path aside = socket.resolveSibling("." + socket.getFileName() + ".full");
+        Files.createDirectories(aside.resolve("in-the-way"));
+        opened.add(() -> {
+            Files.delete(aside.resolve("in-the-way"));
+            Files.delete(aside);
+        });
+        serverWithAtMost(1, address, true);
+        connected(address);
+        nextChild();
+        assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the server stopped listening without its path aside");
+        assertTrue(connected(address).isActive());
+        nextChild();
+    }
+
+    @Test
     void maxInstancesIsOneToUnlimitedAsOnWindows() throws Exception {
         Channel server = serverWithAtMost(7, UnixPipeTestPermutation.newAddress(), true);
         assertEquals(7, server.config().getOption(PipeChannelOption.MAX_INSTANCES));
