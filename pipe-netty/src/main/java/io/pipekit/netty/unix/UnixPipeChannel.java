@@ -75,6 +75,8 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     private NettyPipeAddress connecting; // the loop thread's: set while a connect is pending
     private Path busyPath; // the loop thread's: set while a connect waits for a full server
     private Exception busyFailure; // the loop thread's: how a connect that waited then failed
+    /** An accepted child's instance, given back to its server once, however it closes. */
+    private final java.util.concurrent.atomic.AtomicBoolean instanceFreed = new java.util.concurrent.atomic.AtomicBoolean();
     // Message mode (the loop thread's): fixed when the connection is made; frames and writes come with the first I/O.
     private boolean messageMode;
     private FrameReader frames;
@@ -311,7 +313,13 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         try {
             super.doClose();
         } finally {
-            javaChannel().close();
+            try {
+                javaChannel().close();
+            } finally {
+                if (parent() instanceof UnixPipeServerChannel server && instanceFreed.compareAndSet(false, true)) {
+                    server.childClosed(); // a forcible close too, whose close future never completes
+                }
+            }
         }
     }
 

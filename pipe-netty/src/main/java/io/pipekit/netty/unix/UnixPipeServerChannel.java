@@ -62,6 +62,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     /** A read asked for while not listening: started once it listens again. */
     private boolean readWanted;
     private long relistenPauseMillis;
+    private java.util.concurrent.ScheduledFuture<?> relistenRetry; // one at a time, however many children close
 
     /** An unbound server channel; Netty's bootstraps make it through this constructor. */
     public UnixPipeServerChannel() {
@@ -121,6 +122,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         ownUid = PeerCredentials.currentUid(); // the kernel's uid, not user.name, which -Duser.name overrides
         SocketLock claimed = SocketClaim.lockAndClaim(address.pipeName(), path, "bind " + path);
         try {
+            AsideSocket.removeStale(path); // of a server that died while full: the lock is ours now
             SocketClaim.bindOwnerOnly(javaChannel(), path, config.getBacklog(), SocketClaim.OWNER_ONLY);
         } catch (IOException | RuntimeException | Error e) {
             claimed.close();
@@ -137,7 +139,8 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
      * one client at most, refused or not, as {@code SelectorLoop} accepts one per readiness: a
      * refusal ends the read, and the loop runs its tasks and its other channels before it comes
      * back for the next. Refused clients that reconnect as fast as they can would otherwise keep
-     * the event loop inside one read, stalling every channel it serves.
+     * the event loop inside one read, stalling every channel it serves. A client that waited for
+     * an instance is taken before the listener.
      */
     @Override
     protected int doReadMessages(List<Object> buf) throws Exception {
@@ -164,14 +167,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
                 accepted.close();
                 return 0;
             }
-            UnixPipeChannel child = new UnixPipeChannel(this, accepted, local, peer, config.messages());
-            liveChildren++;
-            child.closeFuture().addListener(closed -> released());
-            if (parked == null && !config.allowsAnotherInstance(liveChildren)) {
-                stopListening();
-            }
-            buf.add(child);
-            return 1;
+            buf.add(new UnixPipeChannel(this, accepted, local, peer, config.messages()));
         } catch (IOException | RuntimeException | Error e) {
             // As pipekit's own server: it costs this client its connection, not the listener.
             LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);
@@ -182,70 +178,94 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
             }
             return 0;
         }
+        // Counted once it is the pipeline's: however it closes from now on, its doClose frees the instance.
+        liveChildren++;
+        if (parked == null && !config.allowsAnotherInstance(liveChildren)) {
+            stopListening();
+        }
+        return 1;
     }
 
     /**
-     * At {@code MAX_INSTANCES}: the socket file moves aside, so no client can join the backlog, and what
-     * the backlog holds by then is accepted to wait for an instance (a client left in the backlog would
-     * look connected to itself and be served by no one, and closing the listener would reset it).
+     * At {@code MAX_INSTANCES}: the socket file moves aside ({@link AsideSocket}), so no client can
+     * join the backlog, and what the backlog holds by then is accepted to wait for an instance (a
+     * client left in the backlog would look connected to itself and be served by no one, and closing
+     * the listener would reset it). Never throws: the child that filled the server is in the read.
      */
     private void stopListening() {
-        Path aside = socketPath.resolveSibling("." + socketPath.getFileName() + ".full");
         try {
-            Files.deleteIfExists(aside); // one left by a server that died while full: ours is the lock now
-            Files.createLink(aside, socketPath);
-            Files.delete(socketPath);
-        } catch (IOException | UnsupportedOperationException e) {
+            parked = AsideSocket.park(socketPath);
+        } catch (IOException | RuntimeException e) {
             // Serving on is the safe failure: clients then wait in the backlog instead of seeing busy.
             LOG.log(Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed; it keeps listening", e);
             return;
         }
-        parked = aside;
-        selectionKey().interestOps(selectionKey().interestOps() & ~SelectionKey.OP_ACCEPT);
         try {
+            selectionKey().interestOps(selectionKey().interestOps() & ~SelectionKey.OP_ACCEPT);
             for (SocketChannel pending; (pending = javaChannel().accept()) != null; ) {
                 waiting.add(pending);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
         }
     }
 
-    /** A child closed, on whichever loop it runs: the instance is counted free on this channel's loop. */
-    private void released() {
-        if (!eventLoop().inEventLoop()) {
-            try {
-                eventLoop().execute(this::released);
-            } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
-                // The server's loop has ended, and the server with it: nothing is left to count for.
-            }
-            return;
+    /**
+     * A child's {@code doClose}, once, on whichever thread closed it (a forcible close included):
+     * the instance is counted free later, on this channel's loop, never inside the read or the close
+     * that is running now (a child closed while the acceptor registers it would else start a read
+     * inside the read that accepted it).
+     */
+    void childClosed() {
+        try {
+            eventLoop().execute(this::instanceFreed);
+        } catch (java.util.concurrent.RejectedExecutionException loopEnded) {
+            // The server's loop has ended, and the server with it: nothing is left to count for.
         }
+    }
+
+    private void instanceFreed() {
         liveChildren--;
         if (parked != null && isOpen()) {
             serveWaitingOrListen();
         }
     }
 
-    /** Below {@code MAX_INSTANCES} again: the clients that wait first, through the read that accepts; then the path. */
+    /**
+     * Below {@code MAX_INSTANCES} again: the clients that wait first, through the read that accepts,
+     * as reads are asked for ({@code AUTO_READ}, or {@code read()}); then the path, once none waits.
+     */
     private void serveWaitingOrListen() {
         // Each read takes at least one waiting client, served or refused.
-        while (!waiting.isEmpty() && isOpen() && config.allowsAnotherInstance(liveChildren)) {
+        while (!waiting.isEmpty() && isOpen() && config.allowsAnotherInstance(liveChildren)
+                && (config.isAutoRead() || readWanted)) {
+            readWanted = false;
             ((AbstractNioChannel.NioUnsafe) unsafe()).read();
         }
-        if (parked == null || !isOpen() || !waiting.isEmpty() || !config.allowsAnotherInstance(liveChildren)) {
+        if (parked == null || !isOpen() || !waiting.isEmpty() || !config.allowsAnotherInstance(liveChildren)
+                || relistenRetry != null) {
+            return;
+        }
+        if (!Files.exists(parked, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // Someone removed the only name the listener had left: no client can ever reach it.
+            LOG.log(Level.ERROR, parked + " was removed while " + socketPath + " was full: the server closes");
+            pipeline().fireExceptionCaught(new io.netty.channel.ChannelException(
+                    "the socket moved aside at MAX_INSTANCES, " + parked + ", was removed: the server cannot listen again"));
+            close();
             return;
         }
         try {
             // The path was free while the server did not listen: only a stale socket is replaced, as at bind.
             SocketClaim.claimPath(socketPath, "listen again on " + socketPath);
-            Files.createLink(socketPath, parked);
-            Files.delete(parked);
+            AsideSocket.unpark(socketPath, parked);
         } catch (IOException | RuntimeException e) {
             relistenPauseMillis = relistenPauseMillis == 0 ? 50 : Math.min(2 * relistenPauseMillis, 2_000);
             LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect until it"
                     + " succeeds (tried again in " + relistenPauseMillis + " ms)", e);
-            eventLoop().schedule(this::serveWaitingOrListen, relistenPauseMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            relistenRetry = eventLoop().schedule(() -> {
+                relistenRetry = null;
+                serveWaitingOrListen();
+            }, relistenPauseMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
             return;
         }
         parked = null;
@@ -259,7 +279,11 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     @Override
     protected void doBeginRead() throws Exception {
         if (parked != null) {
-            readWanted = true; // OP_ACCEPT stays off until the path is back
+            // OP_ACCEPT stays off until the path is back; a waiting client may be served now.
+            readWanted = true;
+            if (!waiting.isEmpty() && config.allowsAnotherInstance(liveChildren)) {
+                eventLoop().execute(this::serveWaitingOrListen);
+            }
             return;
         }
         super.doBeginRead();
@@ -285,6 +309,10 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
             super.doClose();
         } finally {
             javaChannel().close();
+            if (relistenRetry != null) {
+                relistenRetry.cancel(false);
+                relistenRetry = null;
+            }
             for (SocketChannel client; (client = waiting.poll()) != null; ) {
                 try {
                     client.close();
@@ -332,8 +360,9 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         throw new UnsupportedOperationException();
     }
 
-    /** For the config: Netty's read-pending flag is the channel's. */
+    /** For the config: Netty's read-pending flag is the channel's, and so is a read asked for while full. */
     void autoReadCleared() {
+        readWanted = false;
         clearReadPending();
     }
 }

@@ -156,9 +156,12 @@ class UnixMaxInstancesTest {
                 "the backlog's clients were not taken in to wait");
         for (int turn = 1; turn < 3; turn++) {
             served.close().sync();
+            // AUTO_READ is off: a freed instance serves the next waiting client only for a read asked for.
+            assertNull(children.poll(300, TimeUnit.MILLISECONDS), "a waiting client was served with no read asked for");
+            server.read();
             served = nextChild();
         }
-        assertNull(children.poll(), "more children than clients");
+        assertNull(children.poll(300, TimeUnit.MILLISECONDS), "more children than clients");
         // Every instance is free again: the server listens on its path once more, for a read asked for.
         served.close().sync();
         server.read();
@@ -209,6 +212,112 @@ class UnixMaxInstancesTest {
         assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the server stopped listening without its path aside");
         assertTrue(connected(address).isActive());
         nextChild();
+    }
+
+    @Test
+    void aChildClosedWhileItIsRegisteredFreesItsInstanceWithoutReenteringTheAccept() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        // One loop for the listener and its children: a child's close runs inside the accepting read.
+        java.util.Map<Channel, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        Channel server = UnixPipeTestPermutation.socket().get(0).newServerInstance()
+                .option(PipeChannelOption.MAX_INSTANCES, 2)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object child) {
+                        seen.merge((Channel) child, 1, Integer::sum);
+                        ctx.fireChannelRead(child);
+                    }
+                })
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        children.add(ctx.channel());
+                        ctx.close(); // as an IP filter refusing it would
+                    }
+
+                    @Override
+                    public boolean isSharable() {
+                        return true;
+                    }
+                }).bind(address).sync().channel();
+        opened.add(() -> server.close().sync());
+        int clients = 5;
+        for (int i = 0; i < clients; i++) {
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            opened.add(client);
+            client.connect(UnixDomainSocketAddress.of(socketOf(address)));
+        }
+        server.config().setAutoRead(true);
+        for (int i = 0; i < clients; i++) {
+            nextChild();
+        }
+        assertEquals(clients, seen.size());
+        assertEquals(List.of(), seen.values().stream().filter(times -> times != 1).toList(),
+                "a child went through the server's pipeline more than once");
+        connected(address); // waits, as for a busy pipe, until the server listens again
+        nextChild();
+    }
+
+    @Test
+    void aWaitingClientThatHungUpCostsItsInstanceOnlyUntilItsChildCloses() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        UnixPipeServerChannel server = (UnixPipeServerChannel) serverWithAtMost(1, address, false);
+        SocketChannel first = SocketChannel.open(StandardProtocolFamily.UNIX);
+        SocketChannel quitter = SocketChannel.open(StandardProtocolFamily.UNIX);
+        opened.add(first);
+        opened.add(quitter);
+        first.connect(UnixDomainSocketAddress.of(socketOf(address)));
+        quitter.connect(UnixDomainSocketAddress.of(socketOf(address)));
+        server.config().setAutoRead(true);
+        Channel served = nextChild();
+        quitter.close(); // while it waits for an instance
+        served.close().sync();
+        Channel quitterChild = nextChild();
+        assertTrue(quitterChild.closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "the hung-up client's child stayed open");
+        ChannelFuture next = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000).connect(address);
+        opened.add(() -> next.channel().close().sync());
+        assertTrue(next.await(LIMIT_SECONDS, TimeUnit.SECONDS));
+        assertNull(next.cause(), "the instance of the client that hung up was never freed");
+    }
+
+    @Test
+    void cancellingAConnectThatWaitsForAFullServerClosesItsChannel() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        serverWithAtMost(1, address, true);
+        connected(address);
+        nextChild();
+        ChannelFuture waiting = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000).connect(address);
+        assertTrue(waiting.cancel(false), "a connect waiting for a full server can be cancelled");
+        assertTrue(waiting.channel().closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "the cancelled channel stayed open");
+    }
+
+    @Test
+    void aConnectWaitingForAFullServerThatClosesFailsAsARefusedConnect() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Channel server = serverWithAtMost(1, address, true);
+        connected(address);
+        nextChild();
+        ChannelFuture waiting = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000).connect(address);
+        opened.add(() -> waiting.channel().close().sync());
+        server.close().sync();
+        assertTrue(waiting.await(LIMIT_SECONDS, TimeUnit.SECONDS), "the connect waited on for a server that had gone");
+        assertInstanceOf(java.net.ConnectException.class, waiting.cause());
+        assertFalse(waiting.cause() instanceof ConnectTimeoutException, "it timed out instead of seeing the server gone");
+    }
+
+    @Test
+    void aServerThatFindsItsAsideNameTakenByAFileServesOnAndLeavesTheFileAlone() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Path socket = socketOf(address);
+        Path aside = AsideSocket.of(socket);
+        Files.writeString(aside, "someone else's");
+        opened.add(() -> Files.deleteIfExists(aside));
+        serverWithAtMost(1, address, true);
+        connected(address);
+        nextChild();
+        assertEquals("someone else's", Files.readString(aside));
+        assertTrue(connected(address).isActive(), "the server stopped serving");
     }
 
     @Test

@@ -1,0 +1,88 @@
+package io.pipekit.netty.unix;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The socket file of a listener that stops listening for a while, moved aside and back. A bound
+ * socket cannot be bound to its path again, so where pipekit's own server closes its listener and
+ * opens a new one, a Netty server channel (whose socket is fixed for its life) keeps its listener and
+ * moves the file: a hard link under {@code .<name>.full} beside it, then the path unlinked, so that a
+ * connect by the path finds nothing. Every name a pipe maps to ends in {@code .sock}; the aside name
+ * ends in {@code .full}, so it is never a pipe's. Only a socket is ever removed from the aside name:
+ * whatever else is there belongs to someone else, as at the socket's own path (docs/security.md).
+ *
+ * <p>Checked on Linux; hard links to socket files work the same on macOS's file systems.
+ */
+final class AsideSocket {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.netty");
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    private AsideSocket() {
+    }
+
+    /** Where {@code socket}'s file goes while its server does not listen. */
+    static Path of(Path socket) {
+        return socket.resolveSibling("." + socket.getFileName() + ".full");
+    }
+
+    /**
+     * Removes the aside socket of a server that died while full (called with the path's lock held,
+     * so no live server of this name owns it).
+     */
+    static void removeStale(Path socket) throws IOException {
+        Path aside = of(socket);
+        if (isSocket(aside)) {
+            Files.deleteIfExists(aside);
+        }
+    }
+
+    /**
+     * Moves {@code socket} aside: afterwards nothing is at its path and the listener is reachable
+     * only through the returned name. On failure nothing has moved.
+     *
+     * @throws FileAlreadyExistsException if something that is not a socket is at the aside name
+     */
+    static Path park(Path socket) throws IOException {
+        Path aside = of(socket);
+        removeStale(socket);
+        Files.createLink(aside, socket); // fails if anything else is there
+        try {
+            Files.delete(socket);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(aside);
+            throw e;
+        }
+        return aside;
+    }
+
+    /**
+     * Puts the socket back at its path, which the caller has found free. A link left at the aside
+     * name is only logged: the listener listens either way, and the next park replaces it.
+     *
+     * @throws NoSuchFileException if the aside socket is gone (removed by someone else): the
+     *     listener can then never be reached by its path again
+     */
+    static void unpark(Path socket, Path aside) throws IOException {
+        Files.createLink(socket, aside);
+        try {
+            Files.delete(aside);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing " + aside + " after listening again on " + socket + " failed", e);
+        }
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return (((Integer) mode) & S_IFMT) == S_IFSOCK;
+    }
+}
