@@ -76,6 +76,14 @@ class UnixMaxInstancesTest {
         }
     }
 
+    /** A server of one instance, taken by a client whose child is active. */
+    private Channel fullServer(NettyPipeAddress address) throws Exception {
+        Channel server = serverWithAtMost(1, address, true);
+        connected(address);
+        nextChild();
+        return server;
+    }
+
     private Bootstrap client() {
         return UnixPipeTestPermutation.socket().get(0).newClientInstance().handler(new ChannelInboundHandlerAdapter());
     }
@@ -120,9 +128,7 @@ class UnixMaxInstancesTest {
     @Test
     void aConnectThatFindsTheServerFullTimesOutWithItsConnectTimeout() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
-        serverWithAtMost(1, address, true);
-        connected(address);
-        nextChild();
+        fullServer(address);
         ChannelFuture second = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300).connect(address).await();
         assertInstanceOf(ConnectTimeoutException.class, second.cause());
         assertTrue(second.channel().closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS));
@@ -131,9 +137,7 @@ class UnixMaxInstancesTest {
     @Test
     void pipekitsOwnClientFindsAFullServerBusy() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
-        serverWithAtMost(1, address, true);
-        connected(address);
-        nextChild();
+        fullServer(address);
         assertThrows(PipeBusyException.class,
                 () -> PipeClient.builder(address.pipeName().toString()).connectTimeout(Duration.ofMillis(300)).connect());
     }
@@ -206,9 +210,7 @@ class UnixMaxInstancesTest {
             Files.delete(aside.resolve("in-the-way"));
             Files.delete(aside);
         });
-        serverWithAtMost(1, address, true);
-        connected(address);
-        nextChild();
+        fullServer(address);
         assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the server stopped listening without its path aside");
         assertTrue(connected(address).isActive());
         nextChild();
@@ -284,9 +286,7 @@ class UnixMaxInstancesTest {
     @Test
     void cancellingAConnectThatWaitsForAFullServerClosesItsChannel() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
-        serverWithAtMost(1, address, true);
-        connected(address);
-        nextChild();
+        fullServer(address);
         ChannelFuture waiting = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000).connect(address);
         assertTrue(waiting.cancel(false), "a connect waiting for a full server can be cancelled");
         assertTrue(waiting.channel().closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "the cancelled channel stayed open");
@@ -295,9 +295,7 @@ class UnixMaxInstancesTest {
     @Test
     void aConnectWaitingForAFullServerThatClosesFailsAsARefusedConnect() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
-        Channel server = serverWithAtMost(1, address, true);
-        connected(address);
-        nextChild();
+        Channel server = fullServer(address);
         ChannelFuture waiting = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000).connect(address);
         opened.add(() -> waiting.channel().close().sync());
         server.close().sync();
@@ -313,9 +311,7 @@ class UnixMaxInstancesTest {
         Path aside = AsideSocket.of(socket);
         Files.writeString(aside, "someone else's");
         opened.add(() -> Files.deleteIfExists(aside));
-        serverWithAtMost(1, address, true);
-        connected(address);
-        nextChild();
+        fullServer(address);
         assertEquals("someone else's", Files.readString(aside));
         assertTrue(connected(address).isActive(), "the server stopped serving");
     }
