@@ -85,7 +85,80 @@ public final class GrpcBench {
     /** Linux's clock ticks per second in {@code /proc} (USER_HZ): 100 on every architecture Wine runs on. */
     private static final long TICKS_PER_SECOND = 100;
 
+    /**
+     * {@code REPS:SHORT:LONG} (calls, or stream bytes): after the warm-up, REPS pairs of a SHORT and
+     * a LONG phase in place of the timed run, each phase between two marks in the wineserver's
+     * trace (bench/wine_grpc_requests.sh); prints the JVM's CPU per call (or MB) per thread.
+     */
+    private static final String PHASES = System.getProperty("grpcbench.phases");
+
     private GrpcBench() {
+    }
+
+    /** The phases of {@link #PHASES}: marks for the trace, and CPU by thread of the LONG minus SHORT phases. */
+    private static String phases(ManagedChannel channel, String mode, long a, long warm) throws Exception {
+        String[] p = PHASES.split(":");
+        int reps = Integer.parseInt(p[0]);
+        long[] sizes = {Long.parseLong(p[1]), Long.parseLong(p[2])};
+        boolean unary = mode.equals("unary");
+        if (unary) {
+            unary(channel, (int) a, warm);
+        } else {
+            for (long i = 0; i < warm; i++) {
+                download(channel, (int) a, sizes[1]);
+            }
+        }
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (int rep = 1; rep <= reps; rep++) {
+            for (int i = 0; i < 2; i++) {
+                String label = (i == 0 ? "short-" : "long-") + rep;
+                java.util.Map<String, Long> before = threadCpu(threads);
+                mark(mode + a + "-" + label + "-begin");
+                if (unary) {
+                    unary(channel, (int) a, sizes[i]);
+                } else {
+                    download(channel, (int) a, sizes[i]);
+                }
+                mark(mode + a + "-" + label + "-end");
+                int sign = i == 0 ? -1 : 1;
+                threadCpu(threads).forEach((name, nanos) -> cpu.merge(name, sign * (nanos - before.getOrDefault(name, 0L)), Long::sum));
+            }
+        }
+        double units = reps * (sizes[1] - sizes[0]) / (unary ? 1.0 : 1e6);
+        StringBuilder json = new StringBuilder("{\"mode\": \"" + mode + "\", \"a\": " + a + ", \"phases\": \"" + PHASES
+                + "\", \"cpuMicrosPer" + (unary ? "Call" : "Megabyte") + "ByThread\": {");
+        String sep = "";
+        for (var e : cpu.entrySet()) {
+            if (Math.abs(e.getValue() / 1e3 / units) >= 0.5) {
+                json.append(sep).append(String.format("\"%s\": %.1f", e.getKey(), e.getValue() / 1e3 / units));
+                sep = ", ";
+            }
+        }
+        return json.append("}}").toString();
+    }
+
+    /** CPU time by thread name (threads of one name summed: gRPC's executors share theirs). */
+    private static java.util.Map<String, Long> threadCpu(java.lang.management.ThreadMXBean threads) {
+        java.util.Map<String, Long> cpu = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos > 0) {
+                    cpu.merge(info.getThreadName().replaceAll("-\\d+$", "-N"), nanos, Long::sum);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** A mark in the wineserver's trace: a {@code create_event} request with this name, closed at once. */
+    private static void mark(String label) {
+        com.sun.jna.platform.win32.WinNT.HANDLE h = com.sun.jna.platform.win32.Kernel32.INSTANCE.CreateEvent(
+                null, false, false, "grpcbench-mark-" + label);
+        if (h != null) {
+            com.sun.jna.platform.win32.Kernel32.INSTANCE.CloseHandle(h);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -118,7 +191,9 @@ public final class GrpcBench {
                     .usePlaintext()
                     .build();
             String result;
-            if (mode.equals("unary")) {
+            if (PHASES != null) {
+                result = phases(channel, mode, a, warm);
+            } else if (mode.equals("unary")) {
                 int concurrency = (int) a;
                 unary(channel, concurrency, warm);
                 long cpu = cpuNanos();

@@ -48,6 +48,8 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     private static final long NONE = Long.MAX_VALUE;
     private static final int SHUTDOWN_POLL_MILLIS = 100;
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Waits that ran routines in a row after which the loop looks at the connect event itself. */
+    static final int CONNECT_CHECK_TURNS = 16;
 
     // AWAKE while the loop runs; NONE while it waits without a deadline; else the deadline it waits to.
     private final AtomicLong nextWakeupNanos = new AtomicLong(AWAKE);
@@ -59,6 +61,8 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     private final Set<Channel> channels = new LinkedHashSet<>();
     private final List<ConnectSweeper> sweepers = new ArrayList<>();
     private int pendingOps;
+    private int busyTurns; // waits in a row that said WAIT_IO_COMPLETION since the connect event was last looked at
+    private long connectChecks; // looks at the connect event beside the wait: for tests
     private HANDLE connectEvent;
     private Thread thread;
 
@@ -162,11 +166,20 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                     nextWakeupNanos.lazySet(AWAKE);
                 }
                 // An alertable wait that ran routines says WAIT_IO_COMPLETION even when the event is
-                // signalled too: while a busy connection keeps routines coming, every wait would, and
-                // connects would wait for it to go quiet. So look at the event after such a wait.
-                if (woke == Kernel32Ex.WAIT_IO_COMPLETION && !sweepers.isEmpty()
-                        && Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), 0, false) == Kernel32Ex.WAIT_OBJECT_0) {
-                    woke = Kernel32Ex.WAIT_OBJECT_0;
+                // signalled too: were a busy connection to keep routines coming at every wait, connects
+                // would wait for it to go quiet. So look at the event after such waits, but only after
+                // CONNECT_CHECK_TURNS of them in a row: each look is a kernel call (under Wine a
+                // wineserver request, measured as 2 of the server loop's 12 per unary gRPC call when it
+                // looked after every one), and a signalled event is also seen by the next wait.
+                if (woke == Kernel32Ex.WAIT_IO_COMPLETION && !sweepers.isEmpty() && ++busyTurns >= CONNECT_CHECK_TURNS) {
+                    busyTurns = 0;
+                    connectChecks++;
+                    if (Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), 0, false) == Kernel32Ex.WAIT_OBJECT_0) {
+                        woke = Kernel32Ex.WAIT_OBJECT_0;
+                    }
+                }
+                if (woke != Kernel32Ex.WAIT_IO_COMPLETION) {
+                    busyTurns = 0;
                 }
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
                     // Reset before collecting, so a connect completing during the sweep signals again.
@@ -282,6 +295,11 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     /** Whether the loop waits, or is about to: a wake from another thread then queues an APC. */
     boolean waiting() {
         return nextWakeupNanos.get() != AWAKE;
+    }
+
+    /** For tests: how many times the loop looked at the connect event beside its wait. Loop thread only. */
+    long connectChecks() {
+        return connectChecks;
     }
 
     /** Whether {@code channel} is registered here. */

@@ -278,6 +278,57 @@ class NamedPipeChannelTest {
     }
 
     @Test
+    void aBusyConnectionDoesNotMakeTheServerLoopLookAtItsConnectEventEveryTurnAndConnectsAreStillServed() throws Exception {
+        NettyPipeAddress address = newAddress();
+        echoServer(address, new ServerBootstrap());
+        PipeEventLoop serverLoop = (PipeEventLoop) serverGroup.next();
+        int trips = 500;
+        AtomicInteger done = new AtomicInteger();
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        // One 64-byte message at a time, the next once the echo is back: every trip ends two or more
+        // of the server loop's waits with WAIT_IO_COMPLETION (the read's routine, the write's).
+        Channel client = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
+                    private int echoed;
+
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ctx.writeAndFlush(ctx.alloc().directBuffer(64).writeZero(64));
+                    }
+
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        echoed += msg.readableBytes();
+                        if (echoed < 64) {
+                            return;
+                        }
+                        echoed -= 64;
+                        if (done.incrementAndGet() == trips) {
+                            finished.complete(null);
+                            return;
+                        }
+                        ctx.writeAndFlush(ctx.alloc().directBuffer(64).writeZero(64));
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        finished.completeExceptionally(cause);
+                    }
+                }).connect(address).sync().channel();
+        channels.add(client);
+        long before = serverLoop.submit(serverLoop::connectChecks).get(10, TimeUnit.SECONDS);
+        finished.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        long checks = serverLoop.submit(serverLoop::connectChecks).get(10, TimeUnit.SECONDS) - before;
+        // Looking after every such wait was at least one look per trip (each a wineserver request
+        // under Wine); now one per PipeEventLoop.CONNECT_CHECK_TURNS of them.
+        assertTrue(checks <= trips / 4, () -> checks + " looks at the connect event during " + trips + " round trips");
+        // And the listening instances still take connects: a second client is served.
+        byte[] payload = new byte[4096];
+        new Random(11).nextBytes(payload);
+        assertArrayEquals(payload, echoClient(address, payload, 11).get(LIMIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
     void smallBuffersFlushedTogetherGoOutInFewWritesAndArriveInOrder() throws Exception {
         NettyPipeAddress address = newAddress();
         int buffers = 2_000;
