@@ -18,11 +18,8 @@ import json
 import re
 import sys
 
-REQUEST = re.compile(r'^([0-9a-f]{4,8}): (\w+)\( ')
-FIRST_THREAD_REPLY = re.compile(r'^([0-9a-f]{4,8}): init_first_thread\(\) = 0 \{ pid=([0-9a-f]+), tid=([0-9a-f]+)')
-NEW_THREAD = re.compile(r'^([0-9a-f]{4,8}): new_thread\( process=ffffffff')
-NEW_THREAD_REPLY = re.compile(r'^([0-9a-f]{4,8}): new_thread\(\) = 0 \{ tid=([0-9a-f]+)')
-DESCRIPTION = re.compile(r'^([0-9a-f]{4,8}): set_thread_info\( handle=fffffffe, .*desc=L"([^"]+)"')
+# The trace's grammar is the request-count probe's: one parser of it (bench/wine_requests.py).
+from wine_requests import DESCRIPTION, FIRST_THREAD_REPLY, NEW_THREAD, NEW_THREAD_REPLY, REQUEST
 # Not requests, but what the wineserver does to a thread: wakes it from a wait, or interrupts it
 # with SIGUSR1 to run a system APC (an async I/O's completion) while it is not waiting.
 EVENT = re.compile(r'^([0-9a-f]{4,8}): \*(sent signal|wakeup)\*')
