@@ -183,6 +183,10 @@ def check(results_path, max_ratio):
           % (by["pipekit"]["perTrip"], by["c-sample"]["perTrip"], median, low, high, max_ratio))
     if median > max_ratio:
         failures.append("pipekit's server makes %.2f times the C sample's requests per round trip, over %.2f" % (median, max_ratio))
+    for server in ("c-push-routine", "c-push-overlapped"):
+        if server in by:  # the design and its alternative in C: what a routine per message costs
+            print("requests per push, 64 B: %s %.2f, C push server %.2f; ratio %.2f"
+                  % (server, by[server]["perTrip"], by["c-push"]["perTrip"], paired_ratio(by[server], by["c-push"])[0]))
     for server in ("pipekit", "pipekit-push", "pipekit-push-loop"):
         push_median = paired_ratio(by[server], by["c-push"])[0] if "push" in server else None
         if push_median is not None:

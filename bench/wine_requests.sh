@@ -16,6 +16,10 @@
 #   c-sample       the documented C sample server (one thread, completion routines)
 #   pipekit        pipe-server --quiet (request/answer, the sample's port)
 #   c-push         bench/c/pipe_push.c's server: one blocking WriteFile per message
+#   c-push-routine the same C server writing with WriteFileEx, the next write from the last
+#                  one's completion routine, run by an alertable wait: pipekit's design in C
+#   c-push-overlapped  the same with WriteFile and an OVERLAPPED on an overlapped handle: no
+#                  routine when the write completes at once (the design alternative)
 #   pipekit-push   bench/java/PushServer.java: Connection.send from a thread of its own
 #   pipekit-push-loop  the same, pushing from the server thread (each completion sends the next)
 # One client connection (bench/c/pipe_probe_client.c) goes through phases, and the trace is marked
@@ -60,7 +64,7 @@ docker run --rm --network none -v "$work:/bench" -e COLD="$COLD" -e WARM="$WARM"
   # One wineserver for the whole run, tracing every request of every process to a file.
   wineserver -p -d1 2> trace.log
   : > marks.txt
-  servers=(c-sample pipekit c-push pipekit-push pipekit-push-loop)
+  servers=(c-sample pipekit c-push c-push-routine c-push-overlapped pipekit-push pipekit-push-loop)
   declare -A client
   for server in "${servers[@]}"; do
     name=requests-$server
@@ -69,6 +73,8 @@ docker run --rm --network none -v "$work:/bench" -e COLD="$COLD" -e WARM="$WARM"
       c-sample) set -- "listening on" wine "$PIPEKIT_PEERS/sample-server.exe" $name ;;
       pipekit) set -- "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -jar pipe-server.jar --name $name --quiet ;;
       c-push) set -- "listening on" wine pipe-push.exe server $name ;;
+      c-push-routine) set -- "listening on" wine pipe-push.exe server-ex $name ;;
+      c-push-overlapped) set -- "listening on" wine pipe-push.exe server-ovl $name ;;
       pipekit-push) set -- "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar" PushServer $name ;;
       pipekit-push-loop) set -- "pipe-server: serving" wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -cp "probe;pipe-server.jar" PushServer $name loop ;;
     esac
