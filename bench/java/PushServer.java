@@ -2,13 +2,15 @@ import io.pipekit.server.Connection;
 import io.pipekit.server.ConnectionHandler;
 import io.pipekit.server.PipeServer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * pipekit's side of the push benchmark: for each client, read one message "COUNT SIZE", then
  * push COUNT messages of SIZE bytes through {@link Connection#send}, from a thread of its own,
  * with at most 64 sends in flight and never more bytes than the send queue's bound (a
- * well-behaved pusher respects it). The C
+ * well-behaved pusher respects it); once that window is full it waits until half of it is free
+ * ({@link SendWindow}). The C
  * peer (bench/c/uds_push.c, bench/c/pipe_push.c) serves the same protocol; the same C client
  * measures both.
  *
@@ -42,9 +44,9 @@ public final class PushServer {
     private static void push(Connection connection, int count, byte[] message) {
         // Never more in flight than the send queue's bound holds: then no send is refused.
         int inFlight = (int) Math.max(1, Math.min(64, PipeServer.DEFAULT_MAX_QUEUED_BYTES / Math.max(1, message.length)));
-        Semaphore window = new Semaphore(inFlight);
+        SendWindow window = new SendWindow(inFlight);
         for (int i = 0; i < count && connection.isOpen(); i++) {
-            window.acquireUninterruptibly();
+            window.acquire();
             connection.send(message).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     System.err.println("PushServer: a push failed: " + failure);
@@ -52,6 +54,46 @@ public final class PushServer {
                 }
                 window.release();
             });
+        }
+    }
+
+    /**
+     * The sends in flight, with two water marks, as Netty's channel writability has: once the
+     * window is full the pusher sleeps until half of it is free, not until one send is. Waking a
+     * thread is a kernel call on each side (under Wine two wineserver requests and a wait), and a
+     * window that wakes the pusher for every completed send pays them once per message.
+     */
+    static final class SendWindow {
+        private final int high;
+        private final int low;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private volatile Thread sleeping;
+
+        SendWindow(int high) {
+            this.high = high;
+            this.low = high / 2;
+        }
+
+        /** Takes a place in the window; with none left, waits until the low water mark. */
+        void acquire() {
+            if (inFlight.get() >= high) {
+                sleeping = Thread.currentThread(); // before the check: a release that drains the window after it unparks us
+                while (inFlight.get() > low) {
+                    LockSupport.park(this);
+                }
+                sleeping = null;
+            }
+            inFlight.incrementAndGet();
+        }
+
+        /** A send completed: wakes the pusher when the window has drained to the low water mark. */
+        void release() {
+            if (inFlight.decrementAndGet() <= low) {
+                Thread waiting = sleeping;
+                if (waiting != null) {
+                    LockSupport.unpark(waiting);
+                }
+            }
         }
     }
 
