@@ -70,6 +70,12 @@ public final class Kernel32Direct {
     /** <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobjectex">WaitForSingleObjectEx</a> */
     public static native int WaitForSingleObjectEx(Pointer handle, int milliseconds, boolean alertable);
 
+    /**
+     * <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitformultipleobjectsex">WaitForMultipleObjectsEx</a>,
+     * with the handle array in memory the caller keeps.
+     */
+    public static native int WaitForMultipleObjectsEx(int count, Pointer handles, boolean waitAll, int milliseconds, boolean alertable);
+
     /** <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-queueuserapc">QueueUserAPC</a> */
     public static native int QueueUserAPC(Apc routine, Pointer thread, long parameter);
 }

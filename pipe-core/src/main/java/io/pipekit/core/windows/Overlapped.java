@@ -57,6 +57,11 @@ public final class Overlapped {
         return (int) memory.getLong(0);
     }
 
+    /** The bytes the completed operation transferred ({@code InternalHigh}). */
+    public int bytesTransferred() {
+        return (int) memory.getLong(8);
+    }
+
     /** Whether the operation has completed ({@code HasOverlappedIoCompleted}). */
     public boolean completed() {
         return status() != Kernel32Ex.STATUS_PENDING;

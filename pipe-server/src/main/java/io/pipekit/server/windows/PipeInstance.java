@@ -2,6 +2,7 @@ package io.pipekit.server.windows;
 
 import io.pipekit.core.Win32Errors;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.pipekit.core.PeerClosedException;
@@ -22,9 +23,10 @@ import java.util.concurrent.Callable;
 
 /**
  * One pipe instance, the sample's {@code PIPEINST}: the handle, the OVERLAPPEDs, the request
- * and reply buffers. It listens for a client, then serves that client with {@code ReadFileEx}
- * and {@code WriteFileEx}, whose completion routines the loop routes back here by the
- * OVERLAPPED's address.
+ * and reply buffers. It listens for a client, then serves that client with {@code ReadFileEx},
+ * whose completion routine the loop routes back here by the OVERLAPPED's address, and with an
+ * overlapped {@code WriteFile}, whose completion the loop hands back here after its wait, as the
+ * sample's {@code WriteFileEx} routine would be (see {@link CompletionRoutineLoop} for why).
  *
  * <p>A read and a write may be in flight at once, each with its own OVERLAPPED and buffer:
  * the sample's lock-step chain uses one at a time, a connection handler keeps a read pending
@@ -171,7 +173,7 @@ final class PipeInstance implements ServerConnection {
         if (!writePending) {
             int error = writeNext();
             if (error != 0) {
-                end(endCause("WriteFileEx", error));
+                end(endCause("WriteFile", error));
             }
         }
     }
@@ -185,10 +187,18 @@ final class PipeInstance implements ServerConnection {
         byte[] message = writeQueue.poll();
         writeBuffer.put(message);
         bytesToWrite = message.length;
-        writeOverlapped.reset(null);
-        if (!Kernel32Direct.WriteFileEx(handle.getPointer(), writeBuffer.pointer(), message.length, writeOverlapped.pointer(), loop.writeRoutine())) {
-            return Native.getLastError();
+        writeOverlapped.reset(loop.writeEvent());
+        if (Kernel32Direct.WriteFile(handle.getPointer(), writeBuffer.pointer(), message.length, Pointer.NULL, writeOverlapped.pointer())) {
+            loop.writeCompletedAtOnce(this);
+        } else {
+            int error = Native.getLastError();
+            if (error != Win32Errors.ERROR_IO_PENDING) {
+                return error;
+            }
+            loop.writeInFlight(this);
         }
+        // Pending until the loop hands the completion over, even when it came at once: the
+        // buffer is free then, but the listener hears of it, and the next write starts, in order.
         writePending = true;
         return 0;
     }
@@ -248,9 +258,9 @@ final class PipeInstance implements ServerConnection {
             }
             end(null);
         } else if (errorCode != 0) {
-            end(endCause("WriteFileEx", errorCode));
+            end(endCause("WriteFile", errorCode));
         } else if (bytesWritten != bytesToWrite) {
-            end(new PipeIoException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytesWritten + " of " + bytesToWrite + " bytes"));
+            end(new PipeIoException("WriteFile", PipeException.NO_CODE, "wrote " + bytesWritten + " of " + bytesToWrite + " bytes"));
         } else {
             // The next write starts before the listener hears of this one, so that what it writes
             // next queues behind those already waiting. If the next cannot start, the connection
@@ -258,7 +268,7 @@ final class PipeInstance implements ServerConnection {
             // pipe, was written: it counts its messages out as they are written.
             int nextError = writeQueue.isEmpty() ? 0 : writeNext();
             if (nextError != 0) {
-                beginEnd(endCause("WriteFileEx", nextError)); // nothing more is read or written from here
+                beginEnd(endCause("WriteFile", nextError)); // nothing more is read or written from here
             }
             listener.messageWritten();
             if (nextError != 0) {
