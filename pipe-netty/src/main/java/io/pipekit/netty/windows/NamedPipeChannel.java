@@ -51,7 +51,9 @@ import java.util.concurrent.TimeUnit;
  * connection to a server. One class for both, as Netty's epoll transport has one.
  *
  * <p>Reads go straight into the direct {@code ByteBuf}'s memory ({@code ReadFileEx}); writes go
- * out from direct buffers ({@code WriteFileEx}), one at a time and in order. The buffer of a
+ * out from direct buffers (an overlapped {@code WriteFile}), one at a time and in order. A write
+ * mostly completes at once and needs no routine (under Wine a routine is a wineserver request
+ * more per write); one that does not is found by the loop when it ends. The buffer of a
  * pending operation is retained by the channel until the operation's completion has run: Netty
  * releases outbound messages when a channel closes, and the kernel may still be reading or
  * writing that memory. Closing with I/O pending cancels it ({@code CancelIoEx}); the handle is
@@ -60,7 +62,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>On a message-type pipe ({@link io.pipekit.netty.PipeChannelOption#PIPE_TYPE} {@code MESSAGE}:
  * a server's children, or a client that sets message read mode once it has connected) each
- * {@code ByteBuf} written is one {@code WriteFileEx}, so one message, and each message read is
+ * {@code ByteBuf} written is one {@code WriteFile}, so one message, and each message read is
  * one {@code channelRead}: a read that completes with {@code ERROR_MORE_DATA} is followed by
  * another into the same buffer, grown by what {@code PeekNamedPipe} says is left of the message,
  * until the message is whole or over {@link io.pipekit.netty.PipeChannelOption#MAX_MESSAGE_SIZE}.
@@ -75,7 +77,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
     private static final Kernel32 K = Kernel32.INSTANCE;
     /**
-     * Where an empty message is written from: {@code WriteFileEx} of zero bytes makes an empty
+     * Where an empty message is written from: a {@code WriteFile} of zero bytes makes an empty
      * message, and is given a valid address rather than an empty buffer's, which may have none.
      * Held for the class's life (its memory goes with the buffer); nothing is ever written into it.
      */
@@ -84,9 +86,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final long BUSY_RETRY_MILLIS = 5;
     /**
-     * Flushed buffers smaller than this together go out in one {@code WriteFileEx}, copied into
-     * one direct buffer: a write is a kernel call (under Wine a wineserver round trip) and a
-     * completion routine, a copy of a few KiB is far less. Larger ones go out as they are.
+     * Flushed buffers smaller than this together go out in one {@code WriteFile}, copied into
+     * one direct buffer: a write is a kernel call (under Wine a wineserver round trip), a copy of
+     * a few KiB is far less. Larger ones go out as they are.
      */
     static final int JOIN_LIMIT = 64 * 1024;
 
@@ -94,6 +96,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private final NamedPipeServerChannel server; // the parent of an accepted channel; null for a client
     private final PendingIo readOp = new PendingIo(this::readCompleted);
     private final PendingIo writeOp = new PendingIo(this::writeCompleted);
+    private final Runnable writeMoreTask = () -> ((PipeUnsafe) unsafe()).writeMore(); // made once: no allocation per flush
 
     // Loop-thread state (volatile where Netty asks from any thread).
     private PipeEventLoop loop; // the loop the I/O was issued on: its completions come there, registered or not
@@ -107,10 +110,10 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private boolean closed; // doClose ran: no new I/O; the rest is freed after the last completion
     private boolean freed;
     private ByteBuf reading; // the buffer ReadFileEx writes into while readOp is pending
-    private ByteBuf writing; // the buffer WriteFileEx reads from while writeOp is pending
+    private ByteBuf writing; // the buffer WriteFile reads from while writeOp is pending
     private FileRegion writingRegion; // the region a pending write's bytes came from, if any
     private final Joining joining = new Joining();
-    private long writesStarted; // WriteFileEx calls made: for tests
+    private long writesStarted; // WriteFile calls made: for tests
     private final NativeBuffer peekCount = new NativeBuffer(4); // PeekNamedPipe's count, made once: no allocation per read
     private boolean removingWritten; // a completed write's messages are being removed from the outbound buffer
     private int writingLength; // the bytes the pending write was issued with
@@ -204,11 +207,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         if (loop != registeredOn) {
             if (loop != null) {
                 loop.untrack(readOp);
-                loop.untrack(writeOp);
             }
             loop = registeredOn;
             loop.track(readOp);
-            loop.track(writeOp);
         }
         loop.channelRegistered(this);
     }
@@ -439,15 +440,34 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName() + " (expected ByteBuf or FileRegion)");
     }
 
+    /**
+     * Writes the flushed messages, as Netty's NIO channels do: each write that completes at once
+     * (the pipe had room) is taken from the outbound buffer here, and the next goes out, up to
+     * the write spin count; then the rest waits for a task of the loop's, so that other channels'
+     * completions are not kept waiting. A write that does not complete at once is in flight: its
+     * completion, found by the loop, starts the next.
+     */
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         if (writeOp.pending() || closed || removingWritten) {
             return; // one write in flight, or its bytes being removed: its completion starts the next
         }
+        for (int spins = config.getWriteSpinCount(); spins > 0; spins--) {
+            if (!writeOne(in) || writeOp.pending() || closed) {
+                return; // nothing left, or a write in flight
+            }
+        }
+        if (in.current() != null) {
+            eventLoop().execute(writeMoreTask);
+        }
+    }
+
+    /** Starts the next flushed message, and takes it from {@code in} when it completed at once. False when nothing was left. */
+    private boolean writeOne(ChannelOutboundBuffer in) throws Exception {
         for (;;) {
             Object msg = in.current();
             if (msg == null) {
-                return;
+                return false;
             }
             if (msg instanceof ByteBuf buf) {
                 if (!buf.isReadable() && !messageMode) { // an empty message is a message; empty bytes are nothing
@@ -461,7 +481,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 } else {
                     startWrite(buf.retain(), buf.readerIndex(), buf.readableBytes(), null);
                 }
-                return;
+                return true;
             }
             FileRegion region = (FileRegion) msg;
             if (region.transferred() >= region.count()) {
@@ -482,7 +502,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 throw e;
             }
             startWrite(copy, copy.readerIndex(), copy.readableBytes(), region);
-            return;
+            return true;
         }
     }
 
@@ -547,22 +567,32 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
     }
 
-    /** Starts writing {@code length} bytes of {@code buf}, which this call owns a reference to. */
+    /**
+     * Writes {@code length} bytes of {@code buf}, which this call owns a reference to, with an
+     * overlapped {@code WriteFile}. Completed at once, the write is taken from the outbound
+     * buffer before this returns; else it is in flight, and {@link #writeCompleted} comes.
+     */
     private void startWrite(ByteBuf buf, int index, int length, FileRegion region) throws IOException {
-        writeOp.overlapped.reset(null);
+        writeOp.overlapped.reset(loop.ioEvent());
         Pointer from = length == 0 ? EMPTY_MESSAGE_SOURCE : new Pointer(address(buf, index, length));
-        if (!Kernel32Direct.WriteFileEx(handle.getPointer(), from, length, writeOp.overlapped.pointer(), loop.routine())) {
-            int error = Native.getLastError();
+        writesStarted++;
+        writingLength = length;
+        if (Kernel32Direct.WriteFile(handle.getPointer(), from, length, Pointer.NULL, writeOp.overlapped.pointer())) {
+            buf.release(); // the kernel is done with its memory
+            written(0, writeOp.overlapped.bytesTransferred(), region);
+            return;
+        }
+        int error = Native.getLastError();
+        if (error != Win32Errors.ERROR_IO_PENDING) {
             buf.release();
-            throw Win32.exception("WriteFileEx", error, null);
+            throw Win32.exception("WriteFile", error, null);
         }
         writing = buf;
         writingRegion = region;
-        writesStarted++;
-        writingLength = length;
-        loop.issued(writeOp);
+        loop.issuedWithEvent(writeOp, handle);
     }
 
+    /** A write that was in flight has ended. */
     private void writeCompleted(PendingIo op, int errorCode, int bytes) {
         ByteBuf buf = writing;
         FileRegion region = writingRegion;
@@ -573,20 +603,30 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             freeWhenIdle();
             return;
         }
+        if (written(errorCode, bytes, region)) {
+            ((PipeUnsafe) unsafe()).writeMore();
+        }
+    }
+
+    /**
+     * Takes a completed write's bytes from the outbound buffer, or, when it failed, fails its
+     * message and closes the channel. Returns whether the channel may write on.
+     */
+    private boolean written(int errorCode, int bytes, FileRegion region) {
         ChannelOutboundBuffer in = unsafe().outboundBuffer();
         IOException failure = null;
         if (errorCode != 0) {
-            failure = Win32.exception("WriteFileEx", errorCode, null);
+            failure = Win32.exception("WriteFile", errorCode, null);
         } else if (messageMode && bytes != writingLength) {
             // A message goes out whole or not at all; a part of one would be a message of its own.
-            failure = new PipeIoException("WriteFileEx", PipeException.NO_CODE, "wrote " + bytes + " of a " + writingLength + "-byte message");
+            failure = new PipeIoException("WriteFile", PipeException.NO_CODE, "wrote " + bytes + " of a " + writingLength + "-byte message");
         }
         if (failure != null) {
             if (in != null) {
                 in.remove(failure); // the message that did not go out; the close fails the rest
             }
             unsafe().close(unsafe().voidPromise());
-            return;
+            return false;
         }
         if (in != null) {
             if (messageMode) {
@@ -616,7 +656,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 }
             }
         }
-        ((PipeUnsafe) unsafe()).writeMore();
+        return !closed;
     }
 
     /** The memory address of {@code buf}'s bytes from {@code index}: Netty's, or JNA's for a direct buffer without one. */
@@ -689,7 +729,6 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         freed = true;
         if (loop != null) {
             loop.untrack(readOp);
-            loop.untrack(writeOp);
         }
         readOp.overlapped.free();
         writeOp.overlapped.free();
@@ -844,7 +883,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 + ", loop pending ops " + loop.pendingOps() + ", loop waiting " + loop.waiting();
     }
 
-    /** For tests: how many {@code WriteFileEx} calls this channel has made. Loop thread only. */
+    /** For tests: how many {@code WriteFile} calls this channel has made. Loop thread only. */
     long writesStarted() {
         return writesStarted;
     }

@@ -1,10 +1,12 @@
 package io.pipekit.netty.windows;
 
+import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.pipekit.core.windows.Overlapped;
 
 /**
  * One kind of overlapped operation of one owner (a channel's read, its write, ...): the
- * {@code OVERLAPPED} it is issued with, and its outcome once the completion routine has run.
+ * {@code OVERLAPPED} it is issued with, and its outcome once the completion routine has run (or,
+ * issued without one, once the loop has found it ended).
  *
  * <p>While {@link #pending()} the {@code OVERLAPPED} and the buffer the operation was issued
  * with belong to the kernel: the owner frees neither until {@link Owner#ioCompleted} has told it
@@ -22,6 +24,7 @@ final class PendingIo {
     private boolean pending;
     int errorCode;
     int bytesTransferred;
+    HANDLE file; // issued without a routine: the handle, to ask for its outcome
 
     PendingIo(Owner owner) {
         this.owner = owner;

@@ -1,5 +1,6 @@
 package io.pipekit.netty.windows;
 
+import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.netty.channel.Channel;
@@ -8,6 +9,7 @@ import io.pipekit.core.PipeException;
 import io.pipekit.core.Win32Errors;
 import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
+import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Win32;
 import io.pipekit.server.windows.ApcWaker;
@@ -31,6 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * operation on a loop-local queue. After the wait the loop hands each outcome to its channel,
  * where the pipeline runs, then runs Netty's tasks. So no handler ever runs inside an APC, and
  * none runs while a routine is on the stack.
+ *
+ * <p>Operations may also be issued without a routine ({@link #issuedWithEvent}): a channel writes
+ * with an overlapped {@code WriteFile}, which mostly completes at once and then needs nothing from
+ * the loop; one that does not signals the loop's I/O event, on which the loop then waits beside
+ * the connect event, and is found complete by its {@code OVERLAPPED}'s status and queued with the
+ * routines' outcomes.
  *
  * <p>The wait's timeout is the delay to Netty's next scheduled task, rounded up to whole
  * milliseconds (rounded down, a task due in 0.4 ms would make the loop spin). Another thread
@@ -64,6 +72,10 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     private int busyTurns; // waits in a row that said WAIT_IO_COMPLETION since the connect event was last looked at
     private long connectChecks; // looks at the connect event beside the wait: for tests
     private HANDLE connectEvent;
+    private HANDLE ioEvent; // manual reset, in the OVERLAPPED of every operation issued without a routine
+    private NativeBuffer waitHandles; // connectEvent, ioEvent: WaitForMultipleObjectsEx's array, made once
+    private NativeBuffer resultBytes; // GetOverlappedResult's count, made once
+    private final List<PendingIo> inFlight = new ArrayList<>(); // issued without a routine, not yet seen complete
     private Thread thread;
 
     // Held for the loop's whole life, so JNA's stub stays reachable while the kernel may call it.
@@ -88,6 +100,22 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     /** The manual-reset event every listening instance on this loop connects with. */
     HANDLE connectEvent() {
         return connectEvent;
+    }
+
+    /** The manual-reset event to put in the {@code OVERLAPPED} of an operation issued without a routine. */
+    HANDLE ioEvent() {
+        return ioEvent;
+    }
+
+    /**
+     * {@code op} was issued on {@code file} without a routine, and did not complete at once: the
+     * loop finds its end by its {@code OVERLAPPED} (after {@link #ioEvent()} is signalled), hands it
+     * to its owner as it would a routine's, and does not end before it has.
+     */
+    void issuedWithEvent(PendingIo op, HANDLE file) {
+        op.file = file;
+        issued(op);
+        inFlight.add(op);
     }
 
     /** Makes {@code op}'s completions findable by its {@code OVERLAPPED}. */
@@ -141,6 +169,14 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
             if (connectEvent == null) {
                 throw Win32.lastError("CreateEvent");
             }
+            ioEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null));
+            if (ioEvent == null) {
+                throw Win32.lastError("CreateEvent");
+            }
+            waitHandles = new NativeBuffer(2 * Native.POINTER_SIZE);
+            waitHandles.pointer().setPointer(0, connectEvent.getPointer());
+            waitHandles.pointer().setPointer(Native.POINTER_SIZE, ioEvent.getPointer());
+            resultBytes = new NativeBuffer(4);
             waker.open();
         } catch (PipeException e) {
             throw new IllegalStateException("cannot start the pipe event loop", e);
@@ -149,7 +185,9 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
         for (;;) {
             try {
                 int timeout = 0;
-                if (!hasTasks() && completions.isEmpty()) {
+                // Starting an operation resets the I/O event: one that ended before that is found
+                // by looking, so the loop looks before it sleeps.
+                if (!hasTasks() && completions.isEmpty() && !anInFlightOpEnded()) {
                     long deadline = nextScheduledTaskDeadlineNanos();
                     nextWakeupNanos.set(deadline == -1 ? NONE : deadline);
                     if (!hasTasks()) { // re-checked after publishing: a task added meanwhile has woken, or will wake, the wait
@@ -161,7 +199,9 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 }
                 int woke;
                 try {
-                    woke = Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), timeout, true); // routines run here, and only enqueue
+                    woke = inFlight.isEmpty() // routines run in the wait, and only enqueue
+                            ? Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), timeout, true)
+                            : Kernel32Direct.WaitForMultipleObjectsEx(2, waitHandles.pointer(), false, timeout, true);
                 } finally {
                     nextWakeupNanos.lazySet(AWAKE);
                 }
@@ -187,9 +227,12 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                     for (ConnectSweeper sweeper : new ArrayList<>(sweepers)) {
                         sweeper.sweepConnects();
                     }
+                } else if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
+                    K.ResetEvent(ioEvent); // before looking, as for connects
                 } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
-                    throw Win32.lastError("WaitForSingleObjectEx");
+                    throw Win32.lastError("WaitForMultipleObjectsEx");
                 }
+                collectInFlight();
                 processCompletions();
                 runAllTasks();
             } catch (Error e) {
@@ -226,6 +269,33 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
         completions.add(op);
     }
 
+    private boolean anInFlightOpEnded() {
+        for (PendingIo op : inFlight) {
+            if (op.overlapped.completed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Queues the operations issued without a routine that have ended, with the outcome a routine would have had. */
+    private void collectInFlight() {
+        for (int i = 0; i < inFlight.size(); ) {
+            PendingIo op = inFlight.get(i);
+            if (!op.overlapped.completed()) {
+                i++;
+                continue;
+            }
+            inFlight.remove(i);
+            op.errorCode = op.overlapped.status() == 0
+                    || Kernel32Direct.GetOverlappedResult(op.file.getPointer(), op.overlapped.pointer(), resultBytes.pointer(), false)
+                    ? 0 : Native.getLastError();
+            op.bytesTransferred = op.overlapped.bytesTransferred();
+            op.file = null;
+            completions.add(op);
+        }
+    }
+
     private void processCompletions() {
         for (PendingIo op; (op = completions.poll()) != null; ) {
             op.done();
@@ -256,6 +326,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                     sweeper.sweepConnects();
                 }
             }
+            collectInFlight(); // their event is not waited on here: the poll finds them
             processCompletions();
         }
         if (pendingOps > 0 || !sweepers.isEmpty()) {
@@ -266,6 +337,15 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
         if (connectEvent != null) {
             NativeHandles.close(connectEvent);
             connectEvent = null;
+        }
+        if (ioEvent != null) {
+            NativeHandles.close(ioEvent);
+            ioEvent = null;
+        }
+        if (waitHandles != null) {
+            waitHandles.free();
+            resultBytes.free();
+            waitHandles = null;
         }
     }
 

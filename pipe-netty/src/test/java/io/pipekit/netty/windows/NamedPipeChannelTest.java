@@ -362,8 +362,8 @@ class NamedPipeChannelTest {
         }).sync();
         assertArrayEquals(payload, received.get(LIMIT_SECONDS, TimeUnit.SECONDS), "every byte, in order");
         long writes = client.eventLoop().submit(client::writesStarted).get(10, TimeUnit.SECONDS);
-        // 32,000 bytes fit in one joined write; one WriteFileEx per buffer was 2,000.
-        assertTrue(writes <= 2, () -> writes + " WriteFileEx calls for " + buffers + " buffers of " + size + " bytes");
+        // 32,000 bytes fit in one joined write; one write per buffer was 2,000.
+        assertTrue(writes <= 2, () -> writes + " WriteFile calls for " + buffers + " buffers of " + size + " bytes");
     }
 
     @Test
