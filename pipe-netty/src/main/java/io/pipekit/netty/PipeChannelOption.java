@@ -34,10 +34,14 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
     /** Server: instances kept listening (Windows), the pipe's backlog; {@code listeningInstances}. */
     public static final ChannelOption<Integer> LISTENING_INSTANCES = valueOf(PipeChannelOption.class, "LISTENING_INSTANCES");
 
-    /** Server: the pipe's input buffer size in bytes (Windows); {@code inBufferSize}. */
+    /**
+     * Server: the pipe's input buffer size in bytes (Windows); {@code inBufferSize}. 64 KiB by
+     * default (pipekit's {@code PipeServer} keeps the sample's 4 KiB): a stream's writes come in
+     * tens of KiB, and a pipe holds no more than its buffer before a write waits for the reader.
+     */
     public static final ChannelOption<Integer> IN_BUFFER_SIZE = valueOf(PipeChannelOption.class, "IN_BUFFER_SIZE");
 
-    /** Server: the pipe's output buffer size in bytes (Windows); {@code outBufferSize}. */
+    /** Server: the pipe's output buffer size in bytes (Windows); {@code outBufferSize}. 64 KiB by default, as {@link #IN_BUFFER_SIZE}. */
     public static final ChannelOption<Integer> OUT_BUFFER_SIZE = valueOf(PipeChannelOption.class, "OUT_BUFFER_SIZE");
 
     /**

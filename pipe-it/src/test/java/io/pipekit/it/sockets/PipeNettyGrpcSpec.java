@@ -249,6 +249,11 @@ abstract class PipeNettyGrpcSpec implements GrpcInteropSpec {
                 })
                 .bossEventLoopGroup(loop).workerEventLoopGroup(loop)
                 .withOption(PipeChannelOption.ADMISSION, Admission.sameUser())
+                // Pipe buffers smaller than one 64 KiB response (pipe-netty's default is 64 KiB): the
+                // pipe fills and the channel's water marks are what holds the service, as a socket's
+                // buffers fill. With room for a whole response in the pipe, gRPC's own queue bound
+                // held it first (produced 64 KiB, the channel writable): held too, not by the marks.
+                .withOption(PipeChannelOption.IN_BUFFER_SIZE, 4096).withOption(PipeChannelOption.OUT_BUFFER_SIZE, 4096)
                 .addService(flood)
                 .build().start();
         try (Socket client = PipeSocketFactory.of(flooded.pipeAddress()).createSocket("localhost", 80)) {

@@ -243,6 +243,11 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     }
 
     private void startRead() {
+        startRead(false);
+    }
+
+    /** Starts a read; {@code bytesWaiting} when the pipe is known to hold bytes, so that the read completes at once. */
+    private void startRead(boolean bytesWaiting) {
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
         if (!inReadBatch) {
             allocHandle.reset(config);
@@ -254,13 +259,35 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             buf = alloc().directBuffer(allocHandle.guess());
         }
         allocHandle.attemptedBytesRead(buf.writableBytes());
-        issueRead(buf, buf.writableBytes());
+        issueRead(buf, buf.writableBytes(), bytesWaiting);
     }
 
-    /** Reads up to {@code length} bytes into {@code buf} at its writer index; the channel owns {@code buf} until the read completes. */
-    private void issueRead(ByteBuf buf, int length) {
-        readOp.overlapped.reset(null);
+    /**
+     * Reads up to {@code length} bytes into {@code buf} at its writer index; the channel owns
+     * {@code buf} until the read completes. With {@code bytesWaiting} (the pipe holds bytes: the
+     * rest of a message, or the next bytes of a batch) an overlapped {@code ReadFile} takes them at
+     * once with no routine to deliver (under Wine, requests saved on every such read); else
+     * {@code ReadFileEx} waits for the peer, and its routine comes in the loop's wait.
+     */
+    private void issueRead(ByteBuf buf, int length, boolean bytesWaiting) {
         long address = address(buf, buf.writerIndex(), length);
+        if (bytesWaiting) {
+            readOp.overlapped.reset(loop.ioEvent());
+            boolean done = Kernel32Direct.ReadFile(handle.getPointer(), new Pointer(address), length, Pointer.NULL, readOp.overlapped.pointer());
+            int error = done ? 0 : Native.getLastError();
+            if (done || error == Win32Errors.ERROR_MORE_DATA) {
+                reading = buf;
+                loop.completedAtOnce(readOp, error, readOp.overlapped.bytesTransferred()); // handled as a routine's, after this returns
+            } else if (error == Win32Errors.ERROR_IO_PENDING) {
+                reading = buf;
+                loop.issuedWithEvent(readOp, handle);
+            } else {
+                buf.release();
+                readEnded(error);
+            }
+            return;
+        }
+        readOp.overlapped.reset(null);
         if (!Kernel32Direct.ReadFileEx(handle.getPointer(), new Pointer(address), length, readOp.overlapped.pointer(), loop.routine())) {
             int error = Native.getLastError();
             // Wine returns FALSE with ERROR_MORE_DATA when part of a message is there at once, yet
@@ -338,7 +365,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         // A message's own read filled its buffer or not, whatever follows it: in message mode the
         // batch goes on while the next message is there, however the last one ended.
         if (messageMode ? anotherMessageWaiting(allocHandle) : allocHandle.continueReading() && bytesWaiting()) {
-            startRead();
+            startRead(true);
             return;
         }
         allocHandle.readComplete();
@@ -380,7 +407,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         // PeekNamedPipe says how much is left; should it not, the buffer doubles until the message ends.
         int more = left > 0 ? left : (int) Math.min(limit - have, Math.max(have, 4096));
         buf.ensureWritable(more);
-        issueRead(buf, (int) Math.min(buf.writableBytes(), (long) limit - have));
+        issueRead(buf, (int) Math.min(buf.writableBytes(), (long) limit - have), true);
     }
 
     private MessageTooLargeException tooLarge(long atLeast) {

@@ -118,6 +118,18 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
         inFlight.add(op);
     }
 
+    /**
+     * {@code op} was issued without a routine and completed at once: its owner hears of it as of
+     * a routine's, once the call that issued it has returned (in this turn's completions), so that
+     * a chain of reads that complete at once never recurses.
+     */
+    void completedAtOnce(PendingIo op, int errorCode, int bytesTransferred) {
+        issued(op);
+        op.errorCode = errorCode;
+        op.bytesTransferred = bytesTransferred;
+        completions.add(op);
+    }
+
     /** Makes {@code op}'s completions findable by its {@code OVERLAPPED}. */
     void track(PendingIo op) {
         operations.put(op.overlapped.address(), op);
