@@ -50,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  * A named-pipe connection as a Netty channel: a server's accepted client, or a client's
  * connection to a server. One class for both, as Netty's epoll transport has one.
  *
- * <p>Reads go straight into the direct {@code ByteBuf}'s memory ({@code ReadFileEx}); writes go
+ * <p>Reads go straight into the direct {@code ByteBuf}'s memory ({@code ReadFileEx}, or an
+ * overlapped {@code ReadFile} when the pipe already holds the bytes); writes go
  * out from direct buffers (an overlapped {@code WriteFile}), one at a time and in order. A write
  * mostly completes at once and needs no routine (under Wine a routine is a wineserver request
  * more per write); one that does not is found by the loop when it ends. The buffer of a
@@ -96,7 +97,11 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private final NamedPipeServerChannel server; // the parent of an accepted channel; null for a client
     private final PendingIo readOp = new PendingIo(this::readCompleted);
     private final PendingIo writeOp = new PendingIo(this::writeCompleted);
-    private final Runnable writeMoreTask = () -> ((PipeUnsafe) unsafe()).writeMore(); // made once: no allocation per flush
+    private final Runnable writeMoreTask = () -> { // made once: no allocation per turn
+        writeMoreQueued = false;
+        ((PipeUnsafe) unsafe()).writeMore();
+    };
+    private boolean writeMoreQueued; // writeMoreTask waits for the loop's next turn
 
     // Loop-thread state (volatile where Netty asks from any thread).
     private PipeEventLoop loop; // the loop the I/O was issued on: its completions come there, registered or not
@@ -109,7 +114,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private volatile boolean active;
     private boolean closed; // doClose ran: no new I/O; the rest is freed after the last completion
     private boolean freed;
-    private ByteBuf reading; // the buffer ReadFileEx writes into while readOp is pending
+    private ByteBuf reading; // the buffer the read (ReadFileEx, or ReadFile when bytes were waiting) fills while readOp is pending
     private ByteBuf writing; // the buffer WriteFile reads from while writeOp is pending
     private FileRegion writingRegion; // the region a pending write's bytes came from, if any
     private final Joining joining = new Joining();
@@ -411,7 +416,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     }
 
     private MessageTooLargeException tooLarge(long atLeast) {
-        return new MessageTooLargeException("ReadFileEx", PipeException.NO_CODE, "message of more than "
+        return new MessageTooLargeException("ReadFile", PipeException.NO_CODE, "message of more than "
                 + config.messages().maxMessageSize() + " bytes refused (" + atLeast + " bytes at least); the channel closes");
     }
 
@@ -425,7 +430,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private void readEnded(int errorCode) {
         boolean peerLeft = errorCode == Win32Errors.ERROR_BROKEN_PIPE || errorCode == Win32Errors.ERROR_NO_DATA
                 || errorCode == Win32Errors.ERROR_PIPE_NOT_CONNECTED || errorCode == Win32Errors.ERROR_OPERATION_ABORTED;
-        inputFailed(peerLeft ? null : Win32.exception("ReadFileEx", errorCode, null));
+        inputFailed(peerLeft ? null : Win32.exception("ReadFile", errorCode, null));
     }
 
     /** Reading is over: {@code cause}, if any, goes to the pipeline, and the channel closes. */
@@ -470,8 +475,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     /**
      * Writes the flushed messages, as Netty's NIO channels do: each write that completes at once
      * (the pipe had room) is taken from the outbound buffer here, and the next goes out, up to
-     * the write spin count; then the rest waits for a task of the loop's, so that other channels'
-     * completions are not kept waiting. A write that does not complete at once is in flight: its
+     * the write spin count; then the rest goes on after the loop's next wait
+     * ({@link PipeEventLoop#runAfterWait}), so that other channels' completions are not kept waiting. A write that does not complete at once is in flight: its
      * completion, found by the loop, starts the next.
      */
     @Override
@@ -484,8 +489,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 return; // nothing left, or a write in flight
             }
         }
-        if (in.current() != null) {
-            eventLoop().execute(writeMoreTask);
+        if (in.current() != null && !writeMoreQueued) {
+            writeMoreQueued = true;
+            loop.runAfterWait(writeMoreTask);
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * A named-pipe server's options, with {@code PipeServer.Builder}'s defaults but for the buffers: unlimited instances,
- * 4 listening (within the maximum), 64 KiB pipe buffers (its are 4 KiB), pipekit's security descriptor (the current
+ * 4 listening (within the maximum), 64 KiB pipe buffers (PipeServer's are 4 KiB), pipekit's security descriptor (the current
  * user and SYSTEM), every client admitted, byte-type. {@code SO_BACKLOG} is {@link PipeChannelOption#LISTENING_INSTANCES},
  * {@code SO_RCVBUF}/{@code SO_SNDBUF} are {@link PipeChannelOption#IN_BUFFER_SIZE}/{@link PipeChannelOption#OUT_BUFFER_SIZE}.
  * Options set after bind apply to instances made from then on, except the ones the name was

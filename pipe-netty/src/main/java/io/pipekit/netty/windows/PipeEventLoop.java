@@ -76,6 +76,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     private NativeBuffer waitHandles; // connectEvent, ioEvent: WaitForMultipleObjectsEx's array, made once
     private NativeBuffer resultBytes; // GetOverlappedResult's count, made once
     private final List<PendingIo> inFlight = new ArrayList<>(); // issued without a routine, not yet seen complete
+    private final ArrayDeque<Runnable> afterWait = new ArrayDeque<>(); // see runAfterWait
     private Thread thread;
 
     // Held for the loop's whole life, so JNA's stub stays reachable while the kernel may call it.
@@ -120,14 +121,24 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
 
     /**
      * {@code op} was issued without a routine and completed at once: its owner hears of it as of
-     * a routine's, once the call that issued it has returned (in this turn's completions), so that
-     * a chain of reads that complete at once never recurses.
+     * a routine's, once the call that issued it has returned (with the completions being handed
+     * over, or after the next wait), so that a chain of reads that complete at once never recurses.
      */
     void completedAtOnce(PendingIo op, int errorCode, int bytesTransferred) {
         issued(op);
         op.errorCode = errorCode;
         op.bytesTransferred = bytesTransferred;
         completions.add(op);
+    }
+
+    /**
+     * Runs {@code work} after the loop's next wait, which then does not sleep but runs the
+     * routines queued meanwhile. For work that would otherwise keep the loop from its wait: a
+     * channel whose writes keep completing at once goes on in turns (Netty's {@code runAllTasks}
+     * runs the tasks added while it runs, so a task that queues itself again never ends it).
+     */
+    void runAfterWait(Runnable work) {
+        afterWait.add(work);
     }
 
     /** Makes {@code op}'s completions findable by its {@code OVERLAPPED}. */
@@ -140,7 +151,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
         operations.remove(op.overlapped.address());
     }
 
-    /** {@code op} was issued and its routine will come: the loop does not end before it has. */
+    /** {@code op} was issued and its completion will come: the loop does not end before it has been handled. */
     void issued(PendingIo op) {
         op.issued();
         pendingOps++;
@@ -199,7 +210,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 int timeout = 0;
                 // Starting an operation resets the I/O event: one that ended before that is found
                 // by looking, so the loop looks before it sleeps.
-                if (!hasTasks() && completions.isEmpty() && !anInFlightOpEnded()) {
+                if (!hasTasks() && completions.isEmpty() && afterWait.isEmpty() && !anInFlightOpEnded()) {
                     long deadline = nextScheduledTaskDeadlineNanos();
                     nextWakeupNanos.set(deadline == -1 ? NONE : deadline);
                     if (!hasTasks()) { // re-checked after publishing: a task added meanwhile has woken, or will wake, the wait
@@ -242,10 +253,11 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 } else if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
                     K.ResetEvent(ioEvent); // before looking, as for connects
                 } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
-                    throw Win32.lastError("WaitForMultipleObjectsEx");
+                    throw Win32.lastError(inFlight.isEmpty() ? "WaitForSingleObjectEx" : "WaitForMultipleObjectsEx");
                 }
                 collectInFlight();
                 processCompletions();
+                runWorkAfterWait();
                 runAllTasks();
             } catch (Error e) {
                 throw e;
@@ -279,6 +291,17 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
         op.errorCode = errorCode;
         op.bytesTransferred = bytes;
         completions.add(op);
+    }
+
+    /** The work {@link #runAfterWait} was given before this turn: what it gives again waits for the next. */
+    private void runWorkAfterWait() {
+        for (int n = afterWait.size(); n > 0; n--) {
+            try {
+                afterWait.poll().run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "work after the wait failed", e);
+            }
+        }
     }
 
     private boolean anInFlightOpEnded() {
@@ -340,6 +363,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
             }
             collectInFlight(); // their event is not waited on here: the poll finds them
             processCompletions();
+            runWorkAfterWait(); // a closed channel's writes fail; nothing new starts
         }
         if (pendingOps > 0 || !sweepers.isEmpty()) {
             LOG.log(Level.ERROR, pendingOps + " pipe operations and the connects of " + sweepers.size()

@@ -478,6 +478,77 @@ class NamedPipeChannelTest {
     }
 
     /**
+     * A child whose writes all complete at once (a listener writes again as each one is written,
+     * to a client that keeps reading) goes on in turns of {@code WRITE_SPIN_COUNT} writes, with
+     * the loop's wait between them: another client of the same one-thread loop is served
+     * meanwhile. Before, the turn's continuation was a task of the loop's, and Netty's
+     * {@code runAllTasks} runs the tasks added while it runs: the loop never waited again.
+     */
+    @Test
+    void writesThatAllCompleteAtOnceDoNotKeepTheOtherChannelsOfTheLoopWaiting() throws Exception {
+        NettyPipeAddress address = newAddress();
+        java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong flooded = new java.util.concurrent.atomic.AtomicLong();
+        Channel server = new ServerBootstrap().group(serverGroup, serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public boolean isSharable() {
+                        return true;
+                    }
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBuf in = (ByteBuf) msg;
+                        if (in.readableBytes() == 1 && in.getByte(in.readerIndex()) == 'F') { // the flood's client
+                            in.release();
+                            flood(ctx);
+                        } else {
+                            ctx.writeAndFlush(msg);
+                        }
+                    }
+
+                    private void flood(ChannelHandlerContext ctx) {
+                        if (flooding.get() && ctx.channel().isActive()) {
+                            ctx.writeAndFlush(ctx.alloc().directBuffer(1024).writeZero(1024)).addListener(done -> {
+                                flooded.addAndGet(1024);
+                                flood(ctx);
+                            });
+                        }
+                    }
+                }).bind(address).sync().channel();
+        channels.add(server);
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        Channel floodClient = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        received.addAndGet(msg.readableBytes());
+                    }
+                }).connect(address).sync().channel();
+        channels.add(floodClient);
+        floodClient.writeAndFlush(floodClient.alloc().buffer(1).writeByte('F'));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+        while (flooded.get() < 1024 * 1024 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(flooded.get() >= 1024 * 1024, "the flood never got going: " + flooded.get() + " bytes");
+        try {
+            for (int i = 0; i < 20; i++) {
+                byte[] hello = new byte[64];
+                new Random(i).nextBytes(hello);
+                assertArrayEquals(hello, echoClient(address, hello, i).get(LIMIT_SECONDS, TimeUnit.SECONDS), "round trip " + i);
+            }
+            long during = flooded.get();
+            while (flooded.get() == during && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(flooded.get() > during, "the flood stopped");
+        } finally {
+            flooding.set(false);
+        }
+    }
+
+    /**
      * A server's pipe buffers are 64 KiB unless set: a stream's writes come in tens of KiB, and
      * with the 4 KiB of pipekit's message server each one waited for the reader (the gRPC
      * stream made 38 reads per MB under Wine instead of 20).

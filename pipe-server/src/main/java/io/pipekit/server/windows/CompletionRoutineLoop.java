@@ -177,7 +177,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
                     // Cannot happen with a valid event; if it does, pending I/O may still own native
                     // memory, so leak it rather than free it under the kernel.
-                    throw Win32.lastError("WaitForMultipleObjectsEx");
+                    throw Win32.lastError(writesInFlight.isEmpty() ? "WaitForSingleObjectEx" : "WaitForMultipleObjectsEx");
                 }
                 handOverWrites();
                 runOwnTasks();
