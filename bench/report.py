@@ -308,6 +308,8 @@ def cells_of(rows, side, client):
 
 REQUEST_SERVERS = [("c-sample", "C sample server", "round trip"), ("pipekit", "pipekit `pipe-server --quiet`", "round trip"),
                    ("c-push", "C push server (bench/c/pipe_push.c)", "push"),
+                   ("c-push-routine", "the C push server with `WriteFileEx`, a routine per message (`server-ex`: the sample's design)", "push"),
+                   ("c-push-overlapped", "the C push server with an overlapped `WriteFile` (`server-ovl`)", "push"),
                    ("pipekit-push", "pipekit, pushing from a thread of its own (bench/java/PushServer.java)", "push"),
                    ("pipekit-push-loop", "pipekit, pushing from the server thread (`PushServer NAME loop`)", "push")]
 
@@ -713,9 +715,11 @@ def main(raw, md, png):
         w("- **Push costs a hand-off.** The C push server writes from the pipe's own thread with blocking `WriteFile`: "
           "a `write` and a wait per message. pipekit's pusher is another thread: its sends reach the loop through an APC "
           "(`queue_apc`, only when the loop has no hand-out pending), and the benchmark's window of 64 sends in flight "
-          "parks and unparks the pusher (HotSpot's park is an event: `event_op` and `select`). Pushing from the "
-          "server thread pays neither: a send made on the loop thread is handed out before its next wait, with no APC. "
-          "What is left beyond the C server's pair is the completion routine's APC, fetched in the alertable wait.")
+          "parks the pusher until half of it is free (HotSpot's park is an event: `event_op` and `select`). Pushing from "
+          "the server thread pays neither: a send made on the loop thread is handed out before its next wait, with no "
+          "APC. The C server written the sample's way (`WriteFileEx`, a routine per message) makes a `select` more per "
+          "message than with an overlapped `WriteFile` that completes at once; pipekit writes the latter way, and hands "
+          "the completion to its instance after the wait.")
         w("")
     w("## Cost per message and start-up\n")
     w("| side | message | server heap per round trip | native allocations per round trip | heap per pushed message | native allocations per push |")
@@ -782,8 +786,8 @@ def main(raw, md, png):
     w("- Under Wine every pipe operation is a request to the `wineserver` process, so a round trip there is "
       "hundreds of microseconds where published Windows-native figures for C named pipes are around 9–15 µs; the "
       "Wine ratios compare designs under the same overhead, not absolute Windows speed.")
-    w("- pipekit calls kernel32 through JNA: the per-message calls (`ReadFileEx`, `WriteFileEx`, the alertable wait, "
-      "`QueueUserAPC`, the completion routines) through its direct mapping, which allocates nothing, the rest through "
+    w("- pipekit calls kernel32 through JNA: the per-message calls (`ReadFileEx`, `WriteFile`, the alertable wait, "
+      "`QueueUserAPC`, the read's completion routine) through its direct mapping, which allocates nothing, the rest through "
       "interface mapping. It copies each message between native memory and the Java heap once per direction; the C "
       "peers do neither.")
     w("- The Java server's heap per round trip is the request and reply arrays plus the handler's own work; the "
