@@ -305,8 +305,8 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     }
 
     private boolean anInFlightOpEnded() {
-        for (PendingIo op : inFlight) {
-            if (op.overlapped.completed()) {
+        for (int i = 0; i < inFlight.size(); i++) { // by index: every turn, and no iterator on the heap
+            if (inFlight.get(i).overlapped.completed()) {
                 return true;
             }
         }
