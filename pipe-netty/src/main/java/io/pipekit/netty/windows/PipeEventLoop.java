@@ -1,6 +1,5 @@
 package io.pipekit.netty.windows;
 
-import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.netty.channel.Channel;
@@ -9,10 +8,10 @@ import io.pipekit.core.PipeException;
 import io.pipekit.core.Win32Errors;
 import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
-import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Win32;
 import io.pipekit.server.windows.ApcWaker;
+import io.pipekit.server.windows.IoEvent;
 import io.pipekit.server.windows.OverlappedTable;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -72,9 +71,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
     private int busyTurns; // waits in a row that said WAIT_IO_COMPLETION since the connect event was last looked at
     private long connectChecks; // looks at the connect event beside the wait: for tests
     private HANDLE connectEvent;
-    private HANDLE ioEvent; // manual reset, in the OVERLAPPED of every operation issued without a routine
-    private NativeBuffer waitHandles; // connectEvent, ioEvent: WaitForMultipleObjectsEx's array, made once
-    private NativeBuffer resultBytes; // GetOverlappedResult's count, made once
+    private IoEvent ioEvent; // in the OVERLAPPED of every operation issued without a routine
     private final List<PendingIo> inFlight = new ArrayList<>(); // issued without a routine, not yet seen complete
     private final ArrayDeque<Runnable> afterWait = new ArrayDeque<>(); // see runAfterWait
     private Thread thread;
@@ -105,7 +102,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
 
     /** The manual-reset event to put in the {@code OVERLAPPED} of an operation issued without a routine. */
     HANDLE ioEvent() {
-        return ioEvent;
+        return ioEvent.handle();
     }
 
     /**
@@ -192,14 +189,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
             if (connectEvent == null) {
                 throw Win32.lastError("CreateEvent");
             }
-            ioEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null));
-            if (ioEvent == null) {
-                throw Win32.lastError("CreateEvent");
-            }
-            waitHandles = new NativeBuffer(2 * Native.POINTER_SIZE);
-            waitHandles.pointer().setPointer(0, connectEvent.getPointer());
-            waitHandles.pointer().setPointer(Native.POINTER_SIZE, ioEvent.getPointer());
-            resultBytes = new NativeBuffer(4);
+            ioEvent = IoEvent.open(connectEvent);
             waker.open();
         } catch (PipeException e) {
             throw new IllegalStateException("cannot start the pipe event loop", e);
@@ -222,9 +212,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 }
                 int woke;
                 try {
-                    woke = inFlight.isEmpty() // routines run in the wait, and only enqueue
-                            ? Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), timeout, true)
-                            : Kernel32Direct.WaitForMultipleObjectsEx(2, waitHandles.pointer(), false, timeout, true);
+                    woke = ioEvent.waitAlertably(!inFlight.isEmpty(), timeout); // routines run in the wait, and only enqueue
                 } finally {
                     nextWakeupNanos.lazySet(AWAKE);
                 }
@@ -251,9 +239,9 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                         sweeper.sweepConnects();
                     }
                 } else if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
-                    K.ResetEvent(ioEvent); // before looking, as for connects
+                    ioEvent.reset(); // before looking, as for connects
                 } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
-                    throw Win32.lastError(inFlight.isEmpty() ? "WaitForSingleObjectEx" : "WaitForMultipleObjectsEx");
+                    throw Win32.lastError(IoEvent.waitName(!inFlight.isEmpty()));
                 }
                 collectInFlight();
                 processCompletions();
@@ -322,9 +310,7 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 continue;
             }
             inFlight.remove(i);
-            op.errorCode = op.overlapped.status() == 0
-                    || Kernel32Direct.GetOverlappedResult(op.file.getPointer(), op.overlapped.pointer(), resultBytes.pointer(), false)
-                    ? 0 : Native.getLastError();
+            op.errorCode = ioEvent.errorOf(op.file, op.overlapped);
             op.bytesTransferred = op.overlapped.bytesTransferred();
             op.file = null;
             completions.add(op);
@@ -375,13 +361,8 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
             connectEvent = null;
         }
         if (ioEvent != null) {
-            NativeHandles.close(ioEvent);
+            ioEvent.close();
             ioEvent = null;
-        }
-        if (waitHandles != null) {
-            waitHandles.free();
-            resultBytes.free();
-            waitHandles = null;
         }
     }
 

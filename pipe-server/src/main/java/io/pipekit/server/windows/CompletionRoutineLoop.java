@@ -1,7 +1,6 @@
 package io.pipekit.server.windows;
 
 import io.pipekit.core.Win32Errors;
-import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.pipekit.core.PipeException;
@@ -10,7 +9,6 @@ import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
 import io.pipekit.core.windows.Kernel32Direct;
 import io.pipekit.core.windows.Kernel32Ex;
-import io.pipekit.core.windows.NativeBuffer;
 import io.pipekit.core.windows.NativeHandles;
 import io.pipekit.core.windows.Win32;
 import java.lang.System.Logger.Level;
@@ -69,9 +67,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
     private boolean closingConnections; // stop() has closed every connected instance
     private volatile boolean stopRequested; // sticky: a stop before there is a thread to queue it to is not lost
     private HANDLE connectEvent;
-    private HANDLE writeEvent; // manual reset, in every write's OVERLAPPED; waited on while a write is pending
-    private NativeBuffer waitHandles; // connectEvent, writeEvent: WaitForMultipleObjectsEx's array, made once
-    private NativeBuffer resultBytes; // GetOverlappedResult's count, made once
+    private IoEvent writeEvent; // in every write's OVERLAPPED; waited on while a write is pending
     // Writes that completed at once, to be handed to their instances after the wait, as routines
     // would be; and writes in flight, found complete by their OVERLAPPED. Loop-thread state.
     private final ArrayDeque<PipeInstance> writesDone = new ArrayDeque<>();
@@ -102,7 +98,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
     }
 
     HANDLE writeEvent() {
-        return writeEvent;
+        return writeEvent.handle();
     }
 
     /** {@code instance}'s write completed at once: it hears so after the wait, as from a routine. */
@@ -127,14 +123,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
             if (connectEvent == null) {
                 throw Win32.lastError("CreateEvent");
             }
-            writeEvent = NativeHandles.opened(K.CreateEvent(null, true, false, null));
-            if (writeEvent == null) {
-                throw Win32.lastError("CreateEvent");
-            }
-            waitHandles = new NativeBuffer(2 * Native.POINTER_SIZE);
-            waitHandles.pointer().setPointer(0, connectEvent.getPointer());
-            waitHandles.pointer().setPointer(Native.POINTER_SIZE, writeEvent.getPointer());
-            resultBytes = new NativeBuffer(4);
+            writeEvent = IoEvent.open(connectEvent);
             waker.open();
             name.open();
             claimName();
@@ -162,9 +151,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 // routines that are queued, so that a connection whose writes keep completing at once
                 // cannot keep the others' from running.
                 int timeout = writesDone.isEmpty() && !aWriteInFlightCompleted() ? listenRetry.waitMillis(System.nanoTime()) : 0;
-                int woke = writesInFlight.isEmpty()
-                        ? Kernel32Direct.WaitForSingleObjectEx(connectEvent.getPointer(), timeout, true)
-                        : Kernel32Direct.WaitForMultipleObjectsEx(2, waitHandles.pointer(), false, timeout, true);
+                int woke = writeEvent.waitAlertably(!writesInFlight.isEmpty(), timeout);
                 if (woke == Kernel32Ex.WAIT_OBJECT_0) {
                     // Reset before collecting, so a connect completing during the sweep signals again;
                     // replenish() re-signals for the ones its own ConnectNamedPipe calls reset.
@@ -173,11 +160,11 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 } else if (woke == Kernel32Ex.WAIT_OBJECT_0 + 1) {
                     // Reset before looking, as for connects. Starting a write resets it too, which is
                     // why the loop looks at the writes in flight before each wait (above).
-                    K.ResetEvent(writeEvent);
+                    writeEvent.reset();
                 } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
                     // Cannot happen with a valid event; if it does, pending I/O may still own native
                     // memory, so leak it rather than free it under the kernel.
-                    throw Win32.lastError(writesInFlight.isEmpty() ? "WaitForSingleObjectEx" : "WaitForMultipleObjectsEx");
+                    throw Win32.lastError(IoEvent.waitName(!writesInFlight.isEmpty()));
                 }
                 handOverWrites();
                 runOwnTasks();
@@ -442,12 +429,7 @@ public final class CompletionRoutineLoop implements ServerLoop {
                 continue;
             }
             writesInFlight.remove(i);
-            int error = 0;
-            if (instance.writeOverlapped.status() != 0 && !Kernel32Direct.GetOverlappedResult(instance.handle().getPointer(),
-                    instance.writeOverlapped.pointer(), resultBytes.pointer(), false)) {
-                error = Native.getLastError();
-            }
-            completed(instance, error, instance.writeOverlapped.bytesTransferred(), false);
+            completed(instance, writeEvent.errorOf(instance.handle(), instance.writeOverlapped), instance.writeOverlapped.bytesTransferred(), false);
         }
     }
 
@@ -510,13 +492,8 @@ public final class CompletionRoutineLoop implements ServerLoop {
             connectEvent = null;
         }
         if (writeEvent != null) {
-            NativeHandles.close(writeEvent);
+            writeEvent.close();
             writeEvent = null;
-        }
-        if (waitHandles != null) {
-            waitHandles.free();
-            resultBytes.free();
-            waitHandles = null;
         }
         name.free();
     }
