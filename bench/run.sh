@@ -9,6 +9,9 @@
 #                           the full rounds of the rows issue 26 added (the stream rows, with PipeSocket's,
 #                           on both transports, and HttpClient over a Unix socket and TCP), results in
 #                           bench/results/, docs untouched
+#   bench/run.sh --only push
+#                           the full rounds of the server-push rows (issue 28), on both transports, results in
+#                           bench/results/, docs untouched
 #   bench/run.sh --only grpc
 #                           the full rounds of the gRPC rows issue 27 added (grpc-java's server and client over
 #                           pipe-netty's Unix channels, Netty NIO TCP loopback and Netty's epoll domain
@@ -23,12 +26,12 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 smoke=false
-only=""   # "sockets": only the stream and HTTP rows; "grpc": only the gRPC rows
+only=""   # "sockets": only the stream and HTTP rows; "grpc": only the gRPC rows; "push": only the push rows
 case "${1:-}" in
   --smoke) smoke=true ;;
-  --only) only=${2:?"--only: give a part: sockets, grpc"}; case "$only" in sockets|grpc) ;; *) echo "--only: no part $only (sockets, grpc)" >&2; exit 2 ;; esac ;;
+  --only) only=${2:?"--only: give a part: sockets, grpc, push"}; case "$only" in sockets|grpc|push) ;; *) echo "--only: no part $only (sockets, grpc, push)" >&2; exit 2 ;; esac ;;
   "") ;;
-  *) echo "usage: bench/run.sh [--smoke | --only sockets | --only grpc]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [--smoke | --only sockets | --only grpc | --only push]" >&2; exit 2 ;;
 esac
 all() { [ -z "$only" ]; }   # whether this run measures everything
 part() { [ -z "$only" ] || [ "$only" = "$1" ]; }   # whether this run measures the part named
@@ -42,11 +45,12 @@ if $smoke; then
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50; BIG_CLIENTS="1 8 16"
-  # Each push cell first runs the same push PUSH_WARM times untimed, for both servers: pipekit's
-  # JIT compiles the push path over the first tens of thousands of messages, as the round-trip
-  # rows' warm-up lets it.
-  # With 8 clients the same PUSHES are shared between them.
-  PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-2000}; PUSH_WARM=${PUSH_WARM:-2}; PUSH_CLIENTS="1 8"
+  # Each push cell first runs the same push PUSH_WARM times untimed, for both servers (a 64 KiB
+  # cell ten times as often, its pushes being a tenth as many): pipekit's JIT compiles the push
+  # path over the first tens of thousands of messages, as the round-trip rows' warm-up lets it.
+  # With 8 clients the same PUSHES are shared between them. Under Wine the same counts: with a
+  # tenth, a 64 KiB cell timed 200 messages (20 ms for the C server) of a JVM still compiling.
+  PUSHES=${PUSHES:-20000}; WINE_PUSHES=${WINE_PUSHES:-20000}; PUSH_WARM=${PUSH_WARM:-2}; PUSH_CLIENTS="1 8"
   STREAM_BYTES=${STREAM_BYTES:-67108864}; WINE_STREAM_BYTES=${WINE_STREAM_BYTES:-67108864}
   STREAM_WARM=$(( 536870912 / STREAM_BYTES > 2 ? 536870912 / STREAM_BYTES : 2 )); WINE_STREAM_WARM=2; STREAM_TIMED=9
   # Heap per round trip under Wine over 20,000 round trips: over 2,000, a few one-off kilobytes
@@ -265,10 +269,11 @@ print(json.dumps({"messages": messages, "messageBytes": runs[0]["messageBytes"],
                   "messagesPerSecond": messages / seconds, "clients": int(sys.argv[1])}))' "$4" "$out"/*.json
   rm -rf "$out"
 }
-all && for round in $(seq "$ROUNDS"); do
+part push && for round in $(seq "$ROUNDS"); do
   for clients in $PUSH_CLIENTS; do
     for size in 64 65536; do
-      count=$(( PUSHES / clients )); [ "$size" -ge 65536 ] && count=$(( count / 10 ))
+      count=$(( PUSHES / clients )); warm_runs=$PUSH_WARM
+      [ "$size" -ge 65536 ] && count=$(( count / 10 )) warm_runs=$(( PUSH_WARM * 10 ))
       for server in pipekit c-push; do
         sock="$work/push-$server.sock"
         if [ "$server" = pipekit ]; then
@@ -276,7 +281,7 @@ all && for round in $(seq "$ROUNDS"); do
         else
           start_server "listening on" "$work/server.log" "$work/uds_push" server "$sock"
         fi
-        for _ in $(seq "$PUSH_WARM"); do push_clients "$sock" "$count" "$size" "$clients" > /dev/null; done
+        for _ in $(seq "$warm_runs"); do push_clients "$sock" "$count" "$size" "$clients" > /dev/null; done
         push_clients "$sock" "$count" "$size" "$clients" | record unix-push "$server" c "$round"
         stop_server
       done
@@ -360,9 +365,10 @@ all && stop_server
 image=$(pipe-it/src/test/wine/build-image.sh --tag)
 if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1; then
   part sockets && say "Windows named pipes under Wine ($image): servers pipekit and the C sample; the C client"
+  [ "$only" = push ] && say "Windows named pipes under Wine ($image): server push, pipekit and C servers, the C client"
   part grpc && say "gRPC under Wine ($image): grpc-java over pipe-netty's named pipes beside Netty NIO TCP loopback, one Windows JVM"
   mkdir -p "$work/wine"
-  if part sockets; then
+  if part sockets || part push; then
     x86_64-w64-mingw32-gcc --version >/dev/null 2>&1 || { apt-get install -y -q gcc-mingw-w64-x86-64 >/dev/null; }
     x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-bench-client.exe" bench/c/pipe_bench_client.c
     x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/wine/pipe-push.exe" bench/c/pipe_push.c
@@ -436,9 +442,9 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
         done
       done
       # Server push: the same C client asks each server for PUSHES messages (64 KiB: a tenth).
-      all && for round in $(seq $ROUNDS); do
+      part push && for round in $(seq $ROUNDS); do
         for size in 64 65536; do
-          count=$PUSHES; [ $size -ge 65536 ] && count=$(( PUSHES / 10 ))
+          count=$PUSHES warm_runs=$PUSH_WARM; [ $size -ge 65536 ] && count=$(( PUSHES / 10 )) warm_runs=$(( PUSH_WARM * 10 ))
           for server in pipekit c-push; do
             name=push-$server-$round-$size
             if [ $server = pipekit ]; then
@@ -446,7 +452,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
             else
               serve "listening on" wine pipe-push.exe server $name
             fi
-            for _ in $(seq "$PUSH_WARM"); do wine pipe-push.exe client $name $count $size > warm.out; done
+            for _ in $(seq "$warm_runs"); do wine pipe-push.exe client $name $count $size > warm.out; done
             echo "push-$server $round $(wine pipe-push.exe client $name $count $size | tr -d "\r")"
             kill $pid; wait $pid 2>/dev/null || true
           done

@@ -21,9 +21,17 @@ import java.util.concurrent.locks.LockSupport;
  * Usage: java -cp pipe-server.jar:pipe-client.jar:. PushServer NAME [loop]
  */
 public final class PushServer {
+    private static final int C_PIPE_BUFFER = 65536;
+
     public static void main(String[] args) throws Exception {
         boolean fromLoop = args.length > 1 && args[1].equals("loop");
-        PipeServer server = PipeServer.builder(args[0]).connectionHandler(new ConnectionHandler() {
+        PipeServer.Builder builder = PipeServer.builder(args[0]);
+        if (System.getProperty("os.name").startsWith("Windows")) {
+            // The C push server's pipe buffers (bench/c/pipe_push.c), not PipeServer's 4 KiB
+            // default: a 64 KiB push through a 4 KiB pipe waits for the reader at every write.
+            builder.inBufferSize(C_PIPE_BUFFER).outBufferSize(C_PIPE_BUFFER);
+        }
+        PipeServer server = builder.connectionHandler(new ConnectionHandler() {
             @Override
             public void messageReceived(Connection connection, byte[] request) {
                 String[] countAndSize = new String(request, StandardCharsets.US_ASCII).trim().split(" ");
