@@ -347,7 +347,7 @@ for round in $(seq "$ROUNDS"); do
 done
 fi
 
-say "allocation per round trip and client start-up (Unix)"
+all && say "allocation per round trip and client start-up (Unix)"
 all && for size in 64 4096; do
   java -cp "$work/probe:pipe-server/target/pipe-server.jar:pipe-client/target/pipe-client.jar" AllocationProbe "$size" $(( TRIPS / 2 )) | record unix pipekit probe 0
 done
