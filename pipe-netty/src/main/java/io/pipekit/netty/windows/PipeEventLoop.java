@@ -243,10 +243,16 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 } else if (woke != Kernel32Ex.WAIT_IO_COMPLETION && woke != Win32Errors.WAIT_TIMEOUT) {
                     throw Win32.lastError(IoEvent.waitName(!inFlight.isEmpty()));
                 }
+                long ioStart = System.nanoTime();
                 collectInFlight();
                 processCompletions();
                 runWorkAfterWait();
-                runAllTasks();
+                // Tasks get as long as this turn's I/O took, and at least 64 of them run: Netty's
+                // NIO loop with its default ioRatio of 50. With no bound, a handler that writes again
+                // from each write's listener (past a stack depth Netty runs listeners as tasks) kept
+                // the loop in runAllTasks for as long as its writes completed at once, and the other
+                // channels of the loop waiting.
+                runAllTasks(System.nanoTime() - ioStart);
             } catch (Error e) {
                 throw e;
             } catch (Throwable t) {
