@@ -35,13 +35,16 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
     public static final ChannelOption<Integer> LISTENING_INSTANCES = valueOf(PipeChannelOption.class, "LISTENING_INSTANCES");
 
     /**
-     * Server: the pipe's input buffer size in bytes (Windows); {@code inBufferSize}. 64 KiB by
-     * default (pipekit's {@code PipeServer} keeps the sample's 4 KiB): a stream's writes come in
-     * tens of KiB, and a pipe holds no more than its buffer before a write waits for the reader.
+     * Server: the pipe's input buffer size in bytes (Windows); {@code inBufferSize}. 1 MiB by
+     * default (pipekit's {@code PipeServer} keeps the sample's 4 KiB): a pipe holds no more than
+     * its buffer before a write waits for the reader, and a stream's writes come in tens of KiB.
+     * 1 MiB lets a gRPC stream send as far ahead as HTTP/2's flow-control window allows
+     * (grpc-java's is 1 MiB) without waiting for the pipe; the buffer is a limit, not memory
+     * set aside: a pipe holds only the bytes written and not yet read.
      */
     public static final ChannelOption<Integer> IN_BUFFER_SIZE = valueOf(PipeChannelOption.class, "IN_BUFFER_SIZE");
 
-    /** Server: the pipe's output buffer size in bytes (Windows); {@code outBufferSize}. 64 KiB by default, as {@link #IN_BUFFER_SIZE}. */
+    /** Server: the pipe's output buffer size in bytes (Windows); {@code outBufferSize}. 1 MiB by default, as {@link #IN_BUFFER_SIZE}. */
     public static final ChannelOption<Integer> OUT_BUFFER_SIZE = valueOf(PipeChannelOption.class, "OUT_BUFFER_SIZE");
 
     /**

@@ -16,19 +16,19 @@ import java.util.Map;
 
 /**
  * A named-pipe server's options, with {@code PipeServer.Builder}'s defaults but for the buffers: unlimited instances,
- * 4 listening (within the maximum), 64 KiB pipe buffers (PipeServer's are 4 KiB), pipekit's security descriptor (the current
+ * 4 listening (within the maximum), 1 MiB pipe buffers (PipeServer's are 4 KiB), pipekit's security descriptor (the current
  * user and SYSTEM), every client admitted, byte-type. {@code SO_BACKLOG} is {@link PipeChannelOption#LISTENING_INSTANCES},
  * {@code SO_RCVBUF}/{@code SO_SNDBUF} are {@link PipeChannelOption#IN_BUFFER_SIZE}/{@link PipeChannelOption#OUT_BUFFER_SIZE}.
  * Options set after bind apply to instances made from then on, except the ones the name was
  * claimed with.
  */
 final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
-    static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    static final int DEFAULT_BUFFER_SIZE = 1024 * 1024;
     private volatile int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
     private volatile Integer listeningInstances; // null: the backlog's, else 4, within maxInstances, as PipeServer
     private volatile Integer backlog; // SO_BACKLOG: a hint, so capped rather than refused
     // Not PipeServer's 4 KiB: a stream's writes come in tens of KiB, and each waited for the reader
-    // in a 4 KiB pipe (see PipeChannelOption.IN_BUFFER_SIZE).
+    // in a 4 KiB pipe; 1 MiB is HTTP/2's window in grpc-java (see PipeChannelOption.IN_BUFFER_SIZE).
     private volatile int inBufferSize = DEFAULT_BUFFER_SIZE;
     private volatile int outBufferSize = DEFAULT_BUFFER_SIZE;
     private volatile String securityDescriptor;
