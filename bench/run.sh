@@ -179,7 +179,7 @@ warmup() { # trips clients size
   echo "$warm"
 }
 
-say "Unix domain sockets: $ROUNDS round(s); servers pipekit and C epoll; clients C and pipekit"
+all && say "Unix domain sockets: $ROUNDS round(s); servers pipekit and C epoll; clients C and pipekit"
 all && for round in $(seq "$ROUNDS"); do
   for clients in $CLIENTS; do
     for size in $SIZES; do
@@ -249,7 +249,7 @@ done
 
 # Server push: the same C client asks pipekit's server and the C server for PUSHES messages and
 # times them; messages per second, pipekit beside C. 64 KiB pushes are a tenth as many.
-say "Unix domain sockets: server push, pipekit and C servers, the C client"
+part push && say "Unix domain sockets: server push, pipekit and C servers, the C client"
 # With several clients, each asks for its own COUNT at once and times its own; the cell's rate is all
 # their messages over the slowest one's time.
 push_clients() { # socket count size clients

@@ -29,7 +29,7 @@ wineserver -k || true'
 python3 - "$w/trace.log" "$w/marks.txt" <<'PY'
 import collections, re, sys
 lines = open(sys.argv[1], errors="replace").read().split("\n")
-request = re.compile(r"^([0-9a-f]{4,8}): (\w+)\(")
+request = re.compile(r"^([0-9a-f]{4,8}): (\w+)\( ")  # request lines only: a reply reads "name() = ..."
 seen, pos = set(), 0
 runs = collections.defaultdict(list)  # server -> [(messages, {tid: Counter})]
 for mark in open(sys.argv[2]):

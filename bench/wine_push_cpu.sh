@@ -10,7 +10,8 @@
 #
 # Usage: bench/wine_push_cpu.sh [SIZE] [RUNS]   (default 64 bytes, 3 runs per server; needs perf,
 #                                                Docker, the test bed image and the built jars)
-#        COUNT=2000 WARM=60000 PUSH_WARM_RUNS=2 bench/wine_push_cpu.sh 65536 3
+#        COUNT=10000 WARM=100000 PUSH_WARM_RUNS=2 bench/wine_push_cpu.sh 65536 3   (the pinned runs of
+#                                                bench/performance-profiles.md)
 # Prints one JSON object per server and phase: messages/s (the C client's), and for the warm
 # phase the microseconds of CPU per message by Linux thread name (Wine names a thread after its
 # process unless the program names it) and the server process's split into kernel and user time.
@@ -21,7 +22,7 @@ size=${1:-64}
 runs=${2:-3}
 count=${COUNT:-$(( size >= 65536 ? 2000 : 20000 ))}
 warm=${WARM:-$(( count * 20 ))}
-push_warm_runs=${PUSH_WARM_RUNS:-2}
+push_warm_runs=${PUSH_WARM_RUNS:-$(( size >= 65536 ? 20 : 2 ))} # as bench/run.sh: 40,000 messages either way
 cpus=${CPUS:-0} # CPUS=0,1: unpinned on this machine, as bench/run.sh runs (perf then samples both)
 command -v perf >/dev/null || { echo "needs perf (Debian: linux-perf)"; exit 1; }
 for jar in pipe-server/target/pipe-server.jar pipe-client/target/pipe-client.jar; do

@@ -38,9 +38,11 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
      * Server: the pipe's input buffer size in bytes (Windows); {@code inBufferSize}. 1 MiB by
      * default (pipekit's {@code PipeServer} keeps the sample's 4 KiB): a pipe holds no more than
      * its buffer before a write waits for the reader, and a stream's writes come in tens of KiB.
-     * 1 MiB lets a gRPC stream send as far ahead as HTTP/2's flow-control window allows
-     * (grpc-java's is 1 MiB) without waiting for the pipe; the buffer is a limit, not memory
-     * set aside: a pipe holds only the bytes written and not yet read.
+     * 1 MiB lets a gRPC stream send as far ahead as grpc-java's initial HTTP/2 flow-control
+     * window (1 MiB) without waiting for the pipe. Windows charges pipe buffers to the nonpaged
+     * pool quota: a peer that does not read can hold up to this much kernel memory per
+     * instance and direction, beside what Netty's write-buffer water marks hold in the heap.
+     * Servers of many untrusted clients may want less.
      */
     public static final ChannelOption<Integer> IN_BUFFER_SIZE = valueOf(PipeChannelOption.class, "IN_BUFFER_SIZE");
 

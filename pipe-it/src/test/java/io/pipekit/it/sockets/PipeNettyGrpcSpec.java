@@ -249,7 +249,7 @@ abstract class PipeNettyGrpcSpec implements GrpcInteropSpec {
                 })
                 .bossEventLoopGroup(loop).workerEventLoopGroup(loop)
                 .withOption(PipeChannelOption.ADMISSION, Admission.sameUser())
-                // Pipe buffers smaller than one 64 KiB response (pipe-netty's default is 64 KiB): the
+                // Pipe buffers smaller than one 64 KiB response (pipe-netty's default is 1 MiB): the
                 // pipe fills and the channel's water marks are what holds the service, as a socket's
                 // buffers fill. With room for a whole response in the pipe, gRPC's own queue bound
                 // held it first (produced 64 KiB, the channel writable): held too, not by the marks.

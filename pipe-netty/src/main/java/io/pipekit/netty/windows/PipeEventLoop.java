@@ -132,7 +132,8 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
      * Runs {@code work} after the loop's next wait, which then does not sleep but runs the
      * routines queued meanwhile. For work that would otherwise keep the loop from its wait: a
      * channel whose writes keep completing at once goes on in turns (Netty's {@code runAllTasks}
-     * runs the tasks added while it runs, so a task that queues itself again never ends it).
+     * runs the tasks added while it runs, so a task that queues itself again would run until the
+     * turn's time bound, with no wait between).
      */
     void runAfterWait(Runnable work) {
         afterWait.add(work);
@@ -247,8 +248,8 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 collectInFlight();
                 processCompletions();
                 runWorkAfterWait();
-                // Tasks get as long as this turn's I/O took, and at least 64 of them run: Netty's
-                // NIO loop with its default ioRatio of 50. With no bound, a handler that writes again
+                // Tasks get as long as this turn's I/O took, and at least 64 of them run: Netty 4.1's
+                // NIO loop with its default ioRatio of 50 (4.2's bounds them by a time quantum). With no bound, a handler that writes again
                 // from each write's listener (past a stack depth Netty runs listeners as tasks) kept
                 // the loop in runAllTasks for as long as its writes completed at once, and the other
                 // channels of the loop waiting.

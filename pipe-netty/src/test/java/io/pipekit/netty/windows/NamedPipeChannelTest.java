@@ -482,7 +482,9 @@ class NamedPipeChannelTest {
      * to a client that keeps reading) goes on in turns of {@code WRITE_SPIN_COUNT} writes, with
      * the loop's wait between them: another client of the same one-thread loop is served
      * meanwhile. Before, the turn's continuation was a task of the loop's, and Netty's
-     * {@code runAllTasks} runs the tasks added while it runs: the loop never waited again.
+     * {@code runAllTasks} runs the tasks added while it runs: the loop never waited again. Later,
+     * with 1 MiB pipe buffers, the listener's own writes did the same (Netty runs listeners as
+     * tasks past a stack depth), until the loop bounded each turn's tasks by time.
      */
     @Test
     void writesThatAllCompleteAtOnceDoNotKeepTheOtherChannelsOfTheLoopWaiting() throws Exception {
