@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.pipekit.netty.PipeChannelOption;
 import io.pipekit.netty.PipeNetty;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -91,6 +92,12 @@ public final class GrpcBench {
      * trace (bench/wine_grpc_requests.sh); prints the JVM's CPU per call (or MB) per thread.
      */
     private static final String PHASES = System.getProperty("grpcbench.phases");
+
+    /**
+     * Named pipes only: the server's pipe buffers in bytes, in place of pipe-netty's default
+     * (docs/netty.md's buffer row compares 64 KiB with the 1 MiB default this way); null: the default.
+     */
+    private static final Integer PIPE_BUFFER = Integer.getInteger("grpcbench.pipeBuffer");
 
     private GrpcBench() {
     }
@@ -174,12 +181,15 @@ public final class GrpcBench {
         ManagedChannel channel = null;
         try {
             SocketAddress address = address(transport, socket);
-            server = NettyServerBuilder.forAddress(address)
+            NettyServerBuilder serverBuilder = NettyServerBuilder.forAddress(address)
                     .channelType(serverChannel(transport))
                     .bossEventLoopGroup(serverLoop).workerEventLoopGroup(serverLoop)
                     .directExecutor()
-                    .addService(service())
-                    .build().start();
+                    .addService(service());
+            if (PIPE_BUFFER != null && transport.equals("pipe")) {
+                serverBuilder.withOption(PipeChannelOption.IN_BUFFER_SIZE, PIPE_BUFFER).withOption(PipeChannelOption.OUT_BUFFER_SIZE, PIPE_BUFFER);
+            }
+            server = serverBuilder.build().start();
             if (transport.equals("tcp")) {
                 address = new InetSocketAddress("127.0.0.1", server.getPort());
             }

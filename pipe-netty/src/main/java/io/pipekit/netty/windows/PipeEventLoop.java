@@ -248,11 +248,11 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
                 collectInFlight();
                 processCompletions();
                 runWorkAfterWait();
-                // Tasks get as long as this turn's I/O took, and at least 64 of them run: Netty 4.1's
-                // NIO loop with its default ioRatio of 50 (4.2's bounds them by a time quantum). With no bound, a handler that writes again
-                // from each write's listener (past a stack depth Netty runs listeners as tasks) kept
-                // the loop in runAllTasks for as long as its writes completed at once, and the other
-                // channels of the loop waiting.
+                // Tasks get as long as this turn's I/O took, and at least 64 of them run: Netty
+                // 4.1's NIO loop with its default ioRatio of 50 (4.2's bounds them by a time
+                // quantum). With no bound, a handler that writes again from each write's listener
+                // (past a stack depth Netty runs listeners as tasks) kept the loop in runAllTasks
+                // for as long as its writes completed at once, and the other channels waiting.
                 runAllTasks(System.nanoTime() - ioStart);
             } catch (Error e) {
                 throw e;
