@@ -174,6 +174,43 @@ class PipeInstanceTest {
     }
 
     /**
+     * Messages of mixed sizes, some that the pipe takes at once and some larger than its buffer,
+     * so that writes completed at once and writes in flight alternate: the client receives every
+     * one in the order written, and the listener hears every one written.
+     */
+    @Test
+    void messagesOfMixedSizesArriveInOrderAndAreEachToldWritten() throws Exception {
+        int count = 300;
+        int[] sizes = {10, 3000, 70 * 1024, 1, 9000};
+        AtomicInteger written = new AtomicInteger();
+        CompletionRoutineLoop loop = new CompletionRoutineLoop(config(4096), connection -> {
+            for (int i = 0; i < count; i++) {
+                connection.write(numbered(i, sizes[i % sizes.length]));
+            }
+            return listener(written::incrementAndGet, null);
+        });
+        Thread thread = run(loop);
+        try (PipeClient client = connect()) {
+            for (int i = 0; i < count; i++) {
+                assertArrayEquals(numbered(i, sizes[i % sizes.length]), client.receive(), "message " + i);
+            }
+            Resources.assertBackTo(() -> (long) written.get(), count, true, TIMEOUT, "messages told written");
+        } finally {
+            stop(loop, thread);
+        }
+    }
+
+    /** A message of {@code size} bytes that says which it is: its index, then a pattern of it. */
+    private static byte[] numbered(int index, int size) {
+        byte[] message = new byte[size];
+        for (int i = 0; i < size; i++) {
+            message[i] = (byte) (index * 31 + i);
+        }
+        message[0] = (byte) index;
+        return message;
+    }
+
+    /**
      * A connection whose handler writes again each time a write is done, to a client that keeps
      * reading, has its writes complete at once, one after the other, without the loop ever
      * having to wait for one. The loop still gets to its wait between them, so another client is
