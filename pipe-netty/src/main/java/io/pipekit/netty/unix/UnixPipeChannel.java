@@ -26,6 +26,7 @@ import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannel;
 import io.pipekit.netty.PipePeerAddress;
 import io.pipekit.netty.internal.MessageSettings;
+import io.pipekit.netty.internal.PipeBuffers;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
@@ -82,9 +83,16 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     private FrameReader frames;
     private FramedWrites framedWrites;
 
-    /** A client's channel, not yet connected; Netty's bootstraps make it through this constructor. */
+    /**
+     * A client's channel, not yet connected; Netty's bootstraps make it through this constructor.
+     * Its socket asks for 1 MiB buffers, as a server's children do: what the client uploads
+     * waits in its own {@code SO_SNDBUF}. {@code SO_SNDBUF}/{@code SO_RCVBUF} options set on the
+     * bootstrap apply after this.
+     */
     public UnixPipeChannel() {
         this(null, newSocket());
+        config.setReceiveBufferSize(PipeBuffers.DEFAULT_SIZE);
+        config.setSendBufferSize(PipeBuffers.DEFAULT_SIZE);
     }
 
     private UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket) {
@@ -92,10 +100,15 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         config = new UnixPipeChannelConfig(this, socket);
     }
 
-    /** An accepted client's channel, with the identity its server read and admitted, and its server's pipe type. */
+    /**
+     * An accepted client's channel, with the identity its server read and admitted, its server's
+     * pipe type, and the socket buffers its server asks for ({@code IN_BUFFER_SIZE}, {@code OUT_BUFFER_SIZE}).
+     */
     UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket, NettyPipeAddress pipe, PeerIdentity client,
-            MessageSettings serverMessages) {
+            MessageSettings serverMessages, int receiveBufferSize, int sendBufferSize) {
         this(parent, socket);
+        config.setReceiveBufferSize(receiveBufferSize);
+        config.setSendBufferSize(sendBufferSize);
         config.messages().inherit(serverMessages);
         messageMode = config.messages().messages();
         identify(pipe, client);

@@ -167,7 +167,8 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
                 accepted.close();
                 return 0;
             }
-            buf.add(new UnixPipeChannel(this, accepted, local, peer, config.messages()));
+            buf.add(new UnixPipeChannel(this, accepted, local, peer, config.messages(), config.getInBufferSize(),
+                    config.getOutBufferSize()));
         } catch (IOException | RuntimeException | Error e) {
             // As pipekit's own server: it costs this client its connection, not the listener.
             LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);

@@ -7,6 +7,7 @@ import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannelOption;
 import io.pipekit.netty.internal.MessageSettings;
+import io.pipekit.netty.internal.PipeBuffers;
 import io.pipekit.server.Admission;
 import io.pipekit.server.unix.SocketClaim;
 import java.lang.System.Logger.Level;
@@ -20,20 +21,24 @@ import java.util.Objects;
  * by default all the system allows, as pipekit's server), {@link PipeChannelOption#ADMISSION}, and
  * {@link PipeChannelOption#MAX_INSTANCES} (the most clients served at once, as pipekit's server counts
  * them), {@link PipeChannelOption#PIPE_TYPE} and {@link PipeChannelOption#MAX_MESSAGE_SIZE}, which its
- * children take, and the pipe options that mean something on Windows only (security descriptor, listening
- * instances, buffer sizes), which are accepted so that one bootstrap serves both OSes, and ignored with one
- * log line when the channel binds.
+ * children take, {@link PipeChannelOption#IN_BUFFER_SIZE} and {@link PipeChannelOption#OUT_BUFFER_SIZE}
+ * (also {@code SO_RCVBUF} and {@code SO_SNDBUF}, as on Windows), which become its children's socket
+ * buffers, 1 MiB by default as a named pipe's, and the pipe options that mean something on Windows only
+ * (security descriptor, listening instances), which are accepted so that one bootstrap serves both OSes,
+ * and ignored with one log line when the channel binds.
  */
 final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
     private static final System.Logger LOG = System.getLogger("io.pipekit.netty");
-    /** Accepted and ignored on Unix: a socket has no listening instances, buffer sizes of its own or SDDL. */
+    /** Accepted and ignored on Unix: a socket has no listening instances or SDDL. */
     private static final List<ChannelOption<?>> WINDOWS_ONLY = List.of(PipeChannelOption.SECURITY_DESCRIPTOR,
-            PipeChannelOption.LISTENING_INSTANCES, PipeChannelOption.IN_BUFFER_SIZE, PipeChannelOption.OUT_BUFFER_SIZE);
+            PipeChannelOption.LISTENING_INSTANCES);
 
     private final Map<ChannelOption<?>, Object> ignored = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int backlog = SocketClaim.BACKLOG;
     private volatile Admission admission = Admission.everyone();
     private volatile int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
+    private volatile int inBufferSize = PipeBuffers.DEFAULT_SIZE; // the children's SO_RCVBUF
+    private volatile int outBufferSize = PipeBuffers.DEFAULT_SIZE; // the children's SO_SNDBUF
     private final MessageSettings messages = new MessageSettings();
 
     UnixPipeServerChannelConfig(UnixPipeServerChannel channel) {
@@ -48,6 +53,10 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
         options.add(PipeChannelOption.MAX_INSTANCES);
         options.add(PipeChannelOption.PIPE_TYPE);
         options.add(PipeChannelOption.MAX_MESSAGE_SIZE);
+        options.add(PipeChannelOption.IN_BUFFER_SIZE);
+        options.add(PipeChannelOption.OUT_BUFFER_SIZE);
+        options.add(ChannelOption.SO_RCVBUF);
+        options.add(ChannelOption.SO_SNDBUF);
         return getOptions(super.getOptions(), options.toArray(new ChannelOption<?>[0]));
     }
 
@@ -62,6 +71,12 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
         }
         if (option == PipeChannelOption.MAX_INSTANCES) {
             return (T) Integer.valueOf(maxInstances);
+        }
+        if (option == PipeChannelOption.IN_BUFFER_SIZE || option == ChannelOption.SO_RCVBUF) {
+            return (T) Integer.valueOf(inBufferSize);
+        }
+        if (option == PipeChannelOption.OUT_BUFFER_SIZE || option == ChannelOption.SO_SNDBUF) {
+            return (T) Integer.valueOf(outBufferSize);
         }
         if (MessageSettings.handles(option)) {
             return messages.get(option);
@@ -91,6 +106,10 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
                         + ServerConfig.UNLIMITED_INSTANCES + ", which is unlimited)");
             }
             maxInstances = max;
+        } else if (option == PipeChannelOption.IN_BUFFER_SIZE || option == ChannelOption.SO_RCVBUF) {
+            inBufferSize = bufferSize(option, (Integer) value);
+        } else if (option == PipeChannelOption.OUT_BUFFER_SIZE || option == ChannelOption.SO_SNDBUF) {
+            outBufferSize = bufferSize(option, (Integer) value);
         } else if (MessageSettings.handles(option)) {
             messages.set(option, value);
         } else if (WINDOWS_ONLY.contains(option)) {
@@ -99,6 +118,23 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
             return super.setOption(option, value);
         }
         return true;
+    }
+
+    private static int bufferSize(ChannelOption<?> option, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException(option.name() + ": " + size + " (expected: > 0)");
+        }
+        return size;
+    }
+
+    /** The {@code SO_RCVBUF} each child asks for. */
+    int getInBufferSize() {
+        return inBufferSize;
+    }
+
+    /** The {@code SO_SNDBUF} each child asks for. */
+    int getOutBufferSize() {
+        return outBufferSize;
     }
 
     int getBacklog() {

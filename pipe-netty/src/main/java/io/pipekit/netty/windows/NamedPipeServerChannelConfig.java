@@ -10,6 +10,7 @@ import io.pipekit.core.PipeName;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.netty.PipeChannelOption;
 import io.pipekit.netty.internal.MessageSettings;
+import io.pipekit.netty.internal.PipeBuffers;
 import io.pipekit.server.Admission;
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.Map;
  * claimed with.
  */
 final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
-    static final int DEFAULT_BUFFER_SIZE = 1024 * 1024;
+    static final int DEFAULT_BUFFER_SIZE = PipeBuffers.DEFAULT_SIZE;
     private volatile int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
     private volatile Integer listeningInstances; // null: the backlog's, else 4, within maxInstances, as PipeServer
     private volatile Integer backlog; // SO_BACKLOG: a hint, so capped rather than refused

@@ -35,10 +35,13 @@ import io.pipekit.netty.PipePeerAddress;
 import io.pipekit.netty.PipeServerChannel;
 import io.pipekit.server.Admission;
 import java.net.ConnectException;
+import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -415,6 +418,73 @@ class UnixPipeChannelsTest {
             assertTrue(client.closeFuture().await(30, TimeUnit.SECONDS), "the client never saw its connection end");
         } finally {
             server.close().sync();
+        }
+    }
+
+    /**
+     * A server's children and a client ask for 1 MiB socket buffers, as a named pipe's server
+     * has 1 MiB pipe buffers: with the kernel's 208 KiB a gRPC stream waited for the socket before
+     * it waited for HTTP/2's 1 MiB window (bench/performance-profiles.md). What the kernel makes of
+     * a request (Linux doubles it, and caps it at {@code net.core.wmem_max}/{@code rmem_max}) is
+     * read from a plain socket asked the same.
+     */
+    @Test
+    void childrenAndClientsAsk1MiBSocketBuffersByDefault() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
+        Channel server = server().childHandler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                children.add(ctx.channel());
+            }
+        }).bind(address).sync().channel();
+        try {
+            Channel client = client().connect(address).sync().channel();
+            Channel child = children.poll(30, TimeUnit.SECONDS);
+            assertNotNull(child);
+            assertEquals(1024 * 1024, server.config().getOption(PipeChannelOption.OUT_BUFFER_SIZE));
+            assertEquals(1024 * 1024, server.config().getOption(ChannelOption.SO_RCVBUF), "SO_RCVBUF is IN_BUFFER_SIZE, as on Windows");
+            for (Channel channel : List.of(child, client)) {
+                assertEquals(kernelsAnswer(StandardSocketOptions.SO_SNDBUF, 1024 * 1024), channel.config().getOption(ChannelOption.SO_SNDBUF), channel::toString);
+                assertEquals(kernelsAnswer(StandardSocketOptions.SO_RCVBUF, 1024 * 1024), channel.config().getOption(ChannelOption.SO_RCVBUF), channel::toString);
+            }
+            client.close().sync();
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    /** {@code IN_BUFFER_SIZE} and {@code OUT_BUFFER_SIZE} are the children's socket buffers; a client sets its own. */
+    @Test
+    void inAndOutBufferSizesAreTheChildrensSocketBuffers() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
+        Channel server = server().option(PipeChannelOption.IN_BUFFER_SIZE, 48 * 1024).option(PipeChannelOption.OUT_BUFFER_SIZE, 96 * 1024)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        children.add(ctx.channel());
+                    }
+                }).bind(address).sync().channel();
+        try {
+            Channel client = client().option(ChannelOption.SO_SNDBUF, 40 * 1024).connect(address).sync().channel();
+            Channel child = children.poll(30, TimeUnit.SECONDS);
+            assertNotNull(child);
+            assertEquals(kernelsAnswer(StandardSocketOptions.SO_RCVBUF, 48 * 1024), child.config().getOption(ChannelOption.SO_RCVBUF));
+            assertEquals(kernelsAnswer(StandardSocketOptions.SO_SNDBUF, 96 * 1024), child.config().getOption(ChannelOption.SO_SNDBUF));
+            assertEquals(kernelsAnswer(StandardSocketOptions.SO_SNDBUF, 40 * 1024), client.config().getOption(ChannelOption.SO_SNDBUF));
+            assertThrows(IllegalArgumentException.class, () -> server.config().setOption(PipeChannelOption.OUT_BUFFER_SIZE, 0));
+            client.close().sync();
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    /** What the kernel sets a Unix socket's buffer to when asked for {@code size}. */
+    private static int kernelsAnswer(SocketOption<Integer> option, int size) throws Exception {
+        try (SocketChannel plain = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            plain.setOption(option, size);
+            return plain.getOption(option);
         }
     }
 
