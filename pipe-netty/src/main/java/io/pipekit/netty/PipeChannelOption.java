@@ -37,19 +37,26 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
     /**
      * Server: the pipe's input buffer size in bytes; {@code inBufferSize} on Windows, each
      * child's {@code SO_RCVBUF} on Unix. 1 MiB by default (pipekit's {@code PipeServer} keeps the
-     * sample's 4 KiB): a pipe or socket holds no more than its buffer before a write waits for
-     * the reader, and a stream's writes come in tens of KiB. 1 MiB lets a gRPC stream send as
-     * far ahead as grpc-java's initial HTTP/2 flow-control window (1 MiB) without waiting for
-     * the kernel. Windows charges pipe buffers to the nonpaged pool quota, and Linux socket
-     * buffers are kernel memory too: a peer that does not read can hold up to this much per
-     * connection and direction, beside what Netty's write-buffer water marks hold in the heap.
-     * Servers of many untrusted clients may want less.
+     * sample's 4 KiB): a pipe holds no more than its buffer before a write waits for the reader,
+     * and a stream's writes come in tens of KiB. 1 MiB lets a gRPC stream send as far ahead as
+     * grpc-java's initial HTTP/2 flow-control window (1 MiB) without waiting for the pipe.
+     * Windows charges pipe buffers to the nonpaged pool quota: a peer that does not read can hold
+     * up to this much kernel memory per instance and direction, beside what Netty's write-buffer
+     * water marks hold in the heap. Servers of many untrusted clients may want less.
+     *
+     * <p>On Unix what a stream socket holds is bounded by the writer's {@code SO_SNDBUF} (Linux
+     * does not use the reader's {@code SO_RCVBUF} for it): what a client uploads waits in its own
+     * socket, and this option only sets the child's {@code SO_RCVBUF}. The kernel may adjust
+     * either (Linux doubles a request, after capping it at {@code net.core.rmem_max}/{@code
+     * wmem_max}); a size it refuses leaves its default.
      */
     public static final ChannelOption<Integer> IN_BUFFER_SIZE = valueOf(PipeChannelOption.class, "IN_BUFFER_SIZE");
 
     /**
      * Server: the pipe's output buffer size in bytes; {@code outBufferSize} on Windows, each
-     * child's {@code SO_SNDBUF} on Unix. 1 MiB by default, as {@link #IN_BUFFER_SIZE}.
+     * child's {@code SO_SNDBUF} on Unix, which bounds what the socket holds towards the client
+     * (on Linux twice what is asked, the kernel's bookkeeping included): kernel memory a client
+     * that does not read can hold. 1 MiB by default, as {@link #IN_BUFFER_SIZE}.
      */
     public static final ChannelOption<Integer> OUT_BUFFER_SIZE = valueOf(PipeChannelOption.class, "OUT_BUFFER_SIZE");
 

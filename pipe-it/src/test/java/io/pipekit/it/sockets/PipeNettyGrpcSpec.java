@@ -249,10 +249,11 @@ abstract class PipeNettyGrpcSpec implements GrpcInteropSpec {
                 })
                 .bossEventLoopGroup(loop).workerEventLoopGroup(loop)
                 .withOption(PipeChannelOption.ADMISSION, Admission.sameUser())
-                // Pipe buffers smaller than one 64 KiB response (pipe-netty's default is 1 MiB): the
-                // pipe fills and the channel's water marks are what holds the service, as a socket's
-                // buffers fill. With room for a whole response in the pipe, gRPC's own queue bound
-                // held it first (produced 64 KiB, the channel writable): held too, not by the marks.
+                // Kernel buffers smaller than one 64 KiB response (pipe-netty's default is 1 MiB; on
+                // Unix these are the child's socket buffers): the pipe or socket fills and the
+                // channel's water marks are what holds the service. With room for a whole response
+                // in the kernel, gRPC's own queue bound held it first (produced 64 KiB, the channel
+                // writable): held too, not by the marks.
                 .withOption(PipeChannelOption.IN_BUFFER_SIZE, 4096).withOption(PipeChannelOption.OUT_BUFFER_SIZE, 4096)
                 .addService(flood)
                 .build().start();

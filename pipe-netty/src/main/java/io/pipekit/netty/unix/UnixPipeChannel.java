@@ -61,6 +61,8 @@ import java.util.concurrent.TimeUnit;
  * its structure.
  */
 public final class UnixPipeChannel extends AbstractNioByteChannel implements PipeChannel, DuplexChannel {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.netty");
+    private static final java.util.concurrent.atomic.AtomicBoolean BUFFERS_REFUSED = new java.util.concurrent.atomic.AtomicBoolean();
     /** Below this, a short write does not shrink the gathering limit (Netty's NIO socket channels' threshold). */
     private static final int GATHERING_LOW_THRESHOLD = 4096;
     /** Message mode: bytes read at a time below a large message's body, as pipekit's own client reads them. */
@@ -91,8 +93,7 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
      */
     public UnixPipeChannel() {
         this(null, newSocket());
-        config.setReceiveBufferSize(PipeBuffers.DEFAULT_SIZE);
-        config.setSendBufferSize(PipeBuffers.DEFAULT_SIZE);
+        askForBuffers(PipeBuffers.DEFAULT_SIZE, PipeBuffers.DEFAULT_SIZE);
     }
 
     private UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket) {
@@ -107,11 +108,28 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     UnixPipeChannel(UnixPipeServerChannel parent, SocketChannel socket, NettyPipeAddress pipe, PeerIdentity client,
             MessageSettings serverMessages, int receiveBufferSize, int sendBufferSize) {
         this(parent, socket);
-        config.setReceiveBufferSize(receiveBufferSize);
-        config.setSendBufferSize(sendBufferSize);
+        askForBuffers(receiveBufferSize, sendBufferSize);
         config.messages().inherit(serverMessages);
         messageMode = config.messages().messages();
         identify(pipe, client);
+    }
+
+    /**
+     * Asks for socket buffers as a default, not a demand: where the kernel refuses the size
+     * (macOS fails a request above its {@code kern.ipc.maxsockbuf} with {@code ENOBUFS}, where
+     * Linux caps it), the connection keeps the kernel's default and works on, rather than a
+     * server refusing every client over a buffer. Said once per process.
+     */
+    private void askForBuffers(int receiveBufferSize, int sendBufferSize) {
+        try {
+            config.setReceiveBufferSize(receiveBufferSize);
+            config.setSendBufferSize(sendBufferSize);
+        } catch (io.netty.channel.ChannelException refused) {
+            if (BUFFERS_REFUSED.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "the kernel refused socket buffers of " + receiveBufferSize + " / " + sendBufferSize
+                        + " bytes (receive / send); connections keep its defaults", refused);
+            }
+        }
     }
 
     private static SocketChannel newSocket() {

@@ -424,7 +424,7 @@ class UnixPipeChannelsTest {
     /**
      * A server's children and a client ask for 1 MiB socket buffers, as a named pipe's server
      * has 1 MiB pipe buffers: with the kernel's 208 KiB a gRPC stream waited for the socket before
-     * it waited for HTTP/2's 1 MiB window (bench/performance-profiles.md). What the kernel makes of
+     * it waited for HTTP/2's 1 MiB window (docs/netty.md, the options table). What the kernel makes of
      * a request (Linux doubles it, and caps it at {@code net.core.wmem_max}/{@code rmem_max}) is
      * read from a plain socket asked the same.
      */
@@ -454,12 +454,17 @@ class UnixPipeChannelsTest {
         }
     }
 
-    /** {@code IN_BUFFER_SIZE} and {@code OUT_BUFFER_SIZE} are the children's socket buffers; a client sets its own. */
+    /**
+     * {@code IN_BUFFER_SIZE} and {@code OUT_BUFFER_SIZE} are the children's socket buffers, and
+     * {@code SO_RCVBUF}/{@code SO_SNDBUF} on the server the same options; a child option still
+     * has the last word, and a client sets its own.
+     */
     @Test
     void inAndOutBufferSizesAreTheChildrensSocketBuffers() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
         BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
-        Channel server = server().option(PipeChannelOption.IN_BUFFER_SIZE, 48 * 1024).option(PipeChannelOption.OUT_BUFFER_SIZE, 96 * 1024)
+        Channel server = server().option(PipeChannelOption.IN_BUFFER_SIZE, 48 * 1024).option(ChannelOption.SO_SNDBUF, 96 * 1024)
+                .childOption(ChannelOption.SO_RCVBUF, 24 * 1024)
                 .childHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelActive(ChannelHandlerContext ctx) {
@@ -470,9 +475,13 @@ class UnixPipeChannelsTest {
             Channel client = client().option(ChannelOption.SO_SNDBUF, 40 * 1024).connect(address).sync().channel();
             Channel child = children.poll(30, TimeUnit.SECONDS);
             assertNotNull(child);
-            assertEquals(kernelsAnswer(StandardSocketOptions.SO_RCVBUF, 48 * 1024), child.config().getOption(ChannelOption.SO_RCVBUF));
+            assertEquals(48 * 1024, server.config().getOption(ChannelOption.SO_RCVBUF));
+            assertEquals(96 * 1024, server.config().getOption(PipeChannelOption.OUT_BUFFER_SIZE));
+            assertEquals(kernelsAnswer(StandardSocketOptions.SO_RCVBUF, 24 * 1024), child.config().getOption(ChannelOption.SO_RCVBUF), "the child option");
             assertEquals(kernelsAnswer(StandardSocketOptions.SO_SNDBUF, 96 * 1024), child.config().getOption(ChannelOption.SO_SNDBUF));
             assertEquals(kernelsAnswer(StandardSocketOptions.SO_SNDBUF, 40 * 1024), client.config().getOption(ChannelOption.SO_SNDBUF));
+            assertEquals(kernelsAnswer(StandardSocketOptions.SO_RCVBUF, 1024 * 1024), client.config().getOption(ChannelOption.SO_RCVBUF),
+                    "the client's other buffer keeps its default");
             assertThrows(IllegalArgumentException.class, () -> server.config().setOption(PipeChannelOption.OUT_BUFFER_SIZE, 0));
             client.close().sync();
         } finally {
