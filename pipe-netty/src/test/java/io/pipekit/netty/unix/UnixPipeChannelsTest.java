@@ -70,6 +70,16 @@ class UnixPipeChannelsTest {
         return UnixPipeTestPermutation.socket().get(0).newServerInstance();
     }
 
+    /** A server bootstrap whose children are put in {@code children} once active. */
+    private static ServerBootstrap serverCollecting(BlockingQueue<Channel> children) {
+        return server().childHandler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                children.add(ctx.channel());
+            }
+        });
+    }
+
     private static Bootstrap client() {
         return UnixPipeTestPermutation.socket().get(0).newClientInstance().handler(new ChannelInboundHandlerAdapter());
     }
@@ -432,12 +442,7 @@ class UnixPipeChannelsTest {
     void childrenAndClientsAsk1MiBSocketBuffersByDefault() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
         BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
-        Channel server = server().childHandler(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                children.add(ctx.channel());
-            }
-        }).bind(address).sync().channel();
+        Channel server = serverCollecting(children).bind(address).sync().channel();
         try {
             Channel client = client().connect(address).sync().channel();
             Channel child = children.poll(30, TimeUnit.SECONDS);
@@ -463,14 +468,8 @@ class UnixPipeChannelsTest {
     void inAndOutBufferSizesAreTheChildrensSocketBuffers() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
         BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
-        Channel server = server().option(PipeChannelOption.IN_BUFFER_SIZE, 48 * 1024).option(ChannelOption.SO_SNDBUF, 96 * 1024)
-                .childOption(ChannelOption.SO_RCVBUF, 24 * 1024)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        children.add(ctx.channel());
-                    }
-                }).bind(address).sync().channel();
+        Channel server = serverCollecting(children).option(PipeChannelOption.IN_BUFFER_SIZE, 48 * 1024).option(ChannelOption.SO_SNDBUF, 96 * 1024)
+                .childOption(ChannelOption.SO_RCVBUF, 24 * 1024).bind(address).sync().channel();
         try {
             Channel client = client().option(ChannelOption.SO_SNDBUF, 40 * 1024).connect(address).sync().channel();
             Channel child = children.poll(30, TimeUnit.SECONDS);
@@ -501,18 +500,13 @@ class UnixPipeChannelsTest {
     void optionsGrpcAndPortableCodeSetAreAcceptedAndTheWindowsOnesIgnored() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
         BlockingQueue<Channel> children = new ArrayBlockingQueue<>(1);
-        Channel server = server()
+        Channel server = serverCollecting(children)
                 .option(PipeChannelOption.SECURITY_DESCRIPTOR, "D:P(A;;GA;;;WD)") // everyone, on Windows: ignored here
                 .option(PipeChannelOption.LISTENING_INSTANCES, 1)
                 .option(ChannelOption.SO_BACKLOG, 16)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        children.add(ctx.channel());
-                    }
-                }).bind(address).sync().channel();
+                .bind(address).sync().channel();
         try {
             assertEquals(16, server.config().getOption(ChannelOption.SO_BACKLOG));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socketOf(address))),
