@@ -2,6 +2,7 @@ package io.pipekit.netty.unix;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
@@ -38,6 +39,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A connection over a Unix domain socket on Netty's NIO event loop: a {@link UnixPipeServerChannel}'s
@@ -62,7 +64,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UnixPipeChannel extends AbstractNioByteChannel implements PipeChannel, DuplexChannel {
     private static final System.Logger LOG = System.getLogger("io.pipekit.netty");
-    private static final java.util.concurrent.atomic.AtomicBoolean BUFFERS_REFUSED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean BUFFERS_REFUSED = new AtomicBoolean();
     /** Below this, a short write does not shrink the gathering limit (Netty's NIO socket channels' threshold). */
     private static final int GATHERING_LOW_THRESHOLD = 4096;
     /** Message mode: bytes read at a time below a large message's body, as pipekit's own client reads them. */
@@ -79,7 +81,7 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     private Path busyPath; // the loop thread's: set while a connect waits for a full server
     private Exception busyFailure; // the loop thread's: how a connect that waited then failed
     /** An accepted child's instance, given back to its server once, however it closes. */
-    private final java.util.concurrent.atomic.AtomicBoolean instanceFreed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean instanceFreed = new AtomicBoolean();
     // Message mode (the loop thread's): fixed when the connection is made; frames and writes come with the first I/O.
     private boolean messageMode;
     private FrameReader frames;
@@ -124,7 +126,7 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         try {
             config.setReceiveBufferSize(receiveBufferSize);
             config.setSendBufferSize(sendBufferSize);
-        } catch (io.netty.channel.ChannelException refused) {
+        } catch (ChannelException refused) {
             if (BUFFERS_REFUSED.compareAndSet(false, true)) {
                 LOG.log(System.Logger.Level.WARNING, "the kernel refused socket buffers of " + receiveBufferSize + " / " + sendBufferSize
                         + " bytes (receive / send); connections keep its defaults", refused);
@@ -136,7 +138,7 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         try {
             return SocketChannel.open(StandardProtocolFamily.UNIX);
         } catch (IOException e) {
-            throw new io.netty.channel.ChannelException("opening a Unix domain socket failed", e);
+            throw new ChannelException("opening a Unix domain socket failed", e);
         }
     }
 

@@ -24,14 +24,13 @@ import java.util.Map;
  * claimed with.
  */
 final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
-    static final int DEFAULT_BUFFER_SIZE = PipeBuffers.DEFAULT_SIZE;
     private volatile int maxInstances = ServerConfig.UNLIMITED_INSTANCES;
     private volatile Integer listeningInstances; // null: the backlog's, else 4, within maxInstances, as PipeServer
     private volatile Integer backlog; // SO_BACKLOG: a hint, so capped rather than refused
     // Not PipeServer's 4 KiB: a stream's writes come in tens of KiB, and each waited for the reader
     // in a 4 KiB pipe; 1 MiB is grpc-java's initial HTTP/2 window (see PipeChannelOption.IN_BUFFER_SIZE).
-    private volatile int inBufferSize = DEFAULT_BUFFER_SIZE;
-    private volatile int outBufferSize = DEFAULT_BUFFER_SIZE;
+    private volatile int inBufferSize = PipeBuffers.DEFAULT_SIZE;
+    private volatile int outBufferSize = PipeBuffers.DEFAULT_SIZE;
     private volatile String securityDescriptor;
     private volatile Admission admission = Admission.everyone();
     private final MessageSettings messages = new MessageSettings();

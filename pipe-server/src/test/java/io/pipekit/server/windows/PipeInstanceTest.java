@@ -175,7 +175,7 @@ class PipeInstanceTest {
 
     /**
      * Messages of mixed sizes, some that the pipe takes at once and some larger than its buffer,
-     * so that writes completed at once and writes in flight alternate: the client receives every
+     * so that writes completed at once and writes in flight mix: the client receives every
      * one in the order written, and the listener hears every one written.
      */
     @Test
