@@ -213,6 +213,17 @@ def wine_grpc_cpu_rounds(rows, transport, cell):
             for k, r in grpc_rounds(rows, transport, cell, "wine-grpc").items() if field in r and ws in r}
 
 
+def grpc_warm_note(rows, side):
+    """How the side's cells warmed up, from GrpcBench's own fields; empty for results from before it said."""
+    cells = [r for r in rows if r.get("side") == side and "jitMillisTimed" in r]
+    if not cells:
+        return ""
+    quiet = sum(1 for r in cells if r.get("jitQuiet"))
+    jit = sorted(r["jitMillisTimed"] for r in cells)
+    return (f" The JIT went quiet before the timed run in {quiet} of {len(cells)} cells; in the timed windows it compiled "
+            f"for {statistics.median(jit):,.0f} ms (median; at most {jit[-1]:,} ms).")
+
+
 # pipe-netty's Unix gRPC cells: the peer, the goal pipe-netty ÷ peer must reach, and the peer's name (issue 27).
 UNIX_GRPC_GOALS = (("tcp", 1.0, "Netty NIO over TCP loopback"), ("epoll-uds", 0.9, "Netty's epoll domain-socket transport"))
 
@@ -621,10 +632,12 @@ def main(raw, md, png):
           "group of one thread, calls run on it (`directExecutor()`), a method of raw bytes (no protobuf): the same code on "
           "three transports, only the channel classes and the address differ. Unary: 64-byte echo calls, with 1 or 32 kept "
           "outstanding on one connection; stream: one server-streaming call of 64 KiB messages, flow-controlled by the "
-          "client. Each cell runs in a JVM of its own, untimed calls first (the JIT); the transports take turns in every "
-          "round; the ratios are pipe-netty ÷ peer per round. The CPU columns are the process's CPU time per call (per MB "
-          "streamed), pipe-netty ÷ peer: below 1 is cheaper, and on a machine shared with other work they move less than "
-          "the rates do.\n")
+          "client. Each cell runs in a JVM of its own and is timed in the steady state: untimed calls (downloads) first, in "
+          "batches, until two batches in a row in which the JIT compiled for under 1% of their time (timed after a fixed "
+          "20,000 calls instead, 32 outstanding did half the calls/s of a settled JVM, at three times the CPU per call). "
+          "The transports take turns in every round; the ratios are pipe-netty ÷ peer per round. The CPU columns are the "
+          "process's CPU time per call (per MB streamed), pipe-netty ÷ peer: below 1 is cheaper, and on a machine shared "
+          "with other work they move less than the rates do." + grpc_warm_note(rows, "grpc") + "\n")
         w(grpc_table(rows))
         w("")
     if any(r.get("side") == "wine-grpc" for r in rows):
@@ -640,7 +653,8 @@ def main(raw, md, png):
           "The CPU columns are the Windows JVM's CPU time per call (per MB streamed), and the JVM's plus the wineserver's "
           "over the same timed window (nothing else runs in the container then): the wineserver does much of either "
           "transport's work, so the JVM's figure alone would leave it out. Fewer calls are timed than on Unix "
-          f"({wine_grpc_calls} per cell), as a call costs far more here.\n")
+          f"({wine_grpc_calls} per cell), as a call costs far more here, and after a fixed warm-up, not a quiet JIT: "
+          "settling it would take minutes per cell." + grpc_warm_note(rows, "wine-grpc") + "\n")
         w(wine_grpc_table(rows))
         w("")
     if has_wine:

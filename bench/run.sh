@@ -41,6 +41,7 @@ if $smoke; then
   WINE_PROBE_TRIPS=2000; WINE_WARM=200; WINE_REPEATS=1
   HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
   GRPC_CONCURRENCY="1 32"; GRPC_CALLS=500; GRPC_WARM=100; GRPC_MESSAGE=65536; GRPC_STREAM_BYTES=4194304; GRPC_STREAM_WARM=1
+  GRPC_MAX_WARM_SECONDS=0
   WINE_GRPC_CALLS=200; WINE_GRPC_WARM=50; WINE_GRPC_STREAM_BYTES=2097152; WINE_GRPC_STREAM_WARM=1
   out=$(mktemp -d)
 else
@@ -58,10 +59,15 @@ else
   WINE_PROBE_TRIPS=${WINE_PROBE_TRIPS:-20000}; WINE_WARM=${WINE_WARM:-30000}; WINE_REPEATS=3
   # Per thread, 5,000 untimed requests (the JIT); then 20,000 timed between the threads.
   HTTP_THREADS="1 4"; HTTP_REQUESTS=${HTTP_REQUESTS:-20000}; HTTP_WARM=${HTTP_WARM:-5000}
-  # gRPC, per transport and round, in a JVM of its own: 20,000 untimed unary calls (the JIT), then
-  # GRPC_CALLS timed; streams: GRPC_STREAM_WARM untimed 256 MiB downloads, then one timed.
+  # gRPC, per transport and round, in a JVM of its own: untimed unary calls in batches of GRPC_WARM
+  # until the JIT is quiet (two batches in a row with under 1% of their time compiling, at most
+  # GRPC_MAX_WARM_SECONDS: GrpcBench), then GRPC_CALLS timed with one call outstanding, twice as
+  # many with 32 (about 5 and 2 seconds); streams: untimed 2 GiB downloads in the same way, then one
+  # timed. After a fixed 20,000 calls the JIT was still at work: 32 outstanding then did half the
+  # calls/s of the settled JVM, at three times the CPU per call.
   GRPC_CONCURRENCY="1 32"; GRPC_CALLS=${GRPC_CALLS:-50000}; GRPC_WARM=${GRPC_WARM:-20000}; GRPC_MESSAGE=65536
-  GRPC_STREAM_BYTES=${GRPC_STREAM_BYTES:-268435456}; GRPC_STREAM_WARM=${GRPC_STREAM_WARM:-2}
+  GRPC_STREAM_BYTES=${GRPC_STREAM_BYTES:-2147483648}; GRPC_STREAM_WARM=${GRPC_STREAM_WARM:-1}
+  GRPC_MAX_WARM_SECONDS=${GRPC_MAX_WARM_SECONDS:-120}
   # The same under Wine, where a call costs tens of times more (every pipe and socket operation is
   # a request to the wineserver): WINE_GRPC_WARM untimed calls, WINE_GRPC_CALLS timed; streams:
   # WINE_GRPC_STREAM_WARM untimed downloads of WINE_GRPC_STREAM_BYTES, then one timed.
@@ -338,11 +344,12 @@ say "gRPC: grpc-java over pipe-netty (Unix socket) beside Netty NIO TCP loopback
 for round in $(seq "$ROUNDS"); do
   for transport in pipe tcp epoll-uds; do
     for concurrency in $GRPC_CONCURRENCY; do
-      java -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" unary "$concurrency" "$GRPC_CALLS" "$GRPC_WARM" \
-        | record grpc "$transport" "unary-$concurrency" "$round"
+      calls=$GRPC_CALLS; [ "$concurrency" -gt 1 ] && calls=$(( GRPC_CALLS * 2 ))
+      java -Dgrpcbench.maxWarmSeconds="$GRPC_MAX_WARM_SECONDS" -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" \
+        unary "$concurrency" "$calls" "$GRPC_WARM" | record grpc "$transport" "unary-$concurrency" "$round"
     done
-    java -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" stream "$GRPC_MESSAGE" "$GRPC_STREAM_BYTES" "$GRPC_STREAM_WARM" \
-      | record grpc "$transport" stream "$round"
+    java -Dgrpcbench.maxWarmSeconds="$GRPC_MAX_WARM_SECONDS" -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" \
+      stream "$GRPC_MESSAGE" "$GRPC_STREAM_BYTES" "$GRPC_STREAM_WARM" | record grpc "$transport" stream "$round"
   done
 done
 fi
@@ -478,7 +485,11 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       if part grpc; then
         wineserver_pid=$(for p in /proc/[0-9]*; do case "$(cat $p/comm 2>/dev/null)" in wineserver*) echo "${p#/proc/}" ;; esac; done | head -1)
         [ -n "$wineserver_pid" ] || { echo "no wineserver process found" >&2; exit 1; }
-        grpc_java=(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -Dgrpcbench.wineserverStat="Z:\\proc\\$wineserver_pid\\stat" -cp "$GRPC_CP" GrpcBench)
+        # Timed after the fixed warm-up (maxWarmSeconds=0), not after the JIT went quiet as on Unix: a
+        # call costs about 1 ms here, so settling would take minutes per cell; the
+        # jitMillisTimed of each result says how long the JIT still compiled in its timed window.
+        grpc_java=(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -Dgrpcbench.maxWarmSeconds=0
+          -Dgrpcbench.wineserverStat="Z:\\proc\\$wineserver_pid\\stat" -cp "$GRPC_CP" GrpcBench)
         # One cell: its JSON line, labelled. Its warnings (Netty finds no hardware address in a
         # container without a network) go to a file, shown when the cell printed no result.
         grpc_cell() { # label round GrpcBench-arguments...
