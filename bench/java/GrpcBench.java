@@ -31,6 +31,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,13 +53,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * client, as a real download is), each with the process's CPU time per call or per MB. Server and client each have an event loop group of one thread,
  * and run calls on it (directExecutor), the same for every transport: what differs is the channel.
  *
- * <p>The timed run measures the steady state, not the JIT at work: after WARM_CALLS (WARM_STREAMS),
- * warm-up goes on in batches of as many until two batches in a row in which the JIT compiled for
- * under 1% of their time, or until {@code -Dgrpcbench.maxWarmSeconds} (120 by default; 0: the one batch only).
- * Timed straight after 20,000 calls, 32 outstanding, did about 25,000 calls/s at 70 µs of CPU per
- * call, of which the C2 compiler's threads took a good part; settled, the same did about 50,000 at
- * 22 µs. The JSON line says how long the warm-up was, whether the JIT went quiet, and how many
- * milliseconds it compiled for in the timed window.
+ * <p>The timed run measures the steady state, not the JIT at work: untimed batches of WARM_CALLS
+ * calls (WARM_STREAMS downloads), the first included, go on until two batches in a row of at least
+ * 200 ms in which the JIT compiled for under 1% of their time, or until
+ * {@code -Dgrpcbench.maxWarmSeconds} (120 by default; 0: the first batch only, as a smoke run and
+ * the Wine cells have it). Timed straight after 20,000 calls, 32 outstanding did about 25,000
+ * calls/s at 70–85 µs of CPU per call, of which the C2 compiler's threads took a good part; settled,
+ * the same did about 50,000 at 21–24 µs. The JSON line says how long the warm-up was, whether the
+ * JIT went quiet, and how many milliseconds it compiled for in the timed window. (The
+ * {@code grpcbench.phases} mode below keeps its fixed warm-up.) HotSpot counts a compilation's
+ * time when it ends, so one long compilation can span two quiet batches; the JIT time of the timed
+ * window shows when that happened.
  *
  * <p>On Windows the same runs with {@code pipe} (pipe-netty's named pipes; SOCKET is the pipe's
  * name) and {@code tcp}. Under Wine much of a pipe or socket operation's work is done by the
@@ -111,6 +116,8 @@ public final class GrpcBench {
     private static final int MAX_WARM_SECONDS = Integer.getInteger("grpcbench.maxWarmSeconds", 120);
     /** A warm-up batch in which the JIT compiled for less than this share of the batch's time ends the warm-up. */
     private static final double QUIET_JIT_SHARE = 0.01;
+    /** A shorter batch does not count as quiet: an empty or very short one says nothing of the JIT. */
+    private static final long MIN_QUIET_BATCH_NANOS = 200_000_000;
 
     private GrpcBench() {
     }
@@ -123,17 +130,27 @@ public final class GrpcBench {
     /** How a cell warmed up: its batches and seconds, and whether the JIT went quiet before the timed run. */
     private record WarmUp(int batches, double seconds, boolean quiet) {
         String json() {
-            return String.format(", \"warmBatches\": %d, \"warmSeconds\": %.1f, \"jitQuiet\": %s", batches, seconds, quiet);
+            return String.format(Locale.ROOT, ", \"warmBatches\": %d, \"warmSeconds\": %.1f, \"jitQuiet\": %s", batches, seconds, quiet);
         }
     }
 
     /**
-     * Runs {@code batch} until two runs of it in a row in which the JIT compiled for less than
-     * {@link #QUIET_JIT_SHARE} of their time (one such run may be a lull between compilations),
-     * or until {@link #MAX_WARM_SECONDS} have passed; once only when that is 0.
+     * Runs {@code batch} until two runs of it in a row, each of at least 200 ms, in which the JIT
+     * compiled for less than {@link #QUIET_JIT_SHARE} of their time (one such run may be a lull
+     * between compilations), or until {@link #MAX_WARM_SECONDS} have passed; once only when that
+     * is 0 or the JVM does not count compilation time. {@code size} is the batch's calls or
+     * downloads: none, no warm-up.
      */
-    private static WarmUp warmUp(Batch batch) throws Exception {
+    private static WarmUp warmUp(long size, Batch batch) throws Exception {
+        if (size == 0) {
+            return new WarmUp(0, 0, false);
+        }
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            long start = System.nanoTime();
+            batch.run();
+            return new WarmUp(1, (System.nanoTime() - start) / 1e9, false);
+        }
         long start = System.nanoTime();
         int quietInARow = 0;
         for (int batches = 1; ; batches++) {
@@ -141,7 +158,8 @@ public final class GrpcBench {
             long batchStart = System.nanoTime();
             batch.run();
             long now = System.nanoTime();
-            boolean quiet = jit.getTotalCompilationTime() - jitBefore < QUIET_JIT_SHARE * (now - batchStart) / 1e6;
+            boolean quiet = now - batchStart >= MIN_QUIET_BATCH_NANOS
+                    && jit.getTotalCompilationTime() - jitBefore < QUIET_JIT_SHARE * (now - batchStart) / 1e6;
             quietInARow = quiet ? quietInARow + 1 : 0;
             double seconds = (now - start) / 1e9;
             if (quietInARow == 2 || MAX_WARM_SECONDS == 0 || seconds >= MAX_WARM_SECONDS) {
@@ -150,9 +168,15 @@ public final class GrpcBench {
         }
     }
 
-    /** {@code , "jitMillisTimed": n}: what the JIT compiled for since {@code before} (its total then). */
+    /** The JIT's compilation time so far in milliseconds; -1 where the JVM does not count it. */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    /** {@code , "jitMillisTimed": n}: what the JIT compiled for since {@code before} ({@link #jitMillis()} then); empty where it is not counted. */
     private static String jitField(long before) {
-        return String.format(", \"jitMillisTimed\": %d", ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - before);
+        return before < 0 ? "" : String.format(Locale.ROOT, ", \"jitMillisTimed\": %d", jitMillis() - before);
     }
 
     /** The phases of {@link #PHASES}: marks for the trace, and CPU by thread of the LONG minus SHORT phases. */
@@ -191,7 +215,7 @@ public final class GrpcBench {
         String sep = "";
         for (var e : cpu.entrySet()) {
             if (Math.abs(e.getValue() / 1e3 / units) >= 0.5) {
-                json.append(sep).append(String.format("\"%s\": %.1f", e.getKey(), e.getValue() / 1e3 / units));
+                json.append(sep).append(String.format(Locale.ROOT, "\"%s\": %.1f", e.getKey(), e.getValue() / 1e3 / units));
                 sep = ", ";
             }
         }
@@ -259,33 +283,33 @@ public final class GrpcBench {
             } else if (mode.equals("unary")) {
                 int concurrency = (int) a;
                 ManagedChannel calls = channel;
-                WarmUp warmUp = warmUp(() -> unary(calls, concurrency, warm));
-                long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                WarmUp warmUp = warmUp(warm, () -> unary(calls, concurrency, warm));
+                long jit = jitMillis();
                 long cpu = cpuNanos();
                 long wineserverCpu = wineserverCpuNanos();
                 long start = System.nanoTime();
                 unary(channel, concurrency, b);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuMicros = (cpuNanos() - cpu) / 1e3;
-                result = String.format("{\"mode\": \"unary\", \"concurrency\": %d, \"calls\": %d, \"callsPerSecond\": %.1f, "
+                result = String.format(Locale.ROOT, "{\"mode\": \"unary\", \"concurrency\": %d, \"calls\": %d, \"callsPerSecond\": %.1f, "
                         + "\"cpuMicrosPerCall\": %.2f%s%s%s}", concurrency, b, b / seconds, cpuMicros / b,
                         wineserverField("cpuMicrosPerCall", wineserverCpu, b), warmUp.json(), jitField(jit));
             } else {
                 int message = (int) a;
                 ManagedChannel streams = channel;
-                WarmUp warmUp = warmUp(() -> {
+                WarmUp warmUp = warmUp(warm, () -> {
                     for (long i = 0; i < warm; i++) {
                         download(streams, message, b);
                     }
                 });
-                long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                long jit = jitMillis();
                 long cpu = cpuNanos();
                 long wineserverCpu = wineserverCpuNanos();
                 long start = System.nanoTime();
                 download(channel, message, b);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuMicros = (cpuNanos() - cpu) / 1e3;
-                result = String.format("{\"mode\": \"stream\", \"messageBytes\": %d, \"bytes\": %d, \"megabytesPerSecond\": %.1f, "
+                result = String.format(Locale.ROOT, "{\"mode\": \"stream\", \"messageBytes\": %d, \"bytes\": %d, \"megabytesPerSecond\": %.1f, "
                         + "\"cpuMicrosPerMegabyte\": %.2f%s%s%s}", message, b, b / seconds / 1e6, cpuMicros / (b / 1e6),
                         wineserverField("cpuMicrosPerMegabyte", wineserverCpu, b / 1e6), warmUp.json(), jitField(jit));
             }
@@ -328,7 +352,7 @@ public final class GrpcBench {
             return "";
         }
         double micros = (wineserverCpuNanos() - before) / 1e3;
-        return String.format(", \"wineserver%s\": %.2f", Character.toUpperCase(field.charAt(0)) + field.substring(1), micros / units);
+        return String.format(Locale.ROOT, ", \"wineserver%s\": %.2f", Character.toUpperCase(field.charAt(0)) + field.substring(1), micros / units);
     }
 
     private static ServerServiceDefinition service() {
