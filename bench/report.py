@@ -641,8 +641,8 @@ def main(raw, md, png):
           "client. Each cell runs in a JVM of its own" + (
               " and is timed in the steady state: untimed calls (downloads) first, in batches, until two batches in a row "
               "in which the JIT compiled for under 1% of their time (timed after a fixed 20,000 calls instead, 32 "
-              "outstanding did half the calls/s of a settled JVM, at three times the CPU per call)."
-              if grpc_quiet_cells(rows, "grpc")[0] else
+              "outstanding did half the calls/s of a settled JVM, at about three times the CPU per call)."
+              if any(r.get("warmBatches", 0) > 1 for r in rows if r.get("side") == "grpc") else
               ", untimed calls (downloads) first, a fixed number of them, so the JIT may still be compiling when the timed "
               "run starts.") +
           " The transports take turns in every round; the ratios are pipe-netty ÷ peer per round. The CPU columns are the "

@@ -64,7 +64,7 @@ else
   # GRPC_MAX_WARM_SECONDS: GrpcBench), then GRPC_CALLS timed with one call outstanding, twice as
   # many with 32 (about 5 and 2 seconds); streams: untimed 2 GiB downloads in the same way, then one
   # timed. After a fixed 20,000 calls the JIT was still at work: 32 outstanding then did half the
-  # calls/s of the settled JVM, at three times the CPU per call.
+  # calls/s of the settled JVM, at about three times the CPU per call.
   GRPC_CONCURRENCY="1 32"; GRPC_CALLS=${GRPC_CALLS:-50000}; GRPC_WARM=${GRPC_WARM:-20000}; GRPC_MESSAGE=65536
   GRPC_STREAM_BYTES=${GRPC_STREAM_BYTES:-2147483648}; GRPC_STREAM_WARM=${GRPC_STREAM_WARM:-1}
   GRPC_MAX_WARM_SECONDS=${GRPC_MAX_WARM_SECONDS:-120}

@@ -61,7 +61,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * calls/s at 70–85 µs of CPU per call, of which the C2 compiler's threads took a good part; settled,
  * the same did about 50,000 at 21–24 µs. The JSON line says how long the warm-up was, whether the
  * JIT went quiet, and how many milliseconds it compiled for in the timed window. (The
- * {@code grpcbench.phases} mode below keeps its fixed warm-up.) HotSpot counts a compilation's
+ * {@code grpcbench.phases} mode below keeps its fixed warm-up. A batch under 200 ms never counts
+ * as quiet: give WARM_CALLS that take longer, or the cell warms up until the cap.) HotSpot counts a compilation's
  * time when it ends, so one long compilation can span two quiet batches; the JIT time of the timed
  * window shows when that happened.
  *
