@@ -341,15 +341,16 @@ fi
 # fresh JVM; the transports take turns within each round.
 if part grpc; then
 say "gRPC: grpc-java over pipe-netty (Unix socket) beside Netty NIO TCP loopback and Netty epoll domain sockets"
+grpc_bench=(java -Dgrpcbench.maxWarmSeconds="$GRPC_MAX_WARM_SECONDS" -cp "$grpc_cp" GrpcBench)
 for round in $(seq "$ROUNDS"); do
   for transport in pipe tcp epoll-uds; do
     for concurrency in $GRPC_CONCURRENCY; do
       calls=$GRPC_CALLS; [ "$concurrency" -gt 1 ] && calls=$(( GRPC_CALLS * 2 ))
-      java -Dgrpcbench.maxWarmSeconds="$GRPC_MAX_WARM_SECONDS" -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" \
-        unary "$concurrency" "$calls" "$GRPC_WARM" | record grpc "$transport" "unary-$concurrency" "$round"
+      "${grpc_bench[@]}" "$transport" "$work/grpc-$transport.sock" unary "$concurrency" "$calls" "$GRPC_WARM" \
+        | record grpc "$transport" "unary-$concurrency" "$round"
     done
-    java -Dgrpcbench.maxWarmSeconds="$GRPC_MAX_WARM_SECONDS" -cp "$grpc_cp" GrpcBench "$transport" "$work/grpc-$transport.sock" \
-      stream "$GRPC_MESSAGE" "$GRPC_STREAM_BYTES" "$GRPC_STREAM_WARM" | record grpc "$transport" stream "$round"
+    "${grpc_bench[@]}" "$transport" "$work/grpc-$transport.sock" stream "$GRPC_MESSAGE" "$GRPC_STREAM_BYTES" "$GRPC_STREAM_WARM" \
+      | record grpc "$transport" stream "$round"
   done
 done
 fi

@@ -57,14 +57,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * calls (WARM_STREAMS downloads), the first included, go on until two batches in a row of at least
  * 200 ms in which the JIT compiled for under 1% of their time, or until
  * {@code -Dgrpcbench.maxWarmSeconds} (120 by default; 0: the first batch only, as a smoke run and
- * the Wine cells have it). Timed straight after 20,000 calls, 32 outstanding did about 25,000
- * calls/s at 70–85 µs of CPU per call, of which the C2 compiler's threads took a good part; settled,
- * the same did about 50,000 at 21–24 µs. The JSON line says how long the warm-up was, whether the
- * JIT went quiet, and how many milliseconds it compiled for in the timed window. (The
- * {@code grpcbench.phases} mode below keeps its fixed warm-up. A batch under 200 ms never counts
- * as quiet: give WARM_CALLS that take longer, or the cell warms up until the cap.) HotSpot counts a compilation's
- * time when it ends, so one long compilation can span two quiet batches; the JIT time of the timed
- * window shows when that happened.
+ * the Wine cells have it). Timed straight after 20,000 calls, 32 outstanding did 26,000–30,000
+ * calls/s at 66–74 µs of CPU per call, of which the C2 compiler's threads took a good part;
+ * settled, the same did about 50,000 at 21–24 µs. The JSON line says how long the warm-up was,
+ * whether the JIT went quiet, and how many milliseconds it compiled for in the timed window. A
+ * batch under 200 ms never counts as quiet: give WARM_CALLS that take longer, or the cell warms up
+ * until the cap. HotSpot counts a compilation's time when it ends, so one long compilation can span
+ * two quiet batches; the JIT time of the timed window shows when that happened. (The
+ * {@code grpcbench.phases} mode below keeps its fixed warm-up.)
  *
  * <p>On Windows the same runs with {@code pipe} (pipe-netty's named pipes; SOCKET is the pipe's
  * name) and {@code tcp}. Under Wine much of a pipe or socket operation's work is done by the
@@ -146,24 +146,19 @@ public final class GrpcBench {
         if (size == 0) {
             return new WarmUp(0, 0, false);
         }
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            long start = System.nanoTime();
-            batch.run();
-            return new WarmUp(1, (System.nanoTime() - start) / 1e9, false);
-        }
+        boolean counted = jitMillis() >= 0;
         long start = System.nanoTime();
         int quietInARow = 0;
         for (int batches = 1; ; batches++) {
-            long jitBefore = jit.getTotalCompilationTime();
+            long jitBefore = jitMillis();
             long batchStart = System.nanoTime();
             batch.run();
             long now = System.nanoTime();
-            boolean quiet = now - batchStart >= MIN_QUIET_BATCH_NANOS
-                    && jit.getTotalCompilationTime() - jitBefore < QUIET_JIT_SHARE * (now - batchStart) / 1e6;
+            boolean quiet = counted && now - batchStart >= MIN_QUIET_BATCH_NANOS
+                    && jitMillis() - jitBefore < QUIET_JIT_SHARE * (now - batchStart) / 1e6;
             quietInARow = quiet ? quietInARow + 1 : 0;
             double seconds = (now - start) / 1e9;
-            if (quietInARow == 2 || MAX_WARM_SECONDS == 0 || seconds >= MAX_WARM_SECONDS) {
+            if (quietInARow == 2 || !counted || MAX_WARM_SECONDS == 0 || seconds >= MAX_WARM_SECONDS) {
                 return new WarmUp(batches, seconds, quietInARow == 2);
             }
         }
