@@ -639,8 +639,8 @@ def main(raw, md, png):
           "three transports, only the channel classes and the address differ. Unary: 64-byte echo calls, with 1 or 32 kept "
           "outstanding on one connection; stream: one server-streaming call of 64 KiB messages, flow-controlled by the "
           "client. Each cell runs in a JVM of its own" + (
-              " and is timed in the steady state: untimed calls (downloads) first, in batches, until two batches in a row "
-              "in which the JIT compiled for under 1% of their time (timed after a fixed 20,000 calls instead, 32 "
+              " and is timed in the steady state: untimed calls (downloads) first, in batches, until two windows in a row "
+              "of at least 200 ms in which the JIT compiled for under 1% of their time (timed after a fixed 20,000 calls instead, 32 "
               "outstanding did half the calls/s of a settled JVM, at about three times the CPU per call)."
               if any(r.get("warmBatches", 0) > 1 for r in rows if r.get("side") == "grpc") else
               ", untimed calls (downloads) first, a fixed number of them, so the JIT may still be compiling when the timed "

@@ -42,7 +42,7 @@ if $smoke; then
   HTTP_THREADS="1 4"; HTTP_REQUESTS=400; HTTP_WARM=100
   GRPC_CONCURRENCY="1 32"; GRPC_CALLS=500; GRPC_WARM=100; GRPC_MESSAGE=65536; GRPC_STREAM_BYTES=4194304; GRPC_STREAM_WARM=1
   GRPC_MAX_WARM_SECONDS=0
-  WINE_GRPC_CALLS=200; WINE_GRPC_WARM=50; WINE_GRPC_STREAM_BYTES=2097152; WINE_GRPC_STREAM_WARM=1
+  WINE_GRPC_CALLS=200; WINE_GRPC_WARM=50; WINE_GRPC_STREAM_BYTES=2097152; WINE_GRPC_STREAM_WARM=1; WINE_GRPC_MAX_WARM_SECONDS=0
   out=$(mktemp -d)
 else
   ROUNDS=${ROUNDS:-5}; CLIENTS="1 8 16 32"; SIZES="64 4096 65536"; TRIPS=${TRIPS:-20000}; WINE_TRIPS=${WINE_TRIPS:-2000}; BIG_TRIPS=50; BIG_CLIENTS="1 8 16"
@@ -60,7 +60,7 @@ else
   # Per thread, 5,000 untimed requests (the JIT); then 20,000 timed between the threads.
   HTTP_THREADS="1 4"; HTTP_REQUESTS=${HTTP_REQUESTS:-20000}; HTTP_WARM=${HTTP_WARM:-5000}
   # gRPC, per transport and round, in a JVM of its own: untimed unary calls in batches of GRPC_WARM
-  # until the JIT is quiet (two batches in a row with under 1% of their time compiling, at most
+  # until the JIT is quiet (two windows of 200 ms or more in a row, under 1% of their time compiling; at most
   # GRPC_MAX_WARM_SECONDS: GrpcBench), then GRPC_CALLS timed with one call outstanding, twice as
   # many with 32 (about 5 and 2 seconds); streams: untimed 2 GiB downloads in the same way, then one
   # timed. After a fixed 20,000 calls the JIT was still at work: 32 outstanding then did half the
@@ -73,6 +73,7 @@ else
   # WINE_GRPC_STREAM_WARM untimed downloads of WINE_GRPC_STREAM_BYTES, then one timed.
   WINE_GRPC_CALLS=${WINE_GRPC_CALLS:-5000}; WINE_GRPC_WARM=${WINE_GRPC_WARM:-3000}
   WINE_GRPC_STREAM_BYTES=${WINE_GRPC_STREAM_BYTES:-67108864}; WINE_GRPC_STREAM_WARM=${WINE_GRPC_STREAM_WARM:-1}
+  WINE_GRPC_MAX_WARM_SECONDS=${WINE_GRPC_MAX_WARM_SECONDS:-0}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -406,7 +407,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
   docker run --rm --network none -v "$work/wine:/bench" -e ROUNDS="$ROUNDS" -e CLIENTS="$CLIENTS" \
     -e TRIPS="$WINE_TRIPS" -e PUSHES="$WINE_PUSHES" -e PUSH_WARM="$PUSH_WARM" -e STREAM_BYTES="$WINE_STREAM_BYTES" -e STREAM_WARM="$WINE_STREAM_WARM" -e STREAM_TIMED="$STREAM_TIMED" -e PROBE_TRIPS="$WINE_PROBE_TRIPS" -e WARM="$WINE_WARM" -e REPEATS="$WINE_REPEATS" \
     -e GRPC_CP="$wine_grpc_cp" -e GRPC_CONCURRENCY="$GRPC_CONCURRENCY" -e GRPC_CALLS="$WINE_GRPC_CALLS" -e GRPC_WARM="$WINE_GRPC_WARM" -e GRPC_MESSAGE="$GRPC_MESSAGE" \
-    -e GRPC_STREAM_BYTES="$WINE_GRPC_STREAM_BYTES" -e GRPC_STREAM_WARM="$WINE_GRPC_STREAM_WARM" -e ONLY="$only" "$image" bash -c '
+    -e GRPC_STREAM_BYTES="$WINE_GRPC_STREAM_BYTES" -e GRPC_STREAM_WARM="$WINE_GRPC_STREAM_WARM" -e GRPC_MAX_WARM_SECONDS="$WINE_GRPC_MAX_WARM_SECONDS" -e ONLY="$only" "$image" bash -c '
       set -e
       cd /bench
       # One wineserver for the whole run: otherwise it exits a few seconds after the last Wine
@@ -489,7 +490,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
         # Timed after the fixed warm-up (maxWarmSeconds=0), not after the JIT went quiet as on Unix: a
         # call costs about 1 ms here, so settling would take minutes per cell; the
         # jitMillisTimed of each result says how long the JIT still compiled in its timed window.
-        grpc_java=(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -Dgrpcbench.maxWarmSeconds=0
+        grpc_java=(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -Dgrpcbench.maxWarmSeconds=$GRPC_MAX_WARM_SECONDS
           -Dgrpcbench.wineserverStat="Z:\\proc\\$wineserver_pid\\stat" -cp "$GRPC_CP" GrpcBench)
         # One cell: its JSON line, labelled. Its warnings (Netty finds no hardware address in a
         # container without a network) go to a file, shown when the cell printed no result.

@@ -54,16 +54,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * and run calls on it (directExecutor), the same for every transport: what differs is the channel.
  *
  * <p>The timed run measures the steady state, not the JIT at work: untimed batches of WARM_CALLS
- * calls (WARM_STREAMS downloads), the first included, go on until two batches in a row of at least
- * 200 ms in which the JIT compiled for under 1% of their time, or until
+ * calls (WARM_STREAMS downloads), the first included, go on until two windows in a row of at least
+ * 200 ms (a window: one batch, or as many short ones as it takes) in which the JIT compiled for
+ * under 1% of their time, or until
  * {@code -Dgrpcbench.maxWarmSeconds} (120 by default; 0: the first batch only, as a smoke run and
  * the Wine cells have it). Timed straight after 20,000 calls, 32 outstanding did 26,000–30,000
  * calls/s at 66–74 µs of CPU per call, of which the C2 compiler's threads took a good part;
  * settled, the same did about 50,000 at 21–24 µs. The JSON line says how long the warm-up was,
- * whether the JIT went quiet, and how many milliseconds it compiled for in the timed window. A
- * batch under 200 ms never counts as quiet: give WARM_CALLS that take longer, or the cell warms up
- * until the cap. HotSpot counts a compilation's time when it ends, so one long compilation can span
- * two quiet batches; the JIT time of the timed window shows when that happened. (The
+ * whether the JIT went quiet, and how many milliseconds it compiled for in the timed window.
+ * Batches are judged in windows because a settled JVM makes them short: under Wine, 3,000 calls
+ * with 32 outstanding took about 120 ms, and while each batch was judged alone, a batch under
+ * 200 ms never counted, so such a cell warmed up until the cap. HotSpot counts a compilation's
+ * time when it ends, so one long compilation can span two quiet windows; the JIT time of the timed
+ * window shows when that happened. (The
  * {@code grpcbench.phases} mode below keeps its fixed warm-up.)
  *
  * <p>On Windows the same runs with {@code pipe} (pipe-netty's named pipes; SOCKET is the pipe's
@@ -115,10 +118,10 @@ public final class GrpcBench {
 
     /** The longest a cell warms up waiting for the JIT to go quiet, in seconds; 0: only the warm-up asked for. */
     private static final int MAX_WARM_SECONDS = Integer.getInteger("grpcbench.maxWarmSeconds", 120);
-    /** A warm-up batch in which the JIT compiled for less than this share of the batch's time ends the warm-up. */
+    /** Two warm-up windows in a row in which the JIT compiled for less than this share of their time end the warm-up. */
     private static final double QUIET_JIT_SHARE = 0.01;
-    /** A shorter batch does not count as quiet: an empty or very short one says nothing of the JIT. */
-    private static final long MIN_QUIET_BATCH_NANOS = 200_000_000;
+    /** A window's least length: shorter batches are judged together, as a very short one says nothing of the JIT. */
+    private static final long MIN_QUIET_WINDOW_NANOS = 200_000_000;
 
     private GrpcBench() {
     }
@@ -136,9 +139,9 @@ public final class GrpcBench {
     }
 
     /**
-     * Runs {@code batch} until two runs of it in a row, each of at least 200 ms, in which the JIT
-     * compiled for less than {@link #QUIET_JIT_SHARE} of their time (one such run may be a lull
-     * between compilations), or until {@link #MAX_WARM_SECONDS} have passed; once only when that
+     * Runs {@code batch} until two windows in a row, each of at least 200 ms (one run of it, or as
+     * many runs as that takes), in which the JIT compiled for less than {@link #QUIET_JIT_SHARE}
+     * of their time (one such window may be a lull between compilations), or until {@link #MAX_WARM_SECONDS} have passed; once only when that
      * is 0 or the JVM does not count compilation time. {@code size} is the batch's calls or
      * downloads: none, no warm-up.
      */
@@ -149,14 +152,18 @@ public final class GrpcBench {
         boolean counted = jitMillis() >= 0;
         long start = System.nanoTime();
         int quietInARow = 0;
+        long windowStart = start;
+        long windowJit = jitMillis();
         for (int batches = 1; ; batches++) {
-            long jitBefore = jitMillis();
-            long batchStart = System.nanoTime();
             batch.run();
             long now = System.nanoTime();
-            boolean quiet = counted && now - batchStart >= MIN_QUIET_BATCH_NANOS
-                    && jitMillis() - jitBefore < QUIET_JIT_SHARE * (now - batchStart) / 1e6;
-            quietInARow = quiet ? quietInARow + 1 : 0;
+            if (now - windowStart >= MIN_QUIET_WINDOW_NANOS) {
+                long jit = jitMillis();
+                boolean quiet = counted && jit - windowJit < QUIET_JIT_SHARE * (now - windowStart) / 1e6;
+                quietInARow = quiet ? quietInARow + 1 : 0;
+                windowStart = now;
+                windowJit = jit;
+            }
             double seconds = (now - start) / 1e9;
             if (quietInARow == 2 || !counted || MAX_WARM_SECONDS == 0 || seconds >= MAX_WARM_SECONDS) {
                 return new WarmUp(batches, seconds, quietInARow == 2);
