@@ -2,7 +2,9 @@
  * Stream throughput over a byte-type named pipe, both ends in one program: the Windows twin of
  * bench/c/uds_stream.c, with the same commands ('U' or 'D' and an 8-byte big-endian COUNT).
  *
- *   pipe-stream.exe server NAME        serve clients one after another on \\.\pipe\NAME
+ *   pipe-stream.exe server NAME [BUFFER]
+ *                                      serve clients one after another on \\.\pipe\NAME, with
+ *                                      pipe buffers of BUFFER bytes (default 64 KiB)
  *   pipe-stream.exe client NAME U|D COUNT [WARM TIMED]
  *                                      upload or download COUNT bytes in 64 KiB calls, timed
  *                                      from the command to the last byte, WARM times untimed
@@ -54,14 +56,14 @@ static ULONGLONG countOf(const BYTE *command)
     return count;
 }
 
-static int serve(const TCHAR *pipeName)
+static int serve(const TCHAR *pipeName, DWORD buffer)
 {
     static BYTE chunk[CHUNK];
     memset(chunk, 'x', sizeof chunk);
     BOOL announced = FALSE;
     for (;;) {
         HANDLE pipe = CreateNamedPipe(pipeName, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT,
-                1, CHUNK, CHUNK, 0, NULL);
+                1, buffer, buffer, 0, NULL);
         if (pipe == INVALID_HANDLE_VALUE) {
             _tprintf(TEXT("CreateNamedPipe failed with %lu.\n"), GetLastError());
             return 1;
@@ -119,14 +121,14 @@ static int byValue(const void *a, const void *b)
 int _tmain(int argc, TCHAR *argv[])
 {
     TCHAR pipeName[256];
-    if (argc == 3 && _tcscmp(argv[1], TEXT("server")) == 0) {
+    if ((argc == 3 || argc == 4) && _tcscmp(argv[1], TEXT("server")) == 0) {
         StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
-        return serve(pipeName);
+        return serve(pipeName, argc == 4 ? (DWORD) _ttoi(argv[3]) : CHUNK);
     }
     int warm = argc == 7 ? _ttoi(argv[5]) : 1, timedRuns = argc == 7 ? _ttoi(argv[6]) : 5;
     if ((argc != 5 && argc != 7) || _tcscmp(argv[1], TEXT("client")) != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')
         || warm < 0 || timedRuns < 1 || timedRuns > MAX_TIMED) {
-        _tprintf(TEXT("usage: pipe-stream.exe server NAME | client NAME U|D COUNT [WARM TIMED]\n"));
+        _tprintf(TEXT("usage: pipe-stream.exe server NAME [BUFFER] | client NAME U|D COUNT [WARM TIMED]\n"));
         return 2;
     }
     StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
