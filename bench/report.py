@@ -663,8 +663,11 @@ def main(raw, md, png):
           "The CPU columns are the Windows JVM's CPU time per call (per MB streamed), and the JVM's plus the wineserver's "
           "over the same timed window (nothing else runs in the container then): the wineserver does much of either "
           "transport's work, so the JVM's figure alone would leave it out. Fewer calls are timed than on Unix "
-          f"({wine_grpc_calls} per cell), as a call costs far more here, and after a fixed warm-up, not a quiet JIT: "
-          "settling it would take minutes per cell." + grpc_warm_note(rows, "wine-grpc", fixed_warm_up=True) + "\n")
+          f"({wine_grpc_calls} per cell), as a call costs far more here" + (
+              ", after the JIT went quiet (GrpcBench warmed each cell up in batches, as on Unix)." + grpc_warm_note(rows, "wine-grpc")
+              if any(r.get("warmBatches", 0) > 1 for r in rows if r.get("side") == "wine-grpc") else
+              ", and after a fixed warm-up (`WINE_GRPC_MAX_WARM_SECONDS` 0, the default, to keep the run's length), "
+              "not a quiet JIT." + grpc_warm_note(rows, "wine-grpc", fixed_warm_up=True)) + "\n")
         w(wine_grpc_table(rows))
         w("")
     if has_wine:

@@ -487,8 +487,8 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       if part grpc; then
         wineserver_pid=$(for p in /proc/[0-9]*; do case "$(cat $p/comm 2>/dev/null)" in wineserver*) echo "${p#/proc/}" ;; esac; done | head -1)
         [ -n "$wineserver_pid" ] || { echo "no wineserver process found" >&2; exit 1; }
-        # Timed after the fixed warm-up (maxWarmSeconds=0), not after the JIT went quiet as on Unix: a
-        # call costs about 1 ms here, so settling would take minutes per cell; the
+        # By default timed after the fixed warm-up (WINE_GRPC_MAX_WARM_SECONDS 0), not after the JIT went
+        # quiet as on Unix: settling took 10 to 35 s per cell, about 15 minutes more for a full run. The
         # jitMillisTimed of each result says how long the JIT still compiled in its timed window.
         grpc_java=(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -Dgrpcbench.maxWarmSeconds=$GRPC_MAX_WARM_SECONDS
           -Dgrpcbench.wineserverStat="Z:\\proc\\$wineserver_pid\\stat" -cp "$GRPC_CP" GrpcBench)

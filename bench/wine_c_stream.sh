@@ -3,8 +3,8 @@
 # bench/c/pipe_stream.c (byte pipe, 1 MiB pipe buffers, as pipe-netty's gRPC server asks) and
 # bench/c/tcp_stream.c (Winsock, TCP_NODELAY), both in 64 KiB calls, downloading the same bytes,
 # taking turns over ROUNDS rounds in the test bed. Prints one line per cell: transport, round, and
-# the client's JSON (the median of TIMED timed downloads after WARM untimed ones). The ratio is the
-# ceiling the Wine test bed itself puts on a pipe transport's stream against TCP (issue 27).
+# the client's JSON (the median of 5 timed downloads after 2 untimed ones). The ratio says what the
+# Wine test bed's own named pipes stream against its TCP, beside which to read pipe-netty's (issue 27).
 #
 # Usage: bench/wine_c_stream.sh [ROUNDS] [BYTES]    (default 5 rounds of 64 MiB; needs Docker,
 #                                                    the test bed image and x86_64-w64-mingw32-gcc)
@@ -24,11 +24,20 @@ docker run --rm --network none -v "$work:/bench" -e ROUNDS="$rounds" -e BYTES="$
   wineserver -p
   wine pipe-stream.exe server c-stream 1048576 > pipe-server.log 2>&1 & pipe_server=$!
   wine tcp-stream.exe server 47123 1048576 > tcp-server.log 2>&1 & tcp_server=$!
-  for _ in $(seq 400); do grep -q "^listening" pipe-server.log && grep -q "^listening" tcp-server.log && break; sleep 0.05; done
-  for round in $(seq "$ROUNDS"); do
-    wine pipe-stream.exe client c-stream D "$BYTES" 2 5 > client.out 2>&1; echo "pipe $round $(tr -d "\r" < client.out)"
-    wine tcp-stream.exe client 47123 D "$BYTES" 2 5 > client.out 2>&1; echo "tcp $round $(tr -d "\r" < client.out)"
+  ready=false
+  for _ in $(seq 400); do
+    if grep -q "^listening" pipe-server.log && grep -q "^listening" tcp-server.log; then ready=true; break; fi
+    sleep 0.05
   done
-  kill "$pipe_server" "$tcp_server"
+  $ready || { echo "the servers did not start" >&2; cat pipe-server.log tcp-server.log >&2; exit 1; }
+  client() { # label program endpoint
+    wine "$2" client "$3" D "$BYTES" 2 5 > client.out 2> client.err || { cat client.out client.err >&2; exit 1; }
+    echo "$1 $round $(tr -d "\r" < client.out)"
+  }
+  for round in $(seq "$ROUNDS"); do
+    client pipe pipe-stream.exe c-stream
+    client tcp tcp-stream.exe 47123
+  done
+  kill "$pipe_server" "$tcp_server" || true
 ' > "$work/out.txt" 2>&1 || { cat "$work/out.txt" >&2; exit 1; }
 grep -E '^(pipe|tcp) ' "$work/out.txt"

@@ -4,8 +4,8 @@
  * that under Wine the two say what a named pipe costs against a socket when no Java runs at all.
  *
  *   tcp-stream.exe server PORT [BUFFER]
- *                                      serve clients one after another on 127.0.0.1:PORT, with
- *                                      SO_SNDBUF and SO_RCVBUF of BUFFER bytes if given
+ *                                      serve clients one after another on 127.0.0.1:PORT, asking
+ *                                      for SO_SNDBUF and SO_RCVBUF of BUFFER bytes if given
  *   tcp-stream.exe client PORT U|D COUNT [WARM TIMED]
  *                                      upload or download COUNT bytes in 64 KiB calls, timed
  *                                      from the command to the last byte, WARM times untimed
@@ -71,10 +71,14 @@ static int serve(int port, int buffer)
     static char chunk[CHUNK];
     memset(chunk, 'x', sizeof chunk);
     SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (listener == INVALID_SOCKET) {
+        printf("socket failed with %d.\n", WSAGetLastError());
+        return 1;
+    }
     struct sockaddr_in address = loopback(port);
     BOOL reuse = TRUE;
     setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, (const char *) &reuse, sizeof reuse);
-    if (listener == INVALID_SOCKET || bind(listener, (struct sockaddr *) &address, sizeof address) != 0
+    if (bind(listener, (struct sockaddr *) &address, sizeof address) != 0
         || listen(listener, 4) != 0) {
         printf("listen failed with %d.\n", WSAGetLastError());
         return 1;

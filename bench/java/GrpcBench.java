@@ -58,12 +58,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * 200 ms (a window: one batch, or as many short ones as it takes) in which the JIT compiled for
  * under 1% of their time, or until
  * {@code -Dgrpcbench.maxWarmSeconds} (120 by default; 0: the first batch only, as a smoke run and
- * the Wine cells have it). Timed straight after 20,000 calls, 32 outstanding did 26,000–30,000
+ * bench/run.sh's Wine cells have it by default). Timed straight after 20,000 calls, 32 outstanding did 26,000–30,000
  * calls/s at 66–74 µs of CPU per call, of which the C2 compiler's threads took a good part;
  * settled, the same did about 50,000 at 21–24 µs. The JSON line says how long the warm-up was,
  * whether the JIT went quiet, and how many milliseconds it compiled for in the timed window.
  * Batches are judged in windows because a settled JVM makes them short: under Wine, 3,000 calls
- * with 32 outstanding took about 120 ms, and while each batch was judged alone, a batch under
+ * with 32 outstanding took 110–120 ms, and while each batch was judged alone, a batch under
  * 200 ms never counted, so such a cell warmed up until the cap. HotSpot counts a compilation's
  * time when it ends, so one long compilation can span two quiet windows; the JIT time of the timed
  * window shows when that happened. (The
