@@ -20,8 +20,9 @@
 #include <tchar.h>
 #include <strsafe.h>
 
+#include "stream_command.h"
+
 #define CHUNK (64 * 1024)
-#define MAX_TIMED 64
 
 static BOOL ioAll(HANDLE pipe, BYTE *buf, DWORD len, BOOL writing)
 {
@@ -48,14 +49,6 @@ static BOOL transfer(HANDLE pipe, BYTE *chunk, ULONGLONG count, BOOL writing)
     return TRUE;
 }
 
-static ULONGLONG countOf(const BYTE *command)
-{
-    ULONGLONG count = 0;
-    for (int i = 1; i < 9; i++)
-        count = count << 8 | command[i];
-    return count;
-}
-
 static int serve(const TCHAR *pipeName, DWORD buffer)
 {
     static BYTE chunk[CHUNK];
@@ -74,7 +67,7 @@ static int serve(const TCHAR *pipeName, DWORD buffer)
             announced = TRUE;
         }
         if (ConnectNamedPipe(pipe, NULL) || GetLastError() == ERROR_PIPE_CONNECTED) {
-            BYTE command[9];
+            BYTE command[STREAM_COMMAND_SIZE];
             while (ioAll(pipe, command, sizeof command, FALSE)) {
                 if (command[0] == 'U') {
                     BYTE done = 'k';
@@ -93,9 +86,8 @@ static int serve(const TCHAR *pipeName, DWORD buffer)
 
 static double timed(HANDLE pipe, BYTE *chunk, char direction, ULONGLONG count)
 {
-    BYTE command[9] = {(BYTE) direction};
-    for (int i = 8; i >= 1; i--)
-        command[i] = (BYTE) (count >> (8 * (8 - i)));
+    BYTE command[STREAM_COMMAND_SIZE];
+    commandFor(command, direction, count);
     LARGE_INTEGER frequency, started, ended;
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&started);
@@ -110,12 +102,6 @@ static double timed(HANDLE pipe, BYTE *chunk, char direction, ULONGLONG count)
     }
     QueryPerformanceCounter(&ended);
     return (double) (ended.QuadPart - started.QuadPart) / (double) frequency.QuadPart;
-}
-
-static int byValue(const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
 }
 
 int _tmain(int argc, TCHAR *argv[])
@@ -162,10 +148,7 @@ int _tmain(int argc, TCHAR *argv[])
         if (i >= 0)
             runs[i] = seconds;
     }
-    qsort(runs, (size_t) timedRuns, sizeof runs[0], byValue);
-    double seconds = runs[timedRuns / 2];
-    printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
-           direction == 'U' ? "upload" : "download", count, seconds, (double) count / seconds / 1e6);
+    reportMedian(direction, count, runs, timedRuns);
     CloseHandle(pipe);
     return 0;
 }

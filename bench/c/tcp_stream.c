@@ -21,8 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream_command.h"
+
 #define CHUNK (64 * 1024)
-#define MAX_TIMED 64
 
 static BOOL ioAll(SOCKET s, char *buf, int len, BOOL writing)
 {
@@ -46,14 +47,6 @@ static BOOL transfer(SOCKET s, char *chunk, ULONGLONG count, BOOL writing)
         count -= (ULONGLONG) n;
     }
     return TRUE;
-}
-
-static ULONGLONG countOf(const unsigned char *command)
-{
-    ULONGLONG count = 0;
-    for (int i = 1; i < 9; i++)
-        count = count << 8 | command[i];
-    return count;
 }
 
 static struct sockaddr_in loopback(int port)
@@ -95,7 +88,7 @@ static int serve(int port, int buffer)
             setsockopt(s, SOL_SOCKET, SO_SNDBUF, (const char *) &buffer, sizeof buffer);
             setsockopt(s, SOL_SOCKET, SO_RCVBUF, (const char *) &buffer, sizeof buffer);
         }
-        unsigned char command[9];
+        unsigned char command[STREAM_COMMAND_SIZE];
         while (ioAll(s, (char *) command, sizeof command, FALSE)) {
             if (command[0] == 'U') {
                 char done = 'k';
@@ -111,9 +104,8 @@ static int serve(int port, int buffer)
 
 static double timed(SOCKET s, char *chunk, char direction, ULONGLONG count)
 {
-    unsigned char command[9] = {(unsigned char) direction};
-    for (int i = 8; i >= 1; i--)
-        command[i] = (unsigned char) (count >> (8 * (8 - i)));
+    unsigned char command[STREAM_COMMAND_SIZE];
+    commandFor(command, direction, count);
     LARGE_INTEGER frequency, started, ended;
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&started);
@@ -128,12 +120,6 @@ static double timed(SOCKET s, char *chunk, char direction, ULONGLONG count)
     }
     QueryPerformanceCounter(&ended);
     return (double) (ended.QuadPart - started.QuadPart) / (double) frequency.QuadPart;
-}
-
-static int byValue(const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
 }
 
 int main(int argc, char *argv[])
@@ -179,10 +165,7 @@ int main(int argc, char *argv[])
         if (i >= 0)
             runs[i] = seconds;
     }
-    qsort(runs, (size_t) timedRuns, sizeof runs[0], byValue);
-    double seconds = runs[timedRuns / 2];
-    printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
-           direction == 'U' ? "upload" : "download", count, seconds, (double) count / seconds / 1e6);
+    reportMedian(direction, count, runs, timedRuns);
     closesocket(s);
     return 0;
 }

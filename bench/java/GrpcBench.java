@@ -58,8 +58,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * 200 ms (a window: one batch, or as many short ones as it takes) in which the JIT compiled for
  * under 1% of their time, or until
  * {@code -Dgrpcbench.maxWarmSeconds} (120 by default; 0: the first batch only, as a smoke run and
- * bench/run.sh's Wine cells have it by default). Timed straight after 20,000 calls, 32 outstanding did 26,000–30,000
- * calls/s at 66–74 µs of CPU per call, of which the C2 compiler's threads took a good part;
+ * bench/run.sh's Wine cells have it by default). Timed straight after 20,000 calls, 32 outstanding
+ * did 26,000–30,000 calls/s at 66–74 µs of CPU per call, of which the C2 compiler's threads took a good part;
  * settled, the same did about 50,000 at 21–24 µs. The JSON line says how long the warm-up was,
  * whether the JIT went quiet, and how many milliseconds it compiled for in the timed window.
  * Batches are judged in windows because a settled JVM makes them short: under Wine, 3,000 calls
@@ -141,8 +141,9 @@ public final class GrpcBench {
     /**
      * Runs {@code batch} until two windows in a row, each of at least 200 ms (one run of it, or as
      * many runs as that takes), in which the JIT compiled for less than {@link #QUIET_JIT_SHARE}
-     * of their time (one such window may be a lull between compilations), or until {@link #MAX_WARM_SECONDS} have passed; once only when that
-     * is 0 or the JVM does not count compilation time. {@code size} is the batch's calls or
+     * of their time (one such window may be a lull between compilations), or until
+     * {@link #MAX_WARM_SECONDS} have passed; once only when that is 0 or the JVM does not count
+     * compilation time. {@code size} is the batch's calls or
      * downloads: none, no warm-up.
      */
     private static WarmUp warmUp(long size, Batch batch) throws Exception {
