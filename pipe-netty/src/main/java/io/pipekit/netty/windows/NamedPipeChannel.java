@@ -35,6 +35,7 @@ import io.pipekit.core.windows.Win32;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannel;
 import io.pipekit.netty.PipePeerAddress;
+import io.pipekit.netty.internal.PipeBuffers;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
@@ -92,6 +93,15 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
      * a few KiB is far less. Larger ones go out as they are.
      */
     static final int JOIN_LIMIT = 64 * 1024;
+    /**
+     * The most a byte-mode read of bytes already in the pipe asks for: a server's pipe buffer
+     * ({@link PipeBuffers#DEFAULT_SIZE}), so that one read mostly empties the pipe. Such a read is
+     * sized to what {@code PeekNamedPipe} said is there, not to the allocator's guess, which stays
+     * within 64 KiB: each read is a kernel call (under Wine a wineserver request), and reads of the
+     * guess took a gRPC stream's 1 MiB windows in 16 calls and as many peeks. The read that waits
+     * for the peer keeps the guess, since its buffer is held for as long as the peer is silent.
+     */
+    static final int READ_AT_ONCE_LIMIT = PipeBuffers.DEFAULT_SIZE;
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
     private final NamedPipeServerChannel server; // the parent of an accepted channel; null for a client
@@ -120,6 +130,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private final Joining joining = new Joining();
     private long writesStarted; // WriteFile calls made: for tests
     private final NativeBuffer peekCount = new NativeBuffer(4); // PeekNamedPipe's count, made once: no allocation per read
+    private int bytesInPipe; // what the last look found in the pipe (bytesWaiting): the size of the read that takes them
+    private long largestRead; // the most bytes one read has taken: for tests
     private boolean removingWritten; // a completed write's messages are being removed from the outbound buffer
     private int writingLength; // the bytes the pending write was issued with
     private boolean messageMode; // a message-type pipe read in message mode: fixed once connected or accepted
@@ -258,7 +270,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             allocHandle.reset(config);
             inReadBatch = true;
         }
-        ByteBuf buf = allocHandle.allocate(alloc());
+        ByteBuf buf;
+        if (bytesWaiting && !messageMode && bytesInPipe > allocHandle.guess()) {
+            buf = alloc().directBuffer(Math.min(bytesInPipe, READ_AT_ONCE_LIMIT));
+        } else {
+            buf = allocHandle.allocate(alloc());
+        }
         if (!buf.isDirect()) {
             buf.release();
             buf = alloc().directBuffer(allocHandle.guess());
@@ -349,6 +366,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             }
             buf.writerIndex(buf.writerIndex() + bytes);
             allocHandle.lastBytesRead(bytes);
+            largestRead = Math.max(largestRead, bytes);
         }
         allocHandle.incMessagesRead(1);
         readRequested = false;
@@ -384,7 +402,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     /** Whether the pipe holds bytes a read would take at once ({@code PeekNamedPipe}); false if it cannot say. */
     private boolean bytesWaiting() {
         Pointer count = peekCount.pointer();
-        return Kernel32Direct.PeekNamedPipe(handle.getPointer(), Pointer.NULL, 0, Pointer.NULL, count, Pointer.NULL) && count.getInt(0) > 0;
+        bytesInPipe = Kernel32Direct.PeekNamedPipe(handle.getPointer(), Pointer.NULL, 0, Pointer.NULL, count, Pointer.NULL) ? count.getInt(0) : 0;
+        return bytesInPipe > 0;
     }
 
     /** Message mode: whether the batch goes on, as the allocator allows, with the next message's bytes already in the pipe. */
@@ -919,6 +938,11 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     /** For tests: how many {@code WriteFile} calls this channel has made. Loop thread only. */
     long writesStarted() {
         return writesStarted;
+    }
+
+    /** For tests: the most bytes one byte-mode read has taken. Loop thread only. */
+    long largestRead() {
+        return largestRead;
     }
 
     /** For tests: whether a read or write is in flight. */

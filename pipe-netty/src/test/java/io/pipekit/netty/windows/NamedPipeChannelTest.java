@@ -557,6 +557,44 @@ class NamedPipeChannelTest {
      * the stream still did about a tenth fewer MB/s under Wine than with 1 MiB.
      */
     @Test
+    void aReadOfBytesAlreadyInThePipeTakesThemAllNotJustTheAllocatorsGuess() throws Exception {
+        NettyPipeAddress address = newAddress();
+        byte[] payload = new byte[512 * 1024]; // within the server's 1 MiB pipe buffer: one write, in the pipe at once
+        new Random(11).nextBytes(payload);
+        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ((ByteBuf) msg).release();
+                        ctx.writeAndFlush(ctx.alloc().directBuffer(payload.length).writeBytes(payload));
+                    }
+                }).bind(address).sync().channel();
+        channels.add(server);
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        NamedPipeChannel client = (NamedPipeChannel) new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        byte[] bytes = new byte[msg.readableBytes()];
+                        msg.readBytes(bytes);
+                        got.write(bytes, 0, bytes.length);
+                        if (got.size() >= payload.length) {
+                            received.complete(got.toByteArray());
+                        }
+                    }
+                }).connect(address).sync().channel();
+        channels.add(client);
+        // The client's read waits for the server with the allocator's first guess (a few KiB);
+        // the server answers this byte with all of its payload at once.
+        client.writeAndFlush(client.alloc().directBuffer(1).writeByte(1)).sync();
+        assertArrayEquals(payload, received.get(LIMIT_SECONDS, TimeUnit.SECONDS), "every byte, in order");
+        long largest = client.eventLoop().submit(client::largestRead).get(10, TimeUnit.SECONDS);
+        // Reads of the guess took at most 64 KiB each (Netty's adaptive allocator's limit).
+        assertTrue(largest > 64 * 1024, () -> "the largest read took " + largest + " bytes of the " + payload.length + " in the pipe");
+    }
+
+    @Test
     void aServersPipeBuffersAre1MiBByDefault() throws Exception {
         NettyPipeAddress address = newAddress();
         echoServer(address, new ServerBootstrap());
