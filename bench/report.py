@@ -666,7 +666,7 @@ def main(raw, md, png):
           f"({wine_grpc_calls} per cell), as a call costs far more here" + (
               ", after the JIT went quiet (GrpcBench warmed each cell up in batches, as on Unix)." + grpc_warm_note(rows, "wine-grpc")
               if any(r.get("warmBatches", 0) > 1 for r in rows if r.get("side") == "wine-grpc") else
-              ", and after a fixed warm-up (`WINE_GRPC_MAX_WARM_SECONDS` 0, the default, to keep the run's length), "
+              ", and after a fixed warm-up (`WINE_GRPC_MAX_WARM_SECONDS` 0, or a smoke run), "
               "not a quiet JIT." + grpc_warm_note(rows, "wine-grpc", fixed_warm_up=True)) + "\n")
         w(wine_grpc_table(rows))
         w("")

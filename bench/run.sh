@@ -69,11 +69,14 @@ else
   GRPC_STREAM_BYTES=${GRPC_STREAM_BYTES:-2147483648}; GRPC_STREAM_WARM=${GRPC_STREAM_WARM:-1}
   GRPC_MAX_WARM_SECONDS=${GRPC_MAX_WARM_SECONDS:-120}
   # The same under Wine, where a call costs tens of times more (every pipe and socket operation is
-  # a request to the wineserver): WINE_GRPC_WARM untimed calls, WINE_GRPC_CALLS timed; streams:
-  # WINE_GRPC_STREAM_WARM untimed downloads of WINE_GRPC_STREAM_BYTES, then one timed.
+  # a request to the wineserver): batches of WINE_GRPC_WARM untimed calls until the JIT is quiet
+  # (at most WINE_GRPC_MAX_WARM_SECONDS), then WINE_GRPC_CALLS timed; streams: untimed downloads
+  # of WINE_GRPC_STREAM_BYTES in the same way, then one timed. Settling took 10 to 35 s per cell,
+  # about 15 minutes of the run; WINE_GRPC_MAX_WARM_SECONDS=0 times after one batch (one download)
+  # instead, while the JIT compiles for most of the timed window.
   WINE_GRPC_CALLS=${WINE_GRPC_CALLS:-5000}; WINE_GRPC_WARM=${WINE_GRPC_WARM:-3000}
   WINE_GRPC_STREAM_BYTES=${WINE_GRPC_STREAM_BYTES:-67108864}; WINE_GRPC_STREAM_WARM=${WINE_GRPC_STREAM_WARM:-1}
-  WINE_GRPC_MAX_WARM_SECONDS=${WINE_GRPC_MAX_WARM_SECONDS:-0}
+  WINE_GRPC_MAX_WARM_SECONDS=${WINE_GRPC_MAX_WARM_SECONDS:-120}
   out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 fi
 mkdir -p "$out"
@@ -487,8 +490,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       if part grpc; then
         wineserver_pid=$(for p in /proc/[0-9]*; do case "$(cat $p/comm 2>/dev/null)" in wineserver*) echo "${p#/proc/}" ;; esac; done | head -1)
         [ -n "$wineserver_pid" ] || { echo "no wineserver process found" >&2; exit 1; }
-        # By default timed after the fixed warm-up (WINE_GRPC_MAX_WARM_SECONDS 0), not after the JIT went
-        # quiet as on Unix: settling took 10 to 35 s per cell, about 15 minutes more for a full run. The
+        # Timed once the JIT went quiet, as on Unix (WINE_GRPC_MAX_WARM_SECONDS, above). The
         # jitMillisTimed of each result says how long the JIT still compiled in its timed window.
         grpc_java=(wine "$PIPEKIT_JAVA" $PIPEKIT_JAVA_OPTIONS -Dgrpcbench.maxWarmSeconds=$GRPC_MAX_WARM_SECONDS
           -Dgrpcbench.wineserverStat="Z:\\proc\\$wineserver_pid\\stat" -cp "$GRPC_CP" GrpcBench)

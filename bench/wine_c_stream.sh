@@ -6,19 +6,21 @@
 # the client's JSON (the median of 5 timed downloads after 2 untimed ones). The ratio says what the
 # Wine test bed's own named pipes stream against its TCP, beside which to read pipe-netty's (issue 27).
 #
-# Usage: bench/wine_c_stream.sh [ROUNDS] [BYTES]    (default 5 rounds of 64 MiB; needs Docker,
-#                                                    the test bed image and x86_64-w64-mingw32-gcc)
+# Usage: bench/wine_c_stream.sh [ROUNDS] [BYTES] [CALL]
+#   default 5 rounds of 64 MiB, the clients reading in calls of CALL bytes (default 64 KiB; the
+#   servers write 64 KiB calls); needs Docker, the test bed image and x86_64-w64-mingw32-gcc
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
 bytes=${2:-67108864}
+call=${3:-65536}
 image=$(pipe-it/src/test/wine/build-image.sh --tag)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 x86_64-w64-mingw32-gcc -municode -DUNICODE -D_UNICODE @pipe-it/src/test/c/cflags.rsp -o "$work/pipe-stream.exe" bench/c/pipe_stream.c
 x86_64-w64-mingw32-gcc @pipe-it/src/test/c/cflags.rsp -o "$work/tcp-stream.exe" bench/c/tcp_stream.c -lws2_32
 # Wine programs' output goes to files, never through a pipe (their helper processes keep it open).
-docker run --rm --network none -v "$work:/bench" -e ROUNDS="$rounds" -e BYTES="$bytes" "$image" bash -c '
+docker run --rm --network none -v "$work:/bench" -e ROUNDS="$rounds" -e BYTES="$bytes" -e CALL="$call" "$image" bash -c '
   set -e
   cd /bench
   wineserver -p
@@ -31,7 +33,7 @@ docker run --rm --network none -v "$work:/bench" -e ROUNDS="$rounds" -e BYTES="$
   done
   $ready || { echo "the servers did not start" >&2; cat pipe-server.log tcp-server.log >&2; exit 1; }
   client() { # label program endpoint
-    wine "$2" client "$3" D "$BYTES" 2 5 > client.out 2> client.err || { cat client.out client.err >&2; exit 1; }
+    wine "$2" client "$3" D "$BYTES" 2 5 "$CALL" > client.out 2> client.err || { cat client.out client.err >&2; exit 1; }
     echo "$1 $round $(tr -d "\r" < client.out)"
   }
   for round in $(seq "$ROUNDS"); do

@@ -5,8 +5,9 @@
  *   pipe-stream.exe server NAME [BUFFER]
  *                                      serve clients one after another on \\.\pipe\NAME, with
  *                                      pipe buffers of BUFFER bytes (default 64 KiB)
- *   pipe-stream.exe client NAME U|D COUNT [WARM TIMED]
- *                                      upload or download COUNT bytes in 64 KiB calls, timed
+ *   pipe-stream.exe client NAME U|D COUNT [WARM TIMED [CALL]]
+ *                                      upload or download COUNT bytes in calls of CALL bytes
+ *                                      (default 64 KiB; the server's are 64 KiB), timed
  *                                      from the command to the last byte, WARM times untimed
  *                                      (default 1) and TIMED times timed (default 5, at most 64);
  *                                      prints one JSON object with the median
@@ -37,10 +38,10 @@ static BOOL ioAll(HANDLE pipe, BYTE *buf, DWORD len, BOOL writing)
     return TRUE;
 }
 
-static BOOL transfer(HANDLE pipe, BYTE *chunk, ULONGLONG count, BOOL writing)
+static BOOL transfer(HANDLE pipe, BYTE *chunk, DWORD call, ULONGLONG count, BOOL writing)
 {
     while (count > 0) {
-        DWORD len = count < CHUNK ? (DWORD) count : CHUNK, n = 0;
+        DWORD len = count < call ? (DWORD) count : call, n = 0;
         BOOL ok = writing ? WriteFile(pipe, chunk, len, &n, NULL) : ReadFile(pipe, chunk, len, &n, NULL);
         if (!ok || n == 0)
             return FALSE;
@@ -71,9 +72,9 @@ static int serve(const TCHAR *pipeName, DWORD buffer)
             while (ioAll(pipe, command, sizeof command, FALSE)) {
                 if (command[0] == 'U') {
                     BYTE done = 'k';
-                    if (!transfer(pipe, chunk, countOf(command), FALSE) || !ioAll(pipe, &done, 1, TRUE))
+                    if (!transfer(pipe, chunk, CHUNK, countOf(command), FALSE) || !ioAll(pipe, &done, 1, TRUE))
                         break;
-                } else if (!transfer(pipe, chunk, countOf(command), TRUE)) {
+                } else if (!transfer(pipe, chunk, CHUNK, countOf(command), TRUE)) {
                     break;
                 }
             }
@@ -84,7 +85,7 @@ static int serve(const TCHAR *pipeName, DWORD buffer)
     }
 }
 
-static double timed(HANDLE pipe, BYTE *chunk, char direction, ULONGLONG count)
+static double timed(HANDLE pipe, BYTE *chunk, DWORD call, char direction, ULONGLONG count)
 {
     BYTE command[STREAM_COMMAND_SIZE];
     commandFor(command, direction, count);
@@ -95,9 +96,9 @@ static double timed(HANDLE pipe, BYTE *chunk, char direction, ULONGLONG count)
         return -1;
     if (direction == 'U') {
         BYTE done;
-        if (!transfer(pipe, chunk, count, TRUE) || !ioAll(pipe, &done, 1, FALSE))
+        if (!transfer(pipe, chunk, call, count, TRUE) || !ioAll(pipe, &done, 1, FALSE))
             return -1;
-    } else if (!transfer(pipe, chunk, count, FALSE)) {
+    } else if (!transfer(pipe, chunk, call, count, FALSE)) {
         return -1;
     }
     QueryPerformanceCounter(&ended);
@@ -111,10 +112,11 @@ int _tmain(int argc, TCHAR *argv[])
         StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
         return serve(pipeName, argc == 4 ? (DWORD) _ttoi(argv[3]) : CHUNK);
     }
-    int warm = argc == 7 ? _ttoi(argv[5]) : 1, timedRuns = argc == 7 ? _ttoi(argv[6]) : 5;
-    if ((argc != 5 && argc != 7) || _tcscmp(argv[1], TEXT("client")) != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')
+    int warm = argc >= 7 ? _ttoi(argv[5]) : 1, timedRuns = argc >= 7 ? _ttoi(argv[6]) : 5;
+    int call = argc == 8 ? _ttoi(argv[7]) : CHUNK;
+    if ((argc != 5 && argc != 7 && argc != 8) || call < 1 || call > MAX_CALL || _tcscmp(argv[1], TEXT("client")) != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')
         || warm < 0 || timedRuns < 1 || timedRuns > MAX_TIMED) {
-        _tprintf(TEXT("usage: pipe-stream.exe server NAME [BUFFER] | client NAME U|D COUNT [WARM TIMED]\n"));
+        _tprintf(TEXT("usage: pipe-stream.exe server NAME [BUFFER] | client NAME U|D COUNT [WARM TIMED [CALL]]\n"));
         return 2;
     }
     StringCchPrintf(pipeName, 256, TEXT("\\\\.\\pipe\\%ls"), argv[2]);
@@ -134,13 +136,15 @@ int _tmain(int argc, TCHAR *argv[])
             return 1;
         }
     }
-    static BYTE chunk[CHUNK];
-    memset(chunk, 'x', sizeof chunk);
+    BYTE *chunk = malloc(call);
+    if (chunk == NULL)
+        return 1;
+    memset(chunk, 'x', call);
     ULONGLONG count = _tcstoui64(argv[4], NULL, 10);
     char direction = (char) argv[3][0];
     double runs[MAX_TIMED];
     for (int i = -warm; i < timedRuns; i++) {
-        double seconds = timed(pipe, chunk, direction, count);
+        double seconds = timed(pipe, chunk, (DWORD) call, direction, count);
         if (seconds < 0) {
             _tprintf(TEXT("transfer failed (%lu).\n"), GetLastError());
             return 1;
@@ -150,5 +154,6 @@ int _tmain(int argc, TCHAR *argv[])
     }
     reportMedian(direction, count, runs, timedRuns);
     CloseHandle(pipe);
+    free(chunk);
     return 0;
 }

@@ -13,6 +13,8 @@
 
 #define STREAM_COMMAND_SIZE 9
 #define MAX_TIMED 64
+/* The largest client call (read or write) a command line may ask for: 16 MiB. */
+#define MAX_CALL (16 * 1024 * 1024)
 
 static void commandFor(unsigned char command[STREAM_COMMAND_SIZE], char direction, ULONGLONG count)
 {

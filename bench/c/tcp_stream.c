@@ -6,8 +6,9 @@
  *   tcp-stream.exe server PORT [BUFFER]
  *                                      serve clients one after another on 127.0.0.1:PORT, asking
  *                                      for SO_SNDBUF and SO_RCVBUF of BUFFER bytes if given
- *   tcp-stream.exe client PORT U|D COUNT [WARM TIMED]
- *                                      upload or download COUNT bytes in 64 KiB calls, timed
+ *   tcp-stream.exe client PORT U|D COUNT [WARM TIMED [CALL]]
+ *                                      upload or download COUNT bytes in calls of CALL bytes
+ *                                      (default 64 KiB; the server's are 64 KiB), timed
  *                                      from the command to the last byte, WARM times untimed
  *                                      (default 1) and TIMED times timed (default 5, at most 64);
  *                                      prints one JSON object with the median
@@ -37,10 +38,10 @@ static BOOL ioAll(SOCKET s, char *buf, int len, BOOL writing)
     return TRUE;
 }
 
-static BOOL transfer(SOCKET s, char *chunk, ULONGLONG count, BOOL writing)
+static BOOL transfer(SOCKET s, char *chunk, int call, ULONGLONG count, BOOL writing)
 {
     while (count > 0) {
-        int len = count < CHUNK ? (int) count : CHUNK;
+        int len = count < (ULONGLONG) call ? (int) count : call;
         int n = writing ? send(s, chunk, len, 0) : recv(s, chunk, len, 0);
         if (n <= 0)
             return FALSE;
@@ -92,9 +93,9 @@ static int serve(int port, int buffer)
         while (ioAll(s, (char *) command, sizeof command, FALSE)) {
             if (command[0] == 'U') {
                 char done = 'k';
-                if (!transfer(s, chunk, countOf(command), FALSE) || !ioAll(s, &done, 1, TRUE))
+                if (!transfer(s, chunk, CHUNK, countOf(command), FALSE) || !ioAll(s, &done, 1, TRUE))
                     break;
-            } else if (!transfer(s, chunk, countOf(command), TRUE)) {
+            } else if (!transfer(s, chunk, CHUNK, countOf(command), TRUE)) {
                 break;
             }
         }
@@ -102,7 +103,7 @@ static int serve(int port, int buffer)
     }
 }
 
-static double timed(SOCKET s, char *chunk, char direction, ULONGLONG count)
+static double timed(SOCKET s, char *chunk, int call, char direction, ULONGLONG count)
 {
     unsigned char command[STREAM_COMMAND_SIZE];
     commandFor(command, direction, count);
@@ -113,9 +114,9 @@ static double timed(SOCKET s, char *chunk, char direction, ULONGLONG count)
         return -1;
     if (direction == 'U') {
         char done;
-        if (!transfer(s, chunk, count, TRUE) || !ioAll(s, &done, 1, FALSE))
+        if (!transfer(s, chunk, call, count, TRUE) || !ioAll(s, &done, 1, FALSE))
             return -1;
-    } else if (!transfer(s, chunk, count, FALSE)) {
+    } else if (!transfer(s, chunk, call, count, FALSE)) {
         return -1;
     }
     QueryPerformanceCounter(&ended);
@@ -129,10 +130,11 @@ int main(int argc, char *argv[])
         return 1;
     if ((argc == 3 || argc == 4) && strcmp(argv[1], "server") == 0)
         return serve(atoi(argv[2]), argc == 4 ? atoi(argv[3]) : 0);
-    int warm = argc == 7 ? atoi(argv[5]) : 1, timedRuns = argc == 7 ? atoi(argv[6]) : 5;
-    if ((argc != 5 && argc != 7) || strcmp(argv[1], "client") != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')
+    int warm = argc >= 7 ? atoi(argv[5]) : 1, timedRuns = argc >= 7 ? atoi(argv[6]) : 5;
+    int call = argc == 8 ? atoi(argv[7]) : CHUNK;
+    if ((argc != 5 && argc != 7 && argc != 8) || call < 1 || call > MAX_CALL || strcmp(argv[1], "client") != 0 || (argv[3][0] != 'U' && argv[3][0] != 'D')
         || warm < 0 || timedRuns < 1 || timedRuns > MAX_TIMED) {
-        printf("usage: tcp-stream.exe server PORT [BUFFER] | client PORT U|D COUNT [WARM TIMED]\n");
+        printf("usage: tcp-stream.exe server PORT [BUFFER] | client PORT U|D COUNT [WARM TIMED [CALL]]\n");
         return 2;
     }
     struct sockaddr_in address = loopback(atoi(argv[2]));
@@ -151,13 +153,15 @@ int main(int argc, char *argv[])
     }
     BOOL noDelay = TRUE;
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *) &noDelay, sizeof noDelay);
-    static char chunk[CHUNK];
-    memset(chunk, 'x', sizeof chunk);
+    char *chunk = malloc(call);
+    if (chunk == NULL)
+        return 1;
+    memset(chunk, 'x', call);
     ULONGLONG count = _strtoui64(argv[4], NULL, 10);
     char direction = argv[3][0];
     double runs[MAX_TIMED];
     for (int i = -warm; i < timedRuns; i++) {
-        double seconds = timed(s, chunk, direction, count);
+        double seconds = timed(s, chunk, call, direction, count);
         if (seconds < 0) {
             printf("transfer failed (%d).\n", WSAGetLastError());
             return 1;
@@ -167,5 +171,6 @@ int main(int argc, char *argv[])
     }
     reportMedian(direction, count, runs, timedRuns);
     closesocket(s);
+    free(chunk);
     return 0;
 }
