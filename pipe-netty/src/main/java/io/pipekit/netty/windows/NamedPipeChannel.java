@@ -94,12 +94,16 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
      */
     static final int JOIN_LIMIT = 64 * 1024;
     /**
-     * The most a byte-mode read of bytes already in the pipe asks for: a server's pipe buffer
+     * With the channel's own {@code RCVBUF_ALLOCATOR}, the most a byte-mode read of bytes already
+     * in the pipe asks for, and the bytes after which a read batch ends: a server's pipe buffer
      * ({@link PipeBuffers#DEFAULT_SIZE}), so that one read mostly empties the pipe. Such a read is
      * sized to what {@code PeekNamedPipe} said is there, not to the allocator's guess, which stays
      * within 64 KiB: each read is a kernel call (under Wine a wineserver request), and reads of the
-     * guess took a gRPC stream's 1 MiB windows in 16 calls and as many peeks. The read that waits
-     * for the peer keeps the guess, since its buffer is held for as long as the peer is silent.
+     * guess took a gRPC stream in 16 calls and as many peeks per MB. The read that waits for the
+     * peer keeps the guess, since its buffer is held for as long as the peer is silent. The batch
+     * ends after as many bytes as NIO's 16 reads of 64 KiB, so that the loop's other channels, tasks
+     * and timers wait no longer for one busy channel than on NIO. An allocator the user set is
+     * used as Netty means it.
      */
     static final int READ_AT_ONCE_LIMIT = PipeBuffers.DEFAULT_SIZE;
 
@@ -130,7 +134,8 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     private final Joining joining = new Joining();
     private long writesStarted; // WriteFile calls made: for tests
     private final NativeBuffer peekCount = new NativeBuffer(4); // PeekNamedPipe's count, made once: no allocation per read
-    private int bytesInPipe; // what the last look found in the pipe (bytesWaiting): the size of the read that takes them
+    private int bytesInPipe; // what the last look (bytesWaiting) found in the pipe: the size of a byte-mode read that takes them
+    private long batchBytes; // the bytes the read batch has taken so far
     private long largestRead; // the most bytes one read has taken: for tests
     private boolean removingWritten; // a completed write's messages are being removed from the outbound buffer
     private int writingLength; // the bytes the pending write was issued with
@@ -263,15 +268,20 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         startRead(false);
     }
 
-    /** Starts a read; {@code bytesWaiting} when the pipe is known to hold bytes, so that the read completes at once. */
+    /**
+     * Starts a read; {@code bytesWaiting} when the pipe is known to hold bytes, so that the read
+     * completes at once. In byte mode that was just said by {@link #bytesWaiting}, which left their
+     * count in {@code bytesInPipe}.
+     */
     private void startRead(boolean bytesWaiting) {
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
         if (!inReadBatch) {
             allocHandle.reset(config);
             inReadBatch = true;
+            batchBytes = 0;
         }
         ByteBuf buf;
-        if (bytesWaiting && !messageMode && bytesInPipe > allocHandle.guess()) {
+        if (bytesWaiting && !messageMode && bytesInPipe > allocHandle.guess() && config.readsSizedToPipe()) {
             buf = alloc().directBuffer(Math.min(bytesInPipe, READ_AT_ONCE_LIMIT));
         } else {
             buf = allocHandle.allocate(alloc());
@@ -367,6 +377,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             buf.writerIndex(buf.writerIndex() + bytes);
             allocHandle.lastBytesRead(bytes);
             largestRead = Math.max(largestRead, bytes);
+            batchBytes += bytes;
         }
         allocHandle.incMessagesRead(1);
         readRequested = false;
@@ -387,7 +398,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         // shrinks to 64 bytes under small messages: a 64-byte request then hung the connection.
         // A message's own read filled its buffer or not, whatever follows it: in message mode the
         // batch goes on while the next message is there, however the last one ended.
-        if (messageMode ? anotherMessageWaiting(allocHandle) : allocHandle.continueReading() && bytesWaiting()) {
+        if (messageMode ? anotherMessageWaiting(allocHandle) : allocHandle.continueReading() && withinBatchBudget() && bytesWaiting()) {
             startRead(true);
             return;
         }
@@ -397,6 +408,11 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         if (!closed && !inputEnded && !readOp.pending() && (config.isAutoRead() || readRequested)) {
             startRead();
         }
+    }
+
+    /** Whether the batch may read on: with the channel's own allocator, until it took {@link #READ_AT_ONCE_LIMIT} bytes. */
+    private boolean withinBatchBudget() {
+        return batchBytes < READ_AT_ONCE_LIMIT || !config.readsSizedToPipe();
     }
 
     /** Whether the pipe holds bytes a read would take at once ({@code PeekNamedPipe}); false if it cannot say. */

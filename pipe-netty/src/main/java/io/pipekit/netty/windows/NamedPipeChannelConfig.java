@@ -8,6 +8,7 @@ import static io.netty.channel.ChannelOption.TCP_NODELAY;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.RecvByteBufAllocator;
 import io.pipekit.core.ServerTrust;
 import io.pipekit.netty.PipeChannelOption;
 import io.pipekit.netty.internal.MessageSettings;
@@ -28,9 +29,19 @@ final class NamedPipeChannelConfig extends DefaultChannelConfig {
     private volatile int receiveBufferSize = 4096;
     private volatile int sendBufferSize = 4096;
     private final MessageSettings messages = new MessageSettings();
+    private final RecvByteBufAllocator ownReads; // the allocator DefaultChannelConfig made for this channel
 
     NamedPipeChannelConfig(Channel channel) {
         super(channel);
+        ownReads = getRecvByteBufAllocator();
+    }
+
+    /**
+     * Whether reads of bytes already in the pipe are sized to them (the channel's own
+     * {@code RCVBUF_ALLOCATOR}), or to the guess of an allocator the user set.
+     */
+    boolean readsSizedToPipe() {
+        return getRecvByteBufAllocator() == ownReads;
     }
 
     ServerTrust serverTrust() {

@@ -23,6 +23,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.pipekit.core.PeerIdentity;
@@ -550,50 +552,118 @@ class NamedPipeChannelTest {
         }
     }
 
+    @Test
+    void aReadOfBytesAlreadyInThePipeTakesThemAllNotJustTheAllocatorsGuess() throws Exception {
+        // One write, within the server's 1 MiB pipe buffer: all of it is in the pipe at once.
+        Download download = download(1, 512 * 1024, 1, null);
+        assertArrayEquals(download.expected(), download.bytes(), "every byte, in order");
+        // Reads of the guess took at most 64 KiB each (Netty's adaptive allocator's limit).
+        assertTrue(download.largestRead() > 64 * 1024,
+                () -> "the largest read took " + download.largestRead() + " of the " + download.expected().length + " bytes in the pipe");
+    }
+
+    @Test
+    void aReadBatchEndsAfterAPipeBufferOfBytesSoThatTheLoopsOtherWorkIsNotKeptWaiting() throws Exception {
+        // Four writes of 512 KiB, 2 MiB: more than the 1 MiB pipe buffer holds; the later ones wait for the reader.
+        Download download = download(4, 512 * 1024, 1, null);
+        assertArrayEquals(download.expected(), download.bytes(), "every byte, in order");
+        int first = download.batches().get(0);
+        // Without a bound the batch read on while bytes were in the pipe: all 2 MiB in one batch.
+        // With it, the batch ends once it took 1 MiB: its last read may take up to 1 MiB more.
+        assertTrue(first < download.expected().length && first < 2 * NamedPipeChannel.READ_AT_ONCE_LIMIT,
+                () -> "the first batch took " + first + " bytes: " + download.batches());
+    }
+
+    @Test
+    void anAllocatorTheUserSetSizesEveryReadAsNettyMeansIt() throws Exception {
+        // Up to 16 reads per batch, as the channel's own: Netty's fixed allocator does one by default.
+        FixedRecvByteBufAllocator reads = new FixedRecvByteBufAllocator(4096);
+        reads.maxMessagesPerRead(16);
+        Download download = download(1, 512 * 1024, 1, reads);
+        assertArrayEquals(download.expected(), download.bytes(), "every byte, in order");
+        assertTrue(download.largestRead() <= 4096, () -> "the largest read took " + download.largestRead() + " bytes");
+    }
+
+    /** What a client got: the bytes, each read batch's size, the largest read; and what was sent. */
+    private record Download(byte[] expected, byte[] bytes, List<Integer> batches, long largestRead) {
+    }
+
+    /**
+     * A server that answers a client's byte with {@code writes} writes of {@code size} bytes, and a
+     * client that starts reading, with auto-read, once {@code landed} of them have completed,
+     * reading with {@code reads} ({@code null}: the channel's own allocator).
+     */
+    private Download download(int writes, int size, int landed, RecvByteBufAllocator reads) throws Exception {
+        NettyPipeAddress address = newAddress();
+        byte[] payload = new byte[writes * size];
+        new Random(11).nextBytes(payload);
+        AtomicInteger written = new AtomicInteger();
+        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ((ByteBuf) msg).release();
+                        for (int i = 0; i < writes; i++) {
+                            ctx.write(ctx.alloc().directBuffer(size).writeBytes(payload, i * size, size))
+                                    .addListener(f -> written.incrementAndGet());
+                        }
+                        ctx.flush();
+                    }
+                }).bind(address).sync().channel();
+        channels.add(server);
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Bootstrap bootstrap = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class).option(ChannelOption.AUTO_READ, false);
+        if (reads != null) {
+            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, reads);
+        }
+        NamedPipeChannel client = (NamedPipeChannel) bootstrap.handler(new ChannelInboundHandlerAdapter() {
+            private int batch;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+                ByteBuf buf = (ByteBuf) msg;
+                batch += buf.readableBytes();
+                buf.readBytes(got, buf.readableBytes());
+                buf.release();
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                batches.add(batch);
+                batch = 0;
+                if (got.size() >= payload.length) {
+                    received.complete(got.toByteArray());
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                received.completeExceptionally(cause);
+            }
+        }).connect(address).sync().channel();
+        channels.add(client);
+        client.writeAndFlush(client.alloc().directBuffer(1).writeByte(1)).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+        while (written.get() < landed) {
+            assertTrue(System.nanoTime() < deadline, () -> written.get() + " of the server's writes completed");
+            Thread.sleep(5);
+        }
+        // Auto-read from now on: a batch goes on while bytes are there (with it off, each read() is one read).
+        // Its first read asks for the allocator's first guess, a few KiB, and finds the bytes there.
+        client.config().setAutoRead(true);
+        byte[] bytes = received.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        long largest = client.eventLoop().submit(client::largestRead).get(10, TimeUnit.SECONDS);
+        return new Download(payload, bytes, batches, largest);
+    }
+
     /**
      * A server's pipe buffers are 1 MiB unless set, gRPC's flow-control window: a stream's writes
      * come in tens of KiB, and with the 4 KiB of pipekit's message server each one waited for
      * the reader (the gRPC stream made 38 reads per MB under Wine instead of 20); with 64 KiB
      * the stream still did about a tenth fewer MB/s under Wine than with 1 MiB.
      */
-    @Test
-    void aReadOfBytesAlreadyInThePipeTakesThemAllNotJustTheAllocatorsGuess() throws Exception {
-        NettyPipeAddress address = newAddress();
-        byte[] payload = new byte[512 * 1024]; // within the server's 1 MiB pipe buffer: one write, in the pipe at once
-        new Random(11).nextBytes(payload);
-        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ((ByteBuf) msg).release();
-                        ctx.writeAndFlush(ctx.alloc().directBuffer(payload.length).writeBytes(payload));
-                    }
-                }).bind(address).sync().channel();
-        channels.add(server);
-        CompletableFuture<byte[]> received = new CompletableFuture<>();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        NamedPipeChannel client = (NamedPipeChannel) new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
-                .handler(new SimpleChannelInboundHandler<ByteBuf>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                        byte[] bytes = new byte[msg.readableBytes()];
-                        msg.readBytes(bytes);
-                        got.write(bytes, 0, bytes.length);
-                        if (got.size() >= payload.length) {
-                            received.complete(got.toByteArray());
-                        }
-                    }
-                }).connect(address).sync().channel();
-        channels.add(client);
-        // The client's read waits for the server with the allocator's first guess (a few KiB);
-        // the server answers this byte with all of its payload at once.
-        client.writeAndFlush(client.alloc().directBuffer(1).writeByte(1)).sync();
-        assertArrayEquals(payload, received.get(LIMIT_SECONDS, TimeUnit.SECONDS), "every byte, in order");
-        long largest = client.eventLoop().submit(client::largestRead).get(10, TimeUnit.SECONDS);
-        // Reads of the guess took at most 64 KiB each (Netty's adaptive allocator's limit).
-        assertTrue(largest > 64 * 1024, () -> "the largest read took " + largest + " bytes of the " + payload.length + " in the pipe");
-    }
-
     @Test
     void aServersPipeBuffersAre1MiBByDefault() throws Exception {
         NettyPipeAddress address = newAddress();
