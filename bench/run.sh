@@ -3,7 +3,7 @@
 # beside them on the same client, message sizes and machine, interleaved over ROUNDS rounds,
 # then regenerates the doc and its plot from the raw results.
 #
-#   bench/run.sh            the full matrix (about 45 minutes on 2 cores), rewrites docs/performance.md
+#   bench/run.sh            the full matrix (about 47 minutes on 2 cores), rewrites docs/performance.md
 #   bench/run.sh --smoke    one tiny round of everything, results in a temp folder, docs untouched
 #   bench/run.sh --only sockets
 #                           the full rounds of the rows issue 26 added (the stream rows, with PipeSocket's,

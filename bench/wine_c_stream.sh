@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Under Wine, what a named pipe streams against TCP loopback with no Java at all: the C programs
 # bench/c/pipe_stream.c (byte pipe, 1 MiB pipe buffers, as pipe-netty's gRPC server asks) and
-# bench/c/tcp_stream.c (Winsock, TCP_NODELAY), both in 64 KiB calls, downloading the same bytes,
+# bench/c/tcp_stream.c (Winsock, TCP_NODELAY), the servers writing 64 KiB calls and the clients
+# reading in calls of CALL bytes (64 KiB unless given), downloading the same bytes,
 # taking turns over ROUNDS rounds in the test bed. Prints one line per cell: transport, round, and
 # the client's JSON (the median of 5 timed downloads after 2 untimed ones). The ratio says what the
 # Wine test bed's own named pipes stream against its TCP, beside which to read pipe-netty's (issue 27).

@@ -152,7 +152,7 @@ int _tmain(int argc, TCHAR *argv[])
         if (i >= 0)
             runs[i] = seconds;
     }
-    reportMedian(direction, count, runs, timedRuns);
+    reportMedian(direction, count, call, runs, timedRuns);
     CloseHandle(pipe);
     free(chunk);
     return 0;

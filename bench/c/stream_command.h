@@ -37,13 +37,13 @@ static int byValue(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Prints the median of the timed runs' seconds (sorts them). */
-static void reportMedian(char direction, ULONGLONG count, double *runs, int timedRuns)
+/* Prints the median of the timed runs' seconds (sorts them), and the client's call size. */
+static void reportMedian(char direction, ULONGLONG count, int call, double *runs, int timedRuns)
 {
     qsort(runs, (size_t) timedRuns, sizeof runs[0], byValue);
     double seconds = runs[timedRuns / 2];
-    printf("{\"direction\":\"%s\",\"bytes\":%llu,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
-           direction == 'U' ? "upload" : "download", count, seconds, (double) count / seconds / 1e6);
+    printf("{\"direction\":\"%s\",\"bytes\":%llu,\"callBytes\":%d,\"seconds\":%.4f,\"megabytesPerSecond\":%.1f}\n",
+           direction == 'U' ? "upload" : "download", count, call, seconds, (double) count / seconds / 1e6);
 }
 
 #endif

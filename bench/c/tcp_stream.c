@@ -169,7 +169,7 @@ int main(int argc, char *argv[])
         if (i >= 0)
             runs[i] = seconds;
     }
-    reportMedian(direction, count, runs, timedRuns);
+    reportMedian(direction, count, call, runs, timedRuns);
     closesocket(s);
     free(chunk);
     return 0;
