@@ -27,7 +27,8 @@ public final class PipeChannelOption<T> extends ChannelOption<T> {
      * Server: at most this many connections at once, 1 to 255 (unlimited, the default); {@code maxInstances}.
      * Beyond it a client finds the pipe busy and waits, up to its connect timeout: on Windows the pipe's
      * instances are all taken; on Unix the server stops listening until a connection closes, as
-     * pipekit's own server does (docs/netty.md).
+     * pipekit's own server does (docs/netty.md). Set before bind: a bound server keeps it
+     * ({@code IllegalStateException}), as Windows fixes it with a pipe's first instance.
      */
     public static final ChannelOption<Integer> MAX_INSTANCES = valueOf(PipeChannelOption.class, "MAX_INSTANCES");
 

@@ -11,6 +11,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -20,6 +21,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.MessageTooLargeException;
 import io.pipekit.core.PeerClosedException;
@@ -36,7 +38,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -146,6 +150,65 @@ public abstract class MessagePipeSpec {
     }
 
     @Test
+    void aMessageServerWhoseAllocatorDoesNotAskIfMoreIsThereStillAnswersEveryMessage() throws Exception {
+        String name = newName();
+        // Netty's handle then says "read on" without the pipe's word that another message is there.
+        channel(flushOnReadCompleteServer(name, PipeType.MESSAGE,
+                new AdaptiveRecvByteBufAllocator().respectMaybeMoreData(false).maxMessagesPerRead(16)));
+        PipeClient client = peer(PipeClient.builder(name).receiveTimeout(Duration.ofSeconds(LIMIT_SECONDS)).connect());
+
+        for (int size : new int[] {1024, 1, 0, 70_000, 5}) {
+            byte[] message = bytes(size, size + 3);
+            assertArrayEquals(message, client.transact(message), "a message of " + size + " bytes, answered");
+        }
+    }
+
+    @Test
+    void aMessageServerWhoseAllocatorIsOfAKindOfItsOwnAnswersEveryMessage() throws Exception {
+        String name = newName();
+        RecvByteBufAllocator ofItsOwn = new RecvByteBufAllocator() { // not a MaxMessagesRecvByteBufAllocator
+            @Override
+            public Handle newHandle() {
+                return new FixedRecvByteBufAllocator(1024).newHandle();
+            }
+        };
+        echoServer(name, server -> server.option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ofItsOwn));
+        PipeClient client = peer(PipeClient.builder(name).receiveTimeout(Duration.ofSeconds(LIMIT_SECONDS)).connect());
+
+        for (int size : new int[] {1, 5000, 0}) {
+            byte[] message = bytes(size, size + 4);
+            assertArrayEquals(message, client.transact(message), "a message of " + size + " bytes, answered");
+        }
+        assertEquals(null, childFailures.poll(), "no failure");
+    }
+
+    @Test
+    void aHandlerThatClosesItsChannelInChannelReadIsStillToldTheReadIsComplete() throws Exception {
+        String name = newName();
+        CountDownLatch readComplete = new CountDownLatch(1);
+        channel(new ServerBootstrap().group(serverGroup).channel(PipeNetty.serverChannelType())
+                .option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ((ByteBuf) msg).release();
+                        ctx.close();
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        readComplete.countDown(); // as Netty's NIO channels fire it, closed or not
+                    }
+                }).bind(PipeNetty.address(name)).sync().channel());
+        PipeClient client = peer(PipeClient.builder(name).connect());
+
+        client.send(bytes(10, 7));
+
+        assertTrue(readComplete.await(LIMIT_SECONDS, TimeUnit.SECONDS), "channelReadComplete after the read that closed");
+    }
+
+    @Test
     void aByteServerThatFlushesWhenAReadCompletesAnswersEveryRead() throws Exception {
         String name = newName();
         channel(flushOnReadCompleteServer(name, PipeType.BYTE));
@@ -219,6 +282,85 @@ public abstract class MessagePipeSpec {
                 }).connect(PipeNetty.address(name)).sync().channel());
 
         sendTogetherAndExpectEachBack(client, sent, received);
+    }
+
+    @Test
+    void aWriteCancelledBeforeItsFlushSendsNothingAndTheMessagesAroundItKeepTheirBoundaries() throws Exception {
+        String name = newName();
+        peer(PipeServer.builder(name).handler((client, request) -> request).start());
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        Channel client = messageClient(name, received);
+        byte[] first = bytes(10, 1);
+        byte[] last = bytes(3000, 2);
+
+        // On the loop, so that each write is in the outbound buffer when its promise is cancelled:
+        // Netty keeps a cancelled entry there, with an empty buffer for its message, until the flush.
+        client.eventLoop().submit(() -> {
+            assertTrue(client.write(Unpooled.wrappedBuffer(bytes(20, 3))).cancel(false));
+            client.flush(); // a flush of nothing but a cancelled write
+            assertTrue(client.write(Unpooled.wrappedBuffer(bytes(30, 4))).cancel(false));
+            client.write(Unpooled.wrappedBuffer(first));
+            assertTrue(client.write(Unpooled.wrappedBuffer(bytes(40, 5))).cancel(false));
+            client.write(Unpooled.EMPTY_BUFFER); // an empty message, which is sent
+            client.writeAndFlush(Unpooled.wrappedBuffer(last));
+        }).sync();
+
+        assertArrayEquals(first, (byte[]) received.poll(LIMIT_SECONDS, TimeUnit.SECONDS), "the first message sent, echoed");
+        assertArrayEquals(new byte[0], (byte[]) received.poll(LIMIT_SECONDS, TimeUnit.SECONDS), "the empty message, echoed");
+        assertArrayEquals(last, (byte[]) received.poll(LIMIT_SECONDS, TimeUnit.SECONDS), "the last, whole");
+        byte[] after = bytes(50, 6);
+        client.writeAndFlush(Unpooled.wrappedBuffer(after));
+        assertArrayEquals(after, (byte[]) received.poll(LIMIT_SECONDS, TimeUnit.SECONDS), "and the next: nothing else came between");
+    }
+
+    @Test
+    void autoReadTurnedOffInChannelReadStopsTheMessagesAfterWhatTheReadBrought() throws Exception {
+        String name = newName();
+        List<byte[]> sent = new ArrayList<>();
+        // 288 kB: within what a pipe-netty server's pipe holds (1 MiB) and its socket can have in
+        // flight where Linux caps SO_SNDBUF at its default wmem_max (twice 208 KiB).
+        for (int i = 0; i < 8; i++) {
+            sent.add(bytes(36_000, 100 + i)); // more than half of a 64 KiB read: a read brings two whole messages at most
+        }
+        CompletableFuture<Void> allInThePipe = new CompletableFuture<>();
+        channel(new ServerBootstrap().group(serverGroup).channel(PipeNetty.serverChannelType())
+                .option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        ChannelFuture last = null;
+                        for (byte[] message : sent) {
+                            last = ctx.writeAndFlush(Unpooled.wrappedBuffer(message));
+                        }
+                        last.addListener(written -> allInThePipe.complete(null)); // writes complete in order
+                    }
+                }).bind(PipeNetty.address(name)).sync().channel());
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        Channel client = channel(new Bootstrap().group(clientGroup).channel(PipeNetty.channelType())
+                .option(PipeChannelOption.PIPE_TYPE, PipeType.MESSAGE)
+                .handler(new Collect(received) {
+                    private boolean first = true;
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (first) {
+                            ctx.channel().config().setAutoRead(false); // Netty's back-pressure
+                            first = false;
+                        }
+                        super.channelRead(ctx, msg);
+                    }
+                }).connect(PipeNetty.address(name)).sync().channel());
+
+        allInThePipe.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        Thread.sleep(200); // time for the client to hand up what it should not
+
+        assertTrue(received.size() <= 2, received.size() + " messages handed up after auto-read went off");
+        client.config().setAutoRead(true);
+        for (int i = 0; i < sent.size(); i++) {
+            Object message = received.poll(LIMIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(message, "message " + i + " never came");
+            assertArrayEquals(sent.get(i), (byte[]) message, "message " + i);
+        }
     }
 
     /** Writes each of {@code sent} as one message, flushes them together, and expects each answer back, in order. */
@@ -311,9 +453,13 @@ public abstract class MessagePipeSpec {
      * (a fixed allocator's default is one; a channel's own, adaptive, allocator reads up to 16).
      */
     private Channel flushOnReadCompleteServer(String name, PipeType type) throws InterruptedException {
+        return flushOnReadCompleteServer(name, type, new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(16));
+    }
+
+    private Channel flushOnReadCompleteServer(String name, PipeType type, RecvByteBufAllocator reads) throws InterruptedException {
         return new ServerBootstrap().group(serverGroup).channel(PipeNetty.serverChannelType())
                 .option(PipeChannelOption.PIPE_TYPE, type)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(1024).maxMessagesPerRead(16))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
                 .childHandler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -1,6 +1,7 @@
 package io.pipekit.netty.unix;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.pipekit.core.unix.Frames;
 import java.nio.ByteBuffer;
@@ -13,7 +14,8 @@ import java.util.Arrays;
  * frames go out in one gathering write, each message from its own buffer's memory behind a header
  * of its own, not copied; a write the socket takes only part of is carried on from where it
  * stopped, inside a header or a body. Which messages a write completed is counted here, so that
- * each message's promise completes once its whole frame is out. Confined to the channel's loop.
+ * each message's promise completes once its whole frame is out; a write cancelled before its flush
+ * sends nothing. Confined to the channel's loop.
  */
 final class FramedWrites {
     /** The most frames laid out for one write, each a header and its body. */
@@ -78,6 +80,16 @@ final class FramedWrites {
         bytes += buffer.remaining();
     }
 
+    /** The flushed entries that are cancelled writes: those {@code forEachFlushedMessage} does not visit. */
+    private static int cancelled(ChannelOutboundBuffer in) throws Exception {
+        int[] live = {0};
+        in.forEachFlushedMessage(msg -> {
+            live[0]++;
+            return true;
+        });
+        return in.size() - live[0];
+    }
+
     /** What {@link #gather} laid out, for a gathering write of its count of buffers. */
     ByteBuffer[] buffers() {
         return gathered;
@@ -93,15 +105,39 @@ final class FramedWrites {
      * frame is now out completes; a message the write stopped in keeps its place, and the next
      * write goes on from there.
      */
-    void written(ChannelOutboundBuffer in, long written) {
+    void written(ChannelOutboundBuffer in, long written) throws Exception {
         Arrays.fill(gathered, 0, count, null); // no hold on the buffers' memory once they are released
         count = 0;
         long left = written;
+        int cancelled = -1; // flushed entries that are cancelled writes; -1 until counted
         for (Object msg; (msg = in.current()) instanceof ByteBuf buf; ) {
             int header = Frames.HEADER_BYTES - headerSent;
             if (left < header) {
                 headerSent += (int) left;
                 return;
+            }
+            if (buf == Unpooled.EMPTY_BUFFER) {
+                // An empty message, or a write cancelled before its flush: Netty keeps such an
+                // entry, with this buffer for its message, and gather skipped it, as
+                // forEachFlushedMessage does. Removing it is right either way; whether the
+                // write's bytes were its header, the count of cancelled entries says: removing
+                // a cancelled one lowers it, removing a message does not (the listeners its
+                // promise runs may flush more, cancelled or not, but never fewer).
+                if (cancelled < 0) {
+                    cancelled = cancelled(in);
+                }
+                if (cancelled > 0) {
+                    in.remove();
+                    int now = cancelled(in);
+                    boolean wasCancelled = now < cancelled;
+                    cancelled = now;
+                    if (wasCancelled) {
+                        continue;
+                    }
+                    left -= header;
+                    headerSent = 0;
+                    continue;
+                }
             }
             left -= header;
             headerSent = Frames.HEADER_BYTES;
@@ -114,7 +150,11 @@ final class FramedWrites {
             left -= body;
             in.progress(body);
             headerSent = 0;
+            int size = in.size();
             in.remove(); // an empty message's frame is its header: it completes here too
+            if (in.size() != size - 1) {
+                cancelled = -1; // its promise's listeners flushed more: count again if it matters
+            }
         }
     }
 }

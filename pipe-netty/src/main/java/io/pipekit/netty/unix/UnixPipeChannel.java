@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FileRegion;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.AbstractNioByteChannel;
@@ -69,6 +70,8 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
     private static final int GATHERING_LOW_THRESHOLD = 4096;
     /** Message mode: bytes read at a time below a large message's body, as pipekit's own client reads them. */
     private static final int MESSAGE_READ_CHUNK = 64 * 1024;
+    /** Netty's default messages per read, for an allocator that does not say (not a {@code MaxMessagesRecvByteBufAllocator}). */
+    private static final int DEFAULT_SOCKET_READS_PER_READ = 16;
     /** How often a connect to a full server looks again, as pipe-netty's named-pipe client retries a busy pipe. */
     private static final long BUSY_RETRY_MILLIS = 5;
     private final UnixPipeChannelConfig config;
@@ -371,15 +374,16 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
      * left to hand up: Netty's read loop ends this read, and the selector brings the rest) or -1
      * (the end of the stream). Netty's loop, which is final, fires only what this method puts into
      * the one buffer it is given, while a message has a length of its own, may be empty, and may
-     * come several to a read. Like a decoder's, every whole message read is handed up, also with
-     * auto-read off; a read asked for by {@code read()} is served once one has been.
+     * come several to a read. Like a decoder's, every whole message a socket read brings is handed
+     * up, also with auto-read off; then, with auto-read off, the read ends, and a read asked for by
+     * {@code read()} is served once one has been.
      */
     private int readMessages() throws IOException {
         if (frames == null) {
             frames = new FrameReader(config.messages().maxMessageSize(), MESSAGE_READ_CHUNK);
         }
         SocketChannel socket = javaChannel();
-        for (int reads = config.getMaxMessagesPerRead(); reads > 0; reads--) {
+        for (int reads = socketReadsPerRead(); reads > 0; reads--) {
             int n = socket.read(frames.readTarget()); // a large body's rest straight into its array
             if (n < 0) {
                 if (frames.midFrame()) {
@@ -388,20 +392,29 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
                 }
                 return -1;
             }
+            boolean handedUp = false;
             for (byte[] message; (message = frames.next()) != null; ) { // MessageTooLargeException: a read error
                 if (!config.isAutoRead()) {
                     clearReadPending(); // as Netty's loop does before it hands data up
                 }
                 pipeline().fireChannelRead(Unpooled.wrappedBuffer(message));
+                handedUp = true;
                 if (!isOpen()) {
                     return 0; // a handler closed it: the rest is nobody's
                 }
             }
-            if (n == 0) {
-                return 0;
+            if (n == 0 || (handedUp && !config.isAutoRead())) {
+                return 0; // nothing more there; or auto-read is off, and what one socket read brought is handed up
             }
         }
         return 0;
+    }
+
+    /** The socket reads one read may make: the allocator's messages per read, as a NIO channel's loop makes. */
+    private int socketReadsPerRead() {
+        return config.getRecvByteBufAllocator() instanceof MaxMessagesRecvByteBufAllocator reads
+                ? reads.maxMessagesPerRead()
+                : DEFAULT_SOCKET_READS_PER_READ;
     }
 
     @Override
@@ -468,6 +481,12 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
             }
             int maxBytes = config.getMaxBytesPerGatheringWrite();
             int count = framedWrites.gather(in, maxBytes);
+            if (count == 0) {
+                // The current entry is a buffer, and gather lays out every one it visits first: this
+                // one it did not visit, a write cancelled before its flush (see FramedWrites).
+                in.remove();
+                continue;
+            }
             long attempted = framedWrites.bytes();
             long written = socket.write(framedWrites.buffers(), 0, count);
             if (written <= 0) {

@@ -61,6 +61,8 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     private Path parked;
     /** A read asked for while not listening: started once it listens again. */
     private boolean readWanted;
+    /** Whether the last {@link #doReadMessages} made a child (a refused client makes none). */
+    private boolean childAccepted;
     private long relistenPauseMillis;
     private java.util.concurrent.ScheduledFuture<?> relistenRetry; // one at a time, however many children close
 
@@ -169,6 +171,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
             }
             buf.add(new UnixPipeChannel(this, accepted, local, peer, config.messages(), config.getInBufferSize(),
                     config.getOutBufferSize()));
+            childAccepted = true;
         } catch (IOException | RuntimeException | Error e) {
             // As pipekit's own server: it costs this client its connection, not the listener.
             LOG.log(Level.WARNING, "accepting a client on " + socketPath + " failed", e);
@@ -240,8 +243,11 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         // Each read takes at least one waiting client, served or refused.
         while (!waiting.isEmpty() && isOpen() && config.allowsAnotherInstance(liveChildren)
                 && (config.isAutoRead() || readWanted)) {
-            readWanted = false;
+            childAccepted = false;
             ((AbstractNioChannel.NioUnsafe) unsafe()).read();
+            if (childAccepted) {
+                readWanted = false; // served; a refused client does not use up a read asked for
+            }
         }
         if (parked == null || !isOpen() || !waiting.isEmpty() || !config.allowsAnotherInstance(liveChildren)
                 || relistenRetry != null) {
@@ -309,7 +315,12 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         try {
             super.doClose();
         } finally {
-            javaChannel().close();
+            try {
+                javaChannel().close();
+            } catch (IOException e) {
+                // The rest still runs: the waiting clients, the socket file and the lock are freed either way.
+                LOG.log(Level.WARNING, "closing the listener on " + socketPath + " failed", e);
+            }
             if (relistenRetry != null) {
                 relistenRetry.cancel(false);
                 relistenRetry = null;

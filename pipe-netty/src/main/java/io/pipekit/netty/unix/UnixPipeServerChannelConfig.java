@@ -105,6 +105,10 @@ final class UnixPipeServerChannelConfig extends DefaultChannelConfig {
                 throw new IllegalArgumentException("maxInstances: " + max + " (expected: 1 to "
                         + ServerConfig.UNLIMITED_INSTANCES + ", which is unlimited)");
             }
+            if (channel.isActive() && max != maxInstances) {
+                // Windows fixes it with a pipe's first instance; a bound server keeps it on both OSes.
+                throw new IllegalStateException("MAX_INSTANCES is fixed once the server is bound: set it before bind");
+            }
             maxInstances = max;
         } else if (option == PipeChannelOption.IN_BUFFER_SIZE || option == ChannelOption.SO_RCVBUF) {
             inBufferSize = bufferSize(option, (Integer) value);

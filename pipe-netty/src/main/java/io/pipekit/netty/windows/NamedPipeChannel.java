@@ -7,6 +7,8 @@ import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.EmptyByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelMetadata;
@@ -37,6 +39,7 @@ import io.pipekit.netty.PipeChannel;
 import io.pipekit.netty.PipePeerAddress;
 import io.pipekit.netty.internal.PipeBuffers;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -76,6 +79,7 @@ import java.util.concurrent.TimeUnit;
  * connect completes.
  */
 public final class NamedPipeChannel extends AbstractChannel implements PipeChannel {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.netty");
     private static final Kernel32Ex KX = Kernel32Ex.INSTANCE;
     private static final Kernel32 K = Kernel32.INSTANCE;
     /**
@@ -109,7 +113,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
 
     private final NamedPipeChannelConfig config = new NamedPipeChannelConfig(this);
     private final NamedPipeServerChannel server; // the parent of an accepted channel; null for a client
-    private final PendingIo readOp = new PendingIo(this::readCompleted);
+    private final PendingIo readOp = new PendingIo(this::readOutcome);
     private final PendingIo writeOp = new PendingIo(this::writeCompleted);
     private final Runnable writeMoreTask = () -> { // made once: no allocation per turn
         writeMoreQueued = false;
@@ -239,6 +243,18 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     @Override
     protected void doDeregister() {
         loop.channelDeregistered(this);
+        if (!closed) {
+            // A completion routine is an APC of the thread that issued the I/O: a channel with a
+            // read pending cannot move to another loop. Deregistering it closes it; the cancelled
+            // read completes, and is freed, here on its own loop (docs/netty.md, "Deregister").
+            boolean wasActive = isActive();
+            unsafe().close(unsafe().voidPromise());
+            if (wasActive) {
+                // Netty's own channelInactive for this close comes after channelUnregistered, once
+                // the closed channel's pipeline has lost its handlers: they hear it here, first.
+                pipeline().fireChannelInactive();
+            }
+        }
     }
 
     @Override
@@ -260,7 +276,11 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
         readRequested = true;
         if (!readOp.pending() && !handlingRead) {
-            startRead();
+            try {
+                startRead();
+            } catch (RuntimeException | Error e) {
+                readFailed(e); // as in a read's outcome: the channel could not read again
+            }
         }
     }
 
@@ -277,7 +297,6 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
         if (!inReadBatch) {
             allocHandle.reset(config);
-            inReadBatch = true;
             batchBytes = 0;
         }
         ByteBuf buf;
@@ -290,6 +309,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             buf.release();
             buf = alloc().directBuffer(allocHandle.guess());
         }
+        inReadBatch = true; // only once a buffer is there: a batch that never read has no read complete
         allocHandle.attemptedBytesRead(buf.writableBytes());
         issueRead(buf, buf.writableBytes(), bytesWaiting);
     }
@@ -332,6 +352,38 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
         reading = buf;
         loop.issued(readOp);
+    }
+
+    /**
+     * A read's outcome. What fails in handling it (the next read's buffer not allocated: Netty's
+     * pooled allocator throws {@code OutOfDirectMemoryError} at its limit) ends this channel,
+     * as Netty's NIO channels end theirs, and not the loop that serves the others.
+     */
+    private void readOutcome(PendingIo op, int errorCode, int bytes) {
+        try {
+            readCompleted(op, errorCode, bytes);
+        } catch (RuntimeException | Error e) {
+            readFailed(e);
+        }
+    }
+
+    private void readFailed(Throwable cause) {
+        if (cause instanceof VirtualMachineError && !(cause instanceof OutOfMemoryError)) {
+            throw (VirtualMachineError) cause;
+        }
+        if (closed || inputEnded) {
+            LOG.log(Level.WARNING, "handling a read of a closing pipe channel failed", cause);
+            return;
+        }
+        if (!inReadBatch) {
+            // No read of a batch came before the failure (its read complete has fired, or none began).
+            inputEnded = true;
+            readRequested = false;
+            pipeline().fireExceptionCaught(cause);
+            unsafe().close(unsafe().voidPromise());
+            return;
+        }
+        inputFailed(cause);
     }
 
     private void readCompleted(PendingIo op, int errorCode, int bytes) {
@@ -388,6 +440,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
             handlingRead = false;
         }
         if (closed || inputEnded) {
+            if (closed) {
+                // A handler closed the channel in channelRead: the read is still complete, as on NIO.
+                allocHandle.readComplete();
+                inReadBatch = false;
+                pipeline().fireChannelReadComplete();
+            }
             return;
         }
         // The batch goes on, as the allocator asks, only while bytes are already in the pipe. A
@@ -424,8 +482,10 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
 
     /** Message mode: whether the batch goes on, as the allocator allows, with the next message's bytes already in the pipe. */
     private boolean anotherMessageWaiting(RecvByteBufAllocator.Handle allocHandle) {
+        // The pipe is asked whatever the handle does with its "maybe more data" supplier: one
+        // that ignores it (respectMaybeMoreData(false)) would read on into an empty pipe.
         return allocHandle instanceof RecvByteBufAllocator.ExtendedHandle extended
-                ? extended.continueReading(this::bytesWaiting)
+                ? extended.continueReading(() -> true) && bytesWaiting()
                 : allocHandle.continueReading() && bytesWaiting();
     }
 
@@ -446,7 +506,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
         // PeekNamedPipe says how much is left; should it not, the buffer doubles until the message ends.
         int more = left > 0 ? left : (int) Math.min(limit - have, Math.max(have, 4096));
-        buf.ensureWritable(more);
+        try {
+            buf.ensureWritable(more);
+        } catch (RuntimeException | Error e) {
+            buf.release(); // the part of the message read so far
+            throw e;
+        }
         issueRead(buf, (int) Math.min(buf.writableBytes(), (long) limit - have), true);
     }
 
@@ -489,7 +554,9 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     protected Object filterOutboundMessage(Object msg) {
         if (msg instanceof ByteBuf buf) {
             if (buf.hasMemoryAddress() || (buf.isDirect() && buf.nioBufferCount() == 1)) {
-                return buf;
+                // An empty message gets a buffer of its own, so that only a write cancelled before
+                // its flush has Netty's shared empty one in the outbound buffer (see writeOne).
+                return buf == Unpooled.EMPTY_BUFFER ? new EmptyByteBuf(alloc()) : buf; // the mode may not be known yet
             }
             // Heap or composite: the kernel needs one block of native memory.
             ByteBuf direct = alloc().directBuffer(buf.readableBytes());
@@ -538,6 +605,12 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 return false;
             }
             if (msg instanceof ByteBuf buf) {
+                if (messageMode && buf == Unpooled.EMPTY_BUFFER) {
+                    // Netty keeps the entry of a write cancelled before its flush, with this buffer
+                    // for its message; an empty message the user wrote has one of its own.
+                    in.remove();
+                    continue;
+                }
                 if (!buf.isReadable() && !messageMode) { // an empty message is a message; empty bytes are nothing
                     in.remove();
                     continue;
@@ -858,7 +931,7 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         }
         int error = Native.getLastError();
         if (error == Win32Errors.ERROR_PIPE_BUSY) {
-            if (System.nanoTime() - connectDeadlineNanos >= 0) {
+            if (config.getConnectTimeoutMillis() > 0 && System.nanoTime() - connectDeadlineNanos >= 0) { // 0: no timeout, as in Netty
                 connectFailed(new ConnectTimeoutException("every instance of " + path + " stayed busy for "
                         + config.getConnectTimeoutMillis() + " ms"));
                 return;

@@ -116,6 +116,10 @@ final class NamedPipeServerChannelConfig extends DefaultChannelConfig {
         } else if (option == PipeChannelOption.LISTENING_INSTANCES) {
             listeningInstances = (Integer) value;
         } else if (option == PipeChannelOption.MAX_INSTANCES) {
+            if (channel.isActive() && (Integer) value != maxInstances) {
+                // Windows fixes it with a pipe's first instance; a bound server keeps it on both OSes.
+                throw new IllegalStateException("MAX_INSTANCES is fixed once the server is bound: set it before bind");
+            }
             maxInstances = (Integer) value;
         } else if (option == SO_RCVBUF || option == PipeChannelOption.IN_BUFFER_SIZE) {
             inBufferSize = (Integer) value;

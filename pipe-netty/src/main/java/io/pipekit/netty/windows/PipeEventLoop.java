@@ -330,7 +330,12 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
             pendingOps--;
             try {
                 op.owner.ioCompleted(op, op.errorCode, op.bytesTransferred);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                if (!(e instanceof OutOfMemoryError)) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "handling a completion failed", e); // one channel's; the loop serves the others
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "handling a completion failed", e);
             }
         }

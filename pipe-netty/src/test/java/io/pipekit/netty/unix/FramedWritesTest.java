@@ -75,6 +75,67 @@ class FramedWritesTest {
     }
 
     @Test
+    void writesCancelledBeforeTheFlushSendNothingAndEmptyMessagesAroundThemStillGoOut() throws Exception {
+        for (int seed = 0; seed < 50; seed++) {
+            EmbeddedChannel channel = new EmbeddedChannel();
+            try {
+                ChannelOutboundBuffer in = channel.unsafe().outboundBuffer();
+                byte[] a = bytes(10, 1);
+                byte[] b = bytes(20, 2);
+                byte[] late = bytes(7, 3);
+                in.addMessage(Unpooled.wrappedBuffer(a), 10, channel.newPromise());
+                cancelled(channel, in, 5);
+                // An empty message whose promise's listener writes and flushes one more, as chained writes do.
+                ChannelPromise chaining = channel.newPromise();
+                chaining.addListener(done -> {
+                    in.addMessage(Unpooled.wrappedBuffer(late), late.length, channel.newPromise());
+                    in.addFlush();
+                });
+                in.addMessage(Unpooled.EMPTY_BUFFER, 0, chaining);
+                cancelled(channel, in, 6);
+                in.addMessage(Unpooled.EMPTY_BUFFER, 0, channel.newPromise());
+                in.addMessage(Unpooled.wrappedBuffer(b), 20, channel.newPromise());
+                in.addFlush(); // the two cancelled entries stay, with Netty's shared empty buffer for a message
+                FramedWrites writes = new FramedWrites();
+                ByteArrayOutputStream socket = new ByteArrayOutputStream();
+                Random random = new Random(seed);
+
+                while (in.current() != null) { // as UnixPipeChannel's doWriteFrames drives it
+                    int count = writes.gather(in, 64);
+                    if (count == 0) {
+                        in.remove();
+                        continue;
+                    }
+                    writes.written(in, take(writes.buffers(), count, 1 + random.nextInt(9), socket));
+                }
+
+                DataInputStream frames = new DataInputStream(new ByteArrayInputStream(socket.toByteArray()));
+                for (byte[] message : List.of(a, new byte[0], new byte[0], b, late)) {
+                    assertEquals(message.length, frames.readInt(), "seed " + seed + ": a header");
+                    assertArrayEquals(message, frames.readNBytes(message.length), "seed " + seed);
+                }
+                assertEquals(0, frames.available(), "seed " + seed + ": nothing but the frames");
+                assertTrue(chaining.isSuccess());
+            } finally {
+                channel.finishAndReleaseAll();
+            }
+        }
+    }
+
+    /** A write whose promise is cancelled before the flush, as a handler cancels it. */
+    private static void cancelled(EmbeddedChannel channel, ChannelOutboundBuffer in, int size) {
+        ChannelPromise promise = channel.newPromise();
+        in.addMessage(Unpooled.wrappedBuffer(new byte[size]), size, promise);
+        assertTrue(promise.cancel(false));
+    }
+
+    private static byte[] bytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
     void aGatherStopsAtAFileRegionAndAtItsByteBound(@TempDir Path dir) throws Exception {
         EmbeddedChannel channel = new EmbeddedChannel();
         try {

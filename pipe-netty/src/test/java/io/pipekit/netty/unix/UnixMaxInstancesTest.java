@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -322,6 +323,38 @@ class UnixMaxInstancesTest {
         assertEquals(7, server.config().getOption(PipeChannelOption.MAX_INSTANCES));
         assertThrows(IllegalArgumentException.class, () -> server.config().setOption(PipeChannelOption.MAX_INSTANCES, 0));
         assertThrows(IllegalArgumentException.class, () -> server.config().setOption(PipeChannelOption.MAX_INSTANCES, 256));
+        assertThrows(IllegalStateException.class, () -> server.config().setOption(PipeChannelOption.MAX_INSTANCES, 8),
+                "a bound server keeps its limit, as a Windows pipe does");
+        assertTrue(server.config().setOption(PipeChannelOption.MAX_INSTANCES, 7), "the same value is no change");
         assertEquals(7, server.config().getOption(PipeChannelOption.MAX_INSTANCES));
+    }
+
+    @Test
+    void withAutoReadOffAWaitingClientTheAdmissionRefusesDoesNotUseUpTheReadAskedFor() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        AtomicInteger checked = new AtomicInteger();
+        UnixPipeServerChannel server = (UnixPipeServerChannel) UnixPipeTestPermutation.socket().get(0).newServerInstance()
+                .option(PipeChannelOption.MAX_INSTANCES, 1)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(PipeChannelOption.ADMISSION, identity -> checked.incrementAndGet() != 2) // the second client is refused
+                .childHandler(new Collect()).bind(address).sync().channel();
+        opened.add(() -> server.close().sync());
+        List<SocketChannel> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            opened.add(client);
+            client.connect(UnixDomainSocketAddress.of(socketOf(address)));
+            clients.add(client);
+        }
+        server.read();
+        Channel served = nextChild();
+        assertEquals(2, server.eventLoop().submit(server::waitingClients).get(LIMIT_SECONDS, TimeUnit.SECONDS));
+
+        served.close().sync();
+        server.read(); // one read: the second client is refused, and the third is served by the same read
+
+        nextChild();
+        assertEquals(-1, clients.get(1).read(ByteBuffer.allocate(1)), "the refused client's connection is closed");
+        assertEquals(3, checked.get());
     }
 }

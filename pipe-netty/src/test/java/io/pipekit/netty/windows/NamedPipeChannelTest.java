@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.platform.win32.Kernel32;
@@ -15,8 +16,10 @@ import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,6 +48,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -776,6 +780,136 @@ class NamedPipeChannelTest {
                 .handler(new ChannelInboundHandlerAdapter()).connect(address).await();
         assertInstanceOf(ConnectTimeoutException.class, second.cause());
         assertFalse(second.channel().isOpen());
+    }
+
+    @Test
+    void aReadBufferThatCannotBeAllocatedCostsOnlyItsChannelNotTheLoop() throws Exception {
+        NettyPipeAddress failing = newAddress();
+        NettyPipeAddress healthy = newAddress();
+        AtomicBoolean outOfMemory = new AtomicBoolean();
+        // Netty's pooled allocator throws OutOfDirectMemoryError, an Error, at its limit.
+        ByteBufAllocator exhausted = new AbstractByteBufAllocator(true) {
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                if (outOfMemory.get()) {
+                    throw new OutOfMemoryError("no direct memory left (this test's allocator)");
+                }
+                return UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        };
+        CompletableFuture<Throwable> told = new CompletableFuture<>();
+        CompletableFuture<Channel> failingChild = new CompletableFuture<>();
+        channels.add(new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .childOption(ChannelOption.ALLOCATOR, exhausted)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        failingChild.complete(ctx.channel());
+                        outOfMemory.set(true); // the next read's buffer cannot be allocated
+                        ctx.writeAndFlush(msg);
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        told.complete(cause);
+                    }
+                }).bind(failing).sync().channel());
+        echoServer(healthy, new ServerBootstrap()); // on the same one-thread loop
+        Channel client = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(failing).sync().channel();
+        channels.add(client);
+
+        client.writeAndFlush(client.alloc().directBuffer().writeBytes(new byte[100]));
+
+        Channel child = failingChild.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        assertInstanceOf(OutOfMemoryError.class, told.get(LIMIT_SECONDS, TimeUnit.SECONDS), "what the child's pipeline was told");
+        assertTrue(child.closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "the child closed");
+        assertTrue(client.closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "and so its client's end");
+        byte[] payload = new byte[200_000];
+        new Random(5).nextBytes(payload);
+        assertArrayEquals(payload, echoClient(healthy, payload, 5).get(LIMIT_SECONDS, TimeUnit.SECONDS),
+                "the loop still serves its other server");
+    }
+
+    @Test
+    void deregisteringAnOpenChannelClosesItAndItsPendingReadIsFreedOnItsLoop() throws Exception {
+        NettyPipeAddress address = newAddress();
+        echoServer(address, new ServerBootstrap());
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Channel client = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelInactive(ChannelHandlerContext ctx) {
+                        events.add("inactive");
+                    }
+
+                    @Override
+                    public void channelUnregistered(ChannelHandlerContext ctx) {
+                        events.add("unregistered");
+                    }
+                }).connect(address).sync().channel();
+        channels.add(client);
+        assertTrue(client.eventLoop().submit(((NamedPipeChannel) client)::ioPending).get(LIMIT_SECONDS, TimeUnit.SECONDS),
+                "a read is pending (auto-read)");
+
+        client.deregister().sync();
+
+        // Overlapped I/O, and the routine that ends it, belong to the thread that issued it: the
+        // channel cannot move to another loop, so it closes; stop() checks that the cancelled
+        // read's buffer, the OVERLAPPEDs and the handle were freed once it completed.
+        assertTrue(client.closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "the deregistered channel closed");
+        assertFalse(client.isRegistered());
+        assertEquals(List.of("inactive", "unregistered"), events, "its handler heard it close, then leave the loop");
+    }
+
+    @Test
+    void aBoundServerKeepsItsMaxInstancesAsThePipeDoes() throws Exception {
+        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .option(PipeChannelOption.MAX_INSTANCES, 3)
+                .childHandler(new ChannelInboundHandlerAdapter()).bind(newAddress()).sync().channel();
+        channels.add(server);
+
+        assertThrows(IllegalStateException.class,
+                () -> server.config().setOption(PipeChannelOption.MAX_INSTANCES, 4));
+        assertTrue(server.config().setOption(PipeChannelOption.MAX_INSTANCES, 3), "the same value is no change");
+        assertEquals(3, server.config().getOption(PipeChannelOption.MAX_INSTANCES));
+    }
+
+    @Test
+    void aConnectTimeoutOfZeroWaitsForABusyPipeWithoutEnd() throws Exception {
+        NettyPipeAddress address = newAddress();
+        Channel server = new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
+                .option(PipeChannelOption.MAX_INSTANCES, 1)
+                .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public boolean isSharable() {
+                        return true; // two children, one after the other
+                    }
+                }).bind(address).sync().channel();
+        channels.add(server);
+        Channel first = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+        ChannelFuture second = new Bootstrap().group(clientGroup).channel(NamedPipeChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // Netty's "no timeout"
+                .handler(new ChannelInboundHandlerAdapter()).connect(address);
+        channels.add(second.channel());
+
+        assertFalse(second.await(500, TimeUnit.MILLISECONDS), "still waiting for a free instance, not failed: " + second.cause());
+        first.close().sync(); // the instance is free again: the server listens anew
+
+        assertTrue(second.await(LIMIT_SECONDS, TimeUnit.SECONDS));
+        assertNull(second.cause());
+        assertTrue(second.channel().isActive());
     }
 
     @Test
