@@ -419,7 +419,7 @@ if command -v docker >/dev/null && docker image inspect "$image" >/dev/null 2>&1
       serve() { # ready-prefix cmd...
         local ready=$1; shift
         "$@" > server.log 2>&1 & pid=$!
-        for _ in $(seq 400); do grep -q "^$ready" server.log && return 0; sleep 0.05; done
+        for _ in $(seq 400); do grep -qs "^$ready" server.log && return 0; sleep 0.05; done
         cat server.log >&2; return 1
       }
       # Each round starts each server once and warms it up with the same WARM round trips (the
