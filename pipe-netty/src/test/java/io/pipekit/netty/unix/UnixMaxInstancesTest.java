@@ -101,6 +101,18 @@ class UnixMaxInstancesTest {
         return child;
     }
 
+    /** {@code count} plain clients connected to the server's listener, waiting in its backlog until it accepts. */
+    private List<SocketChannel> inTheBacklog(int count, NettyPipeAddress address) throws Exception {
+        List<SocketChannel> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            opened.add(client);
+            client.connect(UnixDomainSocketAddress.of(socketOf(address)));
+            clients.add(client);
+        }
+        return clients;
+    }
+
     private static Path socketOf(NettyPipeAddress address) throws Exception {
         return SocketPaths.forName(address.pipeName());
     }
@@ -148,13 +160,7 @@ class UnixMaxInstancesTest {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
         // No accepting until all three are in the backlog: then the first takes the only instance.
         UnixPipeServerChannel server = (UnixPipeServerChannel) serverWithAtMost(1, address, false);
-        List<SocketChannel> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
-            opened.add(client);
-            client.connect(UnixDomainSocketAddress.of(socketOf(address)));
-            clients.add(client);
-        }
+        List<SocketChannel> clients = inTheBacklog(3, address);
         server.read();
         Channel served = nextChild();
         assertEquals(2, server.eventLoop().submit(server::waitingClients).get(LIMIT_SECONDS, TimeUnit.SECONDS),
@@ -339,13 +345,7 @@ class UnixMaxInstancesTest {
                 .option(PipeChannelOption.ADMISSION, identity -> checked.incrementAndGet() != 2) // the second client is refused
                 .childHandler(new Collect()).bind(address).sync().channel();
         opened.add(() -> server.close().sync());
-        List<SocketChannel> clients = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
-            opened.add(client);
-            client.connect(UnixDomainSocketAddress.of(socketOf(address)));
-            clients.add(client);
-        }
+        List<SocketChannel> clients = inTheBacklog(3, address);
         server.read();
         Channel served = nextChild();
         assertEquals(2, server.eventLoop().submit(server::waitingClients).get(LIMIT_SECONDS, TimeUnit.SECONDS));
