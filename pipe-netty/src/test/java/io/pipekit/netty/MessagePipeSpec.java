@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,7 +181,7 @@ public abstract class MessagePipeSpec {
             byte[] message = bytes(size, size + 4);
             assertArrayEquals(message, client.transact(message), "a message of " + size + " bytes, answered");
         }
-        assertEquals(null, childFailures.poll(), "no failure");
+        assertNull(childFailures.poll(), "no failure");
     }
 
     @Test

@@ -129,13 +129,11 @@ final class FramedWrites {
                 if (cancelled > 0) {
                     in.remove();
                     int now = cancelled(in);
-                    boolean wasCancelled = now < cancelled;
-                    cancelled = now;
-                    if (wasCancelled) {
-                        continue;
+                    if (now >= cancelled) { // a message: its frame, the header, is out
+                        left -= header;
+                        headerSent = 0;
                     }
-                    left -= header;
-                    headerSent = 0;
+                    cancelled = now;
                     continue;
                 }
             }

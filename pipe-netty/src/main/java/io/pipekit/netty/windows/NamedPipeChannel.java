@@ -368,19 +368,11 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
     }
 
     private void readFailed(Throwable cause) {
-        if (cause instanceof VirtualMachineError && !(cause instanceof OutOfMemoryError)) {
-            throw (VirtualMachineError) cause;
+        if (!PipeEventLoop.isOneChannelsFailure(cause)) {
+            throw (Error) cause;
         }
         if (closed || inputEnded) {
             LOG.log(Level.WARNING, "handling a read of a closing pipe channel failed", cause);
-            return;
-        }
-        if (!inReadBatch) {
-            // No read of a batch came before the failure (its read complete has fired, or none began).
-            inputEnded = true;
-            readRequested = false;
-            pipeline().fireExceptionCaught(cause);
-            unsafe().close(unsafe().voidPromise());
             return;
         }
         inputFailed(cause);
@@ -533,15 +525,21 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
         inputFailed(peerLeft ? null : Win32.exception("ReadFile", errorCode, null));
     }
 
-    /** Reading is over: {@code cause}, if any, goes to the pipeline, and the channel closes. */
+    /**
+     * Reading is over: the batch, if one is open, completes; {@code cause}, if any, goes to the
+     * pipeline; and the channel closes. No batch is open when the next read's buffer could not be
+     * allocated after the last batch completed, or before any read began.
+     */
     private void inputFailed(Throwable cause) {
         inputEnded = true; // first: the read-complete below may ask for another read (auto-read)
-        RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
-        allocHandle.lastBytesRead(-1);
-        allocHandle.readComplete();
-        inReadBatch = false;
         readRequested = false;
-        pipeline().fireChannelReadComplete();
+        if (inReadBatch) {
+            RecvByteBufAllocator.Handle allocHandle = unsafe().recvBufAllocHandle();
+            allocHandle.lastBytesRead(-1);
+            allocHandle.readComplete();
+            inReadBatch = false;
+            pipeline().fireChannelReadComplete();
+        }
         if (cause != null) {
             pipeline().fireExceptionCaught(cause);
         }
@@ -605,13 +603,10 @@ public final class NamedPipeChannel extends AbstractChannel implements PipeChann
                 return false;
             }
             if (msg instanceof ByteBuf buf) {
-                if (messageMode && buf == Unpooled.EMPTY_BUFFER) {
-                    // Netty keeps the entry of a write cancelled before its flush, with this buffer
-                    // for its message; an empty message the user wrote has one of its own.
-                    in.remove();
-                    continue;
-                }
-                if (!buf.isReadable() && !messageMode) { // an empty message is a message; empty bytes are nothing
+                // Netty keeps the entry of a write cancelled before its flush, with its shared empty
+                // buffer for a message; an empty message the user wrote has one of its own
+                // (filterOutboundMessage). An empty message is a message; empty bytes are nothing.
+                if (buf == Unpooled.EMPTY_BUFFER || (!buf.isReadable() && !messageMode)) {
                     in.remove();
                     continue;
                 }

@@ -330,15 +330,22 @@ public final class PipeEventLoop extends SingleThreadEventLoop {
             pendingOps--;
             try {
                 op.owner.ioCompleted(op, op.errorCode, op.bytesTransferred);
-            } catch (VirtualMachineError e) {
-                if (!(e instanceof OutOfMemoryError)) {
+            } catch (RuntimeException | Error e) {
+                if (!isOneChannelsFailure(e)) {
                     throw e;
                 }
                 LOG.log(Level.WARNING, "handling a completion failed", e); // one channel's; the loop serves the others
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.WARNING, "handling a completion failed", e);
             }
         }
+    }
+
+    /**
+     * Whether {@code failure} is one channel's to bear, its channel closing while the loop serves
+     * the others: anything but a virtual-machine error other than running out of memory (a
+     * buffer Netty's allocator could not give is an {@code OutOfMemoryError}).
+     */
+    static boolean isOneChannelsFailure(Throwable failure) {
+        return !(failure instanceof VirtualMachineError) || failure instanceof OutOfMemoryError;
     }
 
     /** Closes every pipe channel on this loop: cancels their I/O, which then completes. */
