@@ -109,6 +109,18 @@ class NamedPipeChannelTest {
         }
         return states.toString();
     }
+    /** A child's {@link NamedPipeChannel#state()}, read on its loop, for a failure's message. */
+    private static String stateOf(Channel child) {
+        if (child == null) {
+            return "never active";
+        }
+        try {
+            return child.eventLoop().submit(((NamedPipeChannel) child)::state).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
     private final java.util.concurrent.atomic.AtomicLong bytesEchoed = new java.util.concurrent.atomic.AtomicLong();
 
     private Channel echoServer(NettyPipeAddress address, ServerBootstrap bootstrap) throws InterruptedException {
@@ -808,10 +820,17 @@ class NamedPipeChannelTest {
             }
         };
         CompletableFuture<Throwable> told = new CompletableFuture<>();
+        CompletableFuture<Channel> activeChild = new CompletableFuture<>();
         CompletableFuture<Channel> failingChild = new CompletableFuture<>();
         channels.add(new ServerBootstrap().group(serverGroup).channel(NamedPipeServerChannel.class)
                 .childOption(ChannelOption.ALLOCATOR, exhausted)
                 .childHandler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        activeChild.complete(ctx.channel());
+                        ctx.fireChannelActive();
+                    }
+
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
                         failingChild.complete(ctx.channel());
@@ -829,9 +848,12 @@ class NamedPipeChannelTest {
                 .handler(new ChannelInboundHandlerAdapter()).connect(failing).sync().channel();
         channels.add(client);
 
-        client.writeAndFlush(client.alloc().directBuffer().writeBytes(new byte[100]));
+        assertTrue(client.writeAndFlush(client.alloc().directBuffer().writeBytes(new byte[100])).await(LIMIT_SECONDS, TimeUnit.SECONDS),
+                "the client's write completed");
 
-        Channel child = failingChild.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        Channel child = failingChild.completeOnTimeout(null, LIMIT_SECONDS, TimeUnit.SECONDS).get();
+        assertNotNull(child, () -> "the child read nothing: its pipeline told " + told.getNow(null) + ", client active "
+                + client.isActive() + ", child " + stateOf(activeChild.getNow(null)));
         assertInstanceOf(OutOfMemoryError.class, told.get(LIMIT_SECONDS, TimeUnit.SECONDS), "what the child's pipeline was told");
         assertTrue(child.closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "the child closed");
         assertTrue(client.closeFuture().await(LIMIT_SECONDS, TimeUnit.SECONDS), "and so its client's end");
