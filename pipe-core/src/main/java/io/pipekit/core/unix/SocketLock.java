@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * that opened the file to find it locked would release the first one's lock on closing it.
  *
  * <p>Clients ask {@link #isHeld(Path)} to tell a server that is at its instance limit (its
- * listening socket closed, the lock held) from a stale socket nobody serves.
+ * socket file moved aside, the lock held) from a stale socket nobody serves.
  */
 public final class SocketLock implements AutoCloseable {
     /**

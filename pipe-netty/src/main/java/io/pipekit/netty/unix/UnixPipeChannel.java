@@ -24,6 +24,7 @@ import io.pipekit.core.unix.FrameReader;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
+import io.pipekit.core.unix.SocketPin;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannel;
 import io.pipekit.netty.PipePeerAddress;
@@ -229,16 +230,18 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
             config.messages().fix("the channel connects with the type it had then");
             messageMode = config.messages().messages();
             Path path = SocketPaths.forName(address.pipeName());
-            if (serverIsFull(path)) {
-                // Every instance its MAX_INSTANCES allows is taken: wait, as a Windows client waits on a
-                // busy pipe, until one is free or CONNECT_TIMEOUT_MILLIS ends the connect.
+            Path pin = SocketPin.pin(path);
+            if (pin == null && SocketLock.isHeld(path)) {
+                // Every instance its MAX_INSTANCES allows is taken (the server moved its socket aside):
+                // wait, as a Windows client waits on a busy pipe, until one is free or
+                // CONNECT_TIMEOUT_MILLIS ends the connect.
                 connecting = address;
                 busyPath = path;
                 eventLoop().schedule(this::retryBusyConnect, BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
                 success = true;
                 return false;
             }
-            boolean connected = connectTo(path);
+            boolean connected = connectThrough(pin, path);
             if (connected) {
                 trust(address);
             } else {
@@ -254,10 +257,14 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         }
     }
 
-    /** Connects the socket, with a refusal said as a refused TCP connect says it. */
-    private boolean connectTo(Path path) throws IOException {
+    /**
+     * Connects the socket to the server at {@code path} through {@code pin} ({@link SocketPin}: a
+     * server that moves its file aside meanwhile cannot fail the connect), or by the path if there is
+     * no pin, with a refusal said as a refused TCP connect says it.
+     */
+    private boolean connectThrough(Path pin, Path path) throws IOException {
         try {
-            return javaChannel().connect(UnixDomainSocketAddress.of(path));
+            return javaChannel().connect(UnixDomainSocketAddress.of(pin == null ? path : pin));
         } catch (ConnectException refused) {
             throw refused;
         } catch (SocketException e) {
@@ -270,15 +277,9 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
             ConnectException failed = new ConnectException(why + " (" + e.getMessage() + ")");
             failed.initCause(e);
             throw failed;
+        } finally {
+            SocketPin.unpin(pin, path);
         }
-    }
-
-    /**
-     * A server at its {@code MAX_INSTANCES}: its socket file is gone while its lock is held
-     * ({@link UnixPipeServerChannel}, and pipekit's own server, do this).
-     */
-    private static boolean serverIsFull(Path path) {
-        return !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && SocketLock.isHeld(path);
     }
 
     /** A connect waiting on a full server tries again; a timeout or a cancel has closed the channel, which ends it. */
@@ -286,14 +287,15 @@ public final class UnixPipeChannel extends AbstractNioByteChannel implements Pip
         if (!isOpen() || connecting == null || busyPath == null) {
             return;
         }
-        if (serverIsFull(busyPath)) {
+        Path path = busyPath;
+        Path pin = SocketPin.pin(path);
+        if (pin == null && SocketLock.isHeld(path)) {
             eventLoop().schedule(this::retryBusyConnect, BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
-        Path path = busyPath;
         busyPath = null;
         try {
-            if (!connectTo(path)) {
+            if (!connectThrough(pin, path)) {
                 selectionKey().interestOps(SelectionKey.OP_CONNECT);
                 return;
             }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.nio.AbstractNioMessageChannel;
 import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.unix.AsideSocket;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
@@ -36,7 +37,9 @@ import java.util.List;
  * while that many of its children are open, as pipekit's {@code SelectorLoop} does: the socket file is
  * moved aside (a hard link kept beside it under a name no pipe can have, because a bound socket cannot be
  * bound to its path again), so a client finds no socket while the lock is held, which pipekit's clients
- * and pipe-netty's report as busy and wait on, as Windows clients wait on {@code ERROR_PIPE_BUSY}. Clients
+ * and pipe-netty's report as busy and wait on, as Windows clients wait on {@code ERROR_PIPE_BUSY}. A
+ * client that found the file just before the move reaches the listener through its own link to it
+ * ({@code SocketPin}) and waits in the backlog. Clients
  * the backlog held by then are accepted and wait, unseen by any pipeline, for an instance. When a child
  * closes, they are served first; then the file goes back to its path, if nothing else took it.
  *
@@ -124,7 +127,6 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         ownUid = PeerCredentials.currentUid(); // the kernel's uid, not user.name, which -Duser.name overrides
         SocketLock claimed = SocketClaim.lockAndClaim(address.pipeName(), path, "bind " + path);
         try {
-            AsideSocket.removeStale(path); // of a server that died while full: the lock is ours now
             SocketClaim.bindOwnerOnly(javaChannel(), path, config.getBacklog(), SocketClaim.OWNER_ONLY);
         } catch (IOException | RuntimeException | Error e) {
             claimed.close();

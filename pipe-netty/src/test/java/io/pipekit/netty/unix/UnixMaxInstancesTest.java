@@ -19,10 +19,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.PipeBusyException;
+import io.pipekit.core.unix.AsideSocket;
 import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.server.PipeServer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -33,10 +35,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +141,67 @@ class UnixMaxInstancesTest {
         assertNull(second.cause());
         assertTrue(second.channel().isActive());
         nextChild();
+    }
+
+    /**
+     * Review of pipe-netty: a connect that found the socket file just before the server moved it
+     * aside failed ("no server accepts"), and could not be retried: a failed connect closes the
+     * JDK's socket. Clients now connect through a link of their own to the file.
+     */
+    @Test
+    void clientsRacingForTheOnlyInstanceEachWaitTheirTurnAndNoneIsRefused() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        serverWithAtMost(1, address, true); // it stops listening at each accept, and listens again at each close
+
+        assertEquals(List.of(), race(address), "a connect that found the socket just before the server moved it aside");
+        assertNoPinsLeft(address);
+    }
+
+    /** The same race against pipekit's own server, which closed its listener when full and refused such a client. */
+    @Test
+    void clientsRacingForTheOnlyInstanceOfPipekitsOwnServerEachWaitTheirTurn() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        try (PipeServer server = PipeServer.builder(address.pipeName().toString()).maxInstances(1)
+                .handler((client, request) -> request).start()) {
+            assertEquals(List.of(), race(address), "a connect that found the socket just before the server filled up");
+        }
+        assertNoPinsLeft(address);
+    }
+
+    /** Four clients that each connect and close 100 times, as fast as they can; returns how connects failed. */
+    private List<Throwable> race(NettyPipeAddress address) throws InterruptedException {
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        List<Thread> racers = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            Thread racer = new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    ChannelFuture connect = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000)
+                            .connect(address).awaitUninterruptibly();
+                    if (connect.isSuccess()) {
+                        connect.channel().close().syncUninterruptibly();
+                    } else {
+                        refused.add(connect.cause());
+                    }
+                }
+            }, "racer " + r);
+            racers.add(racer);
+            racer.start();
+        }
+        for (Thread racer : racers) {
+            racer.join(TimeUnit.SECONDS.toMillis(LIMIT_SECONDS * 4));
+            assertFalse(racer.isAlive(), racer.getName() + " is still connecting");
+        }
+        return refused;
+    }
+
+    private static void assertNoPinsLeft(NettyPipeAddress address) throws java.io.IOException {
+        Path socket = SocketPaths.forName(address.pipeName());
+        String prefix = "." + socket.getFileName() + ".";
+        try (Stream<Path> files = Files.list(socket.getParent())) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".pin")).collect(Collectors.toList()),
+                    "every client's link to the socket is gone");
+        }
     }
 
     @Test

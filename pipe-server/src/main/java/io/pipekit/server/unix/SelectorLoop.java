@@ -3,6 +3,7 @@ package io.pipekit.server.unix;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeType;
+import io.pipekit.core.unix.AsideSocket;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
@@ -39,11 +40,13 @@ import io.pipekit.core.PipeClosedException;
  * <p>The listen backlog is as long as the system allows ({@code somaxconn}), so a burst of
  * non-blocking connects is queued rather than refused with {@code EAGAIN}. With
  * {@code maxInstances} below unlimited, the server stops listening while that many clients are
- * connected (its socket file removed; what the backlog held by then waits, accepted, for a free
- * instance): a client then finds no socket while the lock is held, which it reports as busy, as
- * Windows reports {@code ERROR_PIPE_BUSY}. It listens again once an instance is free, after the
- * same check of the path as at open (whatever appeared there meanwhile and is no stale socket is
- * left alone); a re-listen that fails is logged and tried again later, with a growing pause.
+ * connected: its socket file moves aside ({@link AsideSocket}) and it stops accepting, and what the
+ * backlog held by then waits, accepted, for a free instance. A client then finds no socket while
+ * the lock is held, which it reports as busy, as Windows reports {@code ERROR_PIPE_BUSY}. The
+ * listener itself stays open, so a client that found the file a moment before is neither refused
+ * nor reset: it waits in the backlog. The file goes back once an instance is free, after the same
+ * check of the path as at open (whatever appeared there meanwhile and is no stale socket is left
+ * alone); a re-listen that fails is logged and tried again later, with a growing pause.
  */
 public final class SelectorLoop implements ServerLoop {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -81,6 +84,8 @@ public final class SelectorLoop implements ServerLoop {
     private SelectionKey acceptKey;
     private Path socketPath;
     private boolean bound; // only a socket file we bound is ours to delete
+    private boolean full; // at maxInstances: not accepting; loop thread only
+    private Path parked; // where the socket file is while full (null if moving it failed); loop thread only
     private SocketLock lock; // held from before the path is claimed until after its socket is removed
     private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>(); // beyond maxInstances; loop thread only
     private long ownUid;
@@ -294,7 +299,7 @@ public final class SelectorLoop implements ServerLoop {
                     config.pipeType() == PipeType.MESSAGE);
             key.attach(connection);
             connections.add(connection);
-            if (server != null && !config.allowsAnotherInstance(connections.size())) {
+            if (!full && !config.allowsAnotherInstance(connections.size())) {
                 stopListening();
             }
             ServerConnection.Listener listener = acceptor.accepted(connection);
@@ -322,17 +327,22 @@ public final class SelectorLoop implements ServerLoop {
 
     /**
      * At {@code maxInstances}: stops listening, so that clients find the pipe busy rather than
-     * queue unseen in a backlog. The socket file goes first: a connect finds a socket by its
-     * path, so none can join the backlog after that; what it holds is then accepted, to wait
-     * for a free instance (closing the listener would reset those clients), and the listener
-     * closed. The lock stays held: clients that find no socket while it is held say busy.
+     * queue unseen in a backlog. The socket file moves aside first: a connect finds a socket by
+     * its path, so none can join the backlog by it after that; what the backlog holds is then
+     * accepted, to wait for a free instance. The listener stays open (closing it would refuse or
+     * reset a client that found the file a moment before), and the lock stays held: clients that
+     * find no socket while it is held say busy.
      */
     private void stopListening() {
+        full = true;
+        acceptKey.interestOps(0);
         try {
-            Files.deleteIfExists(socketPath);
+            parked = AsideSocket.park(socketPath);
             bound = false; // whatever is at the path from now on is not ours to delete
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
+        } catch (IOException | RuntimeException e) {
+            // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
+            // still no more than maxInstances are served.
+            LOG.log(Level.WARNING, "moving " + socketPath + " aside at maxInstances failed; clients queue in its backlog", e);
         }
         try {
             for (SocketChannel pending; (pending = server.accept()) != null; ) {
@@ -341,13 +351,6 @@ public final class SelectorLoop implements ServerLoop {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "accept on " + socketPath + " failed", e);
         }
-        acceptKey.cancel();
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing " + socketPath + " failed", e);
-        }
-        server = null;
     }
 
     /** Below {@code maxInstances} again: serves the clients that wait, then listens again. */
@@ -355,16 +358,24 @@ public final class SelectorLoop implements ServerLoop {
         while (!stopping && !waiting.isEmpty() && config.allowsAnotherInstance(connections.size())) {
             admit(waiting.poll());
         }
-        if (stopping || server != null || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
+        if (stopping || !full || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
             relistenPause = 0; // nothing to retry now: the next release that frees an instance asks again
             return;
         }
         String operation = "listen again on " + socketPath;
         try {
-            // The path was free while we did not listen, for anyone to put something there:
-            // only a stale socket is replaced, as at open.
-            SocketClaim.claimPath(socketPath, operation);
-            listen();
+            if (parked != null || server == null) {
+                // The path was free while we did not listen, for anyone to put something there:
+                // only a stale socket is replaced, as at open.
+                SocketClaim.claimPath(socketPath, operation);
+                if (server == null) {
+                    listen(); // the aside socket was removed, and the last try to replace it failed
+                } else {
+                    unpark();
+                }
+            }
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            full = false;
             relistenPause = 0;
         } catch (IOException | RuntimeException e) {
             relistenPause = relistenPause == 0 ? RELISTEN_FIRST_NANOS : Math.min(2 * relistenPause, RELISTEN_MAX_NANOS);
@@ -374,11 +385,37 @@ public final class SelectorLoop implements ServerLoop {
         }
     }
 
+    /**
+     * Puts the socket file back at its path. If someone removed the aside name meanwhile, no
+     * client can reach the listener again: a new one takes its place (the clients in the old one's
+     * backlog, which found it through a link of their own, are reset).
+     */
+    private void unpark() throws IOException {
+        try {
+            AsideSocket.unpark(socketPath, parked);
+            parked = null;
+            bound = true;
+            return;
+        } catch (java.nio.file.NoSuchFileException removed) {
+            LOG.log(Level.WARNING, parked + " was removed while " + socketPath + " was full; listening on a new socket");
+        }
+        parked = null;
+        ServerSocketChannel unreachable = server;
+        server = null;
+        acceptKey.cancel();
+        try {
+            unreachable.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the listener moved aside from " + socketPath + " failed", e);
+        }
+        listen(); // on failure, tried again as any re-listen is; until then nothing listens
+    }
+
     /** A connection has closed its socket. */
     void released(UnixConnection connection) {
         connections.remove(connection);
         halfClosed.remove(connection);
-        if (!stopping && config.allowsAnotherInstance(connections.size()) && (server == null || !waiting.isEmpty())) {
+        if (!stopping && config.allowsAnotherInstance(connections.size()) && (full || !waiting.isEmpty())) {
             defer(this::admitWaitingOrListen); // after the current events: a close may come from inside a dispatch
         }
     }
@@ -460,6 +497,14 @@ public final class SelectorLoop implements ServerLoop {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "removing " + socketPath + " failed", e);
             }
+        }
+        if (parked != null) {
+            try {
+                Files.deleteIfExists(parked);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "removing " + parked + " failed", e);
+            }
+            parked = null;
         }
         for (SocketChannel unserved; (unserved = waiting.poll()) != null; ) {
             try {

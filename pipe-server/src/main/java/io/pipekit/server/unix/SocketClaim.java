@@ -5,8 +5,10 @@ import io.pipekit.core.PipeAccessDeniedException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
 import io.pipekit.core.PipeNameInUseException;
+import io.pipekit.core.unix.AsideSocket;
 import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
+import io.pipekit.core.unix.SocketPin;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -26,10 +28,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * channel, so that the two cannot drift apart.
  *
  * <p>The order matters and is the callers' to keep: {@link #lockAndClaim} (directory checked, the
- * path's {@link SocketLock} taken, a stale socket replaced, a live server refused), then
- * {@link #bindOwnerOnly} (bound, then made owner-only), then for each accepted client
- * {@link #sameUid} before anything of it is read. The lock is released only after the socket
- * file is removed.
+ * path's {@link SocketLock} taken, a stale socket replaced, a live server refused, what a dead
+ * server and its clients left beside the path removed), then {@link #bindOwnerOnly} (bound, then
+ * made owner-only), then for each accepted client {@link #sameUid} before anything of it is read.
+ * The lock is released only after the socket file is removed.
  */
 public final class SocketClaim {
     private static final System.Logger LOG = System.getLogger("io.pipekit.server");
@@ -74,6 +76,9 @@ public final class SocketClaim {
         }
         try {
             claimPath(socketPath, operation);
+            // Under the lock, no live server of this path is full, and no link leads to a live listener.
+            AsideSocket.removeStale(socketPath); // of a server that died while full
+            SocketPin.removeStale(socketPath); // of clients that died inside a connect
             return lock;
         } catch (IOException | RuntimeException | Error e) {
             lock.close();

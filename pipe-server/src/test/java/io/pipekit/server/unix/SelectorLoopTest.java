@@ -14,10 +14,16 @@ import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
 import io.pipekit.core.PipeType;
 import io.pipekit.core.Transport;
+import io.pipekit.core.unix.AsideSocket;
+import io.pipekit.core.unix.SocketPin;
 import io.pipekit.core.transport.ServerConfig;
 import io.pipekit.core.transport.ServerConnection;
 import io.pipekit.core.transport.ServerLoop;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,8 +136,10 @@ class SelectorLoopTest {
 
     /**
      * Review of issue 24's hardening: a re-listen that failed after its channel was opened left
-     * that channel in {@code server}, bound but never registered, and was never tried again:
-     * no new client was ever served. Now the failure leaves nothing behind and is retried.
+     * that channel in {@code server}, bound but never registered, and was never tried again: no
+     * new client was ever served. A full server now keeps its listener and binds a new one only
+     * if someone removed the socket it moved aside; a failure there leaves nothing behind and is
+     * retried.
      */
     @Test
     void failedRelistenLeavesNoHalfOpenListenerAndIsRetried() throws Exception {
@@ -146,6 +154,7 @@ class SelectorLoopTest {
         try (PipeClient first = client(socket, TIMEOUT)) {
             assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
             await(() -> Files.notExists(socket), "stopped listening at the limit");
+            Files.delete(AsideSocket.of(socket)); // the listener's only name left: it can never be reached again
         }
         await(() -> logged("again failed", "injected"), "logged the failed re-listen");
 
@@ -154,6 +163,52 @@ class SelectorLoopTest {
                     "no client served after a failed re-listen");
         }
         assertTrue(setups.get() >= 3, "re-listened " + (setups.get() - 1) + " times");
+    }
+
+    /**
+     * A client that found the socket file just before the server filled up, and connects a moment
+     * after (through its own link to the file: {@link SocketPin}, as pipe-netty's client connects),
+     * was refused: the full server had closed its listener. Now the listener stays open while
+     * full: the client waits in its backlog, and is served once an instance is free.
+     */
+    @Test
+    void aClientThatFoundTheSocketJustBeforeTheServerFilledUpWaitsAndIsServed() throws Exception {
+        Path socket = dir.resolve("race.sock");
+        openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
+        Path pin = SocketPin.pin(socket);
+        try (SocketChannel late = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try (PipeClient first = client(socket, TIMEOUT)) {
+                assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
+                await(() -> Files.notExists(socket), "stopped listening at the limit");
+
+                assertTrue(late.connect(UnixDomainSocketAddress.of(pin)), "refused by a full server");
+                SocketPin.unpin(pin, socket);
+                late.write(frame("late"));
+            }
+            assertEquals("late", readFrame(late), "the client that waited was not served");
+        }
+    }
+
+    private static ByteBuffer frame(String message) {
+        byte[] bytes = message.getBytes(UTF_8);
+        return ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
+    }
+
+    /** One pipekit frame (a 4-byte big-endian length, then the message), read blocking. */
+    private static String readFrame(SocketChannel channel) throws IOException {
+        ByteBuffer length = ByteBuffer.allocate(4);
+        readFully(channel, length);
+        ByteBuffer body = ByteBuffer.allocate(length.flip().getInt());
+        readFully(channel, body);
+        return new String(body.array(), UTF_8);
+    }
+
+    private static void readFully(SocketChannel channel, ByteBuffer into) throws IOException {
+        while (into.hasRemaining()) {
+            if (channel.read(into) < 0) {
+                throw new java.io.EOFException("the server closed the connection");
+            }
+        }
     }
 
     /**

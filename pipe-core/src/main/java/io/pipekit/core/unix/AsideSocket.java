@@ -1,4 +1,4 @@
-package io.pipekit.netty.unix;
+package io.pipekit.core.unix;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -9,18 +9,22 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * The socket file of a listener that stops listening for a while, moved aside and back. A bound
- * socket cannot be bound to its path again, so where pipekit's own server closes its listener and
- * opens a new one, a Netty server channel (whose socket is fixed for its life) keeps its listener and
- * moves the file: a hard link under {@code .<name>.full} beside it, then the path unlinked, so that a
- * connect by the path finds nothing. Every name a pipe maps to ends in {@code .sock}; the aside name
- * ends in {@code .full}, so it is never a pipe's. Only a socket is ever removed from the aside name:
- * whatever else is there belongs to someone else, as at the socket's own path (docs/security.md).
+ * The socket file of a listener that stops listening for a while, moved aside and back. A Unix
+ * server at its instance limit must look busy to clients rather than let them queue unseen in its
+ * backlog, but must not close its listener: a bound socket cannot be bound to its path again
+ * (Netty's server channel owns one socket for its life), and a client that found the file a moment
+ * earlier would then be refused or reset. So the file moves: a hard link under
+ * {@code .<name>.full} beside it, then the path unlinked, so that a connect by the path finds
+ * nothing, while the listener, still open, is reachable under the aside name and through the links
+ * clients connect through ({@link SocketPin}). Every name a pipe maps to ends in {@code .sock}; the
+ * aside name ends in {@code .full}, so it is never a pipe's. Only a socket is ever removed from the
+ * aside name: whatever else is there belongs to someone else, as at the socket's own path
+ * (docs/security.md).
  *
  * <p>Checked on Linux; hard links to socket files work the same on macOS's file systems.
  */
-final class AsideSocket {
-    private static final System.Logger LOG = System.getLogger("io.pipekit.netty");
+public final class AsideSocket {
+    private static final System.Logger LOG = System.getLogger("io.pipekit.core");
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
@@ -28,7 +32,7 @@ final class AsideSocket {
     }
 
     /** Where {@code socket}'s file goes while its server does not listen. */
-    static Path of(Path socket) {
+    public static Path of(Path socket) {
         return socket.resolveSibling("." + socket.getFileName() + ".full");
     }
 
@@ -36,7 +40,7 @@ final class AsideSocket {
      * Removes the aside socket of a server that died while full (called with the path's lock held,
      * so no live server of this name owns it).
      */
-    static void removeStale(Path socket) throws IOException {
+    public static void removeStale(Path socket) throws IOException {
         Path aside = of(socket);
         if (isSocket(aside)) {
             Files.deleteIfExists(aside);
@@ -49,7 +53,7 @@ final class AsideSocket {
      *
      * @throws FileAlreadyExistsException if something that is not a socket is at the aside name
      */
-    static Path park(Path socket) throws IOException {
+    public static Path park(Path socket) throws IOException {
         Path aside = of(socket);
         removeStale(socket);
         Files.createLink(aside, socket); // fails if anything else is there
@@ -69,7 +73,7 @@ final class AsideSocket {
      * @throws NoSuchFileException if the aside socket is gone (removed by someone else): the
      *     listener can then never be reached by its path again
      */
-    static void unpark(Path socket, Path aside) throws IOException {
+    public static void unpark(Path socket, Path aside) throws IOException {
         Files.createLink(socket, aside);
         try {
             Files.delete(aside);
@@ -78,7 +82,7 @@ final class AsideSocket {
         }
     }
 
-    private static boolean isSocket(Path path) throws IOException {
+    static boolean isSocket(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }

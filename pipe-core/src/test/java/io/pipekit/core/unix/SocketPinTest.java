@@ -1,0 +1,94 @@
+package io.pipekit.core.unix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client's link to a server's socket file ({@link SocketPin}): it reaches the listener after the
+ * server has moved its file aside, it is gone once the connect is made, and a server that claims a
+ * path removes the links of clients that died holding one, and nothing else.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class SocketPinTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aConnectThroughAPinReachesTheListenerAfterItsFileMovedAside() throws Exception {
+        Path socket = dir.resolve("p.sock");
+        try (ServerSocketChannel listener = listen(socket)) {
+            Path pin = SocketPin.pin(socket);
+            assertNotNull(pin);
+            assertNotEquals(socket, pin);
+            Path aside = AsideSocket.park(socket); // the server fills up between the client's look and its connect
+
+            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(client.connect(UnixDomainSocketAddress.of(pin)));
+                SocketPin.unpin(pin, socket);
+                try (SocketChannel accepted = listener.accept()) {
+                    assertNotNull(accepted, "the listener has the client in its backlog");
+                }
+            }
+            assertEquals(List.of(aside), files(), "the pin is gone, the parked socket stays");
+        }
+    }
+
+    @Test
+    void nothingIsPinnedWhereNoSocketIs() {
+        assertNull(SocketPin.pin(dir.resolve("absent.sock")));
+        assertNull(SocketPin.pin(dir.resolve("no-such-dir").resolve("absent.sock")));
+        assertEquals(List.of(), files());
+    }
+
+    @Test
+    void aServerRemovesTheStalePinsOfItsPathOnlyAndOnlySockets() throws Exception {
+        Path socket = dir.resolve("p.sock");
+        Path other = dir.resolve("q.sock");
+        try (ServerSocketChannel a = listen(socket); ServerSocketChannel b = listen(other)) {
+            Path stale = SocketPin.pin(socket); // a client died before it could unpin
+            Path othersPin = SocketPin.pin(other);
+            Path notASocket = Files.writeString(dir.resolve(".p.sock.0123.pin"), "someone else's");
+            Files.delete(socket); // the dead server's socket, as a new server claims the path
+
+            SocketPin.removeStale(socket);
+
+            assertEquals(sorted(List.of(other, othersPin, notASocket)), files());
+            assertTrue(stale.getFileName().toString().startsWith(".p.sock."));
+        }
+    }
+
+    private static ServerSocketChannel listen(Path socket) throws Exception {
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listener.bind(UnixDomainSocketAddress.of(socket));
+        return listener;
+    }
+
+    private List<Path> files() {
+        try (Stream<Path> listed = Files.list(dir)) {
+            return sorted(listed.collect(Collectors.toList()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> sorted(List<Path> paths) {
+        return paths.stream().sorted().collect(Collectors.toList());
+    }
+}
