@@ -113,9 +113,9 @@ public final class UnixClientConnection implements ClientConnection {
                     return connection;
                 }
             } catch (ConnectException refused) {
-                // ECONNREFUSED: a stale socket nobody accepts on, or a live server that stopped
-                // listening at its instance limit (macOS also says it of a full backlog): the
-                // server's lock tells them apart.
+                // ECONNREFUSED: a stale socket nobody accepts on, or a live server of an older
+                // pipekit that closed its listener at its instance limit (macOS also says it of a
+                // full backlog): the server's lock tells them apart.
                 busy = SocketLock.isHeld(path);
             } catch (SocketException e) {
                 // No socket file (ENOENT): no server, or one between two listens (its lock held).

@@ -16,12 +16,13 @@ import java.nio.file.Path;
  * earlier would then be refused or reset. So the file moves: a hard link under
  * {@code .<name>.full} beside it, then the path unlinked, so that a connect by the path finds
  * nothing, while the listener, still open, is reachable under the aside name and through the links
- * clients connect through ({@link SocketPin}). Every name a pipe maps to ends in {@code .sock}; the
- * aside name ends in {@code .full}, so it is never a pipe's. Only a socket is ever removed from the
- * aside name: whatever else is there belongs to someone else, as at the socket's own path
- * (docs/security.md).
+ * clients connect through ({@link SocketPin}). A pipe's name maps to a file ending in {@code .sock},
+ * so the aside name, ending in {@code .full}, is never a named pipe's (an absolute socket path is its
+ * user's to choose). Only a socket is ever removed from the aside name: whatever else is there
+ * belongs to someone else, as at the socket's own path (docs/security.md).
  *
- * <p>Checked on Linux; hard links to socket files work the same on macOS's file systems.
+ * <p>Checked on Linux; that a hard link to a socket file reaches its listener on macOS too is not
+ * yet checked there.
  */
 public final class AsideSocket {
     private static final System.Logger LOG = System.getLogger("io.pipekit.core");
@@ -83,10 +84,11 @@ public final class AsideSocket {
     }
 
     static boolean isSocket(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (((Integer) mode) & S_IFMT) == S_IFSOCK;
+        } catch (NoSuchFileException gone) {
+            return false; // or removed just now, by its client or another server's clean-up
         }
-        Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        return (((Integer) mode) & S_IFMT) == S_IFSOCK;
     }
 }

@@ -33,8 +33,11 @@ import java.util.Set;
  * effective uid, never by the {@code user.name} property.
  */
 public final class SocketPaths {
-    /** The longest socket path the kernel takes, in bytes ({@code sun_path}: 108 on Linux, 104 on macOS). */
-    public static final int MAX_PATH_BYTES = 104 - 1;
+    /**
+     * The longest socket path the JDK takes on every system, in bytes: two fewer than the kernel's
+     * {@code sun_path} (108 on Linux, 104 on macOS).
+     */
+    public static final int MAX_PATH_BYTES = 104 - 2;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private SocketPaths() {

@@ -2,28 +2,30 @@ package io.pipekit.core.unix;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A client's own hard link to a server's socket file, held for the moment of one connect. A server
- * at {@code MAX_INSTANCES} moves its file aside ({@link AsideSocket}); a client that looked at the
- * path and then connected by it could find the file gone in between, and a failed connect closes the
+ * at its instance limit moves its file aside ({@link AsideSocket}); a client that looked at the path
+ * and then connected by it could find the file gone in between, and a failed connect closes the
  * JDK's socket, which a Netty channel cannot replace. Linking the file makes the look and the connect
  * one step: once the link exists, a connect through it reaches the listener however the server has
  * moved its file since, and joins its backlog, as a client that connected a moment earlier would;
- * the server accepts those to wait for an instance.
+ * both pipekit servers keep their listener open while full and serve those clients in turn.
  *
  * <p>The link lies beside the socket (a hard link cannot leave its file system, and the directory is
- * its owner's, whom a client must be to connect: docs/security.md), under a name that ends in neither
- * {@code .sock} nor {@code .full}, so it is never a pipe's or a parked server's. Where no link can be
- * made (a directory the client may not write, a socket it does not own under Linux's
- * {@code fs.protected_hardlinks}), the client connects by the path itself, and the race stays.
+ * its owner's, whom a client must be to connect: docs/security.md), named
+ * {@code .<socket file name>.<16 hex digits>.pin}. Where no link can be made (a directory the client
+ * may not write, a socket it does not own under Linux's {@code fs.protected_hardlinks}, a link name
+ * longer than a socket path may be), the client connects by the path itself, and the race stays.
  */
 public final class SocketPin {
     private static final System.Logger LOG = System.getLogger("io.pipekit.core");
@@ -40,8 +42,11 @@ public final class SocketPin {
      */
     public static Path pin(Path socket) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            Path pin = socket.resolveSibling("." + socket.getFileName() + "."
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + SUFFIX);
+            Path pin = socket.resolveSibling(String.format("." + socket.getFileName() + ".%016x" + SUFFIX,
+                    ThreadLocalRandom.current().nextLong()));
+            if (pin.toString().getBytes(StandardCharsets.UTF_8).length > SocketPaths.MAX_PATH_BYTES) {
+                return socket; // the JDK would refuse to connect by it
+            }
             try {
                 return Files.createLink(pin, socket);
             } catch (NoSuchFileException nothingThere) {
@@ -72,14 +77,24 @@ public final class SocketPin {
 
     /**
      * Removes the links of clients that died inside a connect (called by a server that has just
-     * claimed {@code socket}'s lock: the links lead to a socket no one listens on any more).
+     * claimed {@code socket}'s lock: the links lead to a socket no one listens on any more). Only
+     * sockets named exactly as {@link #pin} names them for this path are removed; one that cannot be
+     * is logged and left.
      */
     public static void removeStale(Path socket) throws IOException {
-        String glob = "." + escape(socket.getFileName().toString()) + ".*" + SUFFIX;
-        try (DirectoryStream<Path> pins = Files.newDirectoryStream(socket.getParent(), glob)) {
-            for (Path pin : pins) {
-                if (AsideSocket.isSocket(pin)) { // anything else there is someone else's, as at the socket's own path
-                    Files.deleteIfExists(pin);
+        String name = socket.getFileName().toString();
+        Pattern pins = Pattern.compile(Pattern.quote("." + name + ".") + "[0-9a-f]{16}" + Pattern.quote(SUFFIX));
+        try (DirectoryStream<Path> candidates = Files.newDirectoryStream(socket.getParent(), "." + escape(name) + ".*" + SUFFIX)) {
+            for (Path pin : candidates) {
+                if (!pins.matcher(pin.getFileName().toString()).matches()) {
+                    continue; // another path's pin, or not a pin at all
+                }
+                try {
+                    if (AsideSocket.isSocket(pin)) { // anything else there is someone else's, as at the socket's own path
+                        Files.deleteIfExists(pin);
+                    }
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "removing " + pin + ", a link a client left, failed", e);
                 }
             }
         }

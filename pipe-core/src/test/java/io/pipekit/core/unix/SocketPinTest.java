@@ -59,19 +59,32 @@ class SocketPinTest {
 
     @Test
     void aServerRemovesTheStalePinsOfItsPathOnlyAndOnlySockets() throws Exception {
-        Path socket = dir.resolve("p.sock");
-        Path other = dir.resolve("q.sock");
+        Path socket = dir.resolve("api");
+        Path other = dir.resolve("api.v2"); // an absolute socket path is its user's to name: its pins start as ours do
         try (ServerSocketChannel a = listen(socket); ServerSocketChannel b = listen(other)) {
             Path stale = SocketPin.pin(socket); // a client died before it could unpin
             Path othersPin = SocketPin.pin(other);
-            Path notASocket = Files.writeString(dir.resolve(".p.sock.0123.pin"), "someone else's");
+            Path notASocket = Files.writeString(dir.resolve(".api.0123456789abcdef.pin"), "someone else's");
             Files.delete(socket); // the dead server's socket, as a new server claims the path
 
             SocketPin.removeStale(socket);
 
+            assertTrue(Files.notExists(stale));
             assertEquals(sorted(List.of(other, othersPin, notASocket)), files());
-            assertTrue(stale.getFileName().toString().startsWith(".p.sock."));
         }
+    }
+
+    @Test
+    void aPathTooLongToConnectByAsALinkIsConnectedByItself() throws Exception {
+        String name = "s".repeat(SocketPaths.MAX_PATH_BYTES - dir.toString().length() - 1);
+        Path socket = dir.resolve(name); // as long as a socket path may be
+        try (ServerSocketChannel listener = listen(socket)) {
+            assertEquals(socket, SocketPin.pin(socket));
+            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(client.connect(UnixDomainSocketAddress.of(SocketPin.pin(socket))));
+            }
+        }
+        assertEquals(List.of(), files().stream().filter(f -> f.toString().endsWith(".pin")).collect(Collectors.toList()));
     }
 
     private static ServerSocketChannel listen(Path socket) throws Exception {

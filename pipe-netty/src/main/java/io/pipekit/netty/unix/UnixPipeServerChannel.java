@@ -37,11 +37,13 @@ import java.util.List;
  * while that many of its children are open, as pipekit's {@code SelectorLoop} does: the socket file is
  * moved aside (a hard link kept beside it under a name no pipe can have, because a bound socket cannot be
  * bound to its path again), so a client finds no socket while the lock is held, which pipekit's clients
- * and pipe-netty's report as busy and wait on, as Windows clients wait on {@code ERROR_PIPE_BUSY}. A
- * client that found the file just before the move reaches the listener through its own link to it
- * ({@code SocketPin}) and waits in the backlog. Clients
- * the backlog held by then are accepted and wait, unseen by any pipeline, for an instance. When a child
- * closes, they are served first; then the file goes back to its path, if nothing else took it.
+ * and pipe-netty's report as busy and wait on, as Windows clients wait on {@code ERROR_PIPE_BUSY}.
+ * Clients the backlog held by then are accepted and wait, unseen by any pipeline, for an instance;
+ * the listener stays open, so a client that found the file just before the move (through its own
+ * link to it, {@code SocketPin}) waits in the backlog. When a child closes, the waiting ones are
+ * served first; then the server accepts again, and the file goes back to its path if nothing else
+ * took it. A server that cannot move its file aside keeps its limit all the same: clients then
+ * queue in its backlog.
  *
  * <p>Netty's {@code NioServerDomainSocketChannel} does the same on a plain path, and is final: this
  * follows its structure.
@@ -60,9 +62,11 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     private int liveChildren;
     /** Accepted while every instance was taken: served, in order, as children close. */
     private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>();
-    /** Where the socket file is while the server does not listen; null while it listens. */
+    /** At {@code MAX_INSTANCES}: not accepting. */
+    private boolean full;
+    /** Where the socket file is while it is moved aside; null while it is at its path. */
     private Path parked;
-    /** A read asked for while not listening: started once it listens again. */
+    /** A read asked for while full: started once it accepts again. */
     private boolean readWanted;
     /** Whether the last {@link #doReadMessages} made a child (a refused client makes none). */
     private boolean childAccepted;
@@ -152,9 +156,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         if (!waiting.isEmpty()) {
             accepted = config.allowsAnotherInstance(liveChildren) ? waiting.poll() : null;
         } else {
-            // Listening means accepting, even beyond the limit if moving the path aside failed:
-            // refusing to accept would leave the listener ready, and the loop spinning on it.
-            accepted = parked == null ? javaChannel().accept() : null;
+            accepted = full ? null : javaChannel().accept(); // OP_ACCEPT is off while full: no spin
         }
         if (accepted == null) {
             return 0;
@@ -186,7 +188,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         }
         // Counted once it is the pipeline's: however it closes from now on, its doClose frees the instance.
         liveChildren++;
-        if (parked == null && !config.allowsAnotherInstance(liveChildren)) {
+        if (!full && !config.allowsAnotherInstance(liveChildren)) {
             stopListening();
         }
         return 1;
@@ -194,20 +196,29 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
 
     /**
      * At {@code MAX_INSTANCES}: the socket file moves aside ({@link AsideSocket}), so no client can
-     * join the backlog, and what the backlog holds by then is accepted to wait for an instance (a
-     * client left in the backlog would look connected to itself and be served by no one, and closing
-     * the listener would reset it). Never throws: the child that filled the server is in the read.
+     * join the backlog by its path, and what the backlog holds by then is accepted to wait for an
+     * instance (a client left in the backlog would look connected to itself and be served by no
+     * one until the server accepts again). The listener stays open: a client that found the file a
+     * moment before reaches it through its own link and waits in the backlog. Never throws: the
+     * child that filled the server is in the read.
      */
     private void stopListening() {
-        try {
-            parked = AsideSocket.park(socketPath);
-        } catch (IOException | RuntimeException e) {
-            // Serving on is the safe failure: clients then wait in the backlog instead of seeing busy.
-            LOG.log(Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed; it keeps listening", e);
-            return;
-        }
+        full = true;
         try {
             selectionKey().interestOps(selectionKey().interestOps() & ~SelectionKey.OP_ACCEPT);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "stopping accepts on " + socketPath + " failed", e);
+        }
+        if (parked == null) { // else it is still aside: putting it back failed since the server was last full
+            try {
+                parked = AsideSocket.park(socketPath);
+            } catch (IOException | RuntimeException e) {
+                // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
+                // still no more than MAX_INSTANCES are served.
+                LOG.log(Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed; clients queue in its backlog", e);
+            }
+        }
+        try {
             for (SocketChannel pending; (pending = javaChannel().accept()) != null; ) {
                 waiting.add(pending);
             }
@@ -232,14 +243,16 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
 
     private void instanceFreed() {
         liveChildren--;
-        if (parked != null && isOpen()) {
+        if ((full || parked != null) && isOpen()) {
             serveWaitingOrListen();
         }
     }
 
     /**
      * Below {@code MAX_INSTANCES} again: the clients that wait first, through the read that accepts,
-     * as reads are asked for ({@code AUTO_READ}, or {@code read()}); then the path, once none waits.
+     * as reads are asked for ({@code AUTO_READ}, or {@code read()}); then, once none waits, accepts
+     * again and puts the file back. Accepting does not wait for the file: clients that reached the
+     * listener while it was aside are served even while putting it back fails.
      */
     private void serveWaitingOrListen() {
         // Each read takes at least one waiting client, served or refused.
@@ -251,8 +264,17 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
                 readWanted = false; // served; a refused client does not use up a read asked for
             }
         }
-        if (parked == null || !isOpen() || !waiting.isEmpty() || !config.allowsAnotherInstance(liveChildren)
-                || relistenRetry != null) {
+        if (!isOpen() || !waiting.isEmpty() || !config.allowsAnotherInstance(liveChildren)) {
+            return;
+        }
+        if (full) {
+            full = false;
+            if (readWanted || config.isAutoRead()) {
+                readWanted = false;
+                doBeginReadNow();
+            }
+        }
+        if (parked == null || relistenRetry != null) {
             return;
         }
         if (!Files.exists(parked, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -269,7 +291,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
             AsideSocket.unpark(socketPath, parked);
         } catch (IOException | RuntimeException e) {
             relistenPauseMillis = relistenPauseMillis == 0 ? 50 : Math.min(2 * relistenPauseMillis, 2_000);
-            LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect until it"
+            LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect by it until it"
                     + " succeeds (tried again in " + relistenPauseMillis + " ms)", e);
             relistenRetry = eventLoop().schedule(() -> {
                 relistenRetry = null;
@@ -279,16 +301,12 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         }
         parked = null;
         relistenPauseMillis = 0;
-        if (readWanted || config.isAutoRead()) {
-            readWanted = false;
-            doBeginReadNow();
-        }
     }
 
     @Override
     protected void doBeginRead() throws Exception {
-        if (parked != null) {
-            // OP_ACCEPT stays off until the path is back; a waiting client may be served now.
+        if (full) {
+            // OP_ACCEPT stays off until an instance is free; a waiting client may be served now.
             readWanted = true;
             if (!waiting.isEmpty() && config.allowsAnotherInstance(liveChildren)) {
                 eventLoop().execute(this::serveWaitingOrListen);

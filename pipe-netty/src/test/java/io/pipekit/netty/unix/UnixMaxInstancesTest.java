@@ -20,6 +20,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.pipekit.client.PipeClient;
 import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.unix.AsideSocket;
+import io.pipekit.core.unix.SocketPin;
 import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
 import io.pipekit.netty.NettyPipeAddress;
@@ -168,13 +169,13 @@ class UnixMaxInstancesTest {
         assertNoPinsLeft(address);
     }
 
-    /** Four clients that each connect and close 100 times, as fast as they can; returns how connects failed. */
+    /** Four clients that each connect and close 250 times, as fast as they can; returns how connects failed. */
     private List<Throwable> race(NettyPipeAddress address) throws InterruptedException {
         List<Throwable> refused = new CopyOnWriteArrayList<>();
         List<Thread> racers = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
             Thread racer = new Thread(() -> {
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < 250; i++) {
                     ChannelFuture connect = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000)
                             .connect(address).awaitUninterruptibly();
                     if (connect.isSuccess()) {
@@ -272,8 +273,14 @@ class UnixMaxInstancesTest {
         assertTrue(connected(address).isActive());
     }
 
+    /**
+     * A server that cannot move its socket aside keeps its limit: clients then queue in its backlog
+     * (connected, to themselves) and are served in turn. It served them beyond the limit before;
+     * a MAX_INSTANCES of 1 may be what keeps a resource to one client at a time, as on Windows,
+     * where no instance beyond the limit can exist.
+     */
     @Test
-    void aServerThatCannotMoveItsSocketAsideServesOnBeyondTheLimitRatherThanStall() throws Exception {
+    void aServerThatCannotMoveItsSocketAsideKeepsItsLimitAndServesTheQueueInTurn() throws Exception {
         NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
         Path socket = socketOf(address);
         // Where the socket would go aside: a directory that is not empty, which no delete removes.
@@ -283,10 +290,16 @@ class UnixMaxInstancesTest {
             Files.delete(aside.resolve("in-the-way"));
             Files.delete(aside);
         });
-        fullServer(address);
-        assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the server stopped listening without its path aside");
-        assertTrue(connected(address).isActive());
+        Channel server = serverWithAtMost(1, address, true);
+        Channel first = connected(address);
         nextChild();
+        assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the server stopped listening without its path aside");
+
+        assertTrue(connected(address).isActive(), "a client could not join the backlog");
+        assertNull(children.poll(300, TimeUnit.MILLISECONDS), "a second child beyond MAX_INSTANCES 1");
+        first.close().sync();
+        nextChild();
+        assertTrue(server.isActive());
     }
 
     @Test
@@ -384,9 +397,40 @@ class UnixMaxInstancesTest {
         Path aside = AsideSocket.of(socket);
         Files.writeString(aside, "someone else's");
         opened.add(() -> Files.deleteIfExists(aside));
-        fullServer(address);
+        serverWithAtMost(1, address, true);
+        Channel first = connected(address);
+        nextChild();
         assertEquals("someone else's", Files.readString(aside));
         assertTrue(connected(address).isActive(), "the server stopped serving");
+        first.close().sync();
+        nextChild();
+    }
+
+    /**
+     * Putting the socket file back can fail (something else took the path meanwhile); clients that
+     * reached the listener while it was aside, through a link of their own, were then never served,
+     * however many instances were free: the server accepted again only once the file was back. It
+     * now accepts as soon as an instance is free.
+     */
+    @Test
+    void aClientThatReachedAFullServerIsServedEvenWhileItsPathCannotBeRestored() throws Exception {
+        NettyPipeAddress address = UnixPipeTestPermutation.newAddress();
+        Path socket = socketOf(address);
+        serverWithAtMost(1, address, true);
+        Path pin = SocketPin.pin(socket); // a client that found the file just before the server filled up
+        Channel first = connected(address);
+        nextChild();
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "a full server still listens on its path");
+        SocketChannel late = SocketChannel.open(StandardProtocolFamily.UNIX);
+        opened.add(late);
+        assertTrue(late.connect(UnixDomainSocketAddress.of(pin)));
+        SocketPin.unpin(pin, socket);
+        Files.writeString(socket, "someone else's"); // the path is taken while the server is full
+        opened.add(() -> Files.deleteIfExists(socket));
+
+        first.close().sync();
+        nextChild(); // the late client's
+        assertEquals("someone else's", Files.readString(socket));
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class SelectorLoop implements ServerLoop {
     private Path socketPath;
     private boolean bound; // only a socket file we bound is ours to delete
     private boolean full; // at maxInstances: not accepting; loop thread only
-    private Path parked; // where the socket file is while full (null if moving it failed); loop thread only
+    private Path parked; // where the socket file is while it is moved aside, else null; loop thread only
     private SocketLock lock; // held from before the path is claimed until after its socket is removed
     private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>(); // beyond maxInstances; loop thread only
     private long ownUid;
@@ -336,13 +336,15 @@ public final class SelectorLoop implements ServerLoop {
     private void stopListening() {
         full = true;
         acceptKey.interestOps(0);
-        try {
-            parked = AsideSocket.park(socketPath);
-            bound = false; // whatever is at the path from now on is not ours to delete
-        } catch (IOException | RuntimeException e) {
-            // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
-            // still no more than maxInstances are served.
-            LOG.log(Level.WARNING, "moving " + socketPath + " aside at maxInstances failed; clients queue in its backlog", e);
+        if (parked == null) { // else it is still aside: putting it back failed since the server was last full
+            try {
+                parked = AsideSocket.park(socketPath);
+                bound = false; // whatever is at the path from now on is not ours to delete
+            } catch (IOException | RuntimeException e) {
+                // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
+                // still no more than maxInstances are served.
+                LOG.log(Level.WARNING, "moving " + socketPath + " aside at maxInstances failed; clients queue in its backlog", e);
+            }
         }
         try {
             for (SocketChannel pending; (pending = server.accept()) != null; ) {
@@ -353,29 +355,38 @@ public final class SelectorLoop implements ServerLoop {
         }
     }
 
-    /** Below {@code maxInstances} again: serves the clients that wait, then listens again. */
+    /**
+     * Below {@code maxInstances} again: serves the clients that wait, accepts again, then puts the
+     * socket file back. Accepting does not wait for the file: clients that reached the listener
+     * while it was aside (through a link of their own) are served even while putting it back fails.
+     */
     private void admitWaitingOrListen() {
         while (!stopping && !waiting.isEmpty() && config.allowsAnotherInstance(connections.size())) {
             admit(waiting.poll());
         }
-        if (stopping || !full || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
+        if (stopping || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
             relistenPause = 0; // nothing to retry now: the next release that frees an instance asks again
+            return;
+        }
+        if (full && server != null) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            full = false;
+        }
+        if (parked == null && server != null) {
+            relistenPause = 0;
             return;
         }
         String operation = "listen again on " + socketPath;
         try {
-            if (parked != null || server == null) {
-                // The path was free while we did not listen, for anyone to put something there:
-                // only a stale socket is replaced, as at open.
-                SocketClaim.claimPath(socketPath, operation);
-                if (server == null) {
-                    listen(); // the aside socket was removed, and the last try to replace it failed
-                } else {
-                    unpark();
-                }
+            // The path was free while we did not listen, for anyone to put something there:
+            // only a stale socket is replaced, as at open.
+            SocketClaim.claimPath(socketPath, operation);
+            if (server == null) {
+                listen(); // the aside socket was removed, and the last try to replace it failed
+                full = false;
+            } else {
+                unpark();
             }
-            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-            full = false;
             relistenPause = 0;
         } catch (IOException | RuntimeException e) {
             relistenPause = relistenPause == 0 ? RELISTEN_FIRST_NANOS : Math.min(2 * relistenPause, RELISTEN_MAX_NANOS);
@@ -387,8 +398,8 @@ public final class SelectorLoop implements ServerLoop {
 
     /**
      * Puts the socket file back at its path. If someone removed the aside name meanwhile, no
-     * client can reach the listener again: a new one takes its place (the clients in the old one's
-     * backlog, which found it through a link of their own, are reset).
+     * client can reach the listener by a path again: a new one takes its place (the clients in the
+     * old one's backlog, which found it through a link of their own, are reset).
      */
     private void unpark() throws IOException {
         try {
@@ -402,20 +413,23 @@ public final class SelectorLoop implements ServerLoop {
         parked = null;
         ServerSocketChannel unreachable = server;
         server = null;
+        full = true; // nothing accepts until the new listener does
         acceptKey.cancel();
         try {
             unreachable.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the listener moved aside from " + socketPath + " failed", e);
         }
-        listen(); // on failure, tried again as any re-listen is; until then nothing listens
+        listen();
+        full = false;
     }
 
     /** A connection has closed its socket. */
     void released(UnixConnection connection) {
         connections.remove(connection);
         halfClosed.remove(connection);
-        if (!stopping && config.allowsAnotherInstance(connections.size()) && (full || !waiting.isEmpty())) {
+        if (!stopping && config.allowsAnotherInstance(connections.size())
+                && (full || parked != null || server == null || !waiting.isEmpty())) {
             defer(this::admitWaitingOrListen); // after the current events: a close may come from inside a dispatch
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
@@ -187,6 +188,32 @@ class SelectorLoopTest {
             }
             assertEquals("late", readFrame(late), "the client that waited was not served");
         }
+    }
+
+    /**
+     * Putting the socket file back can fail (something else took the path meanwhile): a client that
+     * reached the full server's listener through its own link is served all the same, as soon as an
+     * instance is free, and the file at the path is left alone.
+     */
+    @Test
+    void aClientThatReachedTheFullServerIsServedEvenWhileItsPathCannotBeRestored() throws Exception {
+        Path socket = dir.resolve("restore.sock");
+        openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
+        Path pin = SocketPin.pin(socket);
+        try (SocketChannel late = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try (PipeClient first = client(socket, TIMEOUT)) {
+                assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
+                await(() -> Files.notExists(socket), "stopped listening at the limit");
+                assertTrue(late.connect(UnixDomainSocketAddress.of(pin)));
+                SocketPin.unpin(pin, socket);
+                Files.writeString(socket, "precious");
+                late.write(frame("late"));
+            }
+            assertEquals("late", assertTimeoutPreemptively(TIMEOUT, () -> readFrame(late)),
+                    "the client that reached the listener was not served");
+        }
+        await(() -> logged("again failed", "is not a socket"), "logged the refused re-listen");
+        assertEquals("precious", Files.readString(socket));
     }
 
     private static ByteBuffer frame(String message) {
