@@ -57,6 +57,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the Unix pipe channels add to Netty's NIO channels, and the replacements for the Netty
@@ -110,6 +111,25 @@ class UnixPipeChannelsTest {
         }
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file outlived its server");
         assertFalse(SocketLock.isHeld(socket), "the lock outlived its server");
+    }
+
+    /**
+     * A client connects through a link of its own to the socket file (SocketPin), whose name is
+     * longer than the socket's: on a path as long as a socket path may be, every connect failed
+     * until the client fell back to the path itself.
+     */
+    @Test
+    void aPipeOnTheLongestSocketPathServesItsClients(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("s".repeat(SocketPaths.MAX_PATH_BYTES - dir.toString().length() - 1));
+        NettyPipeAddress address = PipeNetty.address(socket.toString());
+        Channel server = server().childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync().channel();
+        try {
+            Channel client = client().connect(address).sync().channel();
+            assertTrue(client.isActive());
+            client.close().sync();
+        } finally {
+            server.close().sync();
+        }
     }
 
     @Test
