@@ -176,18 +176,8 @@ class SelectorLoopTest {
     void aClientThatFoundTheSocketJustBeforeTheServerFilledUpWaitsAndIsServed() throws Exception {
         Path socket = dir.resolve("race.sock");
         openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
-        Path pin = SocketPin.pin(socket);
-        try (SocketChannel late = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            try (PipeClient first = client(socket, TIMEOUT)) {
-                assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
-                await(() -> Files.notExists(socket), "stopped listening at the limit");
 
-                assertTrue(late.connect(UnixDomainSocketAddress.of(pin)), "refused by a full server");
-                SocketPin.unpin(pin, socket);
-                late.write(frame("late"));
-            }
-            assertEquals("late", readFrame(late), "the client that waited was not served");
-        }
+        assertEquals("late", lateClientsAnswer(socket, () -> { }), "the client that waited was not served");
     }
 
     /**
@@ -199,21 +189,36 @@ class SelectorLoopTest {
     void aClientThatReachedTheFullServerIsServedEvenWhileItsPathCannotBeRestored() throws Exception {
         Path socket = dir.resolve("restore.sock");
         openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
+
+        assertEquals("late", lateClientsAnswer(socket, () -> Files.writeString(socket, "precious")),
+                "the client that reached the listener was not served");
+        await(() -> logged("again failed", "is not a socket"), "logged the refused re-listen");
+        assertEquals("precious", Files.readString(socket));
+    }
+
+    /** Something done to the server's path while it is full. */
+    private interface WhileFull {
+        void run() throws IOException;
+    }
+
+    /**
+     * A client that found the socket file just before the server filled up (it links the file
+     * then) connects once a first client has filled it, and sends "late"; then {@code whileFull}
+     * runs and the first client leaves. Returns the answer the late client gets.
+     */
+    private String lateClientsAnswer(Path socket, WhileFull whileFull) throws Exception {
         Path pin = SocketPin.pin(socket);
         try (SocketChannel late = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try (PipeClient first = client(socket, TIMEOUT)) {
                 assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
                 await(() -> Files.notExists(socket), "stopped listening at the limit");
-                assertTrue(late.connect(UnixDomainSocketAddress.of(pin)));
+                assertTrue(late.connect(UnixDomainSocketAddress.of(pin)), "refused by a full server");
                 SocketPin.unpin(pin, socket);
-                Files.writeString(socket, "precious");
                 late.write(frame("late"));
+                whileFull.run();
             }
-            assertEquals("late", assertTimeoutPreemptively(TIMEOUT, () -> readFrame(late)),
-                    "the client that reached the listener was not served");
+            return assertTimeoutPreemptively(TIMEOUT, () -> readFrame(late));
         }
-        await(() -> logged("again failed", "is not a socket"), "logged the refused re-listen");
-        assertEquals("precious", Files.readString(socket));
     }
 
     private static ByteBuffer frame(String message) {
