@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The socket file of a listener that stops listening for a while, moved aside and back. A Unix
@@ -29,7 +30,15 @@ public final class AsideSocket {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
-    private AsideSocket() {
+    private final Path socket;
+    private final Path aside;
+    /** The socket file's identity: what is at the aside name is ours only while it has this key. */
+    private final Object fileKey;
+
+    private AsideSocket(Path socket, Path aside, Object fileKey) {
+        this.socket = socket;
+        this.aside = aside;
+        this.fileKey = fileKey;
     }
 
     /** Where {@code socket}'s file goes while its server does not listen. */
@@ -50,13 +59,14 @@ public final class AsideSocket {
 
     /**
      * Moves {@code socket} aside: afterwards nothing is at its path and the listener is reachable
-     * only through the returned name. On failure nothing has moved.
+     * only through the aside name (and the links clients hold). On failure nothing has moved.
      *
      * @throws FileAlreadyExistsException if something that is not a socket is at the aside name
      */
-    public static Path park(Path socket) throws IOException {
+    public static AsideSocket park(Path socket) throws IOException {
         Path aside = of(socket);
         removeStale(socket);
+        Object key = fileKey(socket);
         Files.createLink(aside, socket); // fails if anything else is there
         try {
             Files.delete(socket);
@@ -64,23 +74,60 @@ public final class AsideSocket {
             Files.deleteIfExists(aside);
             throw e;
         }
+        return new AsideSocket(socket, aside, key);
+    }
+
+    /** The name the socket file has while it is aside. */
+    public Path path() {
         return aside;
+    }
+
+    /** Whether the aside name still holds this socket (no one removed it, or put something else there). */
+    public boolean isThere() {
+        try {
+            return fileKey.equals(fileKey(aside));
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     /**
      * Puts the socket back at its path, which the caller has found free. A link left at the aside
      * name is only logged: the listener listens either way, and the next park replaces it.
      *
-     * @throws NoSuchFileException if the aside socket is gone (removed by someone else): the
-     *     listener can then never be reached by its path again
+     * @throws NoSuchFileException if the socket is no longer at the aside name (removed, or
+     *     replaced by someone else): the listener can then never be reached by its path again
      */
-    public static void unpark(Path socket, Path aside) throws IOException {
+    public void unpark() throws IOException {
+        if (!isThere()) {
+            throw new NoSuchFileException(aside.toString(), null, "the socket moved aside is gone");
+        }
         Files.createLink(socket, aside);
         try {
             Files.delete(aside);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing " + aside + " after listening again on " + socket + " failed", e);
         }
+    }
+
+    /** Removes the aside name, if it still holds this socket (its server is closing); anything else there is left. */
+    public void remove() {
+        if (!isThere()) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(aside);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing " + aside + " failed", e);
+        }
+    }
+
+    private static Object fileKey(Path path) throws IOException {
+        Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        if (key == null) {
+            throw new IOException("no file key for " + path); // never on Linux or macOS: (device, inode)
+        }
+        return key;
     }
 
     static boolean isSocket(Path path) throws IOException {

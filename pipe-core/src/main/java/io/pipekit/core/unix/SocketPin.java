@@ -45,7 +45,7 @@ public final class SocketPin {
             Path pin = socket.resolveSibling(String.format("." + socket.getFileName() + ".%016x" + SUFFIX,
                     ThreadLocalRandom.current().nextLong()));
             if (pin.toString().getBytes(StandardCharsets.UTF_8).length > SocketPaths.MAX_PATH_BYTES) {
-                return socket; // the JDK would refuse to connect by it
+                return unpinned(socket); // the JDK would refuse to connect by it
             }
             try {
                 return Files.createLink(pin, socket);
@@ -57,10 +57,15 @@ public final class SocketPin {
             } catch (FileAlreadyExistsException taken) {
                 // another client's name, by a chance of 2^-64: draw again
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                return socket;
+                return unpinned(socket);
             }
         }
-        return socket;
+        return unpinned(socket);
+    }
+
+    /** Where no link can be made: the path itself, or null if nothing is there (as {@link #pin} says it). */
+    private static Path unpinned(Path socket) {
+        return Files.exists(socket, LinkOption.NOFOLLOW_LINKS) ? socket : null;
     }
 
     /** Removes a link {@link #pin} made; {@code socket} itself, or null, is left alone. */

@@ -33,11 +33,11 @@ class SocketPinTest {
     @Test
     void aConnectThroughAPinReachesTheListenerAfterItsFileMovedAside() throws Exception {
         Path socket = dir.resolve("p.sock");
-        try (ServerSocketChannel listener = listen(socket)) {
+        try (ServerSocketChannel listener = AsideSocketTest.listen(socket)) {
             Path pin = SocketPin.pin(socket);
             assertNotNull(pin);
             assertNotEquals(socket, pin);
-            Path aside = AsideSocket.park(socket); // the server fills up between the client's look and its connect
+            Path aside = AsideSocket.park(socket).path(); // the server fills up between the client's look and its connect
 
             try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 assertTrue(client.connect(UnixDomainSocketAddress.of(pin)));
@@ -61,7 +61,7 @@ class SocketPinTest {
     void aServerRemovesTheStalePinsOfItsPathOnlyAndOnlySockets() throws Exception {
         Path socket = dir.resolve("api");
         Path other = dir.resolve("api.v2"); // an absolute socket path is its user's to name: its pins start as ours do
-        try (ServerSocketChannel a = listen(socket); ServerSocketChannel b = listen(other)) {
+        try (ServerSocketChannel a = AsideSocketTest.listen(socket); ServerSocketChannel b = AsideSocketTest.listen(other)) {
             Path stale = SocketPin.pin(socket); // a client died before it could unpin
             Path othersPin = SocketPin.pin(other);
             Path notASocket = Files.writeString(dir.resolve(".api.0123456789abcdef.pin"), "someone else's");
@@ -78,20 +78,17 @@ class SocketPinTest {
     void aPathTooLongToConnectByAsALinkIsConnectedByItself() throws Exception {
         String name = "s".repeat(SocketPaths.MAX_PATH_BYTES - dir.toString().length() - 1);
         Path socket = dir.resolve(name); // as long as a socket path may be
-        try (ServerSocketChannel listener = listen(socket)) {
+        try (ServerSocketChannel listener = AsideSocketTest.listen(socket)) {
             assertEquals(socket, SocketPin.pin(socket));
             try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 assertTrue(client.connect(UnixDomainSocketAddress.of(SocketPin.pin(socket))));
             }
         }
         assertEquals(List.of(), files().stream().filter(f -> f.toString().endsWith(".pin")).collect(Collectors.toList()));
+        Files.delete(socket); // as a full server moves its socket aside
+        assertNull(SocketPin.pin(socket), "a long path with nothing at it pinned as if it were there");
     }
 
-    private static ServerSocketChannel listen(Path socket) throws Exception {
-        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        listener.bind(UnixDomainSocketAddress.of(socket));
-        return listener;
-    }
 
     private List<Path> files() {
         try (Stream<Path> listed = Files.list(dir)) {

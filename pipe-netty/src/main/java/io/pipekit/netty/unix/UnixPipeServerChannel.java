@@ -65,7 +65,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     /** At {@code MAX_INSTANCES}: not accepting. */
     private boolean full;
     /** Where the socket file is while it is moved aside; null while it is at its path. */
-    private Path parked;
+    private AsideSocket parked;
     /** A read asked for while full: started once it accepts again. */
     private boolean readWanted;
     /** Whether the last {@link #doReadMessages} made a child (a refused client makes none). */
@@ -277,18 +277,18 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         if (parked == null || relistenRetry != null) {
             return;
         }
-        if (!Files.exists(parked, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            // Someone removed the only name the listener had left: no client can ever reach it.
-            LOG.log(Level.ERROR, parked + " was removed while " + socketPath + " was full: the server closes");
+        if (!parked.isThere()) {
+            // Someone removed (or replaced) the only name the listener had left: no client can reach it by a path again.
+            LOG.log(Level.ERROR, parked.path() + " was removed while " + socketPath + " was full: the server closes");
             pipeline().fireExceptionCaught(new io.netty.channel.ChannelException(
-                    "the socket moved aside at MAX_INSTANCES, " + parked + ", was removed: the server cannot listen again"));
+                    "the socket moved aside at MAX_INSTANCES, " + parked.path() + ", was removed: the server cannot listen again"));
             close();
             return;
         }
         try {
             // The path was free while the server did not listen: only a stale socket is replaced, as at bind.
             SocketClaim.claimPath(socketPath, "listen again on " + socketPath);
-            AsideSocket.unpark(socketPath, parked);
+            parked.unpark();
         } catch (IOException | RuntimeException e) {
             relistenPauseMillis = relistenPauseMillis == 0 ? 50 : Math.min(2 * relistenPauseMillis, 2_000);
             LOG.log(Level.ERROR, "listening on " + socketPath + " again failed; no new client can connect by it until it"
@@ -353,11 +353,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
                 }
             }
             if (parked != null) {
-                try {
-                    Files.deleteIfExists(parked);
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "removing " + parked + " failed", e);
-                }
+                parked.remove(); // only if it is still ours
             } else if (socketPath != null) {
                 try {
                     Files.deleteIfExists(socketPath);

@@ -25,6 +25,7 @@ import io.pipekit.core.unix.SocketLock;
 import io.pipekit.core.unix.SocketPaths;
 import io.pipekit.netty.NettyPipeAddress;
 import io.pipekit.netty.PipeChannelOption;
+import io.pipekit.netty.PipeNetty;
 import io.pipekit.server.PipeServer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -45,6 +46,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code MAX_INSTANCES} on a Unix socket, as pipekit's own server keeps it: at the limit the server
@@ -133,6 +135,11 @@ class UnixMaxInstancesTest {
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "a full server still listens on its path");
         assertTrue(SocketLock.isHeld(socket), "a full server let its lock go: clients would take it for gone");
 
+        aConnectWaitsUntilItLeaves(first, address);
+    }
+
+    /** A connect to the full server at {@code address} waits, and completes once {@code first}, its one client, leaves. */
+    private void aConnectWaitsUntilItLeaves(Channel first, NettyPipeAddress address) throws Exception {
         ChannelFuture second = client().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, LIMIT_SECONDS * 1000).connect(address);
         opened.add(() -> second.channel().close().sync());
         assertFalse(second.await(300, TimeUnit.MILLISECONDS), "a connect to a full server did not wait: " + second.cause());
@@ -203,6 +210,21 @@ class UnixMaxInstancesTest {
                     && f.getFileName().toString().endsWith(".pin")).collect(Collectors.toList()),
                     "every client's link to the socket is gone");
         }
+    }
+
+    /**
+     * On a path too long for a client's own link to the socket (SocketPin), a full server was taken
+     * for an absent one: the connect failed at once instead of waiting.
+     */
+    @Test
+    void onTheLongestSocketPathAConnectToAFullServerWaitsForAnInstance(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("s".repeat(SocketPaths.MAX_PATH_BYTES - dir.toString().length() - 1));
+        NettyPipeAddress address = PipeNetty.address(socket.toString());
+        serverWithAtMost(1, address, true);
+        Channel first = connected(address);
+        nextChild();
+
+        aConnectWaitsUntilItLeaves(first, address);
     }
 
     @Test

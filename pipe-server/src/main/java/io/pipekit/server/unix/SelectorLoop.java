@@ -85,7 +85,7 @@ public final class SelectorLoop implements ServerLoop {
     private Path socketPath;
     private boolean bound; // only a socket file we bound is ours to delete
     private boolean full; // at maxInstances: not accepting; loop thread only
-    private Path parked; // where the socket file is while it is moved aside, else null; loop thread only
+    private AsideSocket parked; // the socket file while it is moved aside, else null; loop thread only
     private SocketLock lock; // held from before the path is claimed until after its socket is removed
     private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>(); // beyond maxInstances; loop thread only
     private long ownUid;
@@ -403,12 +403,12 @@ public final class SelectorLoop implements ServerLoop {
      */
     private void unpark() throws IOException {
         try {
-            AsideSocket.unpark(socketPath, parked);
+            parked.unpark();
             parked = null;
             bound = true;
             return;
         } catch (java.nio.file.NoSuchFileException removed) {
-            LOG.log(Level.WARNING, parked + " was removed while " + socketPath + " was full; listening on a new socket");
+            LOG.log(Level.WARNING, parked.path() + " was removed while " + socketPath + " was full; listening on a new socket");
         }
         parked = null;
         ServerSocketChannel unreachable = server;
@@ -416,12 +416,26 @@ public final class SelectorLoop implements ServerLoop {
         full = true; // nothing accepts until the new listener does
         acceptKey.cancel();
         try {
+            // Its backlog holds clients that reached it through links of their own: they wait for
+            // an instance as the ones accepted at the limit do, rather than being reset.
+            for (SocketChannel pending; (pending = unreachable.accept()) != null; ) {
+                waiting.add(pending);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "accept on the listener moved aside from " + socketPath + " failed", e);
+        }
+        try {
             unreachable.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the listener moved aside from " + socketPath + " failed", e);
         }
         listen();
-        full = false;
+        if (waiting.isEmpty()) {
+            full = false;
+        } else {
+            acceptKey.interestOps(0); // the waiting ones first
+            defer(this::admitWaitingOrListen);
+        }
     }
 
     /** A connection has closed its socket. */
@@ -513,11 +527,7 @@ public final class SelectorLoop implements ServerLoop {
             }
         }
         if (parked != null) {
-            try {
-                Files.deleteIfExists(parked);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "removing " + parked + " failed", e);
-            }
+            parked.remove(); // only if it is still ours
             parked = null;
         }
         for (SocketChannel unserved; (unserved = waiting.poll()) != null; ) {

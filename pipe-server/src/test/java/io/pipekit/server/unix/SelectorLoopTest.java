@@ -196,6 +196,21 @@ class SelectorLoopTest {
         assertEquals("precious", Files.readString(socket));
     }
 
+    /**
+     * Someone removes the name the full server's listener had left: it listens on a new socket, and
+     * the clients that reached the old one through a link of their own are served, not reset.
+     */
+    @Test
+    void aClientInTheBacklogOfAListenerWhoseAsideNameWasRemovedIsServedNotReset() throws Exception {
+        Path socket = dir.resolve("removed.sock");
+        openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
+
+        assertEquals("late", lateClientsAnswer(socket, () -> Files.delete(AsideSocket.of(socket))));
+        try (PipeClient next = client(socket, TIMEOUT)) {
+            assertArrayEquals("next".getBytes(UTF_8), next.transact("next".getBytes(UTF_8)), "the new listener serves no one");
+        }
+    }
+
     /** Something done to the server's path while it is full. */
     private interface WhileFull {
         void run() throws IOException;

@@ -1,0 +1,73 @@
+package io.pipekit.core.unix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full server's socket file, moved aside and back ({@link AsideSocket}): the listener stays
+ * reachable under the aside name, comes back to its path, and what someone else put at the aside
+ * name meanwhile is neither linked back to the path nor deleted.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class AsideSocketTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aParkedSocketIsFoundOnlyAsideAndComesBackToItsPath() throws Exception {
+        Path socket = dir.resolve("p.sock");
+        try (ServerSocketChannel listener = listen(socket)) {
+            AsideSocket parked = AsideSocket.park(socket);
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+            assertTrue(parked.isThere());
+            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(client.connect(UnixDomainSocketAddress.of(parked.path())), "the listener is not reachable aside");
+            }
+
+            parked.unpark();
+
+            assertFalse(Files.exists(parked.path(), LinkOption.NOFOLLOW_LINKS));
+            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(client.connect(UnixDomainSocketAddress.of(socket)), "the listener is not back at its path");
+            }
+        }
+    }
+
+    @Test
+    void whatSomeoneElsePutAtTheAsideNameIsNeitherLinkedBackNorDeleted() throws Exception {
+        Path socket = dir.resolve("p.sock");
+        try (ServerSocketChannel listener = listen(socket)) {
+            AsideSocket parked = AsideSocket.park(socket);
+            Files.delete(parked.path());
+            Files.writeString(parked.path(), "someone else's");
+
+            assertFalse(parked.isThere());
+            assertThrows(NoSuchFileException.class, parked::unpark);
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "a stranger's file linked at the socket path");
+            parked.remove();
+            assertEquals("someone else's", Files.readString(parked.path()));
+        }
+    }
+
+    /** A listener bound to {@code socket}, as a server's (the file stays when it closes). */
+    static ServerSocketChannel listen(Path socket) throws Exception {
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listener.bind(UnixDomainSocketAddress.of(socket));
+        return listener;
+    }
+}
