@@ -85,7 +85,7 @@ public final class AsideSocket {
     /** Whether the aside name still holds this socket (no one removed it, or put something else there). */
     public boolean isThere() {
         try {
-            return fileKey.equals(fileKey(aside));
+            return isSocket(aside) && fileKey.equals(fileKey(aside)); // a socket: a closed one's inode may be reused
         } catch (IOException gone) {
             return false;
         }

@@ -364,6 +364,11 @@ public final class SelectorLoop implements ServerLoop {
         while (!stopping && !waiting.isEmpty() && config.allowsAnotherInstance(connections.size())) {
             admit(waiting.poll());
         }
+        if (!stopping && full && server != null && parked == null && !config.allowsAnotherInstance(connections.size())) {
+            // Full again with the file at its path (a new listener's, or one that could not be moved
+            // before): it moves aside now, and the backlog it gathered waits behind the others.
+            stopListening();
+        }
         if (stopping || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
             relistenPause = 0; // nothing to retry now: the next release that frees an instance asks again
             return;
@@ -398,8 +403,8 @@ public final class SelectorLoop implements ServerLoop {
 
     /**
      * Puts the socket file back at its path. If someone removed the aside name meanwhile, no
-     * client can reach the listener by a path again: a new one takes its place (the clients in the
-     * old one's backlog, which found it through a link of their own, are reset).
+     * client can reach the listener by a path again: a new one takes its place, and the clients in
+     * the old one's backlog (which found it through a link of their own) wait for an instance.
      */
     private void unpark() throws IOException {
         try {

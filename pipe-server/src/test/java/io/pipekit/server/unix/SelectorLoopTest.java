@@ -177,7 +177,7 @@ class SelectorLoopTest {
         Path socket = dir.resolve("race.sock");
         openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
 
-        assertEquals("late", lateClientsAnswer(socket, () -> { }), "the client that waited was not served");
+        assertEquals("late", lateClientsAnswer(socket, () -> { }, () -> { }), "the client that waited was not served");
     }
 
     /**
@@ -190,7 +190,7 @@ class SelectorLoopTest {
         Path socket = dir.resolve("restore.sock");
         openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
 
-        assertEquals("late", lateClientsAnswer(socket, () -> Files.writeString(socket, "precious")),
+        assertEquals("late", lateClientsAnswer(socket, () -> Files.writeString(socket, "precious"), () -> { }),
                 "the client that reached the listener was not served");
         await(() -> logged("again failed", "is not a socket"), "logged the refused re-listen");
         assertEquals("precious", Files.readString(socket));
@@ -205,23 +205,25 @@ class SelectorLoopTest {
         Path socket = dir.resolve("removed.sock");
         openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
 
-        assertEquals("late", lateClientsAnswer(socket, () -> Files.delete(AsideSocket.of(socket))));
+        assertEquals("late", lateClientsAnswer(socket, () -> Files.delete(AsideSocket.of(socket)),
+                () -> await(() -> Files.notExists(socket), "full again, the new listener's file stayed at its path")));
         try (PipeClient next = client(socket, TIMEOUT)) {
             assertArrayEquals("next".getBytes(UTF_8), next.transact("next".getBytes(UTF_8)), "the new listener serves no one");
         }
     }
 
-    /** Something done to the server's path while it is full. */
+    /** Something done while the server is full. */
     private interface WhileFull {
-        void run() throws IOException;
+        void run() throws Exception;
     }
 
     /**
      * A client that found the socket file just before the server filled up (it links the file
      * then) connects once a first client has filled it, and sends "late"; then {@code whileFull}
-     * runs and the first client leaves. Returns the answer the late client gets.
+     * runs and the first client leaves. Returns the answer the late client gets, once
+     * {@code whileServed} has run with the late client still connected.
      */
-    private String lateClientsAnswer(Path socket, WhileFull whileFull) throws Exception {
+    private String lateClientsAnswer(Path socket, WhileFull whileFull, WhileFull whileServed) throws Exception {
         Path pin = SocketPin.pin(socket);
         try (SocketChannel late = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try (PipeClient first = client(socket, TIMEOUT)) {
@@ -232,7 +234,9 @@ class SelectorLoopTest {
                 late.write(frame("late"));
                 whileFull.run();
             }
-            return assertTimeoutPreemptively(TIMEOUT, () -> readFrame(late));
+            String answer = assertTimeoutPreemptively(TIMEOUT, () -> readFrame(late));
+            whileServed.run();
+            return answer;
         }
     }
 
