@@ -218,6 +218,9 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
                 LOG.log(Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed; clients queue in its backlog", e);
             }
         }
+        if (parked == null) {
+            return; // the backlog then holds whoever comes, up to somaxconn, accepted in turn later
+        }
         try {
             for (SocketChannel pending; (pending = javaChannel().accept()) != null; ) {
                 waiting.add(pending);

@@ -346,6 +346,9 @@ public final class SelectorLoop implements ServerLoop {
                 LOG.log(Level.WARNING, "moving " + socketPath + " aside at maxInstances failed; clients queue in its backlog", e);
             }
         }
+        if (parked == null) {
+            return; // the backlog then holds whoever comes, up to somaxconn, accepted in turn later
+        }
         try {
             for (SocketChannel pending; (pending = server.accept()) != null; ) {
                 waiting.add(pending);
@@ -363,11 +366,6 @@ public final class SelectorLoop implements ServerLoop {
     private void admitWaitingOrListen() {
         while (!stopping && !waiting.isEmpty() && config.allowsAnotherInstance(connections.size())) {
             admit(waiting.poll());
-        }
-        if (!stopping && full && server != null && parked == null && !config.allowsAnotherInstance(connections.size())) {
-            // Full again with the file at its path (a new listener's, or one that could not be moved
-            // before): it moves aside now, and the backlog it gathered waits behind the others.
-            stopListening();
         }
         if (stopping || !waiting.isEmpty() || !config.allowsAnotherInstance(connections.size())) {
             relistenPause = 0; // nothing to retry now: the next release that frees an instance asks again
@@ -438,7 +436,9 @@ public final class SelectorLoop implements ServerLoop {
         if (waiting.isEmpty()) {
             full = false;
         } else {
-            acceptKey.interestOps(0); // the waiting ones first
+            // The waiting ones first: until they are served the new file goes aside too, as at the
+            // limit, and whatever its backlog gathered meanwhile waits behind them.
+            stopListening();
             defer(this::admitWaitingOrListen);
         }
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pipekit.client.PipeClient;
+import io.pipekit.core.PipeBusyException;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PipeName;
 import io.pipekit.core.PipeType;
@@ -205,10 +206,40 @@ class SelectorLoopTest {
         Path socket = dir.resolve("removed.sock");
         openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
 
-        assertEquals("late", lateClientsAnswer(socket, () -> Files.delete(AsideSocket.of(socket)),
-                () -> await(() -> Files.notExists(socket), "full again, the new listener's file stayed at its path")));
+        assertEquals("late", lateClientsAnswer(socket, () -> Files.delete(AsideSocket.of(socket)), () -> {
+            await(() -> Files.notExists(socket) && Files.exists(AsideSocket.of(socket)), "full again, with the new listener aside");
+            assertThrows(PipeBusyException.class, () -> client(socket, Duration.ofMillis(200)), "a full server not told busy");
+        }));
         try (PipeClient next = client(socket, TIMEOUT)) {
             assertArrayEquals("next".getBytes(UTF_8), next.transact("next".getBytes(UTF_8)), "the new listener serves no one");
+        }
+    }
+
+    /**
+     * A server that cannot move its socket aside (something is in the way at the aside name) keeps
+     * its limit: a client then waits in the backlog, connected, and is served when an instance is free.
+     */
+    @Test
+    void aServerThatCannotMoveItsSocketAsideKeepsItsLimitAndServesTheQueueInTurn() throws Exception {
+        Path socket = dir.resolve("blocked.sock");
+        Files.createDirectories(AsideSocket.of(socket).resolve("in-the-way")); // no delete removes it
+        openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
+        PipeClient first = client(socket, TIMEOUT);
+        assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
+        try (PipeClient second = client(socket, TIMEOUT)) { // in the backlog: the file stayed at its path
+            CompletableFuture<byte[]> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return second.transact("second".getBytes(UTF_8));
+                } catch (PipeException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> answer.get(300, java.util.concurrent.TimeUnit.MILLISECONDS),
+                    "served beyond maxInstances 1");
+            first.close();
+            assertArrayEquals("second".getBytes(UTF_8), answer.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            first.close();
         }
     }
 
