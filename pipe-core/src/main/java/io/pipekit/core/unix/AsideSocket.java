@@ -2,6 +2,10 @@ package io.pipekit.core.unix;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -48,11 +52,13 @@ public final class AsideSocket {
 
     /**
      * Removes the aside socket of a server that died while full (called with the path's lock held,
-     * so no live server of this name owns it).
+     * so no live server of this name owns it). A socket someone listens on there is left: it is
+     * some other program's (an absolute socket path may end in {@code .full} too), and a park then
+     * fails rather than take its name.
      */
     public static void removeStale(Path socket) throws IOException {
         Path aside = of(socket);
-        if (isSocket(aside)) {
+        if (isSocket(aside) && !accepts(aside)) {
             Files.deleteIfExists(aside);
         }
     }
@@ -128,6 +134,22 @@ public final class AsideSocket {
             throw new IOException("no file key for " + path); // never on Linux or macOS: (device, inode)
         }
         return key;
+    }
+
+    /**
+     * Whether a listener accepts connections on the socket at {@code path}. Never blocks: a
+     * listener whose backlog is full answers at once, and counts as one.
+     */
+    private static boolean accepts(Path path) throws IOException {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.configureBlocking(false);
+            probe.connect(UnixDomainSocketAddress.of(path));
+            return true;
+        } catch (ConnectException | NoSuchFileException nobody) {
+            return false; // ECONNREFUSED: a socket file whose listener closed
+        } catch (IOException busyOrNotOurs) {
+            return true; // EAGAIN (a full backlog) or EACCES (someone else's): not stale
+        }
     }
 
     static boolean isSocket(Path path) throws IOException {

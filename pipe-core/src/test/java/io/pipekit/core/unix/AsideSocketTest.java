@@ -9,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -61,6 +62,28 @@ class AsideSocketTest {
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "a stranger's file linked at the socket path");
             parked.remove();
             assertEquals("someone else's", Files.readString(parked.path()));
+        }
+    }
+
+    @Test
+    void aParkTakesTheAsideNameFromADeadListenerButNotFromALiveOne() throws Exception {
+        Path socket = dir.resolve("p.sock");
+        Path aside = AsideSocket.of(socket);
+        try (ServerSocketChannel listener = listen(socket)) {
+            listen(aside).close(); // a dead server's socket file: connects are refused
+            AsideSocket parked = AsideSocket.park(socket);
+            assertTrue(parked.isThere(), "the dead listener's file was not replaced");
+            parked.unpark();
+
+            try (ServerSocketChannel someoneElses = listen(aside)) {
+                assertThrows(FileAlreadyExistsException.class, () -> AsideSocket.park(socket));
+                assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket moved although the park failed");
+                try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    assertTrue(client.connect(UnixDomainSocketAddress.of(aside)), "the live listener's file was deleted");
+                }
+                AsideSocket.removeStale(socket);
+                assertTrue(Files.exists(aside, LinkOption.NOFOLLOW_LINKS), "a live listener's file was removed as stale");
+            }
         }
     }
 

@@ -66,6 +66,8 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     private boolean full;
     /** Where the socket file is while it is moved aside; null while it is at its path. */
     private AsideSocket parked;
+    /** The last move aside failed, and a warning said so: the next failures are told at debug level. */
+    private boolean parkFailureTold;
     /** A read asked for while full: started once it accepts again. */
     private boolean readWanted;
     /** Whether the last {@link #doReadMessages} made a child (a refused client makes none). */
@@ -212,10 +214,14 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
         if (parked == null) { // else it is still aside: putting it back failed since the server was last full
             try {
                 parked = AsideSocket.park(socketPath);
+                parkFailureTold = false;
             } catch (IOException | RuntimeException e) {
                 // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
                 // still no more than MAX_INSTANCES are served.
-                LOG.log(Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed; clients queue in its backlog", e);
+                // Said once until a move succeeds: a busy server fills at nearly every connect.
+                LOG.log(parkFailureTold ? Level.DEBUG : Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed;"
+                        + " clients queue in its backlog" + (parkFailureTold ? "" : " (said once, until a move succeeds)"), e);
+                parkFailureTold = true;
             }
         }
         if (parked == null) {

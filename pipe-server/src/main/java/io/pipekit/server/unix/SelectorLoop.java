@@ -86,6 +86,7 @@ public final class SelectorLoop implements ServerLoop {
     private boolean bound; // only a socket file we bound is ours to delete
     private boolean full; // at maxInstances: not accepting; loop thread only
     private AsideSocket parked; // the socket file while it is moved aside, else null; loop thread only
+    private boolean parkFailureTold; // the last move aside failed, and a warning said so; loop thread only
     private SocketLock lock; // held from before the path is claimed until after its socket is removed
     private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>(); // beyond maxInstances; loop thread only
     private long ownUid;
@@ -339,11 +340,15 @@ public final class SelectorLoop implements ServerLoop {
         if (parked == null) { // else it is still aside: putting it back failed since the server was last full
             try {
                 parked = AsideSocket.park(socketPath);
+                parkFailureTold = false;
                 bound = false; // whatever is at the path from now on is not ours to delete
             } catch (IOException | RuntimeException e) {
                 // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
                 // still no more than maxInstances are served.
-                LOG.log(Level.WARNING, "moving " + socketPath + " aside at maxInstances failed; clients queue in its backlog", e);
+                // Said once until a move succeeds: a busy server fills at nearly every connect.
+                LOG.log(parkFailureTold ? Level.DEBUG : Level.WARNING, "moving " + socketPath + " aside at maxInstances failed;"
+                        + " clients queue in its backlog" + (parkFailureTold ? "" : " (said once, until a move succeeds)"), e);
+                parkFailureTold = true;
             }
         }
         if (parked == null) {
@@ -451,6 +456,11 @@ public final class SelectorLoop implements ServerLoop {
                 && (full || parked != null || server == null || !waiting.isEmpty())) {
             defer(this::admitWaitingOrListen); // after the current events: a close may come from inside a dispatch
         }
+    }
+
+    /** How many accepted clients wait for an instance (the loop thread only; tests ask through {@link #execute}). */
+    int waitingClients() {
+        return waiting.size();
     }
 
     @Override

@@ -56,12 +56,15 @@ class SelectorLoopTest {
     private final List<SelectorLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final Logger logger = Logger.getLogger("io.pipekit.server");
     private final Handler recorder = new Handler() {
         @Override
         public void publish(LogRecord record) {
             if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
                 errors.add(record.getMessage() + (record.getThrown() == null ? "" : " / " + record.getThrown()));
+            } else if (record.getLevel().equals(Level.WARNING)) {
+                warnings.add(record.getMessage());
             }
         }
 
@@ -217,30 +220,57 @@ class SelectorLoopTest {
 
     /**
      * A server that cannot move its socket aside (something is in the way at the aside name) keeps
-     * its limit: a client then waits in the backlog, connected, and is served when an instance is free.
+     * its limit: clients then wait in the backlog, connected, and are served one by one as
+     * instances free. They stay in the kernel's backlog meanwhile: the server takes in only what a
+     * full server whose file is aside takes in (else it would hold the whole listen queue in its
+     * own list, at every release). And it says once, not at every client, that the move failed.
      */
     @Test
-    void aServerThatCannotMoveItsSocketAsideKeepsItsLimitAndServesTheQueueInTurn() throws Exception {
+    void aServerThatCannotMoveItsSocketAsideServesItsBacklogInTurnAndSaysSoOnce() throws Exception {
         Path socket = dir.resolve("blocked.sock");
         Files.createDirectories(AsideSocket.of(socket).resolve("in-the-way")); // no delete removes it
-        openAndRun(new SelectorLoop(config(socket, 1), SelectorLoopTest::echo));
-        PipeClient first = client(socket, TIMEOUT);
-        assertArrayEquals("first".getBytes(UTF_8), first.transact("first".getBytes(UTF_8)));
-        try (PipeClient second = client(socket, TIMEOUT)) { // in the backlog: the file stayed at its path
-            CompletableFuture<byte[]> answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return second.transact("second".getBytes(UTF_8));
-                } catch (PipeException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
-            assertThrows(java.util.concurrent.TimeoutException.class, () -> answer.get(300, java.util.concurrent.TimeUnit.MILLISECONDS),
+        SelectorLoop loop = new SelectorLoop(config(socket, 1), SelectorLoopTest::echo);
+        openAndRun(loop);
+        List<PipeClient> clients = new ArrayList<>();
+        try {
+            clients.add(client(socket, TIMEOUT));
+            assertArrayEquals("0".getBytes(UTF_8), clients.get(0).transact("0".getBytes(UTF_8)));
+            for (int i = 1; i <= 3; i++) {
+                clients.add(client(socket, TIMEOUT)); // into the backlog: the file stayed at its path
+            }
+            CompletableFuture<byte[]> next = answerTo(clients.get(1), "1");
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> next.get(300, java.util.concurrent.TimeUnit.MILLISECONDS),
                     "served beyond maxInstances 1");
-            first.close();
-            assertArrayEquals("second".getBytes(UTF_8), answer.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            for (int turn = 1; turn <= 3; turn++) {
+                clients.get(turn - 1).close();
+                CompletableFuture<byte[]> answer = turn == 1 ? next : answerTo(clients.get(turn), Integer.toString(turn));
+                assertArrayEquals(Integer.toString(turn).getBytes(UTF_8), answer.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(0, waitingOn(loop), "clients taken out of the backlog while the file could not move aside");
+            }
+            assertEquals(1, warnings.stream().filter(w -> w.contains("aside at maxInstances failed")).count(),
+                    () -> "the failed move was not said exactly once: " + warnings);
         } finally {
-            first.close();
+            for (PipeClient client : clients) {
+                client.close();
+            }
         }
+    }
+
+    private static CompletableFuture<byte[]> answerTo(PipeClient client, String request) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.transact(request.getBytes(UTF_8));
+            } catch (PipeException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    /** How many accepted clients {@code loop} holds waiting for an instance, asked on its thread. */
+    private static int waitingOn(SelectorLoop loop) throws Exception {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        assertTrue(loop.execute(() -> count.complete(loop.waitingClients())), "the loop took no task");
+        return count.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Something done while the server is full. */
