@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -54,11 +55,13 @@ public final class AsideSocket {
      * Removes the aside socket of a server that died while full (called with the path's lock held,
      * so no live server of this name owns it). A socket someone listens on there is left: it is
      * some other program's (an absolute socket path may end in {@code .full} too), and a park then
-     * fails rather than take its name.
+     * fails rather than take its name. An aside name too long to connect to on every system
+     * pipekit runs on cannot be asked: a socket there is removed, as before there was a probe
+     * (else a dead server's would block every park of a long path for good).
      */
     public static void removeStale(Path socket) throws IOException {
         Path aside = of(socket);
-        if (isSocket(aside) && !accepts(aside)) {
+        if (isSocket(aside) && !(probeable(aside) && accepts(aside))) {
             Files.deleteIfExists(aside);
         }
     }
@@ -67,12 +70,18 @@ public final class AsideSocket {
      * Moves {@code socket} aside: afterwards nothing is at its path and the listener is reachable
      * only through the aside name (and the links clients hold). On failure nothing has moved.
      *
-     * @throws FileAlreadyExistsException if something that is not a socket is at the aside name
+     * @throws FileAlreadyExistsException if something other than a dead socket, or a link to this
+     *     very socket, is at the aside name
      */
     public static AsideSocket park(Path socket) throws IOException {
         Path aside = of(socket);
-        removeStale(socket);
         Object key = fileKey(socket);
+        if (holds(aside, key)) {
+            // A link to this socket that an earlier unpark or failed park could not remove: the
+            // probe would connect to our own listener (a phantom client in its backlog) and keep it.
+            Files.deleteIfExists(aside);
+        }
+        removeStale(socket);
         Files.createLink(aside, socket); // fails if anything else is there
         try {
             Files.delete(socket);
@@ -90,11 +99,7 @@ public final class AsideSocket {
 
     /** Whether the aside name still holds this socket (no one removed it, or put something else there). */
     public boolean isThere() {
-        try {
-            return isSocket(aside) && fileKey.equals(fileKey(aside)); // a socket: a closed one's inode may be reused
-        } catch (IOException gone) {
-            return false;
-        }
+        return holds(aside, fileKey);
     }
 
     /**
@@ -128,12 +133,26 @@ public final class AsideSocket {
         }
     }
 
+    /** Whether {@code path} is the socket file of identity {@code key}. */
+    private static boolean holds(Path path, Object key) {
+        try {
+            return isSocket(path) && key.equals(fileKey(path)); // a socket: a closed one's inode may be reused
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     private static Object fileKey(Path path) throws IOException {
         Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         if (key == null) {
             throw new IOException("no file key for " + path); // never on Linux or macOS: (device, inode)
         }
         return key;
+    }
+
+    /** Whether a connect to {@code path} can be tried on every system (the JDK refuses longer paths on macOS). */
+    private static boolean probeable(Path path) {
+        return path.toString().getBytes(StandardCharsets.UTF_8).length <= SocketPaths.MAX_PATH_BYTES;
     }
 
     /**

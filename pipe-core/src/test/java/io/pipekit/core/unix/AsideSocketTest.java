@@ -2,6 +2,7 @@ package io.pipekit.core.unix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,48 @@ class AsideSocketTest {
                 assertTrue(Files.exists(aside, LinkOption.NOFOLLOW_LINKS), "a live listener's file was removed as stale");
             }
         }
+    }
+
+    /**
+     * A server killed while full leaves its socket aside; on a long path the aside name is too long
+     * for a connect to ask whether anyone listens there (the JDK refuses beyond its limit), and the
+     * dead socket must still not block every later park.
+     */
+    @Test
+    void aDeadSocketAsideOfTheLongestPathIsReplacedThoughNoConnectCanReachIt() throws Exception {
+        Path socket = pathOfBytes(SocketPaths.MAX_PATH_BYTES);
+        Path aside = AsideSocket.of(socket);
+        Path dead = dir.resolve("dead.sock");
+        listen(dead).close();
+        Files.createLink(aside, dead); // as a park made it, before its server died
+        try (ServerSocketChannel listener = listen(socket)) {
+            AsideSocket parked = AsideSocket.park(socket);
+            assertTrue(parked.isThere(), "the dead socket at the aside name was not replaced");
+        }
+    }
+
+    /**
+     * A link to the server's own socket left at the aside name (an unpark that could not remove
+     * it) is replaced without a connect to ask: the listener would take that connect as a client.
+     */
+    @Test
+    void aLinkToTheSocketItselfLeftAsideIsReplacedWithoutConnectingToIt() throws Exception {
+        Path socket = dir.resolve("p.sock");
+        try (ServerSocketChannel listener = listen(socket)) {
+            Files.createLink(AsideSocket.of(socket), socket);
+            AsideSocket parked = AsideSocket.park(socket);
+            assertTrue(parked.isThere());
+            listener.configureBlocking(false);
+            assertNull(listener.accept(), "the park connected to its own listener");
+        }
+    }
+
+    /** A path in the test's directory whose UTF-8 form is {@code bytes} long. */
+    private Path pathOfBytes(int bytes) {
+        String prefix = dir.toString() + "/";
+        int fill = bytes - prefix.length() - ".sock".length();
+        assertTrue(fill > 0, "the temporary directory's path is too long for this test: " + dir);
+        return dir.resolve("s".repeat(fill) + ".sock");
     }
 
     /** A listener bound to {@code socket}, as a server's (the file stays when it closes). */
