@@ -55,9 +55,10 @@ public final class AsideSocket {
      * Removes the aside socket of a server that died while full (called with the path's lock held,
      * so no live server of this name owns it). A socket someone listens on there is left: it is
      * some other program's (an absolute socket path may end in {@code .full} too), and a park then
-     * fails rather than take its name. An aside name too long to connect to on every system
-     * pipekit runs on cannot be asked: a socket there is removed, as before there was a probe
-     * (else a dead server's would block every park of a long path for good).
+     * fails rather than take its name. An aside name too long for the JDK to connect to here (it
+     * is 6 bytes longer than the socket's path) cannot be asked: a socket there is removed, as
+     * before there was a probe (else a dead server's would block every park of a long path for
+     * good); no program can listen on such a name through the JDK either.
      */
     public static void removeStale(Path socket) throws IOException {
         Path aside = of(socket);
@@ -150,9 +151,9 @@ public final class AsideSocket {
         return key;
     }
 
-    /** Whether a connect to {@code path} can be tried on every system (the JDK refuses longer paths on macOS). */
+    /** Whether a connect to {@code path} can be tried here (the JDK refuses longer paths than the system's). */
     private static boolean probeable(Path path) {
-        return path.toString().getBytes(StandardCharsets.UTF_8).length <= SocketPaths.MAX_PATH_BYTES;
+        return path.toString().getBytes(StandardCharsets.UTF_8).length <= SocketPaths.SYSTEM_MAX_PATH_BYTES;
     }
 
     /**

@@ -38,6 +38,12 @@ public final class SocketPaths {
      * {@code sun_path} (108 on Linux, 104 on macOS).
      */
     public static final int MAX_PATH_BYTES = 104 - 2;
+    /**
+     * The longest socket path the JDK takes on this system, in bytes (106 on Linux, 102 on macOS):
+     * for what pipekit itself only connects to, such as a full server's socket moved aside.
+     */
+    static final int SYSTEM_MAX_PATH_BYTES =
+            (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux") ? 108 : 104) - 2;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private SocketPaths() {

@@ -107,6 +107,23 @@ class AsideSocketTest {
     }
 
     /**
+     * Where the system lets the JDK connect to a longer path than pipekit's portable limit (Linux:
+     * 106 bytes), a live listener at such an aside name is asked, and left alone.
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aLiveListenerAtALongAsideNameIsAskedAndLeftAloneWhereTheSystemCanConnect() throws Exception {
+        Path socket = pathOfBytes(SocketPaths.MAX_PATH_BYTES - 4);
+        Path aside = AsideSocket.of(socket); // 104 bytes: beyond the portable limit, within Linux's 106
+        try (ServerSocketChannel listener = listen(socket); ServerSocketChannel someoneElses = listen(aside)) {
+            assertThrows(FileAlreadyExistsException.class, () -> AsideSocket.park(socket));
+            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                assertTrue(client.connect(UnixDomainSocketAddress.of(aside)), "the live listener's file was deleted");
+            }
+        }
+    }
+
+    /**
      * A link to the server's own socket left at the aside name (an unpark that could not remove
      * it) is replaced without a connect to ask: the listener would take that connect as a client.
      */
@@ -124,8 +141,7 @@ class AsideSocketTest {
 
     /** A path in the test's directory whose UTF-8 form is {@code bytes} long. */
     private Path pathOfBytes(int bytes) {
-        String prefix = dir.toString() + "/";
-        int fill = bytes - prefix.length() - ".sock".length();
+        int fill = bytes - (dir.toString() + "/.sock").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         assertTrue(fill > 0, "the temporary directory's path is too long for this test: " + dir);
         return dir.resolve("s".repeat(fill) + ".sock");
     }
