@@ -37,16 +37,12 @@ class AsideSocketTest {
             AsideSocket parked = AsideSocket.park(socket);
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
             assertTrue(parked.isThere());
-            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                assertTrue(client.connect(UnixDomainSocketAddress.of(parked.path())), "the listener is not reachable aside");
-            }
+            assertConnects(parked.path(), "the listener is not reachable aside");
 
             parked.unpark();
 
             assertFalse(Files.exists(parked.path(), LinkOption.NOFOLLOW_LINKS));
-            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                assertTrue(client.connect(UnixDomainSocketAddress.of(socket)), "the listener is not back at its path");
-            }
+            assertConnects(socket, "the listener is not back at its path");
         }
     }
 
@@ -79,9 +75,7 @@ class AsideSocketTest {
             try (ServerSocketChannel someoneElses = listen(aside)) {
                 assertThrows(FileAlreadyExistsException.class, () -> AsideSocket.park(socket));
                 assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket moved although the park failed");
-                try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    assertTrue(client.connect(UnixDomainSocketAddress.of(aside)), "the live listener's file was deleted");
-                }
+                assertConnects(aside, "the live listener's file was deleted");
                 AsideSocket.removeStale(socket);
                 assertTrue(Files.exists(aside, LinkOption.NOFOLLOW_LINKS), "a live listener's file was removed as stale");
             }
@@ -117,9 +111,7 @@ class AsideSocketTest {
         Path aside = AsideSocket.of(socket); // 104 bytes: beyond the portable limit, within Linux's 106
         try (ServerSocketChannel listener = listen(socket); ServerSocketChannel someoneElses = listen(aside)) {
             assertThrows(FileAlreadyExistsException.class, () -> AsideSocket.park(socket));
-            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                assertTrue(client.connect(UnixDomainSocketAddress.of(aside)), "the live listener's file was deleted");
-            }
+            assertConnects(aside, "the live listener's file was deleted");
         }
     }
 
@@ -144,6 +136,13 @@ class AsideSocketTest {
         int fill = bytes - (dir.toString() + "/.sock").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         assertTrue(fill > 0, "the temporary directory's path is too long for this test: " + dir);
         return dir.resolve("s".repeat(fill) + ".sock");
+    }
+
+    /** Connects to {@code path}, or fails with {@code otherwise}. */
+    private static void assertConnects(Path path, String otherwise) throws Exception {
+        try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            assertTrue(client.connect(UnixDomainSocketAddress.of(path)), otherwise);
+        }
     }
 
     /** A listener bound to {@code socket}, as a server's (the file stays when it closes). */
