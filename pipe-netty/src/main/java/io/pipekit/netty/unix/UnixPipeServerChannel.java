@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.nio.AbstractNioMessageChannel;
 import io.pipekit.core.PeerIdentity;
+import io.pipekit.core.unix.AsideMoves;
 import io.pipekit.core.unix.AsideSocket;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.unix.SocketLock;
@@ -66,8 +67,7 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
     private boolean full;
     /** Where the socket file is while it is moved aside; null while it is at its path. */
     private AsideSocket parked;
-    /** The last move aside failed, and a warning said so: the next failures are told at debug level. */
-    private boolean parkFailureTold;
+    private final AsideMoves asideMoves = new AsideMoves(LOG, "MAX_INSTANCES");
     /** A read asked for while full: started once it accepts again. */
     private boolean readWanted;
     /** Whether the last {@link #doReadMessages} made a child (a refused client makes none). */
@@ -212,17 +212,9 @@ public final class UnixPipeServerChannel extends AbstractNioMessageChannel imple
             LOG.log(Level.WARNING, "stopping accepts on " + socketPath + " failed", e);
         }
         if (parked == null) { // else it is still aside: putting it back failed since the server was last full
-            try {
-                parked = AsideSocket.park(socketPath);
-                parkFailureTold = false;
-            } catch (IOException | RuntimeException e) {
-                // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
-                // still no more than MAX_INSTANCES are served.
-                // Said once until a move succeeds: a busy server fills at nearly every connect.
-                LOG.log(parkFailureTold ? Level.DEBUG : Level.WARNING, "moving " + socketPath + " aside at MAX_INSTANCES failed;"
-                        + " clients queue in its backlog" + (parkFailureTold ? "" : " (said once, until a move succeeds)"), e);
-                parkFailureTold = true;
-            }
+            // If it cannot move, clients wait in the backlog, connected to themselves, instead of
+            // seeing busy: still no more than MAX_INSTANCES are served.
+            parked = asideMoves.park(socketPath);
         }
         if (parked == null) {
             return; // the backlog then holds whoever comes, up to somaxconn, accepted in turn later

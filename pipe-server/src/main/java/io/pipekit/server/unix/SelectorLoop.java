@@ -3,6 +3,7 @@ package io.pipekit.server.unix;
 import io.pipekit.core.PipeException;
 import io.pipekit.core.PeerIdentity;
 import io.pipekit.core.PipeType;
+import io.pipekit.core.unix.AsideMoves;
 import io.pipekit.core.unix.AsideSocket;
 import io.pipekit.core.unix.PeerCredentials;
 import io.pipekit.core.transport.ServerConfig;
@@ -86,7 +87,7 @@ public final class SelectorLoop implements ServerLoop {
     private boolean bound; // only a socket file we bound is ours to delete
     private boolean full; // at maxInstances: not accepting; loop thread only
     private AsideSocket parked; // the socket file while it is moved aside, else null; loop thread only
-    private boolean parkFailureTold; // the last move aside failed, and a warning said so; loop thread only
+    private final AsideMoves asideMoves = new AsideMoves(LOG, "maxInstances"); // loop thread only
     private SocketLock lock; // held from before the path is claimed until after its socket is removed
     private final java.util.ArrayDeque<SocketChannel> waiting = new java.util.ArrayDeque<>(); // beyond maxInstances; loop thread only
     private long ownUid;
@@ -338,17 +339,11 @@ public final class SelectorLoop implements ServerLoop {
         full = true;
         acceptKey.interestOps(0);
         if (parked == null) { // else it is still aside: putting it back failed since the server was last full
-            try {
-                parked = AsideSocket.park(socketPath);
-                parkFailureTold = false;
+            // If it cannot move, clients wait in the backlog, connected to themselves, instead of
+            // seeing busy: still no more than maxInstances are served.
+            parked = asideMoves.park(socketPath);
+            if (parked != null) {
                 bound = false; // whatever is at the path from now on is not ours to delete
-            } catch (IOException | RuntimeException e) {
-                // Clients then wait in the backlog, connected to themselves, instead of seeing busy:
-                // still no more than maxInstances are served.
-                // Said once until a move succeeds: a busy server fills at nearly every connect.
-                LOG.log(parkFailureTold ? Level.DEBUG : Level.WARNING, "moving " + socketPath + " aside at maxInstances failed;"
-                        + " clients queue in its backlog" + (parkFailureTold ? "" : " (said once, until a move succeeds)"), e);
-                parkFailureTold = true;
             }
         }
         if (parked == null) {
